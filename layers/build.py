@@ -1,0 +1,88 @@
+"""Build every layer into the GeoPackage the web app serves.
+
+Usage: python -m layers.build [--sources DIR] [--reference DIR] [--out FILE]
+
+A malformed source stops the build with the file, line and reason; the store already built
+stays as it was.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import geopandas as gpd
+import shapely
+
+import geo
+from layers import border, zones
+from layers.errors import DataError
+from layers.store import write_store
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = ROOT / "data" / "sources"
+REFERENCE = ROOT / "data" / "reference"
+STORE = ROOT / "data" / "build" / "atlas.gpkg"
+DISPLAY_TOLERANCE_M = 250.0  # simplification for the map page; exports keep full precision
+DISPLAY_DECIMALS = 1e-4  # about 10 m
+
+
+def build_layers(sources: Path = SOURCES, reference: Path = REFERENCE, progress=print) -> dict:
+    """{collection id: full-precision GeoDataFrame} for every layer."""
+    progress("reading data/sources/zones.yaml")
+    regime = zones.read_regime(sources)
+    progress(f"building {len(regime.zones)} zones from {len(regime.acts)} acts")
+    return {
+        "border": border.build(sources, reference, regime.general_acts),
+        "zones": zones.build(regime, reference, progress),
+    }
+
+
+def display_copy(frame):
+    """A light copy for the map page: simplified in the metric CRS, coordinates rounded.
+
+    A strip narrower than the simplification would collapse; it is drawn as its outline,
+    which runs along the border (its full geometry stays in the exports).
+    """
+    depths = frame["depth_m"] if "depth_m" in frame else [None] * len(frame)
+    geoms = [_light(geom, depth) for geom, depth in zip(frame.geometry, depths, strict=True)]
+    return frame.copy().set_geometry(geoms)
+
+
+def _light(geom, depth_m: float | None):
+    tolerance = DISPLAY_TOLERANCE_M if depth_m is None else min(DISPLAY_TOLERANCE_M, depth_m / 5)
+    if tolerance < DISPLAY_TOLERANCE_M / 10:  # thinner than a pixel at any useful zoom
+        geom, tolerance = shapely.boundary(geom), DISPLAY_TOLERANCE_M
+    simple = geo.to_lonlat(shapely.simplify(geo.to_metric(geom), tolerance))
+    return shapely.set_precision(simple, DISPLAY_DECIMALS)
+
+
+def build(sources: Path = SOURCES, reference: Path = REFERENCE, out: Path = STORE, progress=print) -> dict:
+    """Build all layers and write the store; returns the full-precision layers."""
+    started = time.perf_counter()
+    layers = build_layers(sources, reference, progress)
+    progress("simplifying for display")
+    basemap = gpd.read_file(reference / "basemap.geojson")
+    write_store({name: (frame, display_copy(frame)) for name, frame in layers.items()}, basemap, out)
+    progress(f"wrote {out} in {time.perf_counter() - started:.1f} s")
+    return layers
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sources", type=Path, default=SOURCES)
+    parser.add_argument("--reference", type=Path, default=REFERENCE)
+    parser.add_argument("--out", type=Path, default=STORE)
+    args = parser.parse_args(argv)
+    try:
+        build(args.sources, args.reference, args.out)
+    except DataError as exc:
+        print(f"build failed: {exc}\n(the store at {args.out} was left as it was)", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

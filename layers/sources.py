@@ -1,0 +1,46 @@
+"""Reading curated YAML sources with the line number of every entry."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from layers.errors import DataError
+
+LINE = "__line__"
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe loader that records in each mapping the line it starts on (1-based)."""
+
+    def construct_mapping(self, node, deep=False):
+        mapping = super().construct_mapping(node, deep=deep)
+        mapping[LINE] = node.start_mark.line + 1
+        return mapping
+
+
+def load_yaml(path: Path) -> dict:
+    """Load a YAML source; a syntax error becomes a DataError with the file and line."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = yaml.load(fh, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        raise DataError(path, mark.line + 1 if mark else None, None, f"not valid YAML: {exc.problem}") from None
+    except OSError as exc:
+        raise DataError(path, None, None, f"cannot read: {exc.strerror}") from None
+    if not isinstance(data, dict):
+        raise DataError(path, 1, None, "expected a mapping at the top level")
+    return data
+
+
+def check_fields(path: Path, entry: dict, required: set[str], optional: set[str]) -> None:
+    """Every required field present, no field outside required | optional."""
+    line, ident = entry.get(LINE), entry.get("id")
+    missing = sorted(required - entry.keys())
+    if missing:
+        raise DataError(path, line, ident, f"missing field(s) {missing}")
+    unknown = sorted(entry.keys() - required - optional - {LINE})
+    if unknown:
+        raise DataError(path, line, ident, f"unknown field(s) {unknown}; allowed: {sorted(required | optional)}")

@@ -1,0 +1,193 @@
+"""The `zones` layer: the legal border strips, each a band of Soviet territory along the border."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import geo
+from layers import border, schema
+from layers.dates import PRECISIONS, parse_partial
+from layers.errors import DataError
+from layers.sources import LINE, check_fields, load_yaml
+
+TITLE = "Border zones"
+DESCRIPTION = (
+    "The legal strips inland from the border (4 m to 100 km), each with the years it was in force, "
+    "the acts that created and changed it and what it restricted (seed 003)."
+)
+FILE = "zones.yaml"
+CATEGORIES = {
+    "regime": "Regime",
+    "entry": "Entry",
+    "residence": "Residence",
+    "movement": "Movement",
+    "economic_activity": "Economic activity",
+    "trade": "Trade",
+    "currency": "Currency",
+    "gold": "Gold",
+    "search": "Search and seizure",
+    "expulsion": "Expulsion",
+    "passport": "Passports",
+}
+EFFECTS = ("restricts", "permits")
+ZONE_FIELDS = (
+    {"id", "name", "depth", "start", "end", "date_precision"},
+    {"name_ru", "name_kk", "name_zh", "variants", "end_note"},
+)
+ACT_FIELDS = ({"id", "date", "date_precision", "body", "title", "did", "zones", "rules", "citation"}, {"date_text"})
+RULE_FIELDS = ({"zones", "category", "effect", "text"}, set())
+CITATION_FIELDS = ({"footnote", "reference", "quote"}, set())
+EXTRA_COLUMNS = ["depth_value", "depth_unit", "depth_m", "end_note", "acts", "rules"]
+
+
+@dataclass
+class Regime:
+    """The validated content of zones.yaml."""
+
+    seed: str
+    zones: list[dict]
+    acts: list[dict]
+
+    @property
+    def general_acts(self) -> list[dict]:
+        """Acts for the border zone as a whole (no depth stated)."""
+        return [_act_summary(a, self.seed) for a in self.acts if not a["zones"]]
+
+
+def read_regime(sources: Path) -> Regime:
+    """Read and validate data/sources/zones.yaml; raise DataError naming file, line and reason."""
+    path = sources / FILE
+    data = load_yaml(path)
+    check_fields(path, data, {"seed", "zones", "acts"}, set())
+    zones = [_check_zone(path, z) for z in _entries(path, data, "zones")]
+    _check_unique(path, zones)
+    ids = {z["id"] for z in zones}
+    acts = [_check_act(path, a, ids) for a in _entries(path, data, "acts")]
+    _check_unique(path, acts)
+    return Regime(seed=data["seed"], zones=zones, acts=sorted(acts, key=lambda a: parse_partial(a["date"])[0]))
+
+
+def build(regime: Regime, reference: Path, progress=print):
+    """The zones as a GeoDataFrame in the common schema, full precision."""
+    border_m = geo.prepare(border.border_line(reference))
+    land_m = geo.prepare(border.soviet_land(reference))
+    records, geometries = [], []
+    for zone in regime.zones:
+        depth_m = geo.to_metres(zone["depth"]["value"], zone["depth"]["unit"])
+        progress(f"  zone {zone['id']}: band of {depth_m:g} m")
+        geometries.append(geo.band(border_m, depth_m, land_m))
+        records.append(_record(zone, depth_m, regime))
+    return schema.frame(records, geometries, EXTRA_COLUMNS)
+
+
+def _record(zone: dict, depth_m: float, regime: Regime) -> dict:
+    acts = [a for a in regime.acts if zone["id"] in a["zones"]]
+    rules = [
+        {"category": r["category"], "effect": r["effect"], "text": r["text"], "act": a["id"], "date": a["date"]}
+        for a in acts
+        for r in a["rules"]
+        if zone["id"] in r["zones"]
+    ]
+    depth = zone["depth"]
+    return {
+        **{
+            k: zone.get(k)
+            for k in ("id", "name", "name_ru", "name_kk", "name_zh", "start", "end", "date_precision", "end_note")
+        },
+        "variants": zone.get("variants") or [],
+        "precision_m": None,
+        "location_basis": f"Kazakhstan's territory within {depth['value']:g} {depth['unit']} of the border line",
+        "sources": [_citation(a, regime.seed) for a in acts],
+        "depth_value": depth["value"],
+        "depth_unit": depth["unit"],
+        "depth_m": depth_m,
+        "acts": [_act_summary(a, regime.seed) for a in acts],
+        "rules": rules,
+    }
+
+
+def _citation(act: dict, seed: str) -> dict:
+    return {"seed": seed, **{k: act["citation"][k] for k in ("footnote", "reference", "quote")}}
+
+
+def _act_summary(act: dict, seed: str) -> dict:
+    keys = ("id", "date", "date_precision", "date_text", "body", "title", "did")
+    return {**{k: act.get(k) for k in keys}, "citation": _citation(act, seed)}
+
+
+def _entries(path: Path, data: dict, key: str) -> list[dict]:
+    entries = data[key]
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise DataError(path, data.get(LINE), None, f"`{key}` must be a list of mappings")
+    return entries
+
+
+def _check_unique(path: Path, entries: list[dict]) -> None:
+    seen = set()
+    for entry in entries:
+        if entry["id"] in seen:
+            raise DataError(path, entry[LINE], entry["id"], "duplicate id")
+        seen.add(entry["id"])
+
+
+def _check_zone(path: Path, zone: dict) -> dict:
+    check_fields(path, zone, *ZONE_FIELDS)
+    line, ident = zone[LINE], zone["id"]
+    depth = zone["depth"]
+    if not isinstance(depth, dict) or set(depth) - {LINE} != {"value", "unit"}:
+        raise DataError(path, line, ident, "`depth` must be {value: <number>, unit: <unit>}")
+    if depth["unit"] not in geo.UNITS:
+        raise DataError(path, line, ident, f"depth unit {depth['unit']!r} is not one of {sorted(geo.UNITS)}")
+    if not isinstance(depth["value"], (int, float)) or not depth["value"] > 0:
+        raise DataError(path, line, ident, f"depth value {depth['value']!r} must be a number > 0")
+    _check_period(path, zone)
+    return zone
+
+
+def _check_period(path: Path, entry: dict, start_key: str = "start") -> None:
+    line, ident = entry[LINE], entry["id"]
+    if entry["date_precision"] not in PRECISIONS:
+        raise DataError(
+            path, line, ident, f"date_precision {entry['date_precision']!r} is not one of {list(PRECISIONS)}"
+        )
+    try:
+        first = parse_partial(str(entry[start_key]))[0]
+        last = parse_partial(str(entry["end"]))[1] if entry.get("end") is not None else None
+    except ValueError as exc:
+        raise DataError(path, line, ident, str(exc)) from None
+    if last is not None and last < first:
+        raise DataError(path, line, ident, f"end {entry['end']} is before start {entry[start_key]}")
+
+
+def _check_act(path: Path, act: dict, zone_ids: set[str]) -> dict:
+    check_fields(path, act, *ACT_FIELDS)
+    line, ident = act[LINE], act["id"]
+    _check_period(path, {**act, "end": None}, start_key="date")
+    _check_zone_refs(path, line, ident, act["zones"], zone_ids)
+    if not isinstance(act["rules"], list):
+        raise DataError(path, line, ident, "`rules` must be a list")
+    for rule in act["rules"]:
+        check_fields(path, {**rule, "id": ident}, RULE_FIELDS[0] | {"id"}, set())
+        _check_zone_refs(path, rule[LINE], ident, rule["zones"], set(act["zones"]))
+        if rule["category"] not in CATEGORIES:
+            raise DataError(
+                path, rule[LINE], ident, f"rule category {rule['category']!r} is not one of {list(CATEGORIES)}"
+            )
+        if rule["effect"] not in EFFECTS:
+            raise DataError(path, rule[LINE], ident, f"rule effect {rule['effect']!r} is not one of {list(EFFECTS)}")
+    citation = act["citation"]
+    if not isinstance(citation, dict):
+        raise DataError(path, line, ident, "`citation` must be {footnote, reference, quote}")
+    check_fields(path, {**citation, "id": ident}, CITATION_FIELDS[0] | {"id"}, set())
+    if not citation["quote"]:
+        raise DataError(path, citation[LINE], ident, "a citation needs a quote from the seed")
+    return act
+
+
+def _check_zone_refs(path: Path, line: int, ident: str, refs, allowed: set[str]) -> None:
+    if not isinstance(refs, list):
+        raise DataError(path, line, ident, "`zones` must be a list of zone ids")
+    unknown = sorted(set(refs) - allowed)
+    if unknown:
+        raise DataError(path, line, ident, f"unknown zone id(s) {unknown}; allowed: {sorted(allowed)}")

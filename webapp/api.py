@@ -1,0 +1,137 @@
+"""OGC API - Features paths: /collections, /collections/{id}, /collections/{id}/items[/{fid}]."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import Blueprint, jsonify, request, url_for
+
+from layers import REGISTRY, NotFound
+from layers.dates import parse_partial
+from webapp import geojson, params
+from webapp.store import get_store
+
+bp = Blueprint("api", __name__)
+GEOJSON = "application/geo+json"
+ITEMS_PARAMS = {"datetime", "bbox", "limit", "offset", "f"}
+FORMATS = {"json", "geojson"}
+
+
+def _format() -> None:
+    f = request.args.get("f")
+    if f is not None and f not in FORMATS:
+        raise params.QueryError("f", f"{f!r} is not served here; allowed: {sorted(FORMATS)}")
+
+
+def _collection_ids() -> list[str]:
+    stored = get_store().collections()
+    return [cid for cid in REGISTRY if cid in stored]
+
+
+def _check_collection(cid: str) -> None:
+    if cid not in _collection_ids():
+        raise NotFound(f"no collection {cid!r}; available: {_collection_ids()}")
+
+
+def _extent(cid: str) -> dict:
+    frame = get_store().frame(cid)
+    starts = [parse_partial(s)[0].isoformat() for s in frame["start"] if s]
+    ends = [parse_partial(e)[1].isoformat() for e in frame["end"] if e]
+    open_end = any(e is None for e in frame["end"])
+    return {
+        "spatial": {
+            "bbox": [[round(v, 7) for v in frame.total_bounds]],
+            "crs": "http://www.opengis.net/def/crs/OGC/1.3/CRS84",
+        },
+        "temporal": {"interval": [[min(starts, default=None), None if open_end else max(ends, default=None)]]},
+    }
+
+
+def _collection(cid: str) -> dict:
+    module = REGISTRY[cid]
+    items = url_for("api.items", cid=cid, _external=True)
+    return {
+        "id": cid,
+        "title": module.TITLE,
+        "description": module.DESCRIPTION,
+        "itemType": "feature",
+        "extent": _extent(cid),
+        "links": [
+            {"rel": "self", "type": "application/json", "href": url_for("api.collection", cid=cid, _external=True)},
+            {"rel": "items", "type": GEOJSON, "href": items},
+        ],
+    }
+
+
+@bp.get("/collections")
+def collections():
+    """The collections this server has."""
+    params.check_known(request.args, {"f"})
+    _format()
+    return jsonify(
+        {
+            "collections": [_collection(cid) for cid in _collection_ids()],
+            "links": [{"rel": "self", "type": "application/json", "href": url_for("api.collections", _external=True)}],
+        }
+    )
+
+
+@bp.get("/collections/<cid>")
+def collection(cid: str):
+    """One collection's description and extent."""
+    params.check_known(request.args, {"f"})
+    _format()
+    _check_collection(cid)
+    return jsonify(_collection(cid))
+
+
+@bp.get("/collections/<cid>/items")
+def items(cid: str):
+    """Features of a collection, filtered by datetime and bbox, paged by limit and offset."""
+    _check_collection(cid)
+    args = request.args
+    params.check_known(args, ITEMS_PARAMS)
+    _format()
+    period = params.parse_datetime(args["datetime"]) if "datetime" in args else None
+    bbox = params.parse_bbox(args["bbox"]) if "bbox" in args else None
+    limit = params.parse_limit(args.get("limit"))
+    offset = params.parse_int("offset", args.get("offset", "0"), 0)
+    page, matched = get_store().query(cid, period=period, bbox=bbox, limit=limit, offset=offset)
+    body = {
+        "type": "FeatureCollection",
+        "features": geojson.features(page),
+        "numberMatched": matched,
+        "numberReturned": len(page),
+        "timeStamp": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "links": _page_links(cid, offset, limit, matched),
+    }
+    response = jsonify(body)
+    response.mimetype = GEOJSON
+    return response
+
+
+def _page_links(cid: str, offset: int, limit: int, matched: int) -> list[dict]:
+    base = {k: v for k, v in request.args.items() if k not in ("offset", "limit")}
+
+    def link(rel: str, start: int) -> dict:
+        href = url_for("api.items", cid=cid, _external=True, **base, limit=limit, offset=start)
+        return {"rel": rel, "type": GEOJSON, "href": href}
+
+    links = [link("self", offset)]
+    if offset + limit < matched:
+        links.append(link("next", offset + limit))
+    if offset > 0:
+        links.append(link("prev", max(offset - limit, 0)))
+    return links
+
+
+@bp.get("/collections/<cid>/items/<fid>")
+def item(cid: str, fid: str):
+    """One feature by id."""
+    params.check_known(request.args, {"f"})
+    _format()
+    _check_collection(cid)
+    row = get_store().get(cid, fid)
+    response = jsonify(geojson.features(row)[0])
+    response.mimetype = GEOJSON
+    return response

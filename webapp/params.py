@@ -1,0 +1,86 @@
+"""Query parameters of the items endpoint: parsed and checked, or a QueryError saying what is allowed."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from layers import QueryError
+from layers.dates import parse_partial
+
+PERIOD = (date(1918, 1, 1), date(1940, 12, 31))  # what the atlas covers
+DEFAULT_LIMIT, MAX_LIMIT = 100, 10_000
+_INSTANT = re.compile(r"^(\d{4}(?:-\d{2}(?:-\d{2})?)?)(?:T[0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$")
+DATETIME_HELP = (
+    "allowed: a date or year (1930, 1930-05, 1930-05-01, 1930-05-01T00:00:00Z) or an interval "
+    "start/end with '..' for an open end (1927/1932, ../1932, 1930/..), within 1918–1940"
+)
+
+
+def parse_datetime(text: str) -> tuple[date | None, date | None]:
+    """An OGC `datetime` value as the period [lo, hi] it covers (None = open)."""
+    parts = text.split("/")
+    if len(parts) == 1:
+        lo, hi = _instant(parts[0])
+    elif len(parts) == 2:
+        lo = None if parts[0] in ("..", "") else _instant(parts[0])[0]
+        hi = None if parts[1] in ("..", "") else _instant(parts[1])[1]
+        if lo is None and hi is None:
+            return None, None
+        if lo and hi and lo > hi:
+            raise QueryError("datetime", f"the interval {text!r} ends before it starts; {DATETIME_HELP}")
+    else:
+        raise QueryError("datetime", f"{text!r} is not a date or an interval; {DATETIME_HELP}")
+    if (hi is not None and hi < PERIOD[0]) or (lo is not None and lo > PERIOD[1]):
+        raise QueryError("datetime", f"{text!r} lies outside the atlas's period 1918–1940; {DATETIME_HELP}")
+    return lo, hi
+
+
+def _instant(text: str) -> tuple[date, date]:
+    match = _INSTANT.match(text.strip())
+    if not match:
+        raise QueryError("datetime", f"{text!r} is not a date; {DATETIME_HELP}")
+    try:
+        return parse_partial(match.group(1))
+    except ValueError as exc:
+        raise QueryError("datetime", f"{exc}; {DATETIME_HELP}") from None
+
+
+def parse_bbox(text: str) -> tuple[float, float, float, float]:
+    """`bbox=minlon,minlat,maxlon,maxlat` in WGS84."""
+    allowed = "allowed: four numbers minlon,minlat,maxlon,maxlat (WGS84 degrees)"
+    try:
+        values = [float(v) for v in text.split(",")]
+    except ValueError:
+        raise QueryError("bbox", f"{text!r} is not a list of numbers; {allowed}") from None
+    if len(values) != 4:
+        raise QueryError("bbox", f"{text!r} has {len(values)} numbers; {allowed} (6-number 3D boxes are not supported)")
+    minx, miny, maxx, maxy = values
+    if not (-180 <= minx <= 180 and -180 <= maxx <= 180 and -90 <= miny <= 90 and -90 <= maxy <= 90):
+        raise QueryError("bbox", f"{text!r} is out of range; {allowed}, longitudes in -180..180, latitudes in -90..90")
+    if minx > maxx or miny > maxy:
+        raise QueryError("bbox", f"{text!r} has a minimum above its maximum; {allowed}")
+    return minx, miny, maxx, maxy
+
+
+def parse_int(name: str, text: str, minimum: int) -> int:
+    """A whole number >= minimum."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise QueryError(name, f"{text!r} is not a whole number; allowed: an integer >= {minimum}") from None
+    if value < minimum:
+        raise QueryError(name, f"{value} is below {minimum}; allowed: an integer >= {minimum}")
+    return value
+
+
+def parse_limit(text: str | None) -> int:
+    """`limit`: default 100; values above the maximum are cut to it."""
+    return DEFAULT_LIMIT if text is None else min(parse_int("limit", text, 1), MAX_LIMIT)
+
+
+def check_known(args, allowed: set[str]) -> None:
+    """Refuse parameters the endpoint does not have."""
+    unknown = sorted(set(args) - allowed)
+    if unknown:
+        raise QueryError(unknown[0], f"unknown parameter(s) {unknown}; allowed: {sorted(allowed)}")
