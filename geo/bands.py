@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import shapely
-from shapely.geometry import LineString
 
 from geo.crs import to_lonlat, to_metric
 
 DENSIFY_DEG = 0.001  # about 100 m: input lines are straight in lon/lat between vertices
 DENSIFY_M = 100.0  # segments no longer than this, so straight-in-lon/lat and straight-in-metres agree to < 1 mm
-SIMPLIFY_FRACTION = 0.001
-QUAD_SEGS = 32
-CHUNK = (
-    50  # vertices per piece in _chunked_buffer  # arc vertices per quarter circle: chord error under 0.05% of the depth
-)
+SIMPLIFY_FRACTION = 0.001  # the line is simplified by 0.1% of the depth before buffering
+MIN_SIMPLIFY_M = 0.1  # ... but by at least 10 cm
+CHORD_FRACTION = 0.0013  # arcs are drawn with chords at most 0.13% of the depth inside the true circle
+MIN_CHORD_M = 0.05  # ... or 5 cm, whichever is larger
+
+
+def quad_segs(depth_m: float) -> int:
+    """Arc vertices per quarter circle so that the chord error stays within the budget."""
+    allowed = max(CHORD_FRACTION * depth_m, MIN_CHORD_M) / depth_m
+    return max(2, math.ceil(math.pi / (4 * math.acos(1 - allowed))))
 
 
 def densify(geom: shapely.Geometry, max_m: float = DENSIFY_M) -> shapely.Geometry:
@@ -31,13 +37,18 @@ def prepare(geom_lonlat: shapely.Geometry) -> shapely.Geometry:
     return to_metric(shapely.segmentize(geom_lonlat, DENSIFY_DEG))
 
 
-def _chunked_buffer(line: shapely.Geometry, distance: float) -> shapely.Geometry:
-    """Buffer of a long line as the union of buffers of short pieces (GEOS is much faster so)."""
-    pieces = []
+def _exact_buffer(line: shapely.Geometry, distance: float) -> shapely.Geometry:
+    """Buffer of a line as the union of the buffers of its single segments.
+
+    GEOS simplifies a multi-vertex input by up to 1% of the distance before buffering, which
+    would put a zone's edge up to 1% too far or too near; a two-point segment it cannot
+    simplify, so the union of segment capsules is the buffer to within the arc chords.
+    """
+    segments = []
     for part in getattr(line, "geoms", [line]):
         coords = np.asarray(part.coords)
-        pieces += [LineString(coords[i : i + CHUNK + 1]) for i in range(0, len(coords) - 1, CHUNK)]
-    return shapely.union_all(shapely.buffer(pieces, distance, quad_segs=QUAD_SEGS))
+        segments.append(shapely.linestrings(np.stack([coords[:-1], coords[1:]], axis=1)))
+    return shapely.union_all(shapely.buffer(np.concatenate(segments), distance, quad_segs=quad_segs(distance)))
 
 
 def band(border_metric: shapely.Geometry, depth_m: float, land_metric: shapely.Geometry) -> shapely.Geometry:
@@ -57,7 +68,7 @@ def band(border_metric: shapely.Geometry, depth_m: float, land_metric: shapely.G
         raise ValueError(f"`depth_m` was {depth_m!r} but a zone depth must be > 0")
     # Simplifying the line by depth/1000 moves the band's inland edge by at most 0.1% of the
     # depth and makes the buffer of the deep zones many times faster.
-    line = shapely.simplify(border_metric, depth_m * SIMPLIFY_FRACTION)
-    buffer = _chunked_buffer(line, depth_m)
+    line = shapely.simplify(border_metric, max(depth_m * SIMPLIFY_FRACTION, MIN_SIMPLIFY_M))
+    buffer = _exact_buffer(line, depth_m)
     zone = shapely.intersection(buffer, land_metric)
     return to_lonlat(densify(zone))
