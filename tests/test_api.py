@@ -1,0 +1,156 @@
+"""The OGC API paths: status codes, RFC 7946 GeoJSON, clear errors for bad requests."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+import shapely
+from shapely.geometry import shape
+
+
+def ring_is_ccw(ring) -> bool:
+    """Shoelace sign of a closed ring: positive area = counter-clockwise."""
+    area = sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(ring, ring[1:], strict=False))
+    return area > 0
+
+
+def check_rfc7946(collection: dict) -> None:
+    """Raise AssertionError where a FeatureCollection breaks RFC 7946 as this service promises it."""
+    assert collection["type"] == "FeatureCollection"
+    assert "crs" not in collection
+    for f in collection["features"]:
+        assert f["type"] == "Feature" and "crs" not in f
+        geom = f["geometry"]
+        polygons = {"Polygon": [geom.get("coordinates")], "MultiPolygon": geom.get("coordinates")}.get(geom["type"], [])
+        for polygon in polygons:
+            assert ring_is_ccw(polygon[0]), f"{f['id']}: exterior ring is clockwise"
+            for hole in polygon[1:]:
+                assert not ring_is_ccw(hole), f"{f['id']}: a hole is counter-clockwise"
+        xy = shapely.get_coordinates(shape(geom))
+        assert ((-180 <= xy[:, 0]) & (xy[:, 0] <= 180) & (-90 <= xy[:, 1]) & (xy[:, 1] <= 90)).all()
+        assert (xy[:, 0] > xy[:, 1]).all(), (
+            "longitude first: on this border longitudes (78-88) exceed latitudes (42-50)"
+        )
+        decimals = max(len(repr(float(v)).split(".")[1]) for v in xy[:200].ravel())
+        assert decimals <= 7
+        text = json.dumps(f["properties"])
+        assert "NaN" not in text and "Infinity" not in text
+
+
+def test_the_rfc_check_can_fail():
+    clockwise = {"type": "Polygon", "coordinates": [[[80, 45], [80, 46], [81, 46], [81, 45], [80, 45]]]}
+    bad = {
+        "type": "FeatureCollection",
+        "features": [{"type": "Feature", "id": "x", "geometry": clockwise, "properties": {}}],
+    }
+    with pytest.raises(AssertionError, match="clockwise"):
+        check_rfc7946(bad)
+
+
+def test_collections_lists_border_and_zones(client):
+    body = client.get("/collections").get_json()
+    ids = [c["id"] for c in body["collections"]]
+    assert ids[:2] == ["border", "zones"]
+    zones = body["collections"][1]
+    minx, miny, maxx, maxy = zones["extent"]["spatial"]["bbox"][0]
+    assert 78 < minx < maxx < 89 and 41 < miny < maxy < 51
+    assert zones["extent"]["temporal"]["interval"][0][0] == "1918-05-28"
+
+
+@pytest.mark.parametrize(
+    ("year", "present", "absent"),
+    [
+        ("1930", "zone-22-km", "zone-21-verst"),
+        ("1920", "zone-7-5-km", "zone-22-km"),
+        ("1923", "zone-21-verst", "zone-100-km"),
+    ],
+)
+def test_zone_items_by_year(client, year, present, absent):
+    response = client.get(f"/collections/zones/items?datetime={year}")
+    assert response.status_code == 200
+    assert response.mimetype == "application/geo+json"
+    body = response.get_json()
+    ids = {f["id"] for f in body["features"]}
+    assert present in ids and absent not in ids
+    assert body["numberReturned"] == len(ids) == body["numberMatched"]
+    check_rfc7946(body)
+
+
+def test_border_items_are_rfc7946_and_full_precision(client, layers):
+    body = client.get("/collections/border/items").get_json()
+    check_rfc7946(body)
+    (feature,) = body["features"]
+    served = shape(feature["geometry"])
+    assert served.geom_type == "LineString"
+    assert len(served.coords) == len(layers["border"].geometry.iloc[0].coords), "exports are not simplified"
+
+
+def test_zone_carries_acts_rules_and_citations(client):
+    zone = client.get("/collections/zones/items/zone-22-km").get_json()
+    props = zone["properties"]
+    assert props["depth_m"] == 22000
+    assert any(a["date"] == "1927-06-15" for a in props["acts"])
+    assert any(r["category"] == "entry" for r in props["rules"])
+    assert any(s["footnote"] == 21 and "f. 13, op. 1, d. 2, l. 3" in s["reference"] for s in props["sources"])
+
+
+def test_paging_links(client):
+    body = client.get("/collections/zones/items?limit=2&offset=2").get_json()
+    assert body["numberReturned"] == 2 and body["numberMatched"] == 9
+    rels = {link["rel"] for link in body["links"]}
+    assert {"self", "next", "prev"} <= rels
+
+
+@pytest.mark.parametrize(
+    ("url", "status", "parameter"),
+    [
+        ("/collections/zones/items?datetime=abc", 400, "datetime"),
+        ("/collections/zones/items?datetime=3000", 400, "datetime"),
+        ("/collections/zones/items?datetime=1932/1930", 400, "datetime"),
+        ("/collections/zones/items?colour=red", 400, "colour"),
+        ("/collections/zones/items?bbox=1,2,3", 400, "bbox"),
+        ("/collections/zones/items?bbox=10,50,5,40", 400, "bbox"),
+        ("/collections/zones/items?limit=-1", 400, "limit"),
+        ("/collections/zones/items?limit=abc", 400, "limit"),
+        ("/collections/zones/items?offset=-5", 400, "offset"),
+        ("/collections/zones/items?f=xml", 400, "f"),
+        ("/collections/rivers/items", 404, None),
+        ("/collections/rivers", 404, None),
+        ("/collections/zones/items/zone-1000-km", 404, None),
+        ("/no/such/page", 404, None),
+    ],
+)
+def test_bad_requests_get_a_json_error(client, url, status, parameter):
+    response = client.get(url)
+    assert response.status_code == status
+    body = response.get_json()
+    assert body["code"] and body["description"]
+    if parameter:
+        assert body["parameter"] == parameter and "allowed" in body["description"]
+
+
+def test_limit_above_the_maximum_is_cut(client):
+    body = client.get("/collections/zones/items?limit=1000000").get_json()
+    assert body["numberReturned"] == 9
+
+
+def test_datetime_open_interval(client):
+    body = client.get("/collections/zones/items?datetime=../1921").get_json()
+    assert {f["id"] for f in body["features"]} == {"zone-4-km", "zone-7-5-km"}
+
+
+def test_unbuilt_store_is_a_clear_404(tmp_path):
+    from webapp import create_app
+
+    client = create_app({"STORE": tmp_path / "missing.gpkg"}).test_client()
+    response = client.get("/collections")
+    assert response.status_code == 404 and "make data" in response.get_json()["description"]
+
+
+def test_no_nan_in_numbers(client):
+    body = client.get("/collections/zones/items").get_json()
+    for f in body["features"]:
+        for v in f["properties"].values():
+            assert not (isinstance(v, float) and math.isnan(v))

@@ -1,0 +1,144 @@
+"""The map in a real headless Chromium (Debian's), served by the app on 127.0.0.1."""
+
+from __future__ import annotations
+
+import shutil
+from urllib.parse import urlparse
+
+import pytest
+
+from layers.build import REFERENCE, SOURCES, build
+from tests.conftest import ARTIFACTS, LiveServer
+from webapp import create_app
+
+pytestmark = pytest.mark.browser
+ZONE_22 = "path.zone-path.zone-22-km"
+
+
+def open_map(browser, url: str):
+    """A page on the map with every request recorded and any dialog (alert) counted."""
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.requests, page.dialogs, page.errors = [], [], []
+    page.on("request", lambda r: page.requests.append(r.url))
+    page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    page.goto(url)
+    page.wait_for_selector("path.border-path")
+    return page
+
+
+def overlay_checkbox(page, name: str):
+    return page.locator(".leaflet-control-layers-overlays label", has_text=name).locator("input")
+
+
+def set_year(page, year: int) -> None:
+    page.locator(".atlas-year input[type=range]").fill(str(year))
+    page.wait_for_function(f"document.querySelector('.leaflet-container').dataset.year === '{year}'")
+
+
+def test_layers_year_and_offline(browser, live_server):
+    page = open_map(browser, live_server.url + "/")
+    try:
+        set_year(page, 1930)
+        assert page.locator(ZONE_22).count() == 1
+
+        overlay_checkbox(page, "22 km border zone").uncheck()
+        assert page.locator(ZONE_22).count() == 0
+        overlay_checkbox(page, "22 km border zone").check()
+        assert page.locator(ZONE_22).count() == 1
+
+        set_year(page, 1920)
+        assert page.locator(ZONE_22).count() == 0, "the 22 km zone dates from 1923"
+        assert page.locator("path.zone-path.zone-7-5-km").count() == 1
+        assert page.locator(".atlas-legend .row.off", has_text="22 km border zone").count() == 1
+
+        set_year(page, 1930)
+        assert page.locator(ZONE_22).count() == 1
+        assert page.locator(".leaflet-control-scale").count() == 1
+        assert page.locator(".atlas-legend").count() == 1
+
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "map.png"))
+        outside = [u for u in page.requests if urlparse(u).hostname != "127.0.0.1"]
+        assert outside == [], f"requests left 127.0.0.1: {outside}"
+        assert page.errors == []
+    finally:
+        page.close()
+
+
+def test_zone_popup_shows_depth_acts_rules_and_citation(browser, live_server):
+    page = open_map(browser, live_server.url + "/#year=1930")
+    try:
+        page.evaluate(
+            "BorderAtlas.map.eachLayer(l => { if (l.feature && l.feature.id === 'zone-22-km' && l.openPopup) l.openPopup(); })"
+        )
+        popup = page.locator(".leaflet-popup-content .atlas-popup")
+        popup.wait_for()
+        text = popup.inner_text()
+        for expected in (
+            "22 km border zone",
+            "Depth: 22 km",
+            "June 15, 1927",
+            "Entry",
+            "note 21",
+            "f. 13, op. 1, d. 2, l. 3",
+        ):
+            assert expected in text, f"{expected!r} missing from the popup"
+    finally:
+        page.close()
+
+
+def test_a_click_on_the_border_opens_its_popup(browser, live_server):
+    page = open_map(browser, live_server.url + "/")
+    try:
+        box = page.locator("path.border-path").bounding_box()
+        page.evaluate(
+            "BorderAtlas.map.eachLayer(l => { if (l.feature && l.feature.id === 'kazakh-xinjiang-border') "
+            "l.fire('click', {latlng: l.getLatLngs()[Math.floor(l.getLatLngs().length / 2)]}); })"
+        )
+        assert box is not None
+        popup = page.locator(".leaflet-popup-content .atlas-popup")
+        popup.wait_for()
+        assert "Acts for the border zone as a whole" in popup.inner_text()
+        assert "November 1924" in popup.inner_text()
+    finally:
+        page.close()
+
+
+PAYLOAD = (
+    "<img src=x onerror=window.__xss=1> ${window.__xss=2} `${window.__xss=3}` </script><script>window.__xss=4</script>"
+)
+
+
+@pytest.fixture(scope="module")
+def hostile_server(tmp_path_factory):
+    """The app on a data build whose zone name and rule text are script-injection payloads."""
+    root = tmp_path_factory.mktemp("hostile")
+    sources = root / "sources"
+    shutil.copytree(SOURCES, sources)
+    text = (sources / "zones.yaml").read_text(encoding="utf-8")
+    text = text.replace("text: Entry only with the permission of the state security agencies.", f"text: {PAYLOAD!r}")
+    text = text.replace("name: 22 km border zone", "name: '22 km <img src=x onerror=window.__xss=5>'")
+    (sources / "zones.yaml").write_text(text, encoding="utf-8")
+    store = root / "atlas.gpkg"
+    build(sources, REFERENCE, store, progress=lambda *_: None)
+    with LiveServer(create_app({"STORE": store})) as server:
+        yield server
+
+
+def test_text_from_data_never_runs(browser, hostile_server):
+    page = open_map(browser, hostile_server.url + "/#year=1930")
+    try:
+        page.evaluate(
+            "BorderAtlas.map.eachLayer(l => { if (l.feature && l.feature.id === 'zone-22-km' && l.openPopup) l.openPopup(); })"
+        )
+        popup = page.locator(".leaflet-popup-content .atlas-popup")
+        popup.wait_for()
+        page.wait_for_timeout(300)  # let any injected image error handler fire
+        assert PAYLOAD in popup.inner_text(), "the payload is shown as text"
+        assert page.evaluate("window.__xss") is None
+        assert page.dialogs == []
+        assert page.locator(".leaflet-control-layers", has_text="<img src=x").count() == 1, "the name is shown as text"
+        assert page.locator(".leaflet-control-layers img, .atlas-popup img").count() == 0
+    finally:
+        page.close()

@@ -1,0 +1,147 @@
+"""data/sources/zones.yaml: the regime of seed 003, and the build's handling of a malformed file."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from layers import DataError
+from layers.build import REFERENCE, SOURCES, main
+from layers.zones import read_regime
+
+# The acts DESIGN.md lists (date prefixes), each of which must be in zones.yaml.
+DESIGN_ACTS = [
+    "1918-05-28", "1921-07-10", "1922-01-24", "1922", "1923-03-28", "1923-09-07", "1924", "1924-03-24",
+    "1925", "1927-06-15", "1927-12-20", "1929-03-15", "1929", "1932", "1933", "1935", "1940",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def regime():
+    return read_regime(SOURCES)
+
+
+def _acts(regime, date_prefix):
+    return [a for a in regime.acts if str(a["date"]).startswith(date_prefix)]
+
+
+@pytest.mark.parametrize("date", DESIGN_ACTS)
+def test_every_design_act_is_there(regime, date):
+    assert _acts(regime, date), f"no act dated {date}"
+
+
+def test_every_depth_of_the_sources(regime):
+    depths = {(z["depth"]["value"], z["depth"]["unit"]) for z in regime.zones}
+    assert depths == {
+        (4, "m"),
+        (500, "m"),
+        (4, "km"),
+        (7.5, "km"),
+        (16, "km"),
+        (21, "verst"),
+        (22, "km"),
+        (50, "km"),
+        (100, "km"),
+    }
+
+
+def _rules(regime, date, zone, category):
+    return [r for a in _acts(regime, date) for r in a["rules"] if zone in r["zones"] and r["category"] == category]
+
+
+@pytest.mark.parametrize(
+    ("date", "zone", "category", "effect"),
+    [
+        ("1927-06-15", "zone-7-5-km", "entry", "restricts"),  # permits needed for the 7.5 km zone
+        ("1927-06-15", "zone-22-km", "entry", "restricts"),  # ... and the 22 km zone
+        ("1927-12-20", "strip-4-m", "economic_activity", "restricts"),
+        ("1927-12-20", "strip-500-m", "economic_activity", "restricts"),
+        ("1924", "zone-50-km", "trade", "permits"),
+        ("1924", "zone-50-km", "currency", "permits"),
+        ("1929", "zone-100-km", "gold", "restricts"),
+        ("1922", "zone-21-verst", "trade", "restricts"),
+    ],
+)
+def test_key_rules(regime, date, zone, category, effect):
+    rules = _rules(regime, date, zone, category)
+    assert rules and all(r["effect"] == effect for r in rules)
+
+
+def test_every_rule_category_of_the_issue_is_covered(regime):
+    categories = {r["category"] for a in regime.acts for r in a["rules"]}
+    assert {"entry", "residence", "economic_activity", "trade", "currency", "gold"} <= categories
+
+
+ZONE = """seed: 003_8b2a7f5298569eee.txt
+zones:
+  - id: zone-x
+    name: X zone
+{body}
+acts: []
+"""
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "reason"),
+    [
+        ("    start: '1923'\n    end: null\n    date_precision: year\n", 3, r"missing field\(s\) \['depth'\]"),
+        (
+            "    depth: {value: 4, unit: km}\n    start: '1927'\n    end: '1923'\n    date_precision: year\n",
+            3,
+            "end 1923 is before start 1927",
+        ),
+        (
+            "    depth: {value: 4, unit: km}\n    start: '1923'\n    end: null\n    date_precision: year\n    colour: red\n",
+            3,
+            r"unknown field\(s\) \['colour'\]",
+        ),
+        (
+            "    depth: {value: 4, unit: league}\n    start: '1923'\n    end: null\n    date_precision: year\n",
+            3,
+            "depth unit 'league'",
+        ),
+        (
+            "    depth: {value: 4, unit: km}\n    start: 'soon'\n    end: null\n    date_precision: year\n",
+            3,
+            "'soon' is not an ISO 8601 date",
+        ),
+    ],
+)
+def test_malformed_zone_names_file_line_and_reason(tmp_path, body, line, reason):
+    (tmp_path / "zones.yaml").write_text(ZONE.format(body=body), encoding="utf-8")
+    with pytest.raises(DataError, match=reason) as info:
+        read_regime(tmp_path)
+    assert info.value.path.endswith("zones.yaml") and info.value.line == line and info.value.entry == "zone-x"
+    assert str(info.value).startswith(f"{tmp_path / 'zones.yaml'}:{line}: entry 'zone-x':")
+
+
+def test_an_act_citing_an_unknown_zone_is_refused(tmp_path):
+    text = (
+        (SOURCES / "zones.yaml").read_text(encoding="utf-8").replace("zones: [zone-100-km]", "zones: [zone-99-km]", 1)
+    )
+    (tmp_path / "zones.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(DataError, match=r"act-1929-gold.*unknown zone id\(s\) \['zone-99-km'\]"):
+        read_regime(tmp_path)
+
+
+def test_yaml_syntax_error_names_the_line(tmp_path):
+    (tmp_path / "zones.yaml").write_text("seed: x\nzones: [\n  - id: a\nacts: {\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"zones.yaml:\d+: not valid YAML"):
+        read_regime(tmp_path)
+
+
+def test_a_failed_build_leaves_the_built_store_in_place(tmp_path, capsys, built):
+    store = tmp_path / "atlas.gpkg"
+    shutil.copy(built[0], store)
+    before = store.read_bytes()
+    bad = tmp_path / "sources"
+    shutil.copytree(SOURCES, bad)
+    text = (bad / "zones.yaml").read_text(encoding="utf-8").replace('start: "1922"', 'start: "1941"', 1)
+    (bad / "zones.yaml").write_text(text, encoding="utf-8")
+    assert main(["--sources", str(bad), "--reference", str(REFERENCE), "--out", str(store)]) == 1
+    err = capsys.readouterr().err
+    assert "zones.yaml:" in err and "zone-21-verst" in err and "end 1924 is before start 1941" in err
+    assert store.read_bytes() == before
+    assert not list(Path(tmp_path).glob(".*tmp*")), "no temporary file is left behind"
