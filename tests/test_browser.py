@@ -27,6 +27,14 @@ def open_map(browser, url: str):
     return page
 
 
+def open_popup(page, feature_id: str) -> None:
+    """Open the popup of a feature, as a click on it does."""
+    page.evaluate(
+        "id => BorderAtlas.map.eachLayer(l => { if (l.feature && l.feature.id === id && l.openPopup) l.openPopup(); })",
+        feature_id,
+    )
+
+
 def overlay_checkbox(page, name: str):
     return page.locator(".leaflet-control-layers-overlays label", has_text=name).locator("input")
 
@@ -69,9 +77,7 @@ def test_layers_year_and_offline(browser, live_server):
 def test_zone_popup_shows_depth_acts_rules_and_citation(browser, live_server):
     page = open_map(browser, live_server.url + "/#year=1930")
     try:
-        page.evaluate(
-            "BorderAtlas.map.eachLayer(l => { if (l.feature && l.feature.id === 'zone-22-km' && l.openPopup) l.openPopup(); })"
-        )
+        open_popup(page, "zone-22-km")
         popup = page.locator(".leaflet-popup-content .atlas-popup")
         popup.wait_for()
         text = popup.inner_text()
@@ -129,9 +135,7 @@ def hostile_server(tmp_path_factory):
 def test_text_from_data_never_runs(browser, hostile_server):
     page = open_map(browser, hostile_server.url + "/#year=1930")
     try:
-        page.evaluate(
-            "BorderAtlas.map.eachLayer(l => { if (l.feature && l.feature.id === 'zone-22-km' && l.openPopup) l.openPopup(); })"
-        )
+        open_popup(page, "zone-22-km")
         popup = page.locator(".leaflet-popup-content .atlas-popup")
         popup.wait_for()
         page.wait_for_timeout(300)  # let any injected image error handler fire

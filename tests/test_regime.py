@@ -93,7 +93,8 @@ acts: []
             "end 1923 is before start 1927",
         ),
         (
-            "    depth: {value: 4, unit: km}\n    start: '1923'\n    end: null\n    date_precision: year\n    colour: red\n",
+            "    depth: {value: 4, unit: km}\n    start: '1923'\n    end: null\n"
+            "    date_precision: year\n    colour: red\n",
             3,
             r"unknown field\(s\) \['colour'\]",
         ),

@@ -39,12 +39,12 @@ def page():
     return cache["atlas_map_html"], 200, {"Content-Type": "text/html; charset=utf-8"}
 
 
-def build_map(store) -> folium.Map:
-    """The whole map: base layers, the border, the zones, the controls."""
-    border = store.frame("border", display=True)
+def build_map(store, display: bool = True) -> folium.Map:
+    """The whole map: base layers, the border, the zones, the controls (display=False: full precision)."""
+    border = store.frame("border", display=display)
     m = _base_map(border.total_bounds)
     _add_basemaps(m, store.basemap())
-    zone_layers = _add_zones(m, store.frame("zones", display=True))
+    zone_layers = _add_zones(m, store.frame("zones", display=display))
     border_layer = _add_border(m, border)
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
     AtlasControls(border_layer, zone_layers).add_to(m)
