@@ -40,6 +40,26 @@ def client(app):
     return app.test_client()
 
 
+PAYLOAD = (
+    "<img src=x onerror=window.__xss=1> ${window.__xss=2} `${window.__xss=3}` </script><script>window.__xss=4</script>"
+)
+
+
+@pytest.fixture(scope="session")
+def hostile_store(tmp_path_factory):
+    """A data build whose 22 km zone's name and one rule's text are script-injection payloads."""
+    root = tmp_path_factory.mktemp("hostile")
+    sources = root / "sources"
+    shutil.copytree(SOURCES, sources)
+    text = (sources / "zones.yaml").read_text(encoding="utf-8")
+    text = text.replace("text: Entry only with the permission of the state security agencies.", f"text: {PAYLOAD!r}")
+    text = text.replace("name: 22 km border zone", "name: '22 km <img src=x onerror=window.__xss=5>'")
+    (sources / "zones.yaml").write_text(text, encoding="utf-8")
+    store = root / "atlas.gpkg"
+    build(sources, REFERENCE, store, progress=lambda *_: None)
+    return store
+
+
 class LiveServer:
     """A real HTTP server on 127.0.0.1 in a thread, stopped by the fixture."""
 

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 from urllib.parse import urlparse
 
 import pytest
 
-from layers.build import REFERENCE, SOURCES, build
-from tests.conftest import ARTIFACTS, LiveServer
+from tests.conftest import ARTIFACTS, PAYLOAD, LiveServer
 from webapp import create_app
 
 pytestmark = pytest.mark.browser
@@ -111,24 +109,10 @@ def test_a_click_on_the_border_opens_its_popup(browser, live_server):
         page.close()
 
 
-PAYLOAD = (
-    "<img src=x onerror=window.__xss=1> ${window.__xss=2} `${window.__xss=3}` </script><script>window.__xss=4</script>"
-)
-
-
 @pytest.fixture(scope="module")
-def hostile_server(tmp_path_factory):
+def hostile_server(hostile_store):
     """The app on a data build whose zone name and rule text are script-injection payloads."""
-    root = tmp_path_factory.mktemp("hostile")
-    sources = root / "sources"
-    shutil.copytree(SOURCES, sources)
-    text = (sources / "zones.yaml").read_text(encoding="utf-8")
-    text = text.replace("text: Entry only with the permission of the state security agencies.", f"text: {PAYLOAD!r}")
-    text = text.replace("name: 22 km border zone", "name: '22 km <img src=x onerror=window.__xss=5>'")
-    (sources / "zones.yaml").write_text(text, encoding="utf-8")
-    store = root / "atlas.gpkg"
-    build(sources, REFERENCE, store, progress=lambda *_: None)
-    with LiveServer(create_app({"STORE": store})) as server:
+    with LiveServer(create_app({"STORE": hostile_store})) as server:
         yield server
 
 

@@ -16,7 +16,7 @@ DEFAULTS = {
 
 def create_app(config: dict | None = None) -> Flask:
     """Create the app; nothing is read or built until a request needs it."""
-    from webapp import api, assets, errors, mapview
+    from webapp import api, assets, errors, mapview, ogc
 
     app = Flask(__name__)
     app.config.update(DEFAULTS)
@@ -27,4 +27,5 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(assets.bp)
     app.register_blueprint(mapview.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(ogc.bp)
     return app

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, jsonify, request, url_for
+from flask import Blueprint, jsonify, render_template, request, url_for
 
 from layers import REGISTRY, NotFound
 from layers.dates import parse_partial
@@ -14,13 +14,12 @@ from webapp.store import get_store
 bp = Blueprint("api", __name__)
 GEOJSON = "application/geo+json"
 ITEMS_PARAMS = {"datetime", "bbox", "limit", "offset", "f"}
-FORMATS = {"json", "geojson"}
 
 
-def _format() -> None:
-    f = request.args.get("f")
-    if f is not None and f not in FORMATS:
-        raise params.QueryError("f", f"{f!r} is not served here; allowed: {sorted(FORMATS)}")
+def _html(template: str, title: str, **context):
+    """An HTML view (autoescaped), with a link to the same resource as JSON."""
+    json_url = url_for(request.endpoint, **(request.view_args or {}), **{**request.args.to_dict(), "f": "json"})
+    return render_template(template, title=title, json_url=json_url, **context)
 
 
 def _collection_ids() -> list[str]:
@@ -67,22 +66,24 @@ def _collection(cid: str) -> dict:
 def collections():
     """The collections this server has."""
     params.check_known(request.args, {"f"})
-    _format()
-    return jsonify(
-        {
-            "collections": [_collection(cid) for cid in _collection_ids()],
-            "links": [{"rel": "self", "type": "application/json", "href": url_for("api.collections", _external=True)}],
-        }
-    )
+    body = {
+        "collections": [_collection(cid) for cid in _collection_ids()],
+        "links": [{"rel": "self", "type": "application/json", "href": url_for("api.collections", _external=True)}],
+    }
+    if params.wants_html():
+        return _html("collections.html", "Collections", collections=body["collections"])
+    return jsonify(body)
 
 
 @bp.get("/collections/<cid>")
 def collection(cid: str):
     """One collection's description and extent."""
     params.check_known(request.args, {"f"})
-    _format()
     _check_collection(cid)
-    return jsonify(_collection(cid))
+    body = _collection(cid)
+    if params.wants_html():
+        return _html("collection.html", body["title"], collection=body)
+    return jsonify(body)
 
 
 @bp.get("/collections/<cid>/items")
@@ -91,7 +92,7 @@ def items(cid: str):
     _check_collection(cid)
     args = request.args
     params.check_known(args, ITEMS_PARAMS)
-    _format()
+    html = params.wants_html()
     period = params.parse_datetime(args["datetime"]) if "datetime" in args else None
     bbox = params.parse_bbox(args["bbox"]) if "bbox" in args else None
     limit = params.parse_limit(args.get("limit"))
@@ -105,13 +106,15 @@ def items(cid: str):
         "timeStamp": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "links": _page_links(cid, offset, limit, matched),
     }
+    if html:
+        return _html("items.html", f"{REGISTRY[cid].TITLE}: items", body=body, cid=cid)
     response = jsonify(body)
     response.mimetype = GEOJSON
     return response
 
 
 def _page_links(cid: str, offset: int, limit: int, matched: int) -> list[dict]:
-    base = {k: v for k, v in request.args.items() if k not in ("offset", "limit")}
+    base = {k: v for k, v in request.args.items() if k not in ("offset", "limit", "f")}
 
     def link(rel: str, start: int) -> dict:
         href = url_for("api.items", cid=cid, _external=True, **base, limit=limit, offset=start)
@@ -129,9 +132,11 @@ def _page_links(cid: str, offset: int, limit: int, matched: int) -> list[dict]:
 def item(cid: str, fid: str):
     """One feature by id."""
     params.check_known(request.args, {"f"})
-    _format()
+    html = params.wants_html()
     _check_collection(cid)
-    row = get_store().get(cid, fid)
-    response = jsonify(geojson.features(row)[0])
+    feature = geojson.features(get_store().get(cid, fid))[0]
+    if html:
+        return _html("item.html", feature["properties"].get("name") or fid, feature=feature)
+    response = jsonify(feature)
     response.mimetype = GEOJSON
     return response

@@ -28,7 +28,6 @@ BASEMAP_FILL = {"KAZ": "#f7f4ea", "CHN": "#ece7f2"}
 ONLINE_TILES = {"OpenStreetMap (online)": "OpenStreetMap", "OpenTopoMap (online)": "OpenTopoMap"}
 
 
-@bp.get("/")
 @bp.get("/map")
 def page():
     """The map page (built once per data build, then served from memory)."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from flask import request
+
 from layers import QueryError
 from layers.dates import parse_partial
 
@@ -77,6 +79,20 @@ def parse_int(name: str, text: str, minimum: int) -> int:
 def parse_limit(text: str | None) -> int:
     """`limit`: default 100; values above the maximum are cut to it."""
     return DEFAULT_LIMIT if text is None else min(parse_int("limit", text, 1), MAX_LIMIT)
+
+
+FORMATS = {"json": False, "geojson": False, "html": True}  # f value -> is HTML
+
+
+def wants_html() -> bool:
+    """`f=html|json|geojson`, or else the Accept header: HTML only when the client prefers it."""
+    f = request.args.get("f")
+    if f is not None:
+        if f not in FORMATS:
+            raise QueryError("f", f"{f!r} is not served here; allowed: {sorted(FORMATS)}")
+        return FORMATS[f]
+    best = request.accept_mimetypes.best_match(["application/json", "application/geo+json", "text/html"])
+    return best == "text/html"
 
 
 def check_known(args, allowed: set[str]) -> None:
