@@ -4,10 +4,10 @@ The registry maps each OGC API collection id to the module that builds it; each 
 TITLE and DESCRIPTION.
 """
 
-from layers import border, zones
+from layers import border, places, zones
 from layers.errors import DataError, NotFound, QueryError
 from layers.store import GeoPackageStore, write_store
 
-REGISTRY = {"border": border, "zones": zones}
+REGISTRY = {"border": border, "zones": zones, "places": places}
 
 __all__ = ["REGISTRY", "DataError", "GeoPackageStore", "NotFound", "QueryError", "write_store"]

@@ -17,7 +17,7 @@ import geopandas as gpd
 import shapely
 
 import geo
-from layers import border, zones
+from layers import border, places, quality, zones
 from layers.errors import DataError
 from layers.store import write_store
 
@@ -33,10 +33,15 @@ def build_layers(sources: Path = SOURCES, reference: Path = REFERENCE, progress=
     """{collection id: full-precision GeoDataFrame} for every layer."""
     progress("reading data/sources/zones.yaml")
     regime = zones.read_regime(sources)
+    progress("reading data/sources/places.yaml and checking it against GeoNames")
+    records = places.read_places(sources)
+    for line in places.check_geonames(records, sources / places.FILE):
+        progress("  " + line)
     progress(f"building {len(regime.zones)} zones from {len(regime.acts)} acts")
     return {
         "border": border.build(sources, reference, regime.general_acts),
         "zones": zones.build(regime, reference, progress),
+        "places": places.build(records),
     }
 
 
@@ -63,9 +68,13 @@ def build(sources: Path = SOURCES, reference: Path = REFERENCE, out: Path = STOR
     """Build all layers and write the store; returns the full-precision layers."""
     started = time.perf_counter()
     layers = build_layers(sources, reference, progress)
+    findings = quality.report(layers["places"], layers["zones"], layers["border"], border.soviet_land(reference))
+    progress(quality.format_report(findings))
     progress("simplifying for display")
     basemap = gpd.read_file(reference / "basemap.geojson")
-    write_store({name: (frame, display_copy(frame)) for name, frame in layers.items()}, basemap, out)
+    write_store(
+        {name: (frame, display_copy(frame)) for name, frame in layers.items()}, basemap, out, {"quality": findings}
+    )
     progress(f"wrote {out} in {time.perf_counter() - started:.1f} s")
     return layers
 

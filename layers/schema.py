@@ -22,7 +22,7 @@ COMMON = [
     "sources",
 ]
 # Columns that hold lists or mappings; the store keeps them as JSON text.
-JSON_COLUMNS = {"variants", "sources", "acts", "rules", "general_acts"}
+JSON_COLUMNS = {"variants", "sources", "acts", "rules", "general_acts", "population"}
 
 
 def frame(records: list[dict], geometries: list, extra: list[str]) -> gpd.GeoDataFrame:

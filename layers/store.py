@@ -6,6 +6,8 @@ serve what the GeoPackage serves. Writes are atomic: a failed build leaves the o
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 from datetime import date
 from pathlib import Path
@@ -21,12 +23,16 @@ from layers.errors import NotFound
 
 DISPLAY_SUFFIX = "__display"
 BASEMAP = "_basemap"  # country outlines for the offline base map; not a collection
+META = "_meta"  # build metadata (key, JSON value), e.g. the data-quality report
 
 
 def write_store(
-    layers: dict[str, tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]], basemap: gpd.GeoDataFrame, path: Path
+    layers: dict[str, tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]],
+    basemap: gpd.GeoDataFrame,
+    path: Path,
+    meta: dict | None = None,
 ) -> None:
-    """Write {id: (full, display)} and the basemap to `path` atomically (temp file, then rename)."""
+    """Write {id: (full, display)}, the basemap and build metadata to `path` atomically (temp file, then rename)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.stem}.tmp{path.suffix}")
     tmp.unlink(missing_ok=True)
@@ -39,6 +45,11 @@ def write_store(
             for column in encoded.columns.drop(encoded.geometry.name):
                 encoded[column] = encoded[column].map(schema.encode)
             pyogrio.write_dataframe(encoded, tmp, layer=table, driver="GPKG")
+        rows = {
+            "key": list((meta or {}).keys()),
+            "value": [json.dumps(v, ensure_ascii=False) for v in (meta or {}).values()],
+        }
+        pyogrio.write_dataframe(pd.DataFrame(rows), tmp, layer=META, driver="GPKG")
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
@@ -50,6 +61,19 @@ class GeoPackageStore:
     def __init__(self, path: Path):
         self.path = Path(path)
         self._frames: dict[str, gpd.GeoDataFrame] = {}
+
+    @property
+    def version(self) -> str:
+        """A short content hash of the store: the data version cited with every export."""
+        if not hasattr(self, "_version"):
+            self._version = hashlib.sha256(self.path.read_bytes()).hexdigest()[:12]
+        return self._version
+
+    def meta(self, key: str):
+        """A build metadata value (e.g. "quality"), or None."""
+        table = pyogrio.read_dataframe(self.path, layer=META)
+        values = dict(zip(table["key"], table["value"], strict=True))
+        return json.loads(values[key]) if key in values else None
 
     def collections(self) -> list[str]:
         """Ids of the collections in the store, in the order they were written."""
@@ -69,8 +93,12 @@ class GeoPackageStore:
     def _read(self, table: str) -> gpd.GeoDataFrame:
         if table not in self._frames:
             frame = pyogrio.read_dataframe(self.path, layer=table)
+            info = pyogrio.read_info(self.path, layer=table)
+            integers = {f for f, t in zip(info["fields"], info["dtypes"], strict=True) if t.startswith("int")}
             for column in frame.columns.drop(frame.geometry.name):
                 values = [schema.decode(column, _plain(v)) for v in frame[column]]
+                if column in integers:  # a nullable integer column is read as float
+                    values = [None if v is None else int(v) for v in values]
                 frame[column] = pd.Series(values, index=frame.index, dtype=object)
             self._frames[table] = frame
         return self._frames[table]
@@ -78,13 +106,20 @@ class GeoPackageStore:
     def query(
         self,
         collection: str,
+        *,
         period: tuple[date | None, date | None] | None = None,
         bbox: tuple[float, float, float, float] | None = None,
+        equals: dict[str, str] | None = None,
         limit: int | None = None,
         offset: int = 0,
     ) -> tuple[gpd.GeoDataFrame, int]:
-        """Features overlapping `period` and `bbox`; returns (page, number matched)."""
+        """Features overlapping `period` and `bbox` whose `equals` properties match (as text).
+
+        Returns (page, number matched).
+        """
         frame = self.frame(collection)
+        for column, value in (equals or {}).items():
+            frame = frame[[as_text(v) == value for v in frame[column]]]
         if period is not None:
             keep = [overlaps(s, e, *period) for s, e in zip(frame["start"], frame["end"], strict=True)]
             frame = frame[keep]
@@ -94,6 +129,11 @@ class GeoPackageStore:
         stop = None if limit is None else offset + limit
         return frame.iloc[offset:stop], matched
 
+    def filterable(self, collection: str) -> list[str]:
+        """Properties that can be filtered by equality: the scalar ones."""
+        frame = self.frame(collection)
+        return [c for c in frame.columns if c != frame.geometry.name and c not in schema.JSON_COLUMNS]
+
     def get(self, collection: str, fid: str) -> gpd.GeoDataFrame:
         """One feature by id, as a one-row frame."""
         frame = self.frame(collection)
@@ -101,6 +141,17 @@ class GeoPackageStore:
         if row.empty:
             raise NotFound(f"no feature {fid!r} in collection {collection!r}")
         return row
+
+
+def as_text(value) -> str | None:
+    """A property value as a filter compares it: 22000.0 -> "22000", True -> "true", None -> None."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def _plain(value):

@@ -45,9 +45,12 @@ PAYLOAD = (
 )
 
 
+PLACE_PAYLOAD = "Narynkol <img src=x onerror=window.__xss=6> ${window.__xss=7}"
+
+
 @pytest.fixture(scope="session")
 def hostile_store(tmp_path_factory):
-    """A data build whose 22 km zone's name and one rule's text are script-injection payloads."""
+    """A data build whose 22 km zone name, one rule's text and a place name are script-injection payloads."""
     root = tmp_path_factory.mktemp("hostile")
     sources = root / "sources"
     shutil.copytree(SOURCES, sources)
@@ -55,6 +58,10 @@ def hostile_store(tmp_path_factory):
     text = text.replace("text: Entry only with the permission of the state security agencies.", f"text: {PAYLOAD!r}")
     text = text.replace("name: 22 km border zone", "name: '22 km <img src=x onerror=window.__xss=5>'")
     (sources / "zones.yaml").write_text(text, encoding="utf-8")
+    text = (sources / "places.yaml").read_text(encoding="utf-8")
+    (sources / "places.yaml").write_text(
+        text.replace("  name: Narynkol\n", f"  name: {PLACE_PAYLOAD!r}\n", 1), encoding="utf-8"
+    )
     store = root / "atlas.gpkg"
     build(sources, REFERENCE, store, progress=lambda *_: None)
     return store

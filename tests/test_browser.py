@@ -130,3 +130,48 @@ def test_text_from_data_never_runs(browser, hostile_server):
         assert page.locator(".leaflet-control-layers img, .atlas-popup img").count() == 0
     finally:
         page.close()
+
+
+def test_search_finds_a_place_under_another_name_and_zooms_to_it(browser, live_server):
+    page = open_map(browser, live_server.url + "/")
+    try:
+        search = page.locator(".atlas-search input")
+        search.fill("Ghulja")  # the modern name of Kuldja
+        page.locator(".atlas-results button", has_text="Kuldja").first.click()
+        popup = page.locator(".leaflet-popup-content .atlas-popup")
+        popup.wait_for()
+        assert "Kuldja" in popup.inner_text() and "China" in popup.inner_text()
+        assert page.evaluate("BorderAtlas.map.getZoom()") >= 9
+        center = page.evaluate("[BorderAtlas.map.getCenter().lat, BorderAtlas.map.getCenter().lng]")
+        assert abs(center[0] - 43.9) < 0.2 and abs(center[1] - 81.3) < 0.2
+
+        search.fill("Sumbe")  # in the 1927 list but unlocated: offered as a link to its page
+        assert page.locator(".atlas-results a", has_text="Sumbe").get_attribute("href").endswith("/places/sumbe")
+    finally:
+        page.close()
+
+
+def test_label_language_switch(browser, live_server):
+    page = open_map(browser, live_server.url + "/#place=jarkent")
+    try:
+        label = page.locator(".place-label", has_text="Jarkent")
+        label.wait_for()
+        page.locator(".atlas-box select").select_option("name_ru")
+        assert page.locator(".place-label", has_text="Джаркент").count() == 1
+        page.locator(".atlas-box select").select_option("name_zh")
+        assert page.locator(".place-label", has_text="斋桑").count() == 1  # Zaysan
+        assert page.locator(".place-label", has_text="Zaysan").count() == 0
+    finally:
+        page.close()
+
+
+def test_place_text_never_runs(browser, hostile_server):
+    page = open_map(browser, hostile_server.url + "/#place=narynkol")
+    try:
+        popup = page.locator(".leaflet-popup-content .atlas-popup")
+        popup.wait_for()
+        page.wait_for_timeout(300)
+        assert "<img src=x onerror=window.__xss=6>" in popup.inner_text()
+        assert page.evaluate("window.__xss") is None and page.dialogs == []
+    finally:
+        page.close()

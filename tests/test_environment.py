@@ -26,7 +26,8 @@ def pip_specs(root: Path = ROOT) -> dict[str, str]:
 
 def conda_specs(root: Path = ROOT) -> dict[str, str]:
     deps = yaml.safe_load((root / "environment.yml").read_text(encoding="utf-8"))["dependencies"]
-    specs = dict(_spec(d) for d in deps if isinstance(d, str))
+    pip = [d for group in deps if isinstance(group, dict) for d in group.get("pip", [])]
+    specs = dict(_spec(d) for d in [d for d in deps if isinstance(d, str)] + pip)
     specs.pop("python", None)
     specs.pop("pip", None)
     return specs

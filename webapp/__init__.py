@@ -16,7 +16,7 @@ DEFAULTS = {
 
 def create_app(config: dict | None = None) -> Flask:
     """Create the app; nothing is read or built until a request needs it."""
-    from webapp import api, assets, errors, mapview, ogc
+    from webapp import api, assets, downloads, errors, mapview, ogc, places
 
     app = Flask(__name__)
     app.config.update(DEFAULTS)
@@ -28,4 +28,6 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(mapview.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(ogc.bp)
+    app.register_blueprint(downloads.bp)
+    app.register_blueprint(places.bp)
     return app

@@ -86,18 +86,28 @@ def collection(cid: str):
     return jsonify(body)
 
 
+def item_query(cid: str, extra: set[str] = frozenset()) -> dict:
+    """The filters of an items or download request: datetime, bbox and equality on properties."""
+    args = request.args
+    store = get_store()
+    properties = set(store.filterable(cid))
+    params.check_known(args, ITEMS_PARAMS | extra | properties)
+    return {
+        "period": params.parse_datetime(args["datetime"]) if "datetime" in args else None,
+        "bbox": params.parse_bbox(args["bbox"]) if "bbox" in args else None,
+        "equals": {k: params.parse_equals(k, v) for k, v in args.items() if k in properties},
+    }
+
+
 @bp.get("/collections/<cid>/items")
 def items(cid: str):
-    """Features of a collection, filtered by datetime and bbox, paged by limit and offset."""
+    """Features of a collection, filtered by datetime, bbox and properties, paged by limit and offset."""
     _check_collection(cid)
-    args = request.args
-    params.check_known(args, ITEMS_PARAMS)
+    query = item_query(cid)
     html = params.wants_html()
-    period = params.parse_datetime(args["datetime"]) if "datetime" in args else None
-    bbox = params.parse_bbox(args["bbox"]) if "bbox" in args else None
-    limit = params.parse_limit(args.get("limit"))
-    offset = params.parse_int("offset", args.get("offset", "0"), 0)
-    page, matched = get_store().query(cid, period=period, bbox=bbox, limit=limit, offset=offset)
+    limit = params.parse_limit(request.args.get("limit"))
+    offset = params.parse_int("offset", request.args.get("offset", "0"), 0)
+    page, matched = get_store().query(cid, **query, limit=limit, offset=offset)
     body = {
         "type": "FeatureCollection",
         "features": geojson.features(page),

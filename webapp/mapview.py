@@ -26,6 +26,25 @@ ZONE_COLOURS = ["#67000d", "#a50f15", "#cb181d", "#ef3b2c", "#fb6a4a", "#fc9272"
 BORDER_STYLE = {"color": "#111111", "weight": 3, "opacity": 0.9, "className": "border-path"}
 BASEMAP_FILL = {"KAZ": "#f7f4ea", "CHN": "#ece7f2"}
 ONLINE_TILES = {"OpenStreetMap (online)": "OpenStreetMap", "OpenTopoMap (online)": "OpenTopoMap"}
+# Places: marker size and fill by feature type; the 1927 list of border settlements gets a red ring.
+PLACE_STYLES = {
+    "town": (7, "#08306b"),
+    "fortification": (6, "#3f007d"),
+    "village": (5, "#2171b5"),
+    "settlement": (5, "#2171b5"),
+    "aul": (5, "#6baed6"),
+    "farmstead": (4, "#6baed6"),
+    "tract": (5, "#238b45"),
+    "pass": (5, "#8c510a"),
+    "valley": (5, "#41ab5d"),
+    "mountain": (5, "#8c510a"),
+    "volost": (6, "#969696"),
+    "district": (7, "#737373"),
+    "province": (8, "#525252"),
+}
+IN_1927_LIST = {"color": "#b2182b", "weight": 3}
+NOT_IN_LIST = {"color": "#ffffff", "weight": 1.5}
+LANGUAGES = {"name": "Source spelling", "name_ru": "Русский", "name_kk": "Қазақша", "name_zh": "中文"}
 
 
 @bp.get("/map")
@@ -38,6 +57,12 @@ def page():
     return cache["atlas_map_html"], 200, {"Content-Type": "text/html; charset=utf-8"}
 
 
+@bp.get("/favicon.ico")
+def favicon():
+    """No icon: an empty answer rather than a 404 in every browser console."""
+    return "", 204
+
+
 def build_map(store, display: bool = True) -> folium.Map:
     """The whole map: base layers, the border, the zones, the controls (display=False: full precision)."""
     border = store.frame("border", display=display)
@@ -45,8 +70,10 @@ def build_map(store, display: bool = True) -> folium.Map:
     _add_basemaps(m, store.basemap())
     zone_layers = _add_zones(m, store.frame("zones", display=display))
     border_layer = _add_border(m, border)
+    places = store.frame("places", display=display)
+    place_layers = _add_places(m, places)
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
-    AtlasControls(border_layer, zone_layers).add_to(m)
+    AtlasControls(border_layer, zone_layers, place_layers, _search_index(places)).add_to(m)
     return m
 
 
@@ -121,6 +148,57 @@ def _add_border(m: folium.Map, border) -> folium.GeoJson:
     return layer
 
 
+def _place_style(feature: dict) -> dict:
+    props = feature["properties"]
+    radius, fill = PLACE_STYLES[props["feature_type"]]
+    ring = IN_1927_LIST if props["in_1927_list"] else NOT_IN_LIST
+    return {"radius": radius, "fillColor": fill, "fillOpacity": 0.9, **ring, "className": f"place-marker {props['id']}"}
+
+
+def _uncertainty_style(feature: dict) -> dict:
+    radius = feature["properties"]["precision_m"] or 0
+    return {
+        "radius": radius,
+        "color": "#2171b5",
+        "weight": 1,
+        "dashArray": "3 4",
+        "fillOpacity": 0.04,
+        "interactive": False,
+    }
+
+
+def _add_places(m: folium.Map, places) -> dict[str, folium.GeoJson]:
+    """The located places as points, and their uncertainty radii as faint circles."""
+    located = places[places.geometry.notna() & ~places.geometry.is_empty]
+    data = _geojson(located)
+    circles = folium.GeoJson(
+        data,
+        name="Places: uncertainty (radius)",
+        marker=folium.Circle(),
+        style_function=_uncertainty_style,
+    )
+    points = folium.GeoJson(
+        data,
+        name=html.escape(REGISTRY["places"].TITLE),
+        marker=folium.CircleMarker(),
+        style_function=_place_style,
+        on_each_feature=folium.JsCode("BorderAtlas.bindPlace"),
+    )
+    circles.add_to(m)
+    points.add_to(m)
+    return {"points": points, "circles": circles}
+
+
+def _search_index(places) -> list[dict]:
+    """Every place (located or not) under every name, for the search box."""
+    index = []
+    for row in places.to_dict("records"):
+        names = [row[k] for k in ("name", "modern_name", "name_ru", "name_kk", "name_zh") if row.get(k)]
+        names += [v for v in row.get("variants") or [] if v not in names]
+        index.append({"id": row["id"], "name": row["name"], "names": names, "located": bool(row["located"])})
+    return index
+
+
 class AtlasControls(JSCSSMixin, MacroElement):
     """The year control, the legend and the popups of static/atlas.js, wired to the layers."""
 
@@ -130,16 +208,30 @@ class AtlasControls(JSCSSMixin, MacroElement):
         BorderAtlas.init({{ this._parent.get_name() }}, {
             border: {{ this.border.get_name() }},
             zones: [{% for layer in this.zones %}{{ layer.get_name() }},{% endfor %}],
+            places: {{ this.places["points"].get_name() }},
+            placeCircles: {{ this.places["circles"].get_name() }},
+            search: {{ this.search|tojson }},
             config: {{ this.config|tojson }}
         });
         {% endmacro %}
         """
     )
 
-    def __init__(self, border: folium.GeoJson, zones: list[folium.GeoJson]):
+    def __init__(self, border: folium.GeoJson, zones: list[folium.GeoJson], places: dict, search: list[dict]):
         super().__init__()
         self._name = "AtlasControls"
-        self.border, self.zones = border, zones
-        self.config = {"years": YEARS, "year": DEFAULT_YEAR, "colours": ZONE_COLOURS}
+        self.border, self.zones, self.places, self.search = border, zones, places, search
+        self.config = {
+            "years": YEARS,
+            "year": DEFAULT_YEAR,
+            "languages": LANGUAGES,
+            "placeUrl": url_for("places.place_page", pid="PLACE_ID"),
+            "links": {
+                "Collections (HTML)": url_for("api.collections", f="html"),
+                "API (OpenAPI)": url_for("ogc.api_document"),
+                "Data quality": url_for("places.quality_page"),
+                "Download everything (GeoPackage)": url_for("downloads.dataset_download", format="gpkg"),
+            },
+        }
         self.default_js = [("atlas_js", url_for("static", filename="atlas.js"))]
         self.default_css = [("atlas_css", url_for("static", filename="atlas.css"))]

@@ -81,6 +81,20 @@ def parse_limit(text: str | None) -> int:
     return DEFAULT_LIMIT if text is None else min(parse_int("limit", text, 1), MAX_LIMIT)
 
 
+_PLAIN_VALUE = re.compile(r"^[\w .,:()/+\-–’]{1,200}$")
+
+
+def parse_equals(name: str, text: str) -> str:
+    """A property filter's value: plain text only (no quotes, operators or query syntax)."""
+    if not _PLAIN_VALUE.match(text):
+        raise QueryError(
+            name,
+            f"{text!r} is not a plain value; allowed: up to 200 letters, digits, spaces and . , : ( ) / + - "
+            "(filters compare for equality; query languages such as SQL or CQL are not accepted)",
+        )
+    return text
+
+
 FORMATS = {"json": False, "geojson": False, "html": True}  # f value -> is HTML
 
 

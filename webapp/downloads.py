@@ -1,0 +1,168 @@
+"""Downloads in the formats GIS users open: GeoJSON, GeoPackage, CSV (WKT) and KML.
+
+Every file carries the dataset's citation and licence: GeoJSON as foreign members, GeoPackage
+in its metadata, CSV and the whole-dataset GeoJSON in a zip beside a README, KML in the
+document's description. Downloads take the same filters as the items endpoint.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import tempfile
+import zipfile
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+from flask import Blueprint, Response, request
+
+from layers import schema
+from layers.dates import parse_partial
+from webapp import geojson, params
+from webapp.api import _check_collection, _collection_ids, item_query
+from webapp.store import get_store
+
+bp = Blueprint("downloads", __name__)
+
+TITLE = "Border Atlas: the Kazakh–Xinjiang section of the Soviet–Chinese border, 1918–1940"
+SOURCE = (
+    "N.N. Ablazhey, A.S. Zhanbossinova, “Kazakh-Xinjiang Section of Soviet-Chinese Border in the Second Half of "
+    "the 1920s – the First Half of the 1930s”, RUDN Journal of Russian History 25(2), 2026, 268–283, "
+    "doi:10.22363/2312-8674-2026-25-2-268-283; further sources cited per feature"
+)
+LICENCE = (
+    "ODbL 1.0 (Open Data Commons Open Database License): geometries derived from OpenStreetMap, "
+    "© OpenStreetMap contributors"
+)
+
+
+def citation(version: str) -> str:
+    """The dataset citation with its data version."""
+    return f"{TITLE}. Data version {version}. Sources: {SOURCE}. Licence: {LICENCE}."
+
+
+def _plain_frame(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Lists and mappings as JSON text; dates typed as dates (start_date/end_date) beside the partial text."""
+    out = frame.copy()
+    for column in out.columns.drop(out.geometry.name):
+        out[column] = out[column].map(schema.encode)
+    out["start_date"] = pd.to_datetime([parse_partial(v)[0] if v else None for v in frame["start"]])
+    out["end_date"] = pd.to_datetime([parse_partial(v)[1] if v else None for v in frame["end"]])
+    return out
+
+
+def _geojson_bytes(cid: str, frame: gpd.GeoDataFrame, version: str) -> bytes:
+    body = {
+        "type": "FeatureCollection",
+        "name": cid,
+        "title": TITLE,
+        "citation": citation(version),
+        "licence": LICENCE,
+        "features": geojson.features(frame),
+    }
+    return json.dumps(body, ensure_ascii=False, allow_nan=False).encode()
+
+
+def _gpkg_bytes(frames: dict[str, gpd.GeoDataFrame], version: str) -> bytes:
+    metadata = {"TITLE": TITLE, "DESCRIPTION": citation(version), "LICENSE": LICENCE, "VERSION": version}
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "border-atlas.gpkg"
+        for cid, frame in frames.items():
+            pyogrio.write_dataframe(
+                _plain_frame(frame), path, layer=cid, driver="GPKG", dataset_metadata=metadata, layer_metadata=metadata
+            )
+        return path.read_bytes()
+
+
+def _kml_bytes(cid: str, frame: gpd.GeoDataFrame, version: str) -> bytes:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"{cid}.kml"
+        pyogrio.write_dataframe(
+            _plain_frame(frame).drop(columns=["start_date", "end_date"]),
+            path,
+            layer=cid,
+            driver="LIBKML",
+        )
+        kml = path.read_text(encoding="utf-8")
+    about = f"<name>{escape(TITLE)}</name><description>{escape(citation(version))}</description>"
+    return re.sub(r"(<Document\b[^>]*>)", lambda m: m.group(1) + about, kml, count=1).encode()
+
+
+def _csv_text(frame: gpd.GeoDataFrame) -> str:
+    out = _plain_frame(frame)
+    out["geometry_wkt"] = [g.wkt if g is not None else "" for g in frame.geometry]
+    return pd.DataFrame(out.drop(columns=out.geometry.name)).to_csv(index=False)
+
+
+def _readme(version: str, files: list[str]) -> str:
+    return (
+        f"{TITLE}\n\nCitation: {citation(version)}\n\nLicence: {LICENCE}\n\nFiles: {', '.join(files)}\n"
+        "Coordinates: WGS84 longitude/latitude (EPSG:4326). CSV geometries are WKT. Lists are JSON text.\n"
+        "start/end are ISO 8601 dates as precise as the source (1927, 1927-08, 1927-08-18); start_date/end_date\n"
+        "are the earliest and latest days they can mean.\n"
+    )
+
+
+def _zip(files: dict[str, bytes | str], version: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("README.txt", _readme(version, sorted(files)))
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def _send(data: bytes, filename: str, mimetype: str) -> Response:
+    return Response(data, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+# format -> (writer of one collection, file extension, media type)
+COLLECTION_FORMATS = {
+    "geojson": (_geojson_bytes, "geojson", "application/geo+json"),
+    "gpkg": (lambda cid, f, v: _gpkg_bytes({cid: f}, v), "gpkg", "application/geopackage+sqlite3"),
+    "csv": (lambda cid, f, v: _zip({f"{cid}.csv": _csv_text(f)}, v), "csv.zip", "application/zip"),
+    "kml": (_kml_bytes, "kml", "application/vnd.google-earth.kml+xml"),
+}
+DATASET_FORMATS = {"gpkg": ("gpkg", "application/geopackage+sqlite3"), "geojson": ("geojson.zip", "application/zip")}
+
+
+def _format(allowed) -> str:
+    value = request.args.get("format", "geojson")
+    if value not in allowed:
+        raise params.QueryError("format", f"{value!r} is not offered; allowed: {sorted(allowed)}")
+    return value
+
+
+@bp.get("/collections/<cid>/download")
+def collection_download(cid: str):
+    """One collection as a file, with the items endpoint's filters (datetime, bbox, properties)."""
+    _check_collection(cid)
+    query = item_query(cid, extra={"format"})
+    fmt = _format(COLLECTION_FORMATS)
+    store = get_store()
+    frame, _ = store.query(cid, **query)
+    writer, extension, mimetype = COLLECTION_FORMATS[fmt]
+    return _send(writer(cid, frame, store.version), f"border-atlas-{cid}.{extension}", mimetype)
+
+
+@bp.get("/download")
+def dataset_download():
+    """Every collection in one file: a GeoPackage with all layers, or a zip of GeoJSON files."""
+    params.check_known(request.args, {"format", "datetime", "bbox"})
+    fmt = _format(DATASET_FORMATS)
+    period = params.parse_datetime(request.args["datetime"]) if "datetime" in request.args else None
+    bbox = params.parse_bbox(request.args["bbox"]) if "bbox" in request.args else None
+    store = get_store()
+    frames = {cid: store.query(cid, period=period, bbox=bbox)[0] for cid in _collection_ids()}
+    extension, mimetype = DATASET_FORMATS[fmt]
+    if fmt == "gpkg":
+        data = _gpkg_bytes(frames, store.version)
+    else:
+        data = _zip(
+            {f"{cid}.geojson": _geojson_bytes(cid, f, store.version) for cid, f in frames.items()}, store.version
+        )
+    return _send(data, f"border-atlas.{extension}", mimetype)

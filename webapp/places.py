@@ -1,0 +1,67 @@
+"""Pages for the gazetteer: a page per place, the data-quality report, Linked Places Format."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, render_template, request, url_for
+
+from layers import NotFound, lpf
+from webapp import geojson, params
+from webapp.store import get_store
+
+bp = Blueprint("places", __name__)
+NAME_LABELS = {
+    "name": "Source spelling",
+    "name_ru": "Russian",
+    "name_kk": "Kazakh",
+    "name_zh": "Chinese",
+    "modern_name": "Modern official name",
+}
+
+
+@bp.get("/places/<pid>")
+def place_page(pid: str):
+    """One place: every name, where it is and how we know, population, sources (HTML or f=json)."""
+    params.check_known(request.args, {"f"})
+    html = params.wants_html()
+    store = get_store()
+    feature = geojson.features(store.get("places", pid))[0]
+    if not html:
+        response = jsonify(feature)
+        response.mimetype = "application/geo+json"
+        return response
+    props = feature["properties"]
+    names = [(label, props.get(key)) for key, label in NAME_LABELS.items() if props.get(key)]
+    return render_template(
+        "place.html",
+        title=props["name"],
+        p=props,
+        names=names,
+        coords=feature["geometry"]["coordinates"] if feature["geometry"] else None,
+        json_url=url_for("places.place_page", pid=pid, f="json"),
+        map_url=url_for("mapview.page") + f"#place={pid}",
+    )
+
+
+@bp.get("/quality")
+def quality_page():
+    """The data-quality report of the last build: findings to look at, not errors."""
+    params.check_known(request.args, {"f"})
+    findings = get_store().meta("quality")
+    if findings is None:
+        raise NotFound("this build has no data-quality report: run `make data`")
+    if not params.wants_html():
+        return jsonify(findings)
+    return render_template(
+        "quality.html", title="Data quality", q=findings, json_url=url_for("places.quality_page", f="json")
+    )
+
+
+@bp.get("/collections/places/lpf")
+def linked_places():
+    """The gazetteer as Linked Places Format (GeoJSON-LD) for the World Historical Gazetteer."""
+    params.check_known(request.args, {"f"})
+    store = get_store()
+    base = url_for("api.items", cid="places", _external=True) + "/"
+    response = jsonify(lpf.feature_collection(store.frame("places"), store.basemap(), base_uri=base))
+    response.mimetype = "application/geo+json"
+    return response
