@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import socket
+import subprocess
+import sys
 import threading
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -82,6 +88,30 @@ class LiveServer:
     def __exit__(self, *exc):
         self._server.shutdown()
         self._thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def server_process(built):
+    """The app in its own process (`python -m webapp`), for clients that hold the GIL while they fetch (GDAL)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port), "BORDER_ATLAS_STORE": str(built[0])}
+    process = subprocess.Popen([sys.executable, "-m", "webapp"], cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(url + "/conformance", timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            pytest.fail(f"the server did not start on {url}")
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
 
 
 @pytest.fixture(scope="session")

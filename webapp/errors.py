@@ -27,4 +27,8 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
-        return _body(exc.code or 500, exc.name.replace(" ", ""), exc.description or exc.name)
+        response = _body(exc.code or 500, exc.name.replace(" ", ""), exc.description or exc.name)
+        for name, value in exc.get_headers():  # e.g. `Allow` on a 405
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response

@@ -18,19 +18,11 @@ TITLE = "Border Atlas"
 DESCRIPTION = "The Kazakh–Xinjiang section of the Soviet–Chinese border, 1918–1940: border, legal zones and sources."
 
 
-def _wants_json() -> bool:
-    """The landing page is the map for browsers; JSON for `f=json` or a client that prefers JSON."""
-    f = request.args.get("f")
-    if f is not None:
-        return not params.wants_html()
-    return request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json"
-
-
 @bp.get("/")
 def landing():
     """The landing page: the map (HTML) or the OGC API landing document (JSON)."""
     params.check_known(request.args, {"f"})
-    if not _wants_json():
+    if params.wants_html():  # browsers ask for text/html: they get the map; API clients get JSON
         return mapview.page()
     link = lambda rel, endpoint, kind, title: {  # noqa: E731 - a local table builder
         "rel": rel,
