@@ -58,7 +58,7 @@ def _hint(path: Path) -> list:
     node = shutil.which("node")
     assert node and GEOJSONHINT.exists(), "run `make setup` (npm ci) for @mapbox/geojsonhint"
     source = json.dumps(str(path))
-    script = f"const h=require('@mapbox/geojsonhint'); const fs=require('fs'); "
+    script = "const h=require('@mapbox/geojsonhint'); const fs=require('fs'); "
     script += f"console.log(JSON.stringify(h.hint(fs.readFileSync({source}, 'utf8'))))"
     out = subprocess.run([node, "-e", script], cwd=ROOT, capture_output=True, text=True, check=True)
     return json.loads(out.stdout)
