@@ -17,7 +17,7 @@ import geopandas as gpd
 import shapely
 
 import geo
-from layers import border, places, quality, zones
+from layers import border, customs, outposts, places, quality, regime, zones
 from layers.errors import DataError
 from layers.store import write_store
 
@@ -38,11 +38,44 @@ def build_layers(sources: Path = SOURCES, reference: Path = REFERENCE, progress=
     for line in places.check_geonames(records, sources / places.FILE):
         progress("  " + line)
     progress(f"building {len(regime.zones)} zones from {len(regime.acts)} acts")
-    return {
+    built = {
         "border": border.build(sources, reference, regime.general_acts),
         "zones": zones.build(regime, reference, progress),
         "places": places.build(records),
     }
+    lonlat = _lonlat(built["places"])
+    progress("reading data/sources/outposts.yaml and customs.yaml")
+    built["outposts"] = outposts.build(outposts.read_outposts(sources), lonlat)
+    built["customs"] = customs.build(customs.read_customs(sources).posts, lonlat)
+    progress("measuring each place's and post's distance to the border and the zones it lies in")
+    line = border.border_line(reference)
+    for name in ("places", "outposts", "customs"):
+        built[name] = _with_regime_columns(built[name], built["zones"], line)
+    return built
+
+
+def _lonlat(places_frame) -> dict:
+    """Place id -> (lon, lat, precision_m), or None for an unlocated place."""
+    return {
+        pid: None if geom is None or geom.is_empty else (geom.x, geom.y, precision)
+        for pid, geom, precision in zip(
+            places_frame["id"], places_frame.geometry, places_frame["precision_m"], strict=True
+        )
+    }
+
+
+def _with_regime_columns(frame, zones_frame, line):
+    """`border_distance_m` and `zones_containing` (any date) for every located point."""
+    distances, containing = [], []
+    for geom in frame.geometry:
+        if geom is None or geom.is_empty:
+            distances.append(None)
+            containing.append([])
+            continue
+        distance, ids = regime.distance_and_zones(geom.x, geom.y, zones_frame, line)
+        distances.append(round(distance, 1))
+        containing.append(ids)
+    return frame.assign(border_distance_m=distances, zones_containing=containing)
 
 
 def display_copy(frame):
@@ -68,12 +101,17 @@ def build(sources: Path = SOURCES, reference: Path = REFERENCE, out: Path = STOR
     """Build all layers and write the store; returns the full-precision layers."""
     started = time.perf_counter()
     layers = build_layers(sources, reference, progress)
-    findings = quality.report(layers["places"], layers["zones"], layers["border"], border.soviet_land(reference))
+    land = border.soviet_land(reference)
+    findings = quality.report(layers["places"], layers["zones"], layers["border"], land)
     progress(quality.format_report(findings))
     progress("simplifying for display")
     basemap = gpd.read_file(reference / "basemap.geojson")
     write_store(
-        {name: (frame, display_copy(frame)) for name, frame in layers.items()}, basemap, out, {"quality": findings}
+        {name: (frame, display_copy(frame)) for name, frame in layers.items()},
+        basemap,
+        out,
+        {"quality": findings},
+        land=gpd.GeoDataFrame({"side": ["USSR"]}, geometry=[land], crs=basemap.crs),
     )
     progress(f"wrote {out} in {time.perf_counter() - started:.1f} s")
     return layers

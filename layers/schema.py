@@ -22,7 +22,19 @@ COMMON = [
     "sources",
 ]
 # Columns that hold lists or mappings; the store keeps them as JSON text.
-JSON_COLUMNS = {"variants", "sources", "acts", "rules", "general_acts", "population"}
+JSON_COLUMNS = {
+    "variants",
+    "sources",
+    "acts",
+    "rules",
+    "general_acts",
+    "population",
+    "names_by_period",
+    "seat_moves",
+    "facts",
+    "events",
+    "zones_containing",
+}
 
 
 def frame(records: list[dict], geometries: list, extra: list[str]) -> gpd.GeoDataFrame:

@@ -23,6 +23,7 @@ from layers.errors import NotFound
 
 DISPLAY_SUFFIX = "__display"
 BASEMAP = "_basemap"  # country outlines for the offline base map; not a collection
+LAND = "_soviet_land"  # the Soviet-side land the zones are clipped to (for "what applied here")
 META = "_meta"  # build metadata (key, JSON value), e.g. the data-quality report
 
 
@@ -31,12 +32,13 @@ def write_store(
     basemap: gpd.GeoDataFrame,
     path: Path,
     meta: dict | None = None,
+    land: gpd.GeoDataFrame | None = None,
 ) -> None:
     """Write {id: (full, display)}, the basemap and build metadata to `path` atomically (temp file, then rename)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.stem}.tmp{path.suffix}")
     tmp.unlink(missing_ok=True)
-    tables = {BASEMAP: basemap}
+    tables = {BASEMAP: basemap} | ({LAND: land} if land is not None else {})
     for name, (full, display) in layers.items():
         tables |= {name: full, name + DISPLAY_SUFFIX: display}
     try:
@@ -68,6 +70,10 @@ class GeoPackageStore:
         if not hasattr(self, "_version"):
             self._version = hashlib.sha256(self.path.read_bytes()).hexdigest()[:12]
         return self._version
+
+    def soviet_land(self):
+        """The Soviet-side land polygon the zones are clipped to."""
+        return self._read(LAND).geometry.iloc[0]
 
     def meta(self, key: str):
         """A build metadata value (e.g. "quality"), or None."""

@@ -25,16 +25,20 @@ def open_map(browser, url: str):
     return page
 
 
-def open_popup(page, feature_id: str) -> None:
-    """Open the popup of a feature, as a click on it does."""
+def open_popup(page, feature_id: str, at_place: str | None = None) -> None:
+    """Open the popup of a feature, as a click on it does (at a place's point, if given)."""
     page.evaluate(
-        "id => BorderAtlas.map.eachLayer(l => { if (l.feature && l.feature.id === id && l.openPopup) l.openPopup(); })",
-        feature_id,
+        """([id, place]) => {
+            let at = null;
+            BorderAtlas.map.eachLayer(l => { if (place && l.feature && l.feature.id === place && l.getLatLng) at = l.getLatLng(); });
+            BorderAtlas.map.eachLayer(l => { if (l.feature && l.feature.id === id && l.openPopup) l.openPopup(at || undefined); });
+        }""",
+        [feature_id, at_place],
     )
 
 
 def overlay_checkbox(page, name: str):
-    return page.locator(".leaflet-control-layers-overlays label", has_text=name).locator("input")
+    return page.locator(".leaflet-control-layers-overlays").get_by_role("checkbox", name=name, exact=True)
 
 
 def set_year(page, year: int) -> None:
@@ -174,5 +178,48 @@ def test_place_text_never_runs(browser, hostile_server):
         page.wait_for_timeout(300)
         assert "<img src=x onerror=window.__xss=6>" in popup.inner_text()
         assert page.evaluate("window.__xss") is None and page.dialogs == []
+    finally:
+        page.close()
+
+
+def test_units_follow_the_year_and_undated_ones_are_counted(browser, live_server):
+    page = open_map(browser, live_server.url + "/")
+    try:
+        set_year(page, 1920)
+        assert page.locator("path.outposts-marker.jetisu-border-detachment").count() == 0, "formed in April 1924"
+        set_year(page, 1930)
+        assert page.locator("path.outposts-marker.jetisu-border-detachment").count() == 1
+        undated = page.locator(".atlas-legend .undated-count").inner_text()
+        assert undated.split()[0].isdigit() and int(undated.split()[0]) > 0
+        assert page.locator("path.customs-marker.customs-post-khorgos").count() == 1
+    finally:
+        page.close()
+
+
+def test_a_click_on_the_background_answers_what_applied_there(browser, live_server):
+    page = open_map(browser, live_server.url + "/#year=1933")
+    try:
+        for layer in ("Places: uncertainty (radius)", "Places"):
+            overlay_checkbox(page, layer).uncheck()
+        # a point in Xinjiang, far from every zone
+        point = page.evaluate(
+            "(() => { const p = BorderAtlas.map.latLngToContainerPoint([43.0, 84.5]); return [p.x, p.y]; })()"
+        )
+        page.mouse.click(point[0], point[1])
+        answer = page.locator(".leaflet-popup-content .atlas-regime")
+        answer.wait_for()
+        assert "What applied here" in answer.inner_text() and "Xinjiang" in answer.inner_text()
+    finally:
+        page.close()
+
+
+def test_what_applied_here_button_in_a_zone_popup(browser, live_server):
+    page = open_map(browser, live_server.url + "/#year=1933")
+    try:
+        open_popup(page, "zone-22-km", at_place="khorgos")
+        page.locator(".atlas-regime-button").click()
+        answer = page.locator(".leaflet-popup-content .atlas-regime")
+        answer.wait_for()
+        assert "22 km border zone" in answer.inner_text()
     finally:
         page.close()

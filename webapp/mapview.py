@@ -44,6 +44,24 @@ PLACE_STYLES = {
 }
 IN_1927_LIST = {"color": "#b2182b", "weight": 3}
 NOT_IN_LIST = {"color": "#ffffff", "weight": 1.5}
+# Border-guard units and customs posts: marker size and fill by type; undated ones get a dashed ring.
+UNIT_STYLES = {
+    "district": (9, "#00441b"),
+    "directorate": (9, "#00441b"),
+    "division": (9, "#00441b"),
+    "detachment": (8, "#006d2c"),
+    "commandant_office": (7, "#238b45"),
+    "section": (6, "#41ab5d"),
+    "outpost": (6, "#74c476"),
+    "squad": (6, "#74c476"),
+    "squadron": (6, "#74c476"),
+    "mobile_group": (6, "#a1d99b"),
+    "air_detachment": (6, "#a1d99b"),
+    "tribunal": (5, "#bdbdbd"),
+}
+POST_STYLES = {"customs_office": (8, "#d94801"), "customs_post": (6, "#fd8d3c"), "crossing_point": (6, "#fdae6b")}
+DATED = {"color": "#ffffff", "weight": 1.5}
+UNDATED = {"color": "#000000", "weight": 2, "dashArray": "2 2"}
 LANGUAGES = {"name": "Source spelling", "name_ru": "Русский", "name_kk": "Қазақша", "name_zh": "中文"}
 
 
@@ -72,8 +90,12 @@ def build_map(store, display: bool = True) -> folium.Map:
     border_layer = _add_border(m, border)
     places = store.frame("places", display=display)
     place_layers = _add_places(m, places)
+    dated = [
+        _add_points(m, store.frame(cid, display=display), cid, styles, "BorderAtlas.bindPost")
+        for cid, styles in (("outposts", UNIT_STYLES), ("customs", POST_STYLES))
+    ]
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
-    AtlasControls(border_layer, zone_layers, place_layers, _search_index(places)).add_to(m)
+    AtlasControls(border_layer, zone_layers, dated, place_layers, _search_index(places)).add_to(m)
     return m
 
 
@@ -189,6 +211,34 @@ def _add_places(m: folium.Map, places) -> dict[str, folium.GeoJson]:
     return {"points": points, "circles": circles}
 
 
+def _add_points(m: folium.Map, frame, cid: str, styles: dict, binder: str) -> folium.GeoJson:
+    """A layer of dated points (units, posts), styled by type; undated ones with a dashed ring."""
+    type_column = {"outposts": "unit_type", "customs": "post_type"}[cid]
+
+    def style(feature: dict) -> dict:
+        props = feature["properties"]
+        radius, fill = styles[props[type_column]]
+        ring = DATED if props["start"] else UNDATED
+        return {
+            "radius": radius,
+            "fillColor": fill,
+            "fillOpacity": 0.9,
+            **ring,
+            "className": f"{cid}-marker {props['id']}",
+        }
+
+    located = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
+    layer = folium.GeoJson(
+        _geojson(located),
+        name=html.escape(REGISTRY[cid].TITLE),
+        marker=folium.CircleMarker(),
+        style_function=style,
+        on_each_feature=folium.JsCode(binder),
+    )
+    layer.add_to(m)
+    return layer
+
+
 def _search_index(places) -> list[dict]:
     """Every place (located or not) under every name, for the search box."""
     index = []
@@ -208,6 +258,7 @@ class AtlasControls(JSCSSMixin, MacroElement):
         BorderAtlas.init({{ this._parent.get_name() }}, {
             border: {{ this.border.get_name() }},
             zones: [{% for layer in this.zones %}{{ layer.get_name() }},{% endfor %}],
+            dated: [{% for layer in this.dated %}{{ layer.get_name() }},{% endfor %}],
             places: {{ this.places["points"].get_name() }},
             placeCircles: {{ this.places["circles"].get_name() }},
             search: {{ this.search|tojson }},
@@ -217,15 +268,16 @@ class AtlasControls(JSCSSMixin, MacroElement):
         """
     )
 
-    def __init__(self, border: folium.GeoJson, zones: list[folium.GeoJson], places: dict, search: list[dict]):
+    def __init__(self, border, zones: list, dated: list, places: dict, search: list[dict]):
         super().__init__()
         self._name = "AtlasControls"
-        self.border, self.zones, self.places, self.search = border, zones, places, search
+        self.border, self.zones, self.dated, self.places, self.search = border, zones, dated, places, search
         self.config = {
             "years": YEARS,
             "year": DEFAULT_YEAR,
             "languages": LANGUAGES,
             "placeUrl": url_for("places.place_page", pid="PLACE_ID"),
+            "regimeUrl": url_for("regime.regime"),
             "links": {
                 "Collections (HTML)": url_for("api.collections", f="html"),
                 "API (OpenAPI)": url_for("ogc.api_document"),

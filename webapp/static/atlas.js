@@ -115,7 +115,7 @@
     fortification: "fortification", tract: "tract", pass: "pass", valley: "valley", mountain: "mountain",
     district: "district", volost: "volost", province: "province"
   };
-  var state = { language: "name", placeUrl: "" };
+  var state = { language: "name", placeUrl: "", regimeUrl: "", year: null, map: null };
 
   function placeUrl(id) { return state.placeUrl.replace("PLACE_ID", encodeURIComponent(id)); }
 
@@ -165,7 +165,7 @@
   function labelFor(p) { return p[state.language] || p.name; }
 
   function bindPlace(feature, layer) {
-    layer.bindPopup(function () { return placePopup(feature.properties); }, { maxWidth: 420, maxHeight: 420 });
+    layer.bindPopup(withRegime(function () { return placePopup(feature.properties); }, layer), { maxWidth: 420, maxHeight: 420 });
     layer.bindTooltip(el("span", labelFor(feature.properties)), {
       permanent: true, direction: "right", offset: [6, 0], className: "place-label"
     });
@@ -270,12 +270,103 @@
     return control;
   }
 
+  /* "What applied here?": the answer of GET /regime, rendered with textContent. */
+  var STATUS = { true: "in force", false: "not in force" };
+
+  function regimeAnswer(a) {
+    var div = el("div", null, "atlas-regime");
+    var where = a.lat.toFixed(4) + "° N, " + a.lon.toFixed(4) + "° E";
+    append(div, [
+      el("h3", "What applied here (as of " + a.date + ")"),
+      el("p", where + (a.side ? " — " + (a.side === "USSR" ? "Soviet side" : "Chinese side") : "") +
+        (a.distance_m !== null && a.distance_m !== undefined ? ", " + (a.distance_m / 1000).toFixed(1) + " km from the border" : "")),
+      a.note ? el("p", a.note, "note") : null
+    ]);
+    (a.zones || []).forEach(function (z) {
+      var box = el("div", null, "regime-zone " + (z.in_force ? "in-force" : "not-in-force"));
+      append(box, [el("h4", z.name + " — " + (z.status || STATUS[z.in_force]))]);
+      if (z.in_force && z.rules && z.rules.length) box.appendChild(rulesList(z.rules));
+      if (z.acts && z.acts.length) box.appendChild(append(el("ul", null, "acts"), z.acts.map(actItem)));
+      if (z.sources && z.sources.length) box.appendChild(sourcesList(z.sources));
+      div.appendChild(box);
+    });
+    return div;
+  }
+
+  function askRegime(latlng, into) {
+    into.textContent = "";
+    into.appendChild(el("p", "Looking up the regime…", "note"));
+    var url = state.regimeUrl + "?lat=" + latlng.lat.toFixed(6) + "&lon=" + latlng.lng.toFixed(6) + "&date=" + state.year;
+    return fetch(url).then(function (r) { return r.json().then(function (body) { return { ok: r.ok, body: body }; }); })
+      .then(function (res) {
+        into.textContent = "";
+        into.appendChild(res.ok ? regimeAnswer(res.body) : el("p", res.body.description || "No answer", "note"));
+      })
+      .catch(function () { into.textContent = "The regime could not be looked up."; });
+  }
+
+  function regimeButton(layer) {
+    var holder = el("div", null, "atlas-regime-holder");
+    var button = el("button", "What applied here in " + state.year + "?", "atlas-regime-button");
+    button.type = "button";
+    button.addEventListener("click", function (e) {
+      e.stopPropagation();  // not a click on the map: the button is gone before the event would bubble there
+      var popup = layer.getPopup();
+      var latlng = popup && popup.getLatLng ? popup.getLatLng() : layer.getLatLng();
+      askRegime(latlng, holder);
+    });
+    holder.appendChild(button);
+    return holder;
+  }
+
+  function withRegime(build, layer) {
+    return function () { return append(build(), [regimeButton(layer)]); };
+  }
+
   function bindZonePopup(feature, layer) {
-    layer.bindPopup(function () { return zonePopup(feature.properties); }, { maxWidth: 460, maxHeight: 420 });
+    layer.bindPopup(withRegime(function () { return zonePopup(feature.properties); }, layer), { maxWidth: 460, maxHeight: 420 });
   }
 
   function bindBorderPopup(feature, layer) {
-    layer.bindPopup(function () { return borderPopup(feature.properties); }, { maxWidth: 460, maxHeight: 420 });
+    layer.bindPopup(withRegime(function () { return borderPopup(feature.properties); }, layer), { maxWidth: 460, maxHeight: 420 });
+  }
+
+  /* Border-guard units and customs posts */
+  function nameInYear(p, year) {
+    var named = (p.names_by_period || []).filter(function (n) { return inForce(n, year); });
+    return named.length ? named[named.length - 1].name : p.name;
+  }
+
+  function factsList(facts) {
+    var ul = el("ul", null, "facts");
+    (facts || []).forEach(function (f) {
+      var value = (f.approximate ? "about " : "") + (f.low !== undefined && f.low !== null && f.high !== null && f.high !== undefined ? f.low + "–" + f.high : f.value);
+      ul.appendChild(el("li", (f.year || "") + ": " + (f.text || (f.what + " " + value))));
+    });
+    return ul;
+  }
+
+  function postPopup(p) {
+    var div = el("div", null, "atlas-popup");
+    var dates = p.start ? period(p) : "date unknown" + (p.first_attested ? " (first named for " + p.first_attested + ")" : "");
+    return append(div, [
+      el("h3", nameInYear(p, state.year)),
+      nameInYear(p, state.year) !== p.name ? el("div", p.name, "alt-name") : null,
+      el("p", (p.unit_type_label || p.post_type_label || "") + (p.parent ? " — part of " + p.parent : "")),
+      el("p", "Dates: " + dates),
+      p.start_note || p.date_note ? el("p", p.start_note || p.date_note, "note") : null,
+      el("p", "Located: " + (p.location_basis || "") + (p.precision_m ? " (within " + Math.round(p.precision_m).toLocaleString("en") + " m)" : "")),
+      p.border_distance_m !== null && p.border_distance_m !== undefined ? el("p", (p.border_distance_m / 1000).toFixed(1) + " km from the border") : null,
+      p.facts && p.facts.length ? el("h4", "Figures") : null,
+      p.facts && p.facts.length ? factsList(p.facts) : null,
+      p.note ? el("p", p.note, "note") : null,
+      el("h4", "Sources"),
+      sourcesList(p.sources)
+    ]);
+  }
+
+  function bindPost(feature, layer) {
+    layer.bindPopup(withRegime(function () { return postPopup(feature.properties); }, layer), { maxWidth: 420, maxHeight: 420 });
   }
 
   /* Time filter: keep each group's sub-layers and show those in force in the year. */
@@ -322,7 +413,13 @@
     return control;
   }
 
-  function legendControl(zoneGroups) {
+  function undatedCount(groups) {
+    var n = 0;
+    groups.forEach(function (g) { g.getLayers().forEach(function (l) { if (!l.feature.properties.start) n += 1; }); });
+    return n;
+  }
+
+  function legendControl(zoneGroups, datedGroups) {
     var control = L.control({ position: "bottomright" });
     var rows = [];
     control.onAdd = function () {
@@ -343,6 +440,11 @@
         });
       });
       box.appendChild(el("p", "Greyed: not in force in the chosen year. Click a zone for its acts and sources.", "note"));
+      var undated = undatedCount(datedGroups);
+      if (undated) {
+        box.appendChild(el("p", undated + " units and posts have no known date: shown in every year with a dashed ring.", "note undated-count"));
+      }
+      box.appendChild(el("p", "Click anywhere else for what applied there in the chosen year.", "note"));
       L.DomEvent.disableClickPropagation(box);
       return box;
     };
@@ -363,11 +465,18 @@
     return year >= config.years[0] && year <= config.years[1] ? year : config.year;
   }
 
+  function isBackground(target) {
+    /* a click on the map itself, the base map or the empty SVG pane: not on a feature */
+    if (!target || !target.closest || target.closest(".leaflet-popup, .leaflet-control")) return false;
+    return !(target.classList && target.classList.contains("leaflet-interactive"));
+  }
+
   function init(map, opts) {
     var config = opts.config;
-    var filter = new TimeFilter(opts.zones.concat([opts.border]));
-    var legend = legendControl(opts.zones);
+    var filter = new TimeFilter(opts.zones.concat([opts.border], opts.dated));
+    var legend = legendControl(opts.zones, opts.dated);
     var control = yearControl(config, function (year) {
+      state.year = year;
       filter.apply(year);
       legend.update(year);
       var place = hashValue("place");
@@ -375,6 +484,15 @@
       map.getContainer().setAttribute("data-year", String(year));
     });
     state.placeUrl = config.placeUrl;
+    state.regimeUrl = config.regimeUrl;
+    state.map = map;
+    map.on("click", function (e) {
+      var target = e.originalEvent && e.originalEvent.target;
+      if (!isBackground(target)) return;
+      var holder = el("div", null, "atlas-popup");
+      L.popup({ minWidth: 320, maxWidth: 460, maxHeight: 420 }).setLatLng(e.latlng).setContent(holder).openOn(map);
+      askRegime(e.latlng, holder);
+    });
     control.addTo(map);
     searchControl(map, opts.places, opts.search).addTo(map);
     languageControl(config, opts.places).addTo(map);
@@ -394,6 +512,8 @@
     bindZonePopup: bindZonePopup,
     bindBorderPopup: bindBorderPopup,
     bindPlace: bindPlace,
+    bindPost: bindPost,
+    askRegime: askRegime,
     inForce: inForce
   };
 })();

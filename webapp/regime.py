@@ -1,0 +1,50 @@
+"""`GET /regime`: what border regime applied at a point (or a place) on a date."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request
+
+from layers import NotFound, QueryError
+from layers.regime import regime_at
+from webapp import params
+from webapp.store import get_store
+
+bp = Blueprint("regime", __name__)
+HELP = "give lat and lon (WGS84 degrees), or place (a place id), and date (YYYY, YYYY-MM or YYYY-MM-DD, 1918–1940)"
+
+
+def _point() -> tuple[float, float, str | None]:
+    args = request.args
+    if "place" in args:
+        if "lat" in args or "lon" in args:
+            raise QueryError("place", f"give either place or lat/lon, not both; {HELP}")
+        row = get_store().get("places", args["place"]).iloc[0]
+        if row.geometry is None or row.geometry.is_empty:
+            raise QueryError("place", f"{args['place']!r} has no coordinates (unlocated); {HELP}")
+        return row.geometry.x, row.geometry.y, args["place"]
+    for name in ("lat", "lon"):
+        if name not in args:
+            raise QueryError(name, f"missing; {HELP}")
+    return args["lon"], args["lat"], None
+
+
+@bp.get("/regime")
+def regime():
+    """The zones around the point, which were in force on the date, and what they restricted then."""
+    params.check_known(request.args, {"lat", "lon", "place", "date", "f"})
+    if "date" not in request.args:
+        raise QueryError("date", f"missing; {HELP}")
+    lon, lat, place = _point()
+    store = get_store()
+    try:
+        answer = regime_at(lon, lat, request.args["date"], store.frame("zones"), _border(store), store.soviet_land())
+    except QueryError as exc:
+        raise QueryError({"on": "date"}.get(exc.parameter, exc.parameter), exc.reason) from None
+    return jsonify({**answer, "place": place})
+
+
+def _border(store):
+    frame = store.frame("border")
+    if frame.empty:
+        raise NotFound("the border layer is empty: run `make data`")
+    return frame.geometry.iloc[0]
