@@ -30,8 +30,10 @@ def open_popup(page, feature_id: str, at_place: str | None = None) -> None:
     page.evaluate(
         """([id, place]) => {
             let at = null;
-            BorderAtlas.map.eachLayer(l => { if (place && l.feature && l.feature.id === place && l.getLatLng) at = l.getLatLng(); });
-            BorderAtlas.map.eachLayer(l => { if (l.feature && l.feature.id === id && l.openPopup) l.openPopup(at || undefined); });
+            const layers = [];
+            BorderAtlas.map.eachLayer(l => { if (l.feature) layers.push(l); });
+            layers.forEach(l => { if (place && l.feature.id === place && l.getLatLng) at = l.getLatLng(); });
+            layers.forEach(l => { if (l.feature.id === id && l.openPopup) l.openPopup(at || undefined); });
         }""",
         [feature_id, at_place],
     )
