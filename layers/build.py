@@ -47,6 +47,7 @@ def build_layers(sources: Path = SOURCES, reference: Path = REFERENCE, progress=
     progress("reading data/sources/outposts.yaml and customs.yaml")
     built["outposts"] = outposts.build(outposts.read_outposts(sources), lonlat)
     built["customs"] = customs.build(customs.read_customs(sources).posts, lonlat)
+    built["customs"]["tariff_1923"] = customs.on_tariff_stretch(built["customs"], built["places"])
     progress("measuring each place's and post's distance to the border and the zones it lies in")
     line = border.border_line(reference)
     for name in ("places", "outposts", "customs"):
@@ -76,6 +77,13 @@ def _with_regime_columns(frame, zones_frame, line):
         distances.append(round(distance, 1))
         containing.append(ids)
     return frame.assign(border_distance_m=distances, zones_containing=containing)
+
+
+def _tariff(sources: Path) -> dict:
+    """Seed 001's 1923 tariff as the web app shows it: its heading and one row per rate."""
+    tariff = customs.read_tariff(sources)
+    head = {k: v for k, v in tariff.items() if k != "articles" and not k.startswith("__")}
+    return {**head, "rows": customs.tariff_rows(tariff)}
 
 
 def display_copy(frame):
@@ -110,7 +118,7 @@ def build(sources: Path = SOURCES, reference: Path = REFERENCE, out: Path = STOR
         {name: (frame, display_copy(frame)) for name, frame in layers.items()},
         basemap,
         out,
-        {"quality": findings},
+        {"quality": findings, "tariff_1923": _tariff(sources)},
         land=gpd.GeoDataFrame({"side": ["USSR"]}, geometry=[land], crs=basemap.crs),
     )
     progress(f"wrote {out} in {time.perf_counter() - started:.1f} s")

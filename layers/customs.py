@@ -185,3 +185,15 @@ def _row(post: dict, precision_m, basis: str, located: bool) -> dict:
         "post_type_label": POST_TYPES[post["post_type"]],
         "located": located,
     }
+
+
+# 1920s units on the Turkestan Republic's border with China, where the 1923 tariff applied: Jetisu
+# (Semirechye) province belonged to the Turkestan ASSR until 1924 (003: "the Jetisu (Alma-Ata) border
+# detachment of the Turkestan ASSR").
+TURKESTAN_UNITS = {"Jetisu province"}
+
+
+def on_tariff_stretch(posts: gpd.GeoDataFrame, places_frame: gpd.GeoDataFrame) -> list[bool]:
+    """For each post: is its place in a unit on the Turkestan–China border (the 1923 tariff's stretch)?"""
+    units = dict(zip(places_frame["id"], places_frame["admin_1920s"], strict=True))
+    return [units.get(place) in TURKESTAN_UNITS for place in posts["place"]]

@@ -16,7 +16,7 @@ DEFAULTS = {
 
 def create_app(config: dict | None = None) -> Flask:
     """Create the app; nothing is read or built until a request needs it."""
-    from webapp import api, assets, downloads, errors, mapview, ogc, places, regime
+    from webapp import api, assets, customs, downloads, errors, mapview, ogc, places, regime
 
     app = Flask(__name__)
     app.config.update(DEFAULTS)
@@ -31,4 +31,5 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(downloads.bp)
     app.register_blueprint(places.bp)
     app.register_blueprint(regime.bp)
+    app.register_blueprint(customs.bp)
     return app

@@ -278,6 +278,7 @@ class AtlasControls(JSCSSMixin, MacroElement):
             "languages": LANGUAGES,
             "placeUrl": url_for("places.place_page", pid="PLACE_ID"),
             "regimeUrl": url_for("regime.regime"),
+            "tariffUrl": url_for("customs.tariff_1923"),
             "links": {
                 "Collections (HTML)": url_for("api.collections", f="html"),
                 "API (OpenAPI)": url_for("ogc.api_document"),

@@ -360,6 +360,7 @@
       p.facts && p.facts.length ? el("h4", "Figures") : null,
       p.facts && p.facts.length ? factsList(p.facts) : null,
       p.note ? el("p", p.note, "note") : null,
+      p.tariff_1923 ? append(el("p"), [link("The 1923 customs tariff for goods from China on this stretch", state.tariffUrl)]) : null,
       el("h4", "Sources"),
       sourcesList(p.sources)
     ]);
@@ -485,6 +486,7 @@
     });
     state.placeUrl = config.placeUrl;
     state.regimeUrl = config.regimeUrl;
+    state.tariffUrl = config.tariffUrl;
     state.map = map;
     map.on("click", function (e) {
       var target = e.originalEvent && e.originalEvent.target;
