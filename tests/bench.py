@@ -60,6 +60,27 @@ def page_bytes(client, html: str) -> tuple[int, dict[str, int]]:
     return sum(parts.values()), parts
 
 
+REQUESTS = 50
+QUERY = "bbox=79,42,84,47&datetime=1930"
+
+
+def items_latency(client) -> dict[str, tuple[float, float]]:
+    """p50 and p95 of an items request with bbox and datetime, per collection, and of /conformance."""
+    urls = {"baseline": "/conformance"}
+    urls |= {cid: f"/collections/{cid}/items?{QUERY}" for cid in ("border", "zones", "places", "outposts", "customs")}
+    figures = {}
+    for name, url in urls.items():
+        client.get(url)  # warm the store's cache
+        times = []
+        for _ in range(REQUESTS):
+            started = time.perf_counter()
+            client.get(url)
+            times.append(time.perf_counter() - started)
+        times.sort()
+        figures[name] = (statistics.median(times), times[int(0.95 * (len(times) - 1))])
+    return figures
+
+
 def main() -> None:
     print(f"Border Atlas benchmark (medians of {RUNS} runs)")
     ours = median_seconds(build_zones)
@@ -77,11 +98,21 @@ def main() -> None:
             full = build_map(store, display=False).get_root().render()
         total, parts = page_bytes(client, light)
         full_total, _ = page_bytes(client, full)
-        render = median_seconds(lambda: client.get("/") and app.extensions.pop("atlas_map_html", None))
+        render = median_seconds(lambda: client.get("/map") and app.extensions.pop("atlas_map_html", None))
+        latency = items_latency(client)
     detail = ", ".join(f"{k}: {v:,}" for k, v in parts.items())
     print(f"map page weight: {total:,} bytes ({detail})")
     print(f"  full-precision page: {full_total:,} bytes; ratio {total / full_total:.3f}")
     print(f"map page build (uncached): {render:.2f} s")
+    base_p50 = latency.pop("baseline")[0]
+    print(
+        f"items latency, bbox+datetime, {REQUESTS} requests each "
+        f"(baseline GET /conformance p50 {base_p50 * 1000:.1f} ms):"
+    )
+    for cid, (p50, p95) in latency.items():
+        print(
+            f"  {cid:9s} p50 {p50 * 1000:7.1f} ms  p95 {p95 * 1000:7.1f} ms  p50 ratio to baseline {p50 / base_p50:.1f}"
+        )
 
 
 if __name__ == "__main__":
