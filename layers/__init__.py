@@ -4,10 +4,18 @@ The registry maps each OGC API collection id to the module that builds it; each 
 TITLE and DESCRIPTION.
 """
 
-from layers import border, customs, outposts, places, zones
+from layers import border, customs, incidents, migration, outposts, places, zones
 from layers.errors import DataError, NotFound, QueryError
 from layers.store import GeoPackageStore, write_store
 
-REGISTRY = {"border": border, "zones": zones, "places": places, "outposts": outposts, "customs": customs}
+REGISTRY = {
+    "border": border,
+    "zones": zones,
+    "places": places,
+    "outposts": outposts,
+    "customs": customs,
+    "incidents": incidents,
+    "migration": migration,
+}
 
 __all__ = ["REGISTRY", "DataError", "GeoPackageStore", "NotFound", "QueryError", "write_store"]

@@ -17,7 +17,7 @@ import geopandas as gpd
 import shapely
 
 import geo
-from layers import border, customs, outposts, places, quality, regime, zones
+from layers import border, customs, incidents, migration, outposts, places, quality, regime, statistics, zones
 from layers.errors import DataError
 from layers.store import write_store
 
@@ -48,9 +48,12 @@ def build_layers(sources: Path = SOURCES, reference: Path = REFERENCE, progress=
     built["outposts"] = outposts.build(outposts.read_outposts(sources), lonlat)
     built["customs"] = customs.build(customs.read_customs(sources).posts, lonlat)
     built["customs"]["tariff_1923"] = customs.on_tariff_stretch(built["customs"], built["places"])
-    progress("measuring each place's and post's distance to the border and the zones it lies in")
     line = border.border_line(reference)
-    for name in ("places", "outposts", "customs"):
+    progress("reading data/sources/incidents.yaml and migration.yaml; resolving incident locations")
+    built["incidents"] = incidents.build(incidents.read_incidents(sources), records, line)
+    built["migration"] = migration.build(migration.read_migration(sources), records)
+    progress("measuring each place's, post's and incident's distance to the border and the zones it lies in")
+    for name in ("places", "outposts", "customs", "incidents"):
         built[name] = _with_regime_columns(built[name], built["zones"], line)
     return built
 
@@ -118,7 +121,11 @@ def build(sources: Path = SOURCES, reference: Path = REFERENCE, out: Path = STOR
         {name: (frame, display_copy(frame)) for name, frame in layers.items()},
         basemap,
         out,
-        {"quality": findings, "tariff_1923": _tariff(sources)},
+        {
+            "quality": findings,
+            "tariff_1923": _tariff(sources),
+            "statistics": statistics.rows(statistics.read_statistics(sources)),
+        },
         land=gpd.GeoDataFrame({"side": ["USSR"]}, geometry=[land], crs=basemap.crs),
     )
     progress(f"wrote {out} in {time.perf_counter() - started:.1f} s")

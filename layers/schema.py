@@ -34,6 +34,13 @@ JSON_COLUMNS = {
     "facts",
     "events",
     "zones_containing",
+    "actors",
+    "counts",
+    "goods",
+    "to_areas",
+    "people",
+    "households",
+    "ratio_of_emigration",
 }
 
 

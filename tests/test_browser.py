@@ -225,3 +225,16 @@ def test_what_applied_here_button_in_a_zone_popup(browser, live_server):
         assert "22 km border zone" in answer.inner_text()
     finally:
         page.close()
+
+
+def test_incidents_and_flows_follow_the_year(browser, live_server):
+    page = open_map(browser, live_server.url + "/")
+    try:
+        set_year(page, 1927)
+        assert page.locator("path.incidents-marker.santos-1927-08-24").count() == 1
+        assert page.locator("path.migration-path.emigration-1930-1933").count() == 0
+        set_year(page, 1932)
+        assert page.locator("path.incidents-marker.santos-1927-08-24").count() == 0
+        assert page.locator("path.migration-path.emigration-1930-1933").count() == 1
+    finally:
+        page.close()

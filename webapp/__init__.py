@@ -16,7 +16,7 @@ DEFAULTS = {
 
 def create_app(config: dict | None = None) -> Flask:
     """Create the app; nothing is read or built until a request needs it."""
-    from webapp import api, assets, customs, downloads, errors, mapview, ogc, places, regime
+    from webapp import api, assets, customs, downloads, errors, mapview, ogc, places, regime, statistics
 
     app = Flask(__name__)
     app.config.update(DEFAULTS)
@@ -32,4 +32,5 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(places.bp)
     app.register_blueprint(regime.bp)
     app.register_blueprint(customs.bp)
+    app.register_blueprint(statistics.bp)
     return app

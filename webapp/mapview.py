@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import html
 import json
+import math
 
 import folium
 from flask import Blueprint, current_app, url_for
 from folium.elements import JSCSSMixin, MacroElement
 from jinja2 import Template
+from shapely.geometry import MultiLineString
 
 from layers import REGISTRY
 from webapp.store import get_store
@@ -60,6 +62,19 @@ UNIT_STYLES = {
     "tribunal": (5, "#bdbdbd"),
 }
 POST_STYLES = {"customs_office": (8, "#d94801"), "customs_post": (6, "#fd8d3c"), "crossing_point": (6, "#fdae6b")}
+INCIDENT_STYLES = {
+    "crossing": (7, "#6a3d9a"),
+    "attempted_crossing": (7, "#cab2d6"),
+    "armed_clash": (8, "#e31a1c"),
+    "detention": (7, "#1f78b4"),
+    "smuggling": (7, "#ff7f00"),
+    "opium_cultivation": (7, "#b15928"),
+    "raid_on_post": (8, "#67001f"),
+    "arrest": (6, "#a6cee3"),
+    "deportation": (6, "#fb9a99"),
+}
+MIGRATION_COLOURS = {"emigration": "#54278f", "repatriation": "#1b7837", "return": "#1b7837", "presence": "#777777"}
+COARSE_DATES = {"year", "season", "decade"}  # incidents known only to the year or season get a dotted ring
 DATED = {"color": "#ffffff", "weight": 1.5}
 UNDATED = {"color": "#000000", "weight": 2, "dashArray": "2 2"}
 LANGUAGES = {"name": "Source spelling", "name_ru": "Русский", "name_kk": "Қазақша", "name_zh": "中文"}
@@ -93,6 +108,12 @@ def build_map(store, display: bool = True) -> folium.Map:
     dated = [
         _add_points(m, store.frame(cid, display=display), cid, styles, "BorderAtlas.bindPost")
         for cid, styles in (("outposts", UNIT_STYLES), ("customs", POST_STYLES))
+    ]
+    incident_frame = store.frame("incidents", display=display)
+    dated += [
+        _add_uncertainty(m, incident_frame, "Incidents: uncertainty (radius)"),
+        _add_points(m, incident_frame, "incidents", INCIDENT_STYLES, "BorderAtlas.bindIncident"),
+        _add_migration(m, store.frame("migration", display=display)),
     ]
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
     AtlasControls(border_layer, zone_layers, dated, place_layers, _search_index(places)).add_to(m)
@@ -213,12 +234,14 @@ def _add_places(m: folium.Map, places) -> dict[str, folium.GeoJson]:
 
 def _add_points(m: folium.Map, frame, cid: str, styles: dict, binder: str) -> folium.GeoJson:
     """A layer of dated points (units, posts), styled by type; undated ones with a dashed ring."""
-    type_column = {"outposts": "unit_type", "customs": "post_type"}[cid]
+    type_column = {"outposts": "unit_type", "customs": "post_type", "incidents": "event_type"}[cid]
 
     def style(feature: dict) -> dict:
         props = feature["properties"]
         radius, fill = styles[props[type_column]]
         ring = DATED if props["start"] else UNDATED
+        if props.get("date_precision") in COARSE_DATES:
+            ring = {"color": "#000000", "weight": 2, "dashArray": "1 3"}
         return {
             "radius": radius,
             "fillColor": fill,
@@ -234,6 +257,86 @@ def _add_points(m: folium.Map, frame, cid: str, styles: dict, binder: str) -> fo
         marker=folium.CircleMarker(),
         style_function=style,
         on_each_feature=folium.JsCode(binder),
+    )
+    layer.add_to(m)
+    return layer
+
+
+def _add_uncertainty(m: folium.Map, frame, name: str) -> folium.GeoJson:
+    """Faint circles of each located feature's uncertainty radius."""
+    located = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
+    layer = folium.GeoJson(_geojson(located), name=name, marker=folium.Circle(), style_function=_uncertainty_style)
+    layer.add_to(m)
+    return layer
+
+
+def _figure(props: dict) -> tuple[float | None, float | None]:
+    """(lowest, highest) count of a flow: households if given, else people."""
+    for key in ("households", "people"):
+        value = props.get(key) or {}
+        numbers = [value.get(k) for k in ("low", "best", "high") if value.get(k) is not None]
+        if numbers:
+            return min(numbers), max(numbers)
+    return None, None
+
+
+def _width(count: float | None) -> float:
+    """Line width by count: 2 px, plus 2 px for each factor of ten above 100."""
+    return 2.0 if not count else max(2.0, 2.0 + 2.0 * math.log10(max(count, 100) / 100))
+
+
+def _arc(a, b, bend: float = 0.18, steps: int = 24) -> list[tuple[float, float]]:
+    """A curved path from a to b (a quadratic Bézier bent to the left), plus an arrowhead at b."""
+    (x0, y0), (x1, y1) = a, b
+    dx, dy = x1 - x0, y1 - y0
+    cx, cy = (x0 + x1) / 2 - dy * bend, (y0 + y1) / 2 + dx * bend
+    return [
+        ((1 - t) ** 2 * x0 + 2 * (1 - t) * t * cx + t**2 * x1, (1 - t) ** 2 * y0 + 2 * (1 - t) * t * cy + t**2 * y1)
+        for t in (i / steps for i in range(steps + 1))
+    ]
+
+
+def _arrow(path: list, size: float = 0.12) -> list[list[tuple[float, float]]]:
+    (xa, ya), (xb, yb) = path[-2], path[-1]
+    angle = math.atan2(yb - ya, xb - xa)
+    length = size * math.dist(path[0], path[-1]) ** 0.5
+    return [
+        [(xb - length * math.cos(angle + turn), yb - length * math.sin(angle + turn)), (xb, yb)]
+        for turn in (0.45, -0.45)
+    ]
+
+
+def _curved(geom):
+    """Each straight part of a flow line as a curved arrow (display only; the API keeps the straight line)."""
+    parts = []
+    for part in getattr(geom, "geoms", [geom]):
+        path = _arc(part.coords[0], part.coords[-1])
+        parts += [path, *_arrow(path)]
+    return MultiLineString(parts)
+
+
+def _add_migration(m: folium.Map, frame) -> folium.GeoJson:
+    """Flows as curved arrows whose width follows the count; a range gets a dashed outer line."""
+    drawn = frame[frame.geometry.notna() & ~frame.geometry.is_empty].copy()
+    drawn = drawn.set_geometry([_curved(g) for g in drawn.geometry])
+
+    def style(feature: dict) -> dict:
+        props = feature["properties"]
+        low, high = _figure(props)
+        dash = "8 6" if low is not None and high is not None and high > low else None
+        return {
+            "color": MIGRATION_COLOURS.get(props["kind"], "#54278f"),
+            "weight": _width(high),
+            "opacity": 0.75,
+            "dashArray": dash,
+            "className": f"migration-path {props['id']}",
+        }
+
+    layer = folium.GeoJson(
+        _geojson(drawn),
+        name=html.escape(REGISTRY["migration"].TITLE),
+        style_function=style,
+        on_each_feature=folium.JsCode("BorderAtlas.bindFlow"),
     )
     layer.add_to(m)
     return layer
@@ -279,10 +382,12 @@ class AtlasControls(JSCSSMixin, MacroElement):
             "placeUrl": url_for("places.place_page", pid="PLACE_ID"),
             "regimeUrl": url_for("regime.regime"),
             "tariffUrl": url_for("customs.tariff_1923"),
+            "statisticsUrl": url_for("statistics.statistics_page"),
             "links": {
                 "Collections (HTML)": url_for("api.collections", f="html"),
                 "API (OpenAPI)": url_for("ogc.api_document"),
                 "Data quality": url_for("places.quality_page"),
+                "Yearly figures": url_for("statistics.statistics_page"),
                 "Download everything (GeoPackage)": url_for("downloads.dataset_download", format="gpkg"),
             },
         }

@@ -366,6 +366,73 @@
     ]);
   }
 
+  function range(v) {
+    if (!v) return null;
+    var parts = [v.low, v.best, v.high].filter(function (x) { return x !== null && x !== undefined; });
+    if (!parts.length) return null;
+    var lo = Math.min.apply(null, parts), hi = Math.max.apply(null, parts);
+    var text = lo === hi ? Number(lo).toLocaleString("en") : Number(lo).toLocaleString("en") + "–" + Number(hi).toLocaleString("en");
+    if (v.high === null && v.low !== null && v.best === v.low) text = "at least " + text;
+    return (v.approximate ? "about " : "") + text;
+  }
+
+  function countsList(counts) {
+    var ul = el("ul", null, "counts");
+    Object.keys(counts || {}).forEach(function (k) {
+      var text = range(counts[k]);
+      if (text) ul.appendChild(el("li", k + ": " + text));
+    });
+    return ul;
+  }
+
+  function incidentPopup(p) {
+    var div = el("div", null, "atlas-popup");
+    var actors = (p.actors || []).map(function (a) { return a.who + (a.side && a.side !== "unknown" ? " (" + a.side + ")" : ""); });
+    var goods = (p.goods || []).map(function (g) { return g.what + (g.value ? ": " + g.value + " " + (g.unit || "") : ""); });
+    return append(div, [
+      el("h3", p.name),
+      el("p", (p.event_type_label || p.event_type) + " — " + (p.date_text || p.start) + " (between " + p.start + " and " + p.end + ", known to the " + p.date_precision + ")"),
+      actors.length ? el("p", "Who: " + actors.join("; ")) : null,
+      p.unit ? el("p", "Unit: " + p.unit) : null,
+      p.direction ? el("p", "Direction: " + String(p.direction).replace("_", " ")) : null,
+      p.counts && Object.keys(p.counts).length ? countsList(p.counts) : null,
+      goods.length ? el("p", "Goods: " + goods.join("; ")) : null,
+      el("p", "Where: “" + (p.location_text || "") + "” — " + (p.location_basis || "") + (p.precision_m ? " (within " + Math.round(p.precision_m).toLocaleString("en") + " m)" : "")),
+      p.quote ? el("blockquote", p.quote) : null,
+      el("h4", "Sources"),
+      sourcesList(p.sources)
+    ]);
+  }
+
+  function bindIncident(feature, layer) {
+    layer.bindPopup(withRegime(function () { return incidentPopup(feature.properties); }, layer), { maxWidth: 440, maxHeight: 420 });
+  }
+
+  function flowLabel(p) {
+    var figure = range(p.households) ? range(p.households) + " households" : (range(p.people) ? range(p.people) + " people" : "no figure");
+    return p.name + ": " + figure + " (" + (p.authority || "source") + ")";
+  }
+
+  function flowPopup(p) {
+    var div = el("div", null, "atlas-popup");
+    return append(div, [
+      el("h3", p.name),
+      el("p", (p.kind_label || p.kind) + ", " + p.start + (p.end && p.end !== p.start ? "–" + p.end : "")),
+      range(p.people) ? el("p", "People: " + range(p.people)) : null,
+      range(p.households) ? el("p", "Households: " + range(p.households)) : null,
+      p.authority ? el("p", "Figure given by: " + p.authority) : null,
+      p.text ? el("p", p.text) : null,
+      el("p", "The ends of the arrow are approximate: " + (p.location_basis || "areas drawn at a representative point") + ".", "note"),
+      el("h4", "Sources"),
+      sourcesList(p.sources)
+    ]);
+  }
+
+  function bindFlow(feature, layer) {
+    layer.bindPopup(function () { return flowPopup(feature.properties); }, { maxWidth: 440, maxHeight: 420 });
+    layer.bindTooltip(el("span", flowLabel(feature.properties)), { sticky: true });
+  }
+
   function bindPost(feature, layer) {
     layer.bindPopup(withRegime(function () { return postPopup(feature.properties); }, layer), { maxWidth: 420, maxHeight: 420 });
   }
@@ -515,6 +582,8 @@
     bindBorderPopup: bindBorderPopup,
     bindPlace: bindPlace,
     bindPost: bindPost,
+    bindIncident: bindIncident,
+    bindFlow: bindFlow,
     askRegime: askRegime,
     inForce: inForce
   };

@@ -1,0 +1,228 @@
+"""The `incidents` layer: dated clashes, crossings, detentions, smuggling cases, opium fields and raids (seed 003).
+
+A location is a gazetteer place or a relative phrase ("4 km southeast of the village of Narynkol") that
+`layers.places.resolve_in_gazetteer` turns into a point and a radius. Yearly totals are not incidents:
+they live in the `statistics` table.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import shapely
+from shapely.geometry import Point
+
+from geo import relative
+from layers import schema
+from layers.errors import DataError
+from layers.outposts import (
+    check_citations,
+    check_period,
+    check_place,
+    check_unique,
+    entries,
+    read_place_ids,
+    strip_lines,
+)
+from layers.places import find_place, located, resolve_in_gazetteer
+from layers.sources import LINE, check_fields, load_yaml
+
+TITLE = "Incidents"
+DESCRIPTION = (
+    "Dated incidents on the Kazakh–Xinjiang border, 1927–1935: crossings and attempted crossings, armed "
+    "clashes, detentions and arrests, smuggling cases, opium fields and the seizure of an outpost, each "
+    "with its actors, counts (ranges kept as ranges), goods and the passage of seed 003 it comes from."
+)
+FILE = "incidents.yaml"
+OUTPOSTS_FILE = "outposts.yaml"
+EVENT_TYPES = {
+    "crossing": "Border crossing",
+    "attempted_crossing": "Attempted crossing",
+    "armed_clash": "Armed clash",
+    "detention": "Detention",
+    "smuggling": "Smuggling",
+    "opium_cultivation": "Opium cultivation",
+    "raid_on_post": "Raid on a border post",
+    "arrest": "Arrest",
+    "deportation": "Deportation",
+}
+SUBTYPES = {
+    "detention_and_deportation": "violators detained and sent back across the border",
+    "exchange_of_fire": "shots exchanged, no stated result",
+    "field_destroyed": "an opium field found and destroyed",
+    "plantation_raid": "a squad sent against opium growers",
+    "collective_crossing_armed_cover": "a village or households crossing with an armed escort",
+    "smuggling_case": "a person or group charged with smuggling",
+    "smuggling_trip": "a crossing to buy or sell goods",
+    "post_seized": "a border post overrun",
+    "gang_incursion": "an armed gang crossing into Soviet territory",
+    "political_case": "arrests in a political case",
+}
+COUNT_KINDS = ("people", "armed", "detained", "killed", "escaped", "households", "deported")
+SIDES = ("USSR", "China", "unknown")
+DIRECTIONS = ("into_china", "into_ussr", None)
+FIELDS = (
+    {
+        "id", "name", "event_type", "subtype", "start", "end", "date_precision", "date_text", "actors", "unit",
+        "counts", "direction", "goods", "location_text", "location", "precision_m", "sources", "quote",
+    },
+    {"counts_note", "note"},
+)  # fmt: skip
+RANGE_FIELDS = ({"low", "best", "high", "approximate"}, set())
+EXTRA_COLUMNS = [
+    "event_type", "event_type_label", "subtype", "date_text", "actors", "unit", "counts", "counts_note",
+    "direction", "goods", "location_text", "location_place", "location_phrase", "located", "quote", "note",
+]  # fmt: skip
+# Columns holding lists or mappings: the build must add these to layers.schema.JSON_COLUMNS.
+JSON_COLUMNS = {"actors", "counts", "goods"}
+
+
+def read_incidents(sources: Path) -> list[dict]:
+    """Read and validate data/sources/incidents.yaml; raise DataError (file, line, id, reason) on the first fault."""
+    path = sources / FILE
+    data = load_yaml(path)
+    check_fields(path, data, {"seed", "incidents"}, set())
+    places = read_place_ids(sources)
+    units = {u["id"] for u in entries(sources / OUTPOSTS_FILE, load_yaml(sources / OUTPOSTS_FILE), "units")}
+    records = entries(path, data, "incidents")
+    check_unique(path, records)
+    for record in records:
+        _check(path, record, places, units)
+    return [strip_lines(r) for r in records]
+
+
+def build(records: list[dict], places_records: list[dict], border_line: shapely.Geometry | None) -> gpd.GeoDataFrame:
+    """The incidents as Point features in the common schema (None geometry when unlocated).
+
+    A `location.phrase` is resolved with `resolve_in_gazetteer` (its point and radius); a phrase measured
+    from the border alone gives no point, and the band is recorded in `location_basis`. A phrase whose
+    anchor is unlocated falls back to `location.place`; without either the incident stays unlocated.
+    """
+    by_id = {p["id"]: p for p in places_records}
+    rows, geometries = [], []
+    for record in records:
+        geometry, precision_m, basis = _locate(record, by_id, places_records, border_line)
+        if record.get("precision_m") is not None:
+            precision_m = record["precision_m"]
+        rows.append(_row(record, precision_m, basis, geometry is not None))
+        geometries.append(geometry)
+    return schema.frame(rows, geometries, EXTRA_COLUMNS)
+
+
+# --- private -------------------------------------------------------------------------------------
+
+
+def _check(path: Path, record: dict, places: set[str], units: set[str]) -> None:
+    check_fields(path, record, *FIELDS)
+    line, ident = record[LINE], record["id"]
+    if record["event_type"] not in EVENT_TYPES:
+        raise DataError(path, line, ident, f"event_type {record['event_type']!r} is not one of {list(EVENT_TYPES)}")
+    if record["subtype"] is not None and record["subtype"] not in SUBTYPES:
+        raise DataError(path, line, ident, f"subtype {record['subtype']!r} is not one of {list(SUBTYPES)}")
+    check_period(path, line, ident, record)
+    if record["unit"] is not None and record["unit"] not in units:
+        raise DataError(path, line, ident, f"unit {record['unit']!r} is not a unit id in {OUTPOSTS_FILE}")
+    if record["direction"] not in DIRECTIONS:
+        raise DataError(path, line, ident, f"direction {record['direction']!r} is not one of {list(DIRECTIONS)}")
+    for actor in record["actors"] or []:
+        check_fields(path, {**actor, "id": ident}, {"id", "who", "side"}, set())
+        if actor["side"] not in SIDES:
+            raise DataError(path, line, ident, f"actor side {actor['side']!r} is not one of {list(SIDES)}")
+    check_counts(path, line, ident, record["counts"], COUNT_KINDS)
+    for good in record["goods"] or []:
+        check_fields(path, {**good, "id": ident}, {"id", "what", "value", "unit"}, set())
+        _check_number(path, line, ident, good["value"], f"goods {good['what']!r} value")
+    location = record["location"]
+    if not isinstance(location, dict):
+        raise DataError(path, line, ident, "`location` must be {place, phrase}")
+    check_fields(path, {**location, "id": ident}, {"id", "place", "phrase"}, set())
+    check_place(path, line, ident, location["place"], places, what="location place")
+    if location["phrase"] is not None:
+        try:
+            relative.parse(location["phrase"])
+        except ValueError as exc:
+            raise DataError(path, line, ident, str(exc)) from None
+    _check_number(path, line, ident, record["precision_m"], "precision_m")
+    check_citations(path, ident, record)
+
+
+def check_counts(path: Path, line: int, ident: str, counts, kinds) -> None:
+    """{kind: {low, best, high, approximate}}: known kinds, numbers >= 0, low <= best <= high."""
+    if not isinstance(counts, dict):
+        raise DataError(path, line, ident, "`counts` must be a mapping of kind -> {low, best, high, approximate}")
+    for kind, value in counts.items():
+        if kind == LINE:
+            continue
+        if kind not in kinds:
+            raise DataError(path, line, ident, f"count kind {kind!r} is not one of {list(kinds)}")
+        check_range(path, line, ident, value, kind)
+
+
+def check_range(path: Path, line: int, ident: str, value, what: str) -> None:
+    """A {low, best, high, approximate} range: numbers >= 0 or null, low <= high, best within low..high."""
+    if not isinstance(value, dict):
+        raise DataError(path, line, ident, f"{what} must be {{low, best, high, approximate}}")
+    check_fields(path, {**value, "id": ident}, RANGE_FIELDS[0] | {"id"}, set())
+    low, best, high = value["low"], value["best"], value["high"]
+    for name, number in (("low", low), ("best", best), ("high", high)):
+        _check_number(path, line, ident, number, f"{what} {name}")
+    if low is not None and high is not None and high < low:
+        raise DataError(path, line, ident, f"{what}: low {low} is above high {high}")
+    if best is not None and ((low is not None and best < low) or (high is not None and best > high)):
+        raise DataError(path, line, ident, f"{what}: best {best} is outside low..high ({low}..{high})")
+    if not isinstance(value["approximate"], bool):
+        raise DataError(path, line, ident, f"{what}: approximate must be true or false")
+
+
+def _check_number(path: Path, line: int, ident: str, number, what: str) -> None:
+    if number is None:
+        return
+    if isinstance(number, bool) or not isinstance(number, (int, float)):
+        raise DataError(path, line, ident, f"{what} must be a number, not {number!r}")
+    if number < 0:
+        raise DataError(path, line, ident, f"{what} is negative ({number})")
+
+
+def _locate(record: dict, by_id: dict, places_records: list[dict], border_line):
+    phrase, place = record["location"]["phrase"], record["location"]["place"]
+    fallback = ""
+    if phrase is not None:
+        parsed = relative.parse(phrase)
+        anchor = None if parsed.anchor_is_border else find_place(parsed.anchor, places_records)
+        if not parsed.anchor_is_border and anchor is None:
+            raise DataError(FILE, None, record["id"], f"location phrase {phrase!r}: no place {parsed.anchor!r}")
+        if parsed.anchor_is_border or located(anchor):
+            if parsed.anchor_is_border and border_line is None:
+                return None, None, f"not placed: {phrase!r} is measured from the border (no border line given)"
+            loc = resolve_in_gazetteer(phrase, places_records, border_line)
+            if loc.point is None:
+                return None, None, f"not placed: {phrase!r} is a band {parsed.distance_m:g} m (+-10%) from the border"
+            return Point(*loc.point), loc.radius_m, f"resolved {phrase!r} ({loc.method})"
+        fallback = f"{phrase!r} not resolved: its anchor `{anchor['id']}` is unlocated; "
+    if place is None:
+        return None, None, fallback + "not placed: the source gives no place"
+    if place not in by_id:
+        raise DataError(FILE, None, record["id"], f"location place {place!r} has no entry in the places layer")
+    target = by_id[place]
+    if not located(target):
+        return None, None, fallback + f"not placed: `{place}` is unlocated in the gazetteer"
+    return Point(float(target["lon"]), float(target["lat"])), target.get("precision_m"), fallback + f"at `{place}`"
+
+
+def _row(record: dict, precision_m, basis: str, is_located: bool) -> dict:
+    return {
+        **{k: record.get(k) for k in ("id", "name", "start", "end", "date_precision", "sources", "quote")},
+        **{k: record.get(k) for k in ("event_type", "subtype", "date_text", "unit", "direction", "note")},
+        **{k: record.get(k) for k in ("counts_note", "location_text")},
+        "variants": [],
+        "precision_m": precision_m,
+        "location_basis": basis,
+        "event_type_label": EVENT_TYPES[record["event_type"]],
+        "actors": record.get("actors") or [],
+        "counts": record.get("counts") or {},
+        "goods": record.get("goods") or [],
+        "location_place": record["location"]["place"],
+        "location_phrase": record["location"]["phrase"],
+        "located": is_located,
+    }
