@@ -13,9 +13,11 @@ import pytest
 import shapely
 from shapely.geometry import shape
 
+from layers import REGISTRY
+
 ROOT = Path(__file__).resolve().parent.parent
 GEOJSONHINT = ROOT / "node_modules" / ".bin" / "geojsonhint"
-COLLECTIONS = ["border", "zones", "places"]
+COLLECTIONS = list(REGISTRY)
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +41,8 @@ def test_gdal_reads_every_feature_with_its_attributes(oapif, layers, cid):
         got, want = read.loc[fid, "geometry"], source.loc[fid, "geometry"]
         assert (got is None) == (want is None)
         if want is not None and cid != "zones":  # zones: compared in the GeoPackage round trip
-            assert shapely.equals_exact(shapely.normalize(got), shapely.normalize(want), tolerance=1e-7)
+            # GDAL may read a LineString of a mixed layer as a one-part MultiLineString: compare coordinates
+            assert np.allclose(shapely.get_coordinates(got), shapely.get_coordinates(want), atol=1e-7)
 
 
 def test_owslib_reads_collections_and_items(live_server):
@@ -103,7 +106,8 @@ def test_geopackage_round_trip(client, tmp_path, cid):
     for feature in served:
         row = read.loc[feature["id"]]
         assert row["name"] == feature["properties"]["name"]
-        assert (row["start"] or None) == feature["properties"]["start"]
+        start = row["start"] if isinstance(row["start"], str) else None  # GDAL reads a null text as NaN
+        assert start == feature["properties"]["start"]
         if feature["geometry"] is None:
             assert row["geometry"] is None
             continue

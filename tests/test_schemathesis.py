@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from webapp import create_app
 
@@ -23,4 +24,7 @@ def _store(built):
 @schema.parametrize()
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 def test_api_conforms(case):
-    case.call_and_validate()
+    # Every default check but one: the API refuses, on purpose and with a 400 naming the parameter,
+    # some values JSON Schema cannot rule out (a bbox whose minimum is above its maximum, an interval
+    # that ends before it starts), so "a schema-valid request is accepted" cannot hold for them.
+    case.call_and_validate(excluded_checks=[positive_data_acceptance])

@@ -63,6 +63,10 @@ def api_document():
     return response
 
 
+_DATE = r"19(1[89]|[23][0-9]|40)(-(0[1-9]|1[0-2])(-(0[1-9]|1[0-9]|2[0-8]))?)?"
+DATETIME_PATTERN = rf"^({_DATE}|{_DATE}/\.\.|\.\./{_DATE}|{_DATE}/{_DATE})$"
+
+
 def _param(name: str, schema: dict, description: str, where: str = "query", required: bool = False) -> dict:
     return {"name": name, "in": where, "required": required, "schema": schema, "description": description}
 
@@ -84,13 +88,66 @@ def _json(ref: str, kind: str = "application/json") -> dict:
     }
 
 
+def _page() -> dict:
+    return {
+        "description": "OK",
+        "content": {
+            "application/json": {"schema": {}},
+            "text/html": {"schema": {"type": "string"}},
+        },
+    }
+
+
+def _more_paths(op, cid: dict, f_html: dict, items_params: list) -> dict:
+    """Downloads, the regime at a point, place pages and the other pages the server has."""
+    any_file = {
+        "description": "a file",
+        "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}},
+    }
+    fmt = lambda values: _param("format", {"type": "string", "enum": values, "default": "geojson"}, "file format")  # noqa: E731
+    filters = [p for p in items_params if p["name"] in ("datetime", "bbox")]
+    only_f = [_param("f", {"type": "string", "enum": sorted(params.FORMATS)}, "output format")]
+    number = {"type": "number"}
+    regime = [
+        _param("lat", number, "latitude, WGS84 degrees (-90..90)"),
+        _param("lon", number, "longitude, WGS84 degrees (-180..180)"),
+        _param("place", {"type": "string"}, "a place id, instead of lat/lon"),
+        _param("date", {"type": "string"}, "YYYY, YYYY-MM or YYYY-MM-DD within 1918–1940", required=True),
+        only_f[0],
+    ]
+    pid = _param("placeId", {"type": "string"}, "place id", "path", True)
+    return {
+        "/collections/{collectionId}/download": {
+            "get": op("One collection as a file", [cid, fmt(["csv", "geojson", "gpkg", "kml"]), *filters], any_file)
+        },
+        "/download": {"get": op("Every collection in one file", [fmt(["geojson", "gpkg"]), *filters], any_file)},
+        "/collections/places/lpf": {
+            "get": op(
+                "The gazetteer as Linked Places Format",
+                [_param("f", {"type": "string", "enum": ["json"]}, "format")],
+                {"description": "OK", "content": {"application/geo+json": {"schema": {"type": "object"}}}},
+            )
+        },
+        "/places/{placeId}": {"get": op("A place: names, location, sources", [pid, *only_f], _page())},
+        "/regime": {"get": op("What border regime applied at a point or place on a date", regime, _page())},
+        "/quality": {"get": op("The data-quality report of the last build", only_f, _page())},
+        "/statistics": {"get": op("Yearly figures (aggregates)", only_f, _page())},
+        "/customs/tariff-1923": {"get": op("The 1923 customs tariff (seed 001)", only_f, _page())},
+        "/map": {
+            "get": op(
+                "The map page", [], {"description": "OK", "content": {"text/html": {"schema": {"type": "string"}}}}
+            )
+        },
+    }
+
+
 def openapi() -> dict:
     """The API document, built from the routes' own parameter lists."""
     f_html = _param("f", {"type": "string", "enum": sorted(params.FORMATS)}, "output format")
     cid = _param("collectionId", {"type": "string"}, "collection id", "path", True)
     items_params = [
         cid,
-        _param("datetime", {"type": "string"}, params.DATETIME_HELP),
+        _param("datetime", {"type": "string", "pattern": DATETIME_PATTERN}, params.DATETIME_HELP),
         _param(
             "bbox",
             {"type": "array", "items": {"type": "number"}, "minItems": 4, "maxItems": 4},
@@ -143,6 +200,7 @@ def openapi() -> dict:
                     _json("feature", "application/geo+json"),
                 )
             },
+            **_more_paths(op, cid, f_html, items_params),
         },
         "components": {
             "schemas": {

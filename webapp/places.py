@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template, request, url_for
 
-from layers import NotFound, lpf
+from layers import NotFound, QueryError, lpf
 from webapp import geojson, params
 from webapp.store import get_store
 
@@ -60,6 +60,8 @@ def quality_page():
 def linked_places():
     """The gazetteer as Linked Places Format (GeoJSON-LD) for the World Historical Gazetteer."""
     params.check_known(request.args, {"f"})
+    if request.args.get("f", "json") != "json":
+        raise QueryError("f", f"{request.args['f']!r} is not served here; allowed: ['json']")
     store = get_store()
     base = url_for("api.items", cid="places", _external=True) + "/"
     response = jsonify(lpf.feature_collection(store.frame("places"), store.basemap(), base_uri=base))
