@@ -8,14 +8,13 @@ from pathlib import Path
 
 import geopandas as gpd
 import shapely
-import yaml
 from pyproj import Geod
 from shapely.geometry import Point
 
 from geo import relative
 from layers import schema
 from layers.errors import DataError
-from layers.sources import LINE, _LineLoader, check_fields
+from layers.sources import LINE, check_fields, load_yaml
 
 TITLE = "Places"
 DESCRIPTION = (
@@ -107,20 +106,7 @@ def read_places(sources: Path) -> list[dict]:
 
 def load_yaml_list(path: Path) -> list[dict]:
     """Load a YAML source whose top level is a list of mappings, each with the line it starts on."""
-    try:
-        with open(path, encoding="utf-8") as fh:
-            data = yaml.load(fh, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        raise DataError(path, mark.line + 1 if mark else None, None, f"not valid YAML: {exc.problem}") from None
-    except OSError as exc:
-        raise DataError(path, None, None, f"cannot read: {exc.strerror}") from None
-    if not isinstance(data, list):
-        raise DataError(path, 1, None, "expected a list of places at the top level")
-    for entry in data:
-        if not isinstance(entry, dict):
-            raise DataError(path, None, None, f"every entry must be a mapping, found {entry!r}")
-    return data
+    return load_yaml(path, top=list, what="places")
 
 
 def all_names(record: dict) -> list[str]:

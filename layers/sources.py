@@ -20,8 +20,11 @@ class _LineLoader(yaml.SafeLoader):
         return mapping
 
 
-def load_yaml(path: Path) -> dict:
-    """Load a YAML source; a syntax error becomes a DataError with the file and line."""
+def load_yaml(path: Path, top: type = dict, what: str = "entries"):
+    """Load a YAML source whose top level is a `top` (dict, or a list of mappings).
+
+    A syntax error becomes a DataError with the file and line.
+    """
     try:
         with open(path, encoding="utf-8") as fh:
             data = yaml.load(fh, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
@@ -30,8 +33,14 @@ def load_yaml(path: Path) -> dict:
         raise DataError(path, mark.line + 1 if mark else None, None, f"not valid YAML: {exc.problem}") from None
     except OSError as exc:
         raise DataError(path, None, None, f"cannot read: {exc.strerror}") from None
-    if not isinstance(data, dict):
-        raise DataError(path, 1, None, "expected a mapping at the top level")
+    if not isinstance(data, top):
+        raise DataError(
+            path, 1, None, f"expected {'a list of ' + what if top is list else 'a mapping'} at the top level"
+        )
+    if top is list:
+        for entry in data:
+            if not isinstance(entry, dict):
+                raise DataError(path, None, None, f"every entry must be a mapping, found {entry!r}")
     return data
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template, request, url_for
 
-from layers import NotFound, QueryError, lpf
+from layers import QueryError, lpf
 from webapp import geojson, params
-from webapp.store import get_store
+from webapp.store import get_store, meta_view
 
 bp = Blueprint("places", __name__)
 NAME_LABELS = {
@@ -45,15 +45,7 @@ def place_page(pid: str):
 @bp.get("/quality")
 def quality_page():
     """The data-quality report of the last build: findings to look at, not errors."""
-    params.check_known(request.args, {"f"})
-    findings = get_store().meta("quality")
-    if findings is None:
-        raise NotFound("this build has no data-quality report: run `make data`")
-    if not params.wants_html():
-        return jsonify(findings)
-    return render_template(
-        "quality.html", title="Data quality", q=findings, json_url=url_for("places.quality_page", f="json")
-    )
+    return meta_view("quality", "quality.html", "Data quality", "places.quality_page", "q")
 
 
 @bp.get("/collections/places/lpf")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import current_app
+from flask import current_app, jsonify, render_template, request, url_for
 
 from layers import GeoPackageStore, NotFound
+from webapp import params
 
 
 def get_store() -> GeoPackageStore:
@@ -19,3 +20,14 @@ def get_store() -> GeoPackageStore:
         current_app.extensions["atlas_store"] = cached
         current_app.extensions.pop("atlas_map_html", None)
     return cached[1]
+
+
+def meta_view(key: str, template: str, title: str, endpoint: str, name: str):
+    """A page of the build's metadata (quality report, tariff, statistics): JSON, or HTML as `name`."""
+    params.check_known(request.args, {"f"})
+    value = get_store().meta(key)
+    if value is None:
+        raise NotFound(f"this build has no {key.replace('_', ' ')}: run `make data`")
+    if not params.wants_html():
+        return jsonify(value)
+    return render_template(template, title=title, json_url=url_for(endpoint, f="json"), **{name: value})
