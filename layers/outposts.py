@@ -15,7 +15,7 @@ from shapely.geometry import Point
 from layers import schema
 from layers.dates import PRECISIONS, overlaps, parse_partial
 from layers.errors import DataError
-from layers.sources import LINE, check_fields, load_yaml
+from layers.sources import LINE, check_fields, check_unique, entries, load_yaml  # noqa: F401 - re-exported
 
 TITLE = "Border-guard units"
 DESCRIPTION = (
@@ -180,23 +180,6 @@ def place_point(ident: str, place: str | None, note: str | None, places_lonlat: 
 
 
 # --- checks shared with layers.customs -----------------------------------------------------------
-
-
-def entries(path: Path, data: dict, key: str) -> list[dict]:
-    """The list under `key`, which must hold mappings."""
-    items = data[key]
-    if not isinstance(items, list) or not all(isinstance(e, dict) for e in items):
-        raise DataError(path, data.get(LINE), None, f"`{key}` must be a list of mappings")
-    return items
-
-
-def check_unique(path: Path, items: list[dict]) -> None:
-    """No id twice."""
-    seen = set()
-    for item in items:
-        if item.get("id") in seen:
-            raise DataError(path, item[LINE], item["id"], "duplicate id")
-        seen.add(item.get("id"))
 
 
 def check_period(path: Path, line: int, ident: str, entry: dict, what: str = "") -> None:

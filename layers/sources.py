@@ -53,3 +53,20 @@ def check_fields(path: Path, entry: dict, required: set[str], optional: set[str]
     unknown = sorted(entry.keys() - required - optional - {LINE})
     if unknown:
         raise DataError(path, line, ident, f"unknown field(s) {unknown}; allowed: {sorted(required | optional)}")
+
+
+def entries(path: Path, data: dict, key: str) -> list[dict]:
+    """The list under `key`, which must hold mappings."""
+    items = data[key]
+    if not isinstance(items, list) or not all(isinstance(e, dict) for e in items):
+        raise DataError(path, data.get(LINE), None, f"`{key}` must be a list of mappings")
+    return items
+
+
+def check_unique(path: Path, items: list[dict]) -> None:
+    """No id twice."""
+    seen = set()
+    for item in items:
+        if item.get("id") in seen:
+            raise DataError(path, item[LINE], item["id"], "duplicate id")
+        seen.add(item.get("id"))

@@ -9,7 +9,7 @@ import geo
 from layers import border, schema
 from layers.dates import PRECISIONS, parse_partial
 from layers.errors import DataError
-from layers.sources import LINE, check_fields, load_yaml
+from layers.sources import LINE, check_fields, check_unique, entries, load_yaml
 
 TITLE = "Border zones"
 DESCRIPTION = (
@@ -60,11 +60,11 @@ def read_regime(sources: Path) -> Regime:
     path = sources / FILE
     data = load_yaml(path)
     check_fields(path, data, {"seed", "zones", "acts"}, set())
-    zones = [_check_zone(path, z) for z in _entries(path, data, "zones")]
-    _check_unique(path, zones)
+    zones = [_check_zone(path, z) for z in entries(path, data, "zones")]
+    check_unique(path, zones)
     ids = {z["id"] for z in zones}
-    acts = [_check_act(path, a, ids) for a in _entries(path, data, "acts")]
-    _check_unique(path, acts)
+    acts = [_check_act(path, a, ids) for a in entries(path, data, "acts")]
+    check_unique(path, acts)
     return Regime(seed=data["seed"], zones=zones, acts=sorted(acts, key=lambda a: parse_partial(a["date"])[0]))
 
 
@@ -114,21 +114,6 @@ def _citation(act: dict, seed: str) -> dict:
 def _act_summary(act: dict, seed: str) -> dict:
     keys = ("id", "date", "date_precision", "date_text", "body", "title", "did")
     return {**{k: act.get(k) for k in keys}, "citation": _citation(act, seed)}
-
-
-def _entries(path: Path, data: dict, key: str) -> list[dict]:
-    entries = data[key]
-    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
-        raise DataError(path, data.get(LINE), None, f"`{key}` must be a list of mappings")
-    return entries
-
-
-def _check_unique(path: Path, entries: list[dict]) -> None:
-    seen = set()
-    for entry in entries:
-        if entry["id"] in seen:
-            raise DataError(path, entry[LINE], entry["id"], "duplicate id")
-        seen.add(entry["id"])
 
 
 def _check_zone(path: Path, zone: dict) -> dict:
