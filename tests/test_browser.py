@@ -238,3 +238,31 @@ def test_incidents_and_flows_follow_the_year(browser, live_server):
         assert page.locator("path.migration-path.emigration-1930-1933").count() == 1
     finally:
         page.close()
+
+
+def test_the_view_is_in_the_url_and_can_be_cited(browser, live_server):
+    page = open_map(browser, live_server.url + "/#year=1925&z=8&c=44.2000,80.4000&off=Places")
+    try:
+        assert page.evaluate("BorderAtlas.map.getZoom()") == 8
+        center = page.evaluate("[BorderAtlas.map.getCenter().lat, BorderAtlas.map.getCenter().lng]")
+        assert abs(center[0] - 44.2) < 0.01 and abs(center[1] - 80.4) < 0.01
+        assert not overlay_checkbox(page, "Places").is_checked()
+        assert page.locator(".atlas-year-value").inner_text() == "1925"
+
+        overlay_checkbox(page, "22 km border zone").uncheck()
+        page.wait_for_function("location.hash.includes('off=') && location.hash.includes('22%20km%20border%20zone')")
+        open_popup(page, "zone-7-5-km")
+        page.wait_for_function("location.hash.includes('sel=zone-7-5-km')")
+        shared = page.evaluate("location.href")
+
+        page.locator(".atlas-cite button").click()
+        text = page.locator(".atlas-cite-text").input_value()
+        assert shared in text and "Data version" in text and "year 1925" in text
+    finally:
+        page.close()
+    again = open_map(browser, shared)
+    try:
+        assert not overlay_checkbox(again, "22 km border zone").is_checked()
+        again.locator(".leaflet-popup-content .atlas-popup", has_text="7.5 km border zone").wait_for()
+    finally:
+        again.close()

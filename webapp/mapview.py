@@ -115,8 +115,12 @@ def build_map(store, display: bool = True) -> folium.Map:
         _add_points(m, incident_frame, "incidents", INCIDENT_STYLES, "BorderAtlas.bindIncident"),
         _add_migration(m, store.frame("migration", display=display)),
     ]
-    folium.LayerControl(collapsed=False, position="topright").add_to(m)
-    AtlasControls(border_layer, zone_layers, dated, place_layers, _search_index(places)).add_to(m)
+    layer_control = folium.LayerControl(collapsed=False, position="topright")
+    layer_control.add_to(m)
+    controls = AtlasControls(
+        border_layer, zone_layers, dated, place_layers, search=_search_index(places), layer_control=layer_control
+    )
+    controls.add_to(m)
     return m
 
 
@@ -362,6 +366,7 @@ class AtlasControls(JSCSSMixin, MacroElement):
             border: {{ this.border.get_name() }},
             zones: [{% for layer in this.zones %}{{ layer.get_name() }},{% endfor %}],
             dated: [{% for layer in this.dated %}{{ layer.get_name() }},{% endfor %}],
+            layerControl: {{ this.layer_control.get_name() }},
             places: {{ this.places["points"].get_name() }},
             placeCircles: {{ this.places["circles"].get_name() }},
             search: {{ this.search|tojson }},
@@ -371,10 +376,11 @@ class AtlasControls(JSCSSMixin, MacroElement):
         """
     )
 
-    def __init__(self, border, zones: list, dated: list, places: dict, search: list[dict]):
+    def __init__(self, border, zones: list, dated: list, places: dict, *, search: list[dict], layer_control):
         super().__init__()
         self._name = "AtlasControls"
         self.border, self.zones, self.dated, self.places, self.search = border, zones, dated, places, search
+        self.layer_control = layer_control
         self.config = {
             "years": YEARS,
             "year": DEFAULT_YEAR,
@@ -383,6 +389,8 @@ class AtlasControls(JSCSSMixin, MacroElement):
             "regimeUrl": url_for("regime.regime"),
             "tariffUrl": url_for("customs.tariff_1923"),
             "statisticsUrl": url_for("statistics.statistics_page"),
+            "dataVersion": get_store().version,
+            "citeTitle": "Border Atlas: the Kazakh–Xinjiang section of the Soviet–Chinese border, 1918–1940",
             "links": {
                 "Collections (HTML)": url_for("api.collections", f="html"),
                 "API (OpenAPI)": url_for("ogc.api_document"),

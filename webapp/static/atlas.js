@@ -533,6 +533,89 @@
     return year >= config.years[0] && year <= config.years[1] ? year : config.year;
   }
 
+  /* The view in the URL: year, zoom, centre, overlays switched off, the selected feature. */
+  var view = { off: [], sel: null, ready: false };
+
+  function rawHashValue(key) {
+    var match = new RegExp("(?:^|[#&])" + key + "=([^&]*)").exec(window.location.hash);
+    return match ? match[1] : null;
+  }
+
+  function writeHash(map) {
+    if (!view.ready) return;
+    var c = map.getCenter();
+    var parts = ["year=" + state.year, "z=" + map.getZoom(), "c=" + c.lat.toFixed(4) + "," + c.lng.toFixed(4)];
+    if (view.off.length) parts.push("off=" + view.off.map(encodeURIComponent).join(","));
+    if (view.sel) parts.push("sel=" + encodeURIComponent(view.sel));
+    history.replaceState(null, "", "#" + parts.join("&"));
+  }
+
+  function overlays(layerControl) {
+    var byName = {};
+    (layerControl._layers || []).forEach(function (entry) { if (entry.overlay) byName[entry.name] = entry.layer; });
+    return byName;
+  }
+
+  function featureLayer(map, id) {
+    var found = null;
+    map.eachLayer(function (l) { if (!found && l.feature && l.feature.id === id && l.getPopup && l.getPopup()) found = l; });
+    return found;
+  }
+
+  function restoreView(map, layerControl) {
+    var z = parseInt(rawHashValue("z"), 10);
+    var c = (rawHashValue("c") || "").split(",").map(parseFloat);
+    if (z >= 0 && c.length === 2 && isFinite(c[0]) && isFinite(c[1])) map.setView(c, z);
+    var byName = overlays(layerControl);
+    (rawHashValue("off") || "").split(",").filter(Boolean).map(decodeURIComponent).forEach(function (name) {
+      if (byName[name] && map.hasLayer(byName[name])) map.removeLayer(byName[name]);
+      if (byName[name] && view.off.indexOf(name) < 0) view.off.push(name);
+    });
+    var sel = rawHashValue("sel");
+    if (sel) {
+      var layer = featureLayer(map, decodeURIComponent(sel));
+      if (layer) layer.openPopup();
+    }
+  }
+
+  function trackView(map) {
+    map.on("overlayadd", function (e) { view.off = view.off.filter(function (n) { return n !== e.name; }); writeHash(map); });
+    map.on("overlayremove", function (e) { if (view.off.indexOf(e.name) < 0) view.off.push(e.name); writeHash(map); });
+    map.on("moveend", function () { writeHash(map); });
+    map.on("popupopen", function (e) {
+      var source = e.popup._source;
+      view.sel = source && source.feature ? source.feature.id : null;
+      writeHash(map);
+    });
+    map.on("popupclose", function () { view.sel = null; writeHash(map); });
+  }
+
+  function viewCitation(config) {
+    var today = new Date().toISOString().slice(0, 10);
+    return config.citeTitle + ". Map view, year " + state.year + ". Data version " + config.dataVersion + ". " +
+      window.location.href + " (accessed " + today + ").";
+  }
+
+  function citeControl(config) {
+    var control = L.control({ position: "bottomleft" });
+    control.onAdd = function () {
+      var box = el("div", null, "atlas-box atlas-cite");
+      var button = el("button", "Cite this view");
+      button.type = "button";
+      var text = el("textarea", null, "atlas-cite-text");
+      text.readOnly = true; text.rows = 4; text.hidden = true;
+      button.addEventListener("click", function () {
+        text.value = viewCitation(config);
+        text.hidden = false;
+        text.select();
+      });
+      append(box, [button, text]);
+      L.DomEvent.disableClickPropagation(box);
+      return box;
+    };
+    return control;
+  }
+
   function isBackground(target) {
     /* a click on the map itself, the base map or the empty SVG pane: not on a feature */
     if (!target || !target.closest || target.closest(".leaflet-popup, .leaflet-control")) return false;
@@ -547,8 +630,7 @@
       state.year = year;
       filter.apply(year);
       legend.update(year);
-      var place = hashValue("place");
-      history.replaceState(null, "", "#year=" + year + (place ? "&place=" + encodeURIComponent(place) : ""));
+      writeHash(map);
       map.getContainer().setAttribute("data-year", String(year));
     });
     state.placeUrl = config.placeUrl;
@@ -567,12 +649,20 @@
     languageControl(config, opts.places).addTo(map);
     legend.addTo(map);
     linksControl(config.links).addTo(map);
+    citeControl(config).addTo(map);
     control.set(yearFromHash(config));
     var labelsAt = function () { map.getContainer().classList.toggle("atlas-labels-off", map.getZoom() < 7); };
     map.on("zoomend", labelsAt);
     labelsAt();
     if (hashValue("place")) showPlace(map, opts.places, hashValue("place"));
-    window.addEventListener("hashchange", function () { control.set(yearFromHash(config)); });
+    restoreView(map, opts.layerControl);
+    trackView(map);
+    view.ready = true;
+    writeHash(map);
+    window.addEventListener("hashchange", function () {  // a view pasted into the address bar
+      control.set(yearFromHash(config));
+      restoreView(map, opts.layerControl);
+    });
     window.BorderAtlas.map = map;
   }
 
