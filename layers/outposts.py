@@ -15,7 +15,7 @@ from shapely.geometry import Point
 from layers import schema
 from layers.dates import PRECISIONS, overlaps, parse_partial
 from layers.errors import DataError
-from layers.sources import LINE, check_fields, check_unique, entries, load_yaml  # noqa: F401 - re-exported
+from layers.sources import LINE, check_fields, check_unique, entries, load_yaml, strip_lines  # noqa: F401 - re-exported
 
 TITLE = "Border-guard units"
 DESCRIPTION = (
@@ -240,15 +240,6 @@ def check_facts(path: Path, ident: str, facts, kinds: dict[str, str]) -> None:
         _check_fact_dates(path, line, ident, fact)
         _check_fact_value(path, line, ident, fact)
         check_citations(path, ident, fact)
-
-
-def strip_lines(value):
-    """A copy of a loaded value without the line-number keys."""
-    if isinstance(value, dict):
-        return {k: strip_lines(v) for k, v in value.items() if k != LINE}
-    if isinstance(value, list):
-        return [strip_lines(v) for v in value]
-    return value
 
 
 def attested(record: dict) -> tuple[str | None, str | None]:

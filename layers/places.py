@@ -14,7 +14,7 @@ from shapely.geometry import Point
 from geo import relative
 from layers import schema
 from layers.errors import DataError
-from layers.sources import LINE, check_fields, load_yaml
+from layers.sources import LINE, check_fields, load_yaml, strip_lines
 
 TITLE = "Places"
 DESCRIPTION = (
@@ -206,15 +206,6 @@ def _stem(word: str) -> str:
     return word
 
 
-def _plain(value):
-    """A copy without the loader's line numbers."""
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items() if k != LINE}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
-
-
 def _row(record: dict) -> dict:
     names = all_names(record)
     return {
@@ -225,8 +216,8 @@ def _row(record: dict) -> dict:
         "end": None,
         "date_precision": None,
         "precision_m": None if record.get("precision_m") is None else float(record["precision_m"]),
-        "sources": _plain(record["sources"]),
-        "population": _plain(record.get("population")),
+        "sources": strip_lines(record["sources"]),
+        "population": strip_lines(record.get("population")),
         "located": located(record),
     }
 

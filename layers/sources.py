@@ -70,3 +70,12 @@ def check_unique(path: Path, items: list[dict]) -> None:
         if item.get("id") in seen:
             raise DataError(path, item[LINE], item["id"], "duplicate id")
         seen.add(item.get("id"))
+
+
+def strip_lines(value):
+    """A copy of a loaded value without the line-number keys."""
+    if isinstance(value, dict):
+        return {k: strip_lines(v) for k, v in value.items() if k != LINE}
+    if isinstance(value, list):
+        return [strip_lines(v) for v in value]
+    return value
