@@ -9,18 +9,19 @@ import geopandas as gpd
 
 from layers import schema
 from layers.errors import DataError
-from layers.outposts import (
+from layers.outposts import place_point, read_place_ids
+from layers.sources import (
+    LINE,
     check_citations,
     check_facts,
+    check_fields,
     check_period,
     check_place,
     check_unique,
     entries,
-    place_point,
-    read_place_ids,
+    load_yaml,
     strip_lines,
 )
-from layers.sources import LINE, check_fields, load_yaml
 
 TITLE = "Customs offices and posts"
 DESCRIPTION = (

@@ -16,17 +16,21 @@ from shapely.geometry import Point
 from geo import relative
 from layers import schema
 from layers.errors import DataError
-from layers.outposts import (
+from layers.outposts import read_place_ids
+from layers.places import find_place, located, resolve_in_gazetteer
+from layers.sources import (
+    LINE,
+    _check_number,
     check_citations,
+    check_counts,
+    check_fields,
     check_period,
     check_place,
     check_unique,
     entries,
-    read_place_ids,
+    load_yaml,
     strip_lines,
 )
-from layers.places import find_place, located, resolve_in_gazetteer
-from layers.sources import LINE, check_fields, load_yaml
 
 TITLE = "Incidents"
 DESCRIPTION = (
@@ -69,7 +73,6 @@ FIELDS = (
     },
     {"counts_note", "note"},
 )  # fmt: skip
-RANGE_FIELDS = ({"low", "best", "high", "approximate"}, set())
 EXTRA_COLUMNS = [
     "event_type", "event_type_label", "subtype", "date_text", "actors", "unit", "counts", "counts_note",
     "direction", "goods", "location_text", "location_place", "location_phrase", "located", "quote", "note",
@@ -145,43 +148,6 @@ def _check(path: Path, record: dict, places: set[str], units: set[str]) -> None:
             raise DataError(path, line, ident, str(exc)) from None
     _check_number(path, line, ident, record["precision_m"], "precision_m")
     check_citations(path, ident, record)
-
-
-def check_counts(path: Path, line: int, ident: str, counts, kinds) -> None:
-    """{kind: {low, best, high, approximate}}: known kinds, numbers >= 0, low <= best <= high."""
-    if not isinstance(counts, dict):
-        raise DataError(path, line, ident, "`counts` must be a mapping of kind -> {low, best, high, approximate}")
-    for kind, value in counts.items():
-        if kind == LINE:
-            continue
-        if kind not in kinds:
-            raise DataError(path, line, ident, f"count kind {kind!r} is not one of {list(kinds)}")
-        check_range(path, line, ident, value, kind)
-
-
-def check_range(path: Path, line: int, ident: str, value, what: str) -> None:
-    """A {low, best, high, approximate} range: numbers >= 0 or null, low <= high, best within low..high."""
-    if not isinstance(value, dict):
-        raise DataError(path, line, ident, f"{what} must be {{low, best, high, approximate}}")
-    check_fields(path, {**value, "id": ident}, RANGE_FIELDS[0] | {"id"}, set())
-    low, best, high = value["low"], value["best"], value["high"]
-    for name, number in (("low", low), ("best", best), ("high", high)):
-        _check_number(path, line, ident, number, f"{what} {name}")
-    if low is not None and high is not None and high < low:
-        raise DataError(path, line, ident, f"{what}: low {low} is above high {high}")
-    if best is not None and ((low is not None and best < low) or (high is not None and best > high)):
-        raise DataError(path, line, ident, f"{what}: best {best} is outside low..high ({low}..{high})")
-    if not isinstance(value["approximate"], bool):
-        raise DataError(path, line, ident, f"{what}: approximate must be true or false")
-
-
-def _check_number(path: Path, line: int, ident: str, number, what: str) -> None:
-    if number is None:
-        return
-    if isinstance(number, bool) or not isinstance(number, (int, float)):
-        raise DataError(path, line, ident, f"{what} must be a number, not {number!r}")
-    if number < 0:
-        raise DataError(path, line, ident, f"{what} is negative ({number})")
 
 
 def _locate(record: dict, by_id: dict, places_records: list[dict], border_line):

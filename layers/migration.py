@@ -14,18 +14,20 @@ from shapely.geometry import LineString, MultiLineString
 
 from layers import schema
 from layers.errors import DataError
-from layers.incidents import check_range
-from layers.outposts import (
+from layers.outposts import read_place_ids
+from layers.places import located
+from layers.sources import (
+    LINE,
     check_citations,
+    check_fields,
     check_period,
     check_place,
+    check_range,
     check_unique,
     entries,
-    read_place_ids,
+    load_yaml,
     strip_lines,
 )
-from layers.places import located
-from layers.sources import LINE, check_fields, load_yaml
 
 TITLE = "Migration"
 DESCRIPTION = (

@@ -1,7 +1,4 @@
-"""The `outposts` layer: border-guard districts, detachments, commandant's offices and outposts, by year.
-
-Also the checks that layers.customs shares: citations, periods, dated counts and gazetteer references.
-"""
+"""The `outposts` layer: border-guard districts, detachments, commandant's offices and outposts, by year."""
 
 from __future__ import annotations
 
@@ -13,9 +10,22 @@ import yaml
 from shapely.geometry import Point
 
 from layers import schema
-from layers.dates import PRECISIONS, overlaps, parse_partial
+from layers.dates import overlaps, parse_partial
 from layers.errors import DataError
-from layers.sources import LINE, check_fields, check_unique, entries, load_yaml, strip_lines  # noqa: F401 - re-exported
+from layers.sources import (
+    LINE,
+    PLACES_FILE,
+    check_citations,
+    check_date,
+    check_facts,
+    check_fields,
+    check_period,
+    check_place,
+    check_unique,
+    entries,
+    load_yaml,
+    strip_lines,
+)
 
 TITLE = "Border-guard units"
 DESCRIPTION = (
@@ -24,7 +34,6 @@ DESCRIPTION = (
     "counts (outposts, km of border, personnel) and the events that attest it (seed 003)."
 )
 FILE = "outposts.yaml"
-PLACES_FILE = "places.yaml"
 UNIT_TYPES = {
     "directorate": "Directorate",
     "district": "Border district",
@@ -56,13 +65,7 @@ UNIT_FIELDS = (
 )  # fmt: skip
 NAME_FIELDS = ({"name", "start", "end", "date_precision", "sources"}, {"unit_type", "note"})
 MOVE_FIELDS = ({"seat", "date", "date_precision", "sources"}, set())
-FACT_FIELDS = (
-    {"what", "year", "date_precision", "text", "sources"},
-    {"value", "low", "high", "qualifier", "approximate", "year_end", "date", "date_text", "note"},
-)
 EVENT_FIELDS = ({"date", "date_precision", "text", "sources"}, {"date_text", "place"})
-CITATION_FIELDS = ({"seed", "footnote", "reference", "quote"}, set())
-QUOTE_WORDS = (5, 30)
 EXTRA_COLUMNS = [
     "unit_id", "unit_type", "unit_type_label", "parent", "formed_from", "seat", "seat_note", "located",
     "start_note", "end_note", "first_attested", "last_attested", "names_by_period", "seat_moves", "facts",
@@ -179,67 +182,7 @@ def place_point(ident: str, place: str | None, note: str | None, places_lonlat: 
     return Point(lon, lat), precision_m, basis
 
 
-# --- checks shared with layers.customs -----------------------------------------------------------
-
-
-def check_period(path: Path, line: int, ident: str, entry: dict, what: str = "") -> None:
-    """start/end are partial ISO dates or null, end not before start, a known date_precision with a start."""
-    label = f"{what} " if what else ""
-    precision = entry.get("date_precision")
-    if precision is not None and precision not in PRECISIONS:
-        raise DataError(path, line, ident, f"{label}date_precision {precision!r} is not one of {list(PRECISIONS)}")
-    if entry.get("start") is not None and precision is None:
-        raise DataError(path, line, ident, f"{label}start {entry['start']} needs a date_precision")
-    first, last = (_bound(path, line, ident, entry.get(k), i) for k, i in (("start", 0), ("end", 1)))
-    if first and last and last < first:
-        raise DataError(path, line, ident, f"{label}end {entry['end']} is before start {entry['start']}")
-
-
-def check_date(path: Path, line: int, ident: str, value, precision) -> None:
-    """A required partial ISO date with a known precision."""
-    if value is None:
-        raise DataError(path, line, ident, "a date is required")
-    _bound(path, line, ident, value, 0)
-    if precision not in PRECISIONS:
-        raise DataError(path, line, ident, f"date_precision {precision!r} is not one of {list(PRECISIONS)}")
-
-
-def check_citations(path: Path, ident: str, owner: dict, key: str = "sources") -> None:
-    """A non-empty list of {seed, footnote, reference, quote} with a 5–30-word quote."""
-    cites = owner.get(key)
-    if not isinstance(cites, list) or not cites:
-        raise DataError(path, owner.get(LINE), ident, f"`{key}` must be a non-empty list of citations")
-    for cite in cites:
-        if not isinstance(cite, dict):
-            raise DataError(path, owner.get(LINE), ident, "a citation must be {seed, footnote, reference, quote}")
-        check_fields(path, {**cite, "id": ident}, CITATION_FIELDS[0] | {"id"}, set())
-        words = len(str(cite["quote"] or "").split())
-        if not QUOTE_WORDS[0] <= words <= QUOTE_WORDS[1]:
-            raise DataError(
-                path, cite[LINE], ident, f"a quote must be {QUOTE_WORDS[0]}–{QUOTE_WORDS[1]} words, not {words}"
-            )
-
-
-def check_place(path: Path, line: int, ident: str, place, places: set[str], *, what: str) -> None:
-    """A place reference is null or an id of the gazetteer."""
-    if place is not None and place not in places:
-        raise DataError(path, line, ident, f"{what} {place!r} is not in the gazetteer ({PLACES_FILE})")
-
-
-def check_facts(path: Path, ident: str, facts, kinds: dict[str, str]) -> None:
-    """Dated counts: a known kind, a year, a value or a low–high range, and citations."""
-    if not isinstance(facts, list):
-        raise DataError(path, None, ident, "`facts` must be a list")
-    for fact in facts:
-        line, what = fact.get(LINE), fact.get("what")
-        if fact.get("year") is None:
-            raise DataError(path, line, ident, f"a count ({what}) without a year: every count is a dated fact")
-        check_fields(path, {**fact, "id": ident}, FACT_FIELDS[0] | {"id"}, FACT_FIELDS[1])
-        if what not in kinds:
-            raise DataError(path, line, ident, f"fact kind {what!r} is not one of {list(kinds)}")
-        _check_fact_dates(path, line, ident, fact)
-        _check_fact_value(path, line, ident, fact)
-        check_citations(path, ident, fact)
+# --- attestation ---------------------------------------------------------------------------------
 
 
 def attested(record: dict) -> tuple[str | None, str | None]:
@@ -316,40 +259,6 @@ def _list(path: Path, unit: dict, key: str) -> list[dict]:
     if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
         raise DataError(path, unit[LINE], unit["id"], f"`{key}` must be a list of mappings")
     return items
-
-
-def _check_fact_dates(path: Path, line: int, ident: str, fact: dict) -> None:
-    year, year_end = fact["year"], fact.get("year_end")
-    if not isinstance(year, int) or (year_end is not None and not isinstance(year_end, int)):
-        raise DataError(path, line, ident, f"a count's year must be a whole year (e.g. 1927), not {year!r}")
-    if year_end is not None and year_end < year:
-        raise DataError(path, line, ident, f"year_end {year_end} is before year {year}")
-    if fact["date_precision"] not in PRECISIONS:
-        raise DataError(
-            path, line, ident, f"date_precision {fact['date_precision']!r} is not one of {list(PRECISIONS)}"
-        )
-    if fact.get("date") is not None and _bound(path, line, ident, fact["date"], 0).year != year:
-        raise DataError(path, line, ident, f"date {fact['date']} is not in year {year}")
-
-
-def _check_fact_value(path: Path, line: int, ident: str, fact: dict) -> None:
-    value, low, high = fact.get("value"), fact.get("low"), fact.get("high")
-    if value is None and (low is None or high is None):
-        raise DataError(path, line, ident, f"a count ({fact['what']}) needs `value`, or `low` and `high` for a range")
-    numbers = [v for v in (value, low, high) if v is not None]
-    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0 for v in numbers):
-        raise DataError(path, line, ident, f"count values must be numbers >= 0, not {numbers}")
-    if low is not None and high is not None and high < low:
-        raise DataError(path, line, ident, f"range {low}–{high}: high is below low")
-
-
-def _bound(path: Path, line: int, ident: str, value, index: int) -> date | None:
-    if value is None:
-        return None
-    try:
-        return parse_partial(str(value))[index]
-    except ValueError as exc:
-        raise DataError(path, line, ident, str(exc)) from None
 
 
 def _seat_periods(unit: dict) -> list[dict]:

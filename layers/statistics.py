@@ -5,9 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from layers.errors import DataError
-from layers.incidents import check_range
-from layers.outposts import check_citations, check_period, check_unique, entries, strip_lines
-from layers.sources import LINE, check_fields, load_yaml
+from layers.sources import (
+    LINE,
+    check_citations,
+    check_fields,
+    check_period,
+    check_range,
+    check_unique,
+    entries,
+    load_yaml,
+    strip_lines,
+)
 
 FILE = "statistics.yaml"
 FIELDS = ({"id", "scope", "measure", "value", "unit", "text", "sources"}, {"year", "start", "end", "note"})
