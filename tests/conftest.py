@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -54,9 +55,16 @@ PAYLOAD = (
 PLACE_PAYLOAD = "Narynkol <img src=x onerror=window.__xss=6> ${window.__xss=7}"
 
 
+CHART_PAYLOAD = "<script>window.__xss=8</script><img src=x onerror=window.__xss=9>"
+HOSTILE_CHART_TEXTS = [
+    ("statistics.yaml", "scope: Kazakh ASSR border\n", f"scope: {CHART_PAYLOAD!r}\n"),
+    ("migration.yaml", "authority: OGPU\n", f"authority: {CHART_PAYLOAD!r}\n"),
+]
+
+
 @pytest.fixture(scope="session")
 def hostile_store(tmp_path_factory):
-    """A data build whose 22 km zone name, one rule's text and a place name are script-injection payloads."""
+    """A data build whose 22 km zone name, a rule, a place name and chart texts are script-injection payloads."""
     root = tmp_path_factory.mktemp("hostile")
     sources = root / "sources"
     shutil.copytree(SOURCES, sources)
@@ -68,6 +76,9 @@ def hostile_store(tmp_path_factory):
     (sources / "places.yaml").write_text(
         text.replace("  name: Narynkol\n", f"  name: {PLACE_PAYLOAD!r}\n", 1), encoding="utf-8"
     )
+    for name, old, new in HOSTILE_CHART_TEXTS:  # texts the charts page shows
+        text = (sources / name).read_text(encoding="utf-8")
+        (sources / name).write_text(text.replace(old, new, 1), encoding="utf-8")
     store = root / "atlas.gpkg"
     build(sources, REFERENCE, store, progress=lambda *_: None)
     return store
@@ -88,6 +99,11 @@ class LiveServer:
     def __exit__(self, *exc):
         self._server.shutdown()
         self._thread.join(timeout=5)
+
+    def get_json(self, path: str):
+        """GET a path of this server and decode its JSON."""
+        with urllib.request.urlopen(self.url + path, timeout=30) as response:  # noqa: S310 - our own server
+            return json.loads(response.read())
 
 
 @pytest.fixture(scope="session")

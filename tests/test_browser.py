@@ -266,3 +266,91 @@ def test_the_view_is_in_the_url_and_can_be_cited(browser, live_server):
         again.locator(".leaflet-popup-content .atlas-popup", has_text="7.5 km border zone").wait_for()
     finally:
         again.close()
+
+
+def histogram_count(page, year: int) -> int:
+    return int(page.locator(f'.atlas-histogram g.year[data-year="{year}"]').get_attribute("data-count"))
+
+
+def test_a_range_of_years_shows_what_overlaps_it_and_the_histogram_follows_the_layers(browser, live_server):
+    page = open_map(browser, live_server.url + "/#year=1927-1932")
+    try:
+        assert page.locator(".atlas-year-value").inner_text() == "1927–1932"
+        assert page.locator("path.incidents-marker.santos-1927-08-24").count() == 1
+        assert page.locator("path.incidents-marker.kyzyl-aul-khabarasu-1932-10").count() == 1
+        assert page.locator(".atlas-histogram g.year").count() == 23
+        assert page.locator(".atlas-histogram g.in-period").count() == 6
+
+        page.locator(".atlas-span").fill("4")
+        page.locator(".atlas-span").dispatch_event("change")
+        page.wait_for_function("location.hash.includes('year=1927-1930')")
+        assert page.locator("path.incidents-marker.kyzyl-aul-khabarasu-1932-10").count() == 0
+
+        in_1927 = len(live_server.get_json("/collections/incidents/items?datetime=1927&limit=100")["features"])
+        before = histogram_count(page, 1927)
+        overlay_checkbox(page, "Incidents").uncheck()
+        bar = "document.querySelector('.atlas-histogram g.year[data-year=\"1927\"]')"
+        page.wait_for_function(f"{bar}.dataset.count === '{before - in_1927}'")
+        page.locator('.atlas-histogram g.year[data-year="1938"]').click()
+        page.wait_for_function("document.querySelector('.leaflet-container').dataset.period === '1937–1940'")
+        assert "year=1937-1940" in page.evaluate("location.hash"), "a 4-year period ending in 1940"
+        assert page.errors == []
+    finally:
+        page.close()
+
+
+def test_play_runs_through_the_years_and_stops_at_the_end(browser, live_server):
+    page = open_map(browser, live_server.url + "/#year=1938")
+    try:
+        play = page.locator(".atlas-play")
+        play.click()
+        assert play.get_attribute("aria-pressed") == "true"
+        page.wait_for_function("document.querySelector('.leaflet-container').dataset.year === '1939'")
+        page.wait_for_function("document.querySelector('.leaflet-container').dataset.year === '1940'")
+        page.wait_for_function("document.querySelector('.atlas-play').getAttribute('aria-pressed') === 'false'")
+        assert "year=1940" in page.evaluate("location.hash")
+    finally:
+        page.close()
+
+
+def test_incidents_cluster_when_dense_and_a_shared_incident_opens_from_its_cluster(browser, live_server):
+    page = open_map(browser, live_server.url + "/#year=1927&z=3&c=44.0000,81.0000")
+    try:
+        cluster = page.locator(".marker-cluster")
+        cluster.first.wait_for()
+        assert "2" in cluster.first.inner_text(), "Sarkand and Santos (1927) grouped at zoom 3"
+        page.wait_for_function("document.querySelectorAll('path.incidents-marker').length === 0")  # after the animation
+    finally:
+        page.close()
+    page = open_map(browser, live_server.url + "/#year=1927&z=3&c=44.0000,81.0000&sel=santos-1927-08-24")
+    try:
+        popup = page.locator(".leaflet-popup-content .atlas-popup", has_text="Santos")
+        popup.wait_for()
+        assert page.evaluate("BorderAtlas.map.getZoom()") > 3, "the cluster was opened to show it"
+    finally:
+        page.close()
+
+
+def heat_pixels(page) -> int:
+    return page.evaluate(
+        """(() => { const c = document.querySelector('canvas.leaflet-heatmap-layer');
+            const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+            let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n; })()"""
+    )
+
+
+def test_heat_map_is_a_layer_that_follows_the_period(browser, live_server):
+    page = open_map(browser, live_server.url + "/#year=1927")
+    try:
+        assert page.locator("canvas.leaflet-heatmap-layer").count() == 0, "off until switched on"
+        overlay_checkbox(page, "Incidents: heat map").check()
+        page.locator("canvas.leaflet-heatmap-layer").wait_for()
+        page.wait_for_function("BorderAtlas.heat._latlngs.length === 2")
+        page.wait_for_timeout(200)  # the heat map redraws on the next animation frame
+        assert heat_pixels(page) > 0
+        set_year(page, 1920)
+        page.wait_for_function("BorderAtlas.heat._latlngs.length === 0")
+        page.wait_for_timeout(200)
+        assert heat_pixels(page) == 0, "no located incident in 1920"
+    finally:
+        page.close()

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from layers.dates import overlaps, parse_partial
+from layers.dates import overlaps, parse_partial, year_counts
 from layers.store import GeoPackageStore
 
 
@@ -66,3 +66,17 @@ def test_overlaps(start, end, lo, hi, expected):
 def test_zones_in_force_by_year(built, year, expected):
     page, matched = GeoPackageStore(built[0]).query("zones", period=(date(year, 1, 1), date(year, 12, 31)))
     assert set(page["id"]) == expected and matched == len(expected)
+
+
+@pytest.mark.parametrize(
+    ("periods", "expected"),
+    [
+        ([("1927-08-18", "1927-08-18")], ([0, 1, 0], 0)),  # a day counts in its year
+        ([("1926-12", "1928-01")], ([1, 1, 1], 0)),  # a period counts in every year it touches
+        ([("1920", "1921")], ([0, 0, 0], 0)),  # before the years counted
+        ([("1927", None)], ([0, 1, 1], 0)),  # no end: in force to the last year
+        ([(None, None), (None, "1927")], ([0, 0, 0], 2)),  # undated: counted apart, not in every year
+    ],
+)
+def test_year_counts(periods, expected):
+    assert year_counts(periods, (1926, 1928)) == expected

@@ -9,7 +9,11 @@ from layers import NotFound
 bp = Blueprint("assets", __name__)
 
 # URL prefix -> directory under node_modules. Only these are served.
-VENDOR = {"leaflet": "leaflet/dist"}
+VENDOR = {
+    "leaflet": "leaflet/dist",
+    "markercluster": "leaflet.markercluster/dist",
+    "heat": "leaflet.heat/dist",
+}
 
 
 @bp.get("/vendor/<package>/<path:filename>")

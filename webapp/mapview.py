@@ -13,16 +13,19 @@ import math
 import folium
 from flask import Blueprint, current_app, url_for
 from folium.elements import JSCSSMixin, MacroElement
+from folium.plugins import HeatMap, MarkerCluster
 from jinja2 import Template
 from shapely.geometry import MultiLineString
 
 from layers import REGISTRY
+from layers.dates import year_counts
 from webapp.store import get_store
 
 bp = Blueprint("mapview", __name__)
 
 YEARS = (1918, 1940)
 DEFAULT_YEAR = 1930
+MAX_ZOOM = 18
 # Sequential reds for the zones, narrowest (darkest) to widest: a table, not an if-chain.
 ZONE_COLOURS = ["#67000d", "#a50f15", "#cb181d", "#ef3b2c", "#fb6a4a", "#fc9272", "#fcae91", "#fcbba1", "#fee0d2"]
 BORDER_STYLE = {"color": "#111111", "weight": 3, "opacity": 0.9, "className": "border-path"}
@@ -77,6 +80,16 @@ MIGRATION_COLOURS = {"emigration": "#54278f", "repatriation": "#1b7837", "return
 COARSE_DATES = {"year", "season", "decade"}  # incidents known only to the year or season get a dotted ring
 DATED = {"color": "#ffffff", "weight": 1.5}
 UNDATED = {"color": "#000000", "weight": 2, "dashArray": "2 2"}
+CLUSTER_OPTIONS = {"maxClusterRadius": 40, "spiderfyOnMaxZoom": True, "showCoverageOnHover": False, "animate": False}
+HEAT_OPTIONS = {"radius": 30, "blur": 20, "min_opacity": 0.35, "max_zoom": 9}
+# The layers counted in the time control's histogram, bottom to top, and their colours.
+HISTOGRAM_SERIES = {
+    "incidents": "#1f78b4",
+    "migration": "#54278f",
+    "customs": "#fd8d3c",
+    "outposts": "#238b45",
+    "zones": "#fcbba1",
+}
 LANGUAGES = {"name": "Source spelling", "name_ru": "Русский", "name_kk": "Қазақша", "name_zh": "中文"}
 
 
@@ -110,15 +123,25 @@ def build_map(store, display: bool = True) -> folium.Map:
         for cid, styles in (("outposts", UNIT_STYLES), ("customs", POST_STYLES))
     ]
     incident_frame = store.frame("incidents", display=display)
+    _add_uncertainty(m, incident_frame, "Incidents: uncertainty (radius)")
+    clusters = _cluster(m, REGISTRY["incidents"].TITLE)
     dated += [
-        _add_uncertainty(m, incident_frame, "Incidents: uncertainty (radius)"),
-        _add_points(m, incident_frame, "incidents", INCIDENT_STYLES, "BorderAtlas.bindIncident"),
+        _add_points(clusters, incident_frame, "incidents", INCIDENT_STYLES, "BorderAtlas.bindIncident"),
         _add_migration(m, store.frame("migration", display=display)),
     ]
+    heat = _add_heat(m, incident_frame)
     layer_control = folium.LayerControl(collapsed=False, position="topright")
     layer_control.add_to(m)
     controls = AtlasControls(
-        border_layer, zone_layers, dated, place_layers, search=_search_index(places), layer_control=layer_control
+        border_layer,
+        zone_layers,
+        dated,
+        place_layers,
+        search=_search_index(places),
+        layer_control=layer_control,
+        clusters=[clusters],
+        heat=heat,
+        histogram=histogram(store, zone_layers),
     )
     controls.add_to(m)
     return m
@@ -127,6 +150,7 @@ def build_map(store, display: bool = True) -> folium.Map:
 def _base_map(bounds) -> folium.Map:
     minx, miny, maxx, maxy = bounds
     m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=6, tiles=None, control_scale=True)
+    m.options["maxZoom"] = MAX_ZOOM  # Leaflet.markercluster needs the map's maximum zoom
     m.default_js = [("leaflet", url_for("assets.vendor", package="leaflet", filename="leaflet.js"))]
     m.default_css = [("leaflet_css", url_for("assets.vendor", package="leaflet", filename="leaflet.css"))]
     m.fit_bounds([[miny, minx], [maxy, maxx]])
@@ -236,7 +260,7 @@ def _add_places(m: folium.Map, places) -> dict[str, folium.GeoJson]:
     return {"points": points, "circles": circles}
 
 
-def _add_points(m: folium.Map, frame, cid: str, styles: dict, binder: str) -> folium.GeoJson:
+def _add_points(m, frame, cid: str, styles: dict, binder: str) -> folium.GeoJson:
     """A layer of dated points (units, posts), styled by type; undated ones with a dashed ring."""
     type_column = {"outposts": "unit_type", "customs": "post_type", "incidents": "event_type"}[cid]
 
@@ -261,9 +285,63 @@ def _add_points(m: folium.Map, frame, cid: str, styles: dict, binder: str) -> fo
         marker=folium.CircleMarker(),
         style_function=style,
         on_each_feature=folium.JsCode(binder),
+        control=not isinstance(m, MarkerCluster),  # inside a cluster group, the group is the layer to switch
     )
     layer.add_to(m)
-    return layer
+    return m if isinstance(m, MarkerCluster) else layer
+
+
+def _vendor(*files: tuple[str, str, str]) -> list[tuple[str, str]]:
+    """(name, URL) pairs of front-end files served by the app from node_modules (never a CDN)."""
+    return [(name, url_for("assets.vendor", package=package, filename=path)) for name, package, path in files]
+
+
+def _cluster(m: folium.Map, title: str) -> MarkerCluster:
+    """A marker-cluster group (Leaflet.markercluster, served locally) that stands for a layer in the control."""
+    cluster = MarkerCluster(name=html.escape(title), options=CLUSTER_OPTIONS)
+    cluster.default_js = _vendor(("markercluster_js", "markercluster", "leaflet.markercluster.js"))
+    cluster.default_css = _vendor(
+        ("markercluster_css", "markercluster", "MarkerCluster.css"),
+        ("markercluster_default_css", "markercluster", "MarkerCluster.Default.css"),
+    )
+    cluster.add_to(m)
+    return cluster
+
+
+def _add_heat(m: folium.Map, frame) -> HeatMap:
+    """A heat map of the located incidents (Leaflet.heat, served locally), off until switched on.
+
+    The browser replaces its points with those of the chosen period.
+    """
+    located = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
+    points = [[g.y, g.x] for g in located.geometry]
+    heat = HeatMap(points, name="Incidents: heat map", show=False, **HEAT_OPTIONS)
+    heat.default_js = _vendor(("leaflet_heat_js", "heat", "leaflet-heat.js"))
+    heat.add_to(m)
+    return heat
+
+
+def histogram_series(store) -> list[dict]:
+    """Features per year of each dated layer in HISTOGRAM_SERIES, located or not; undated ones counted apart."""
+    series = []
+    for cid, colour in HISTOGRAM_SERIES.items():
+        frame = store.frame(cid)
+        counts, undated = year_counts(zip(frame["start"], frame["end"], strict=True), YEARS)
+        located = int((frame.geometry.notna() & ~frame.geometry.is_empty).sum())
+        series.append(
+            {"id": cid, "title": REGISTRY[cid].TITLE, "colour": colour, "counts": counts, "undated": undated}
+            | {"total": len(frame), "located": located}
+        )
+    return series
+
+
+def histogram(store, zone_layers: list) -> dict:
+    """The histogram of the time control: the series, each with the overlays (by name) it counts."""
+    series = histogram_series(store)
+    for item in series:
+        zones = item["id"] == "zones"
+        item["layers"] = [layer.layer_name for layer in zone_layers] if zones else [html.escape(item["title"])]
+    return {"years": YEARS, "series": series}
 
 
 def _add_uncertainty(m: folium.Map, frame, name: str) -> folium.GeoJson:
@@ -367,6 +445,8 @@ class AtlasControls(JSCSSMixin, MacroElement):
             zones: [{% for layer in this.zones %}{{ layer.get_name() }},{% endfor %}],
             dated: [{% for layer in this.dated %}{{ layer.get_name() }},{% endfor %}],
             layerControl: {{ this.layer_control.get_name() }},
+            clusters: [{% for layer in this.clusters %}{{ layer.get_name() }},{% endfor %}],
+            heat: {{ this.heat.get_name() }},
             places: {{ this.places["points"].get_name() }},
             placeCircles: {{ this.places["circles"].get_name() }},
             search: {{ this.search|tojson }},
@@ -376,15 +456,16 @@ class AtlasControls(JSCSSMixin, MacroElement):
         """
     )
 
-    def __init__(self, border, zones: list, dated: list, places: dict, *, search: list[dict], layer_control):
+    def __init__(self, border, zones: list, dated: list, places: dict, *, search: list[dict], **wiring):
         super().__init__()
         self._name = "AtlasControls"
         self.border, self.zones, self.dated, self.places, self.search = border, zones, dated, places, search
-        self.layer_control = layer_control
+        self.layer_control, self.clusters, self.heat = wiring["layer_control"], wiring["clusters"], wiring["heat"]
         self.config = {
             "years": YEARS,
             "year": DEFAULT_YEAR,
             "languages": LANGUAGES,
+            "histogram": wiring["histogram"],
             "placeUrl": url_for("places.place_page", pid="PLACE_ID"),
             "regimeUrl": url_for("regime.regime"),
             "tariffUrl": url_for("customs.tariff_1923"),
@@ -396,6 +477,7 @@ class AtlasControls(JSCSSMixin, MacroElement):
                 "API (OpenAPI)": url_for("ogc.api_document"),
                 "Data quality": url_for("places.quality_page"),
                 "Yearly figures": url_for("statistics.statistics_page"),
+                "Charts": url_for("charts.charts_page"),
                 "Download everything (GeoPackage)": url_for("downloads.dataset_download", format="gpkg"),
             },
         }

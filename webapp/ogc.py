@@ -132,6 +132,9 @@ def _more_paths(op, cid: dict, f_html: dict, items_params: list) -> dict:
         "/regime": {"get": op("What border regime applied at a point or place on a date", regime, _page())},
         "/quality": {"get": op("The data-quality report of the last build", only_f, _page())},
         "/statistics": {"get": op("Yearly figures (aggregates)", only_f, _page())},
+        "/charts": {
+            "get": op("Charts: detentions and deaths by year, migration by period, features per year", only_f, _page())
+        },
         "/customs/tariff-1923": {"get": op("The 1923 customs tariff (seed 001)", only_f, _page())},
         "/map": {
             "get": op(

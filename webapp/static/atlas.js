@@ -23,10 +23,14 @@
 
   function yearOf(date) { return date ? parseInt(String(date).slice(0, 4), 10) : null; }
 
-  function inForce(p, year) {
+  /* Does a feature in force from p.start to p.end (null = open) overlap the years [from, to]? */
+  function inForce(p, from, to) {
+    if (to === undefined) to = from;
     var start = yearOf(p.start), end = yearOf(p.end);
-    return (start === null || start <= year) && (end === null || end >= year);
+    return (start === null || start <= to) && (end === null || end >= from);
   }
+
+  function periodText(from, to) { return from === to ? String(from) : from + "–" + to; }
 
   function period(p) {
     var from = p.start || "?";
@@ -115,7 +119,8 @@
     fortification: "fortification", tract: "tract", pass: "pass", valley: "valley", mountain: "mountain",
     district: "district", volost: "volost", province: "province"
   };
-  var state = { language: "name", placeUrl: "", regimeUrl: "", year: null, map: null };
+  /* The chosen period is [from, to]; `year` (its last year) is the one asked about in the regime and unit names. */
+  var state = { language: "name", placeUrl: "", regimeUrl: "", from: null, to: null, year: null, map: null };
 
   function placeUrl(id) { return state.placeUrl.replace("PLACE_ID", encodeURIComponent(id)); }
 
@@ -445,39 +450,121 @@
       group.getLayers().forEach(function (layer) { self.entries.push({ group: group, layer: layer }); });
     });
   }
-  TimeFilter.prototype.apply = function (year) {
+  TimeFilter.prototype.apply = function (from, to) {
     this.entries.forEach(function (e) {
-      var show = inForce(e.layer.feature.properties, year);
+      var show = inForce(e.layer.feature.properties, from, to);
       if (show && !e.group.hasLayer(e.layer)) e.group.addLayer(e.layer);
       if (!show && e.group.hasLayer(e.layer)) e.group.removeLayer(e.layer);
     });
   };
 
-  function yearControl(config, onChange) {
+  /* The histogram: how many features each year has, stacked by layer, for the layers switched on.
+   * The counts come from the build (every feature, located or not); bars are SVG built with DOM calls. */
+  var SVG = "http://www.w3.org/2000/svg";
+
+  function svg(tag, attrs) {
+    var node = document.createElementNS(SVG, tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    return node;
+  }
+
+  function histogram(config, isOn, onPick) {
+    var data = config.histogram, years = data.years, n = years[1] - years[0] + 1;
+    var width = 230, height = 44, bar = width / n;
+    var root = svg("svg", { width: width, height: height + 2, "class": "atlas-histogram", role: "img" });
+    var title = svg("title");
+    root.appendChild(title);
+    function draw(from, to) {
+      while (root.lastChild !== title) root.removeChild(root.lastChild);
+      var shown = data.series.filter(isOn);
+      var totals = [], max = 1;
+      for (var i = 0; i < n; i++) {
+        totals[i] = shown.reduce(function (sum, s) { return sum + s.counts[i]; }, 0);
+        max = Math.max(max, totals[i]);
+      }
+      title.textContent = "Features per year in the layers switched on (" + shown.map(function (s) { return s.title; }).join(", ") + ")";
+      for (var y = 0; y < n; y++) {
+        var year = years[0] + y, g = svg("g", { "class": "year" + (year >= from && year <= to ? " in-period" : ""), "data-year": year, "data-count": totals[y] });
+        var tip = svg("title");
+        tip.textContent = year + ": " + (shown.map(function (s) { return s.counts[y] + " " + s.title.toLowerCase(); }).join(", ") || "no layer on");
+        g.appendChild(tip);
+        g.appendChild(svg("rect", { x: y * bar, y: 0, width: bar, height: height, "class": "hit" }));
+        var top = height;
+        shown.forEach(function (s) {
+          var h = s.counts[y] / max * (height - 2);
+          if (!h) return;
+          top -= h;
+          g.appendChild(svg("rect", { x: y * bar + 0.5, y: top, width: bar - 1, height: h, fill: s.colour }));
+        });
+        g.addEventListener("click", onPick.bind(null, year));
+        root.appendChild(g);
+      }
+    }
+    return { node: root, draw: draw };
+  }
+
+  /* The time control: a first year and how many years to show, play through the years, and the histogram. */
+  function periodControl(config, isOn, onChange) {
     var control = L.control({ position: "topleft" });
+    var first = config.years[0], last = config.years[1];
+    var current = { from: config.year, span: 1 }, timer = null;
+    function set(from, span) {
+      span = Math.max(1, Math.min(last - first + 1, span || current.span));
+      from = Math.max(first, Math.min(last - span + 1, from));
+      current = { from: from, span: span };
+      var to = from + span - 1;
+      control.sync(from, to, span);
+      onChange(from, to);
+    }
+    function stop() { if (timer) { clearInterval(timer); timer = null; } control.playing(false); }
+    function play() {
+      if (timer) return stop();
+      if (current.from + current.span - 1 >= last) set(first);
+      control.playing(true);
+      timer = setInterval(function () {
+        if (current.from + current.span - 1 >= last) return stop();
+        set(current.from + 1);
+      }, config.playMs || 1200);
+    }
     control.onAdd = function () {
       var box = el("div", null, "leaflet-bar atlas-year");
-      var label = el("label", "Year ");
+      var label = el("label", "Years ");
       var output = el("output", String(config.year), "atlas-year-value");
       var range = el("input");
-      range.type = "range"; range.min = config.years[0]; range.max = config.years[1]; range.step = 1;
+      range.type = "range"; range.min = first; range.max = last; range.step = 1;
       range.value = config.year; range.setAttribute("aria-label", "Year");
-      var prev = el("button", "◀"), next = el("button", "▶");
-      prev.type = next.type = "button";
-      prev.title = "Previous year"; next.title = "Next year";
-      function set(y) {
-        y = Math.max(config.years[0], Math.min(config.years[1], y));
-        range.value = y; output.textContent = String(y); onChange(y);
-      }
-      range.addEventListener("input", function () { set(parseInt(range.value, 10)); });
-      prev.addEventListener("click", function () { set(parseInt(range.value, 10) - 1); });
-      next.addEventListener("click", function () { set(parseInt(range.value, 10) + 1); });
-      append(box, [append(label, [output]), prev, range, next]);
+      var span = el("input");
+      span.type = "number"; span.min = 1; span.max = last - first + 1; span.value = 1; span.className = "atlas-span";
+      span.setAttribute("aria-label", "Years shown");
+      var spanLabel = append(el("label", "years shown: ", "atlas-span-label"), [span]);
+      var prev = el("button", "◀"), next = el("button", "▶"), playButton = el("button", "▶ Play", "atlas-play");
+      prev.type = next.type = playButton.type = "button";
+      prev.title = "Previous year"; next.title = "Next year"; playButton.title = "Play through the years";
+      var chart = histogram(config, isOn, function (year) { stop(); set(year); });
+      range.addEventListener("input", function () { stop(); set(parseInt(range.value, 10)); });
+      span.addEventListener("change", function () { set(current.from, parseInt(span.value, 10) || 1); });
+      prev.addEventListener("click", function () { stop(); set(current.from - 1); });
+      next.addEventListener("click", function () { stop(); set(current.from + 1); });
+      playButton.addEventListener("click", play);
+      var row = append(el("div", null, "atlas-year-row"), [append(label, [output]), prev, range, next]);
+      var row2 = append(el("div", null, "atlas-year-row"), [playButton, spanLabel]);
+      var caption = el("div", "Features per year in the layers switched on (hover a bar for the counts; click it to go there)", "atlas-histogram-caption");
+      append(box, [row, chart.node, caption, row2]);
+      control.sync = function (from, to, n) {
+        range.value = from; span.value = n; output.textContent = periodText(from, to);
+        chart.draw(from, to);
+      };
+      control.playing = function (on) {
+        playButton.textContent = on ? "❚❚ Pause" : "▶ Play";
+        playButton.setAttribute("aria-pressed", on ? "true" : "false");
+      };
+      control.redraw = function () { chart.draw(current.from, current.from + current.span - 1); };
       L.DomEvent.disableClickPropagation(box);
       L.DomEvent.disableScrollPropagation(box);
-      control.set = set;
       return box;
     };
+    control.set = set;
+    control.stop = stop;
     return control;
   }
 
@@ -507,7 +594,8 @@
           box.appendChild(row);
         });
       });
-      box.appendChild(el("p", "Greyed: not in force in the chosen year. Click a zone for its acts and sources.", "note"));
+      box.appendChild(el("p", "Greyed: not in force in the chosen period. Click a zone for its acts and sources.", "note"));
+      box.appendChild(el("p", "A dotted ring: an incident known only to the year or season. Numbered circles: incidents grouped where they are dense (click to spread them).", "note"));
       var undated = undatedCount(datedGroups);
       if (undated) {
         box.appendChild(el("p", undated + " units and posts have no known date: shown in every year with a dashed ring.", "note undated-count"));
@@ -516,8 +604,8 @@
       L.DomEvent.disableClickPropagation(box);
       return box;
     };
-    control.update = function (year) {
-      rows.forEach(function (r) { r.row.classList.toggle("off", !inForce(r.props, year)); });
+    control.update = function (from, to) {
+      rows.forEach(function (r) { r.row.classList.toggle("off", !inForce(r.props, from, to)); });
     };
     return control;
   }
@@ -527,10 +615,13 @@
     return match ? decodeURIComponent(match[1]) : null;
   }
 
-  function yearFromHash(config) {
-    var match = /(?:^|[#&])year=(\d{4})/.exec(window.location.hash);
-    var year = match ? parseInt(match[1], 10) : config.year;
-    return year >= config.years[0] && year <= config.years[1] ? year : config.year;
+  /* `year=1930` or `year=1927-1932` in the URL: the first year and the number of years shown. */
+  function periodFromHash(config) {
+    var match = /(?:^|[#&])year=(\d{4})(?:-(\d{4}))?(?:&|$)/.exec(window.location.hash);
+    var from = match ? parseInt(match[1], 10) : config.year;
+    var to = match && match[2] ? parseInt(match[2], 10) : from;
+    var ok = from >= config.years[0] && to <= config.years[1] && to >= from;
+    return ok ? { from: from, span: to - from + 1 } : { from: config.year, span: 1 };
   }
 
   /* The view in the URL: year, zoom, centre, overlays switched off, the selected feature. */
@@ -544,7 +635,7 @@
   function writeHash(map) {
     if (!view.ready) return;
     var c = map.getCenter();
-    var parts = ["year=" + state.year, "z=" + map.getZoom(), "c=" + c.lat.toFixed(4) + "," + c.lng.toFixed(4)];
+    var parts = ["year=" + (state.from === state.to ? state.from : state.from + "-" + state.to), "z=" + map.getZoom(), "c=" + c.lat.toFixed(4) + "," + c.lng.toFixed(4)];
     if (view.off.length) parts.push("off=" + view.off.map(encodeURIComponent).join(","));
     if (view.sel) parts.push("sel=" + encodeURIComponent(view.sel));
     history.replaceState(null, "", "#" + parts.join("&"));
@@ -562,20 +653,29 @@
     return found;
   }
 
-  function restoreView(map, layerControl) {
+  /* A feature's popup, on the map or inside a cluster (which is opened to show it first). */
+  function openFeature(map, clusters, id) {
+    var clustered = clusters.some(function (cluster) {
+      var inside = cluster.getLayers().filter(function (l) { return l.feature && l.feature.id === id; })[0];
+      if (inside && map.hasLayer(cluster)) cluster.zoomToShowLayer(inside, function () { inside.openPopup(); });
+      return Boolean(inside);
+    });
+    var layer = clustered ? null : featureLayer(map, id);
+    if (layer) layer.openPopup();
+    return clustered || Boolean(layer);
+  }
+
+  function restoreView(map, layerControl, clusters) {
     var z = parseInt(rawHashValue("z"), 10);
     var c = (rawHashValue("c") || "").split(",").map(parseFloat);
-    if (z >= 0 && c.length === 2 && isFinite(c[0]) && isFinite(c[1])) map.setView(c, z);
+    if (z >= 0 && c.length === 2 && isFinite(c[0]) && isFinite(c[1])) map.setView(c, z, { animate: false });
     var byName = overlays(layerControl);
     (rawHashValue("off") || "").split(",").filter(Boolean).map(decodeURIComponent).forEach(function (name) {
       if (byName[name] && map.hasLayer(byName[name])) map.removeLayer(byName[name]);
       if (byName[name] && view.off.indexOf(name) < 0) view.off.push(name);
     });
     var sel = rawHashValue("sel");
-    if (sel) {
-      var layer = featureLayer(map, decodeURIComponent(sel));
-      if (layer) layer.openPopup();
-    }
+    if (sel) openFeature(map, clusters, decodeURIComponent(sel));
   }
 
   function trackView(map) {
@@ -592,7 +692,7 @@
 
   function viewCitation(config) {
     var today = new Date().toISOString().slice(0, 10);
-    return config.citeTitle + ". Map view, year " + state.year + ". Data version " + config.dataVersion + ". " +
+    return config.citeTitle + ". Map view, " + (state.from === state.to ? "year " : "years ") + periodText(state.from, state.to) + ". Data version " + config.dataVersion + ". " +
       window.location.href + " (accessed " + today + ").";
   }
 
@@ -622,21 +722,39 @@
     return !(target.classList && target.classList.contains("leaflet-interactive"));
   }
 
+  /* The heat map follows the period: the located incidents now in their cluster group. */
+  function heatPoints(clusters) {
+    var points = [];
+    clusters.forEach(function (c) { c.getLayers().forEach(function (l) { if (l.getLatLng) points.push(l.getLatLng()); }); });
+    return points;
+  }
+
+  function overlayOn(map, layerControl) {
+    return function (series) {
+      var byName = overlays(layerControl);
+      return series.layers.some(function (name) { return byName[name] && map.hasLayer(byName[name]); });
+    };
+  }
+
   function init(map, opts) {
-    var config = opts.config;
+    var config = opts.config, clusters = opts.clusters || [];
     var filter = new TimeFilter(opts.zones.concat([opts.border], opts.dated));
     var legend = legendControl(opts.zones, opts.dated);
-    var control = yearControl(config, function (year) {
-      state.year = year;
-      filter.apply(year);
-      legend.update(year);
+    var control = periodControl(config, overlayOn(map, opts.layerControl), function (from, to) {
+      state.from = from; state.to = to; state.year = to;
+      filter.apply(from, to);
+      legend.update(from, to);
+      if (opts.heat) opts.heat.setLatLngs(heatPoints(clusters));
       writeHash(map);
-      map.getContainer().setAttribute("data-year", String(year));
+      var container = map.getContainer();
+      container.setAttribute("data-year", String(from));
+      container.setAttribute("data-period", periodText(from, to));
     });
     state.placeUrl = config.placeUrl;
     state.regimeUrl = config.regimeUrl;
     state.tariffUrl = config.tariffUrl;
     state.map = map;
+    state.clusters = clusters;
     map.on("click", function (e) {
       var target = e.originalEvent && e.originalEvent.target;
       if (!isBackground(target)) return;
@@ -650,20 +768,25 @@
     legend.addTo(map);
     linksControl(config.links).addTo(map);
     citeControl(config).addTo(map);
-    control.set(yearFromHash(config));
+    var period = periodFromHash(config);
+    control.set(period.from, period.span);
     var labelsAt = function () { map.getContainer().classList.toggle("atlas-labels-off", map.getZoom() < 7); };
     map.on("zoomend", labelsAt);
     labelsAt();
     if (hashValue("place")) showPlace(map, opts.places, hashValue("place"));
-    restoreView(map, opts.layerControl);
+    restoreView(map, opts.layerControl, clusters);
     trackView(map);
+    map.on("overlayadd overlayremove", function () { control.redraw(); });
     view.ready = true;
     writeHash(map);
     window.addEventListener("hashchange", function () {  // a view pasted into the address bar
-      control.set(yearFromHash(config));
-      restoreView(map, opts.layerControl);
+      var pasted = periodFromHash(config);
+      control.stop();
+      control.set(pasted.from, pasted.span);
+      restoreView(map, opts.layerControl, clusters);
     });
     window.BorderAtlas.map = map;
+    window.BorderAtlas.heat = opts.heat;
   }
 
   window.BorderAtlas = {
@@ -675,6 +798,7 @@
     bindIncident: bindIncident,
     bindFlow: bindFlow,
     askRegime: askRegime,
-    inForce: inForce
+    inForce: inForce,
+    openFeature: function (id) { return openFeature(state.map, state.clusters || [], id); }
   };
 })();

@@ -1,0 +1,291 @@
+"""The charts page: detentions and deaths by year, migration by period, features per year; sources under each.
+
+The charts are SVG drawn on the server from the store (no chart library, nothing from a CDN). Each chart
+is a dict of plain numbers and texts, laid out here and written out by templates/charts.html, where every
+text is escaped. `?f=json` gives the same charts as data.
+"""
+
+from __future__ import annotations
+
+import math
+
+from flask import Blueprint, jsonify, render_template, request, url_for
+
+from layers.dates import parse_partial
+from webapp import params
+from webapp.mapview import HISTOGRAM_SERIES, YEARS, histogram_series
+from webapp.store import get_store
+
+bp = Blueprint("charts", __name__)
+
+# Reported totals (statistics.yaml measures) drawn in the detentions-and-deaths chart: label, colour.
+TOTALS = {
+    "detained_crossing_into_ussr": ("Detained crossing into the USSR", "#1f78b4"),
+    "detained_crossing_out_of_ussr": ("Detained crossing out of the USSR", "#a6cee3"),
+    "border_violators_killed": ("Border violators killed", "#e31a1c"),
+    "border_guards_killed": ("Border guards killed", "#67001f"),
+}
+# Counts of single incidents (incidents.yaml `counts` kinds) summed by year: label, colour.
+INCIDENT_COUNTS = {"detained": ("Detained", "#1f78b4"), "killed": ("Killed", "#e31a1c")}
+UNITS = {"people": "People", "households": "Households"}
+WIDTH, PLOT_HEIGHT, LEFT, BOTTOM = 760, 180, 56, 36
+ROW, LABEL_WIDTH = 26, 330
+# Round axis maxima (times a power of ten) and how many intervals divide each into round ticks.
+AXIS_STEPS = ((1, 5), (2, 4), (2.5, 5), (4, 4), (5, 5), (10, 5))
+SPAN = WIDTH - LABEL_WIDTH - 150  # room right of the longest bar for its figure
+
+
+@bp.get("/charts")
+def charts_page():
+    """Every chart as SVG with its sources (HTML), or as data (f=json)."""
+    params.check_known(request.args, {"f"})
+    store = get_store()
+    statistics = store.meta("statistics") or []
+    charts = [
+        year_chart(
+            "totals",
+            "Detentions and deaths on the border: yearly totals the sources report",
+            total_series(statistics),
+            "Aggregates for a whole territory or unit (their scope is under the chart); never drawn on the map.",
+        ),
+        year_chart(
+            "incident-counts",
+            "Detained and killed in the single incidents of the atlas, by year",
+            incident_series(store.frame("incidents")),
+            "Sums over the incidents recorded here, not totals: most incidents of those years are not in the sources.",
+        ),
+        migration_chart(store.frame("migration")),
+        year_chart(
+            "features",
+            "Features per year in each dated layer (what the map's histogram shows)",
+            feature_series(store),
+            "A feature counts in every year its period overlaps; undated units and posts are not counted.",
+        ),
+    ]
+    if not params.wants_html():
+        return jsonify({"charts": [_public(c) for c in charts]})
+    return render_template(
+        "charts.html", title="Charts", charts=charts, json_url=url_for("charts.charts_page", f="json")
+    )
+
+
+# --- the data of each chart -------------------------------------------------------------------------
+
+
+def total_series(statistics: list[dict]) -> list[dict]:
+    """One series per reported measure in TOTALS, with the figures by year and their sources."""
+    series = []
+    for measure, (label, colour) in TOTALS.items():
+        rows = [r for r in statistics if r["measure"] == measure and r["start"] and _one_year(r["start"], r["end"])]
+        points = [_point(_year(r["start"]), r, r.get("scope")) for r in rows if r["best"] is not None or r["low"]]
+        series.append({"label": label, "colour": colour, "points": points, "sources": _sources(rows)})
+    return series
+
+
+def incident_series(incidents) -> list[dict]:
+    """Per kind in INCIDENT_COUNTS, the sum of the incidents' counts in each year (low, best, high)."""
+    series = []
+    records = incidents.to_dict("records")
+    for kind, (label, colour) in INCIDENT_COUNTS.items():
+        by_year: dict[int, list[dict]] = {}
+        for r in records:
+            value = (r.get("counts") or {}).get(kind)
+            if value and r["start"] and _one_year(r["start"], r["end"]):
+                by_year.setdefault(_year(r["start"]), []).append(value)
+        points = [_sum_point(year, values) for year, values in sorted(by_year.items())]
+        counted = [r for r in records if (r.get("counts") or {}).get(kind)]
+        series.append({"label": label, "colour": colour, "points": points, "sources": _sources(counted)})
+    return series
+
+
+def feature_series(store) -> list[dict]:
+    """Features per year of each dated layer, as in the map's histogram."""
+    series = []
+    for item in histogram_series(store):
+        points = [
+            {"year": YEARS[0] + i, "low": n, "best": n, "high": n, "approximate": False, "note": None}
+            for i, n in enumerate(item["counts"])
+            if n
+        ]
+        series.append({"label": item["title"], "colour": HISTOGRAM_SERIES[item["id"]], "points": points})
+    return series
+
+
+def migration_chart(migration) -> dict:
+    """One bar per flow or stock with a figure, by unit (people, households), in order of period."""
+    records = sorted(migration.to_dict("records"), key=lambda r: (r["start"], r["end"] or ""))
+    panels = []
+    for unit, label in UNITS.items():
+        rows = [r for r in records if _has_figure(r.get(unit))]
+        bars = [_migration_bar(r, r[unit]) for r in rows]
+        axis = _axis(max([_top(b) for b in bars] or [1]))
+        ticks = [{"x": LABEL_WIDTH + v / axis["max"] * SPAN, "value": v} for v in axis["ticks"]]
+        height = len(bars) * ROW + BOTTOM
+        panels.append({"unit": label, "bars": _lay_out_bars(bars, axis["max"]), "ticks": ticks, "height": height})
+    without = [r["name"] for r in records if not any(_has_figure(r.get(u)) for u in UNITS)]
+    return {
+        "id": "migration",
+        "kind": "bars",
+        "title": "Migration by period: people and households, as each authority gave them",
+        "note": "A bar reaches the best figure (or the lowest); a whisker spans a range; an arrow means 'at least'. "
+        "Figures of different authorities overlap and must not be added up.",
+        "panels": panels,
+        "without_figure": without,
+        "sources": _sources(records),
+    }
+
+
+# --- layout -----------------------------------------------------------------------------------------
+
+
+def year_chart(ident: str, title: str, series: list[dict], note: str) -> dict:
+    """Grouped bars, one slot per year of YEARS, one bar per series, with whiskers for ranges."""
+    years = list(range(YEARS[0], YEARS[1] + 1))
+    top = max([_top(p) for s in series for p in s["points"]] or [1])
+    axis = _axis(top)
+    slot = (WIDTH - LEFT - 8) / len(years)
+    width = slot * 0.8 / max(len(series), 1)
+    for index, s in enumerate(series):
+        for p in s["points"]:
+            x = LEFT + (p["year"] - YEARS[0]) * slot + slot * 0.1 + index * width
+            p["box"] = _vertical(x, width, p, axis["max"])
+    sources = [c for s in series for c in s.get("sources", [])]
+    ticks = [{"x": LEFT + (y - YEARS[0] + 0.5) * slot, "year": y} for y in years if y % 2 == 0]
+    return {
+        "id": ident,
+        "kind": "years",
+        "title": title,
+        "note": note,
+        "series": series,
+        "axis": axis,
+        "ticks": ticks,
+        "size": {"width": WIDTH, "height": PLOT_HEIGHT + BOTTOM, "plot": PLOT_HEIGHT, "left": LEFT},
+        "empty": not any(s["points"] for s in series),
+        "sources": _unique(sources),
+    }
+
+
+def _vertical(x: float, width: float, p: dict, top: float) -> dict:
+    def y(v):
+        return PLOT_HEIGHT - v / top * (PLOT_HEIGHT - 10)
+
+    value = p["best"] if p["best"] is not None else p["low"]
+    box = {"x": x, "width": max(width - 1, 1), "y": y(value), "height": PLOT_HEIGHT - y(value)}
+    if p["low"] is not None and p["high"] is not None and p["high"] != p["low"]:
+        box["whisker"] = {"x": x + width / 2, "y1": y(p["low"]), "y2": y(p["high"])}
+    return box
+
+
+def _lay_out_bars(bars: list[dict], top: float) -> list[dict]:
+    def x(v):
+        return LABEL_WIDTH + v / top * SPAN
+
+    for i, b in enumerate(bars):
+        value = b["best"] if b["best"] is not None else b["low"]
+        b["box"] = {"y": i * ROW + 4, "height": ROW - 8, "x": LABEL_WIDTH, "width": max(x(value) - LABEL_WIDTH, 1)}
+        b["box"]["text_x"] = x(_top(b)) + (18 if b["open"] else 6)
+        if b["low"] is not None and b["high"] is not None and b["high"] != b["low"]:
+            b["box"]["whisker"] = {"x1": x(b["low"]), "x2": x(b["high"]), "y": i * ROW + ROW / 2}
+        if b["open"]:
+            b["box"]["arrow"] = {"x": x(_top(b)), "y": i * ROW + ROW / 2}
+    return bars
+
+
+def _axis(top: float) -> dict:
+    """A rounded maximum at or above `top`, and ticks at round steps up to it."""
+    top = max(top, 1)
+    step = 10 ** math.floor(math.log10(top))
+    k, intervals = next((k, n) for k, n in AXIS_STEPS if step * k >= top)
+    rounded = step * k
+    return {"max": rounded, "ticks": [rounded * i / intervals for i in range(intervals + 1)]}
+
+
+# --- small helpers ----------------------------------------------------------------------------------
+
+
+def _migration_bar(record: dict, value: dict) -> dict:
+    period = record["start"] + (f"–{record['end']}" if record["end"] and record["end"] != record["start"] else "")
+    open_ended = (
+        value.get("high") is None and value.get("low") is not None and value.get("best") in (None, value["low"])
+    )
+    return {
+        "label": f"{period} · {record['name']}",
+        "authority": record.get("authority") or "authority not named",
+        **{k: value.get(k) for k in ("low", "best", "high", "approximate")},
+        "open": open_ended,
+        "text": _figure_text(value, open_ended),
+    }
+
+
+def _figure_text(value: dict, open_ended: bool) -> str:
+    numbers = [v for v in (value.get("low"), value.get("best"), value.get("high")) if v is not None]
+    lo, hi = min(numbers), max(numbers)
+    text = f"{lo:,}" if lo == hi else f"{lo:,}–{hi:,}"
+    return ("at least " if open_ended else "") + ("about " if value.get("approximate") else "") + text
+
+
+def _point(year: int, row: dict, note: str | None) -> dict:
+    return {
+        "year": year,
+        **{k: row.get(k) for k in ("low", "best", "high", "approximate")},
+        "note": note,
+    }
+
+
+def _sum_point(year: int, values: list[dict]) -> dict:
+    def total(key):
+        parts = [v.get(key) if v.get(key) is not None else v.get("best") for v in values]
+        return None if any(p is None for p in parts) else sum(parts)
+
+    best = sum(v["best"] if v.get("best") is not None else v["low"] for v in values)
+    return {
+        "year": year,
+        "low": total("low"),
+        "best": best,
+        "high": total("high"),
+        "approximate": any(v.get("approximate") for v in values),
+        "note": f"{len(values)} incident(s)",
+    }
+
+
+def _top(p: dict) -> float:
+    return max(v for v in (p.get("low"), p.get("best"), p.get("high")) if v is not None)
+
+
+def _has_figure(value) -> bool:
+    return bool(value) and any(value.get(k) is not None for k in ("low", "best", "high"))
+
+
+def _one_year(start: str, end: str | None) -> bool:
+    return end is None or parse_partial(start)[0].year == parse_partial(end)[1].year
+
+
+def _year(start: str) -> int:
+    return parse_partial(start)[0].year
+
+
+def _sources(records: list[dict]) -> list[dict]:
+    return _unique([c for r in records for c in (r.get("sources") or [])])
+
+
+def _unique(citations: list[dict]) -> list[dict]:
+    seen, out = set(), []
+    for c in citations:
+        key = (c.get("seed"), c.get("footnote"), c.get("quote"))
+        if key not in seen:
+            seen.add(key)
+            out.append(c)
+    return out
+
+
+def _public(chart: dict) -> dict:
+    """A chart as data: without the drawing boxes."""
+
+    def strip(value):
+        if isinstance(value, dict):
+            return {k: strip(v) for k, v in value.items() if k not in {"box", "size", "ticks", "height"}}
+        if isinstance(value, list):
+            return [strip(v) for v in value]
+        return value
+
+    return strip(chart)
