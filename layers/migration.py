@@ -91,7 +91,8 @@ def build(records: tuple[list[dict], list[dict]], places_records: list[dict]) ->
         else:
             geometry = lines[0] if len(lines) == 1 else MultiLineString(lines)
         radii = [a["radius_m"] for a in areas if a["id"] in [flow["from"], *targets]]
-        rows.append(_row(flow, targets, max(radii) if radii else None, geometry is not None))
+        names = {a["id"]: _short(a["name"]) for a in areas}
+        rows.append(_row(flow, targets, max(radii) if radii else None, geometry is not None, names))
         geometries.append(geometry)
     return schema.frame(rows, geometries, EXTRA_COLUMNS)
 
@@ -147,12 +148,24 @@ def _anchor(area: dict, places: dict) -> tuple[float, float] | None:
     return (float(place["lon"]), float(place["lat"])) if located(place) else None
 
 
-def _row(flow: dict, targets: list[str], radius, is_located: bool) -> dict:
-    origin = flow["from"] or "(not given)"
+def _short(name: str) -> str:
+    """An area's name without its explanation: "Xinjiang (Western China, the province)" -> "Xinjiang"."""
+    return name.split(" (")[0]
+
+
+def _label(flow: dict, targets: list[str], names: dict[str, str]) -> str:
+    """A flow's name from its areas' names: "Emigration: Kazakh ASSR → Xinjiang", "Present in Ili District"."""
+    to = ", ".join(names[t] for t in targets)
+    if flow["kind"] == "presence":
+        return f"Present in {to}" + (f" (from {names[flow['from']]})" if flow["from"] else "")
+    return f"{KINDS[flow['kind']]}: {names[flow['from']]} → {to}"
+
+
+def _row(flow: dict, targets: list[str], radius, is_located: bool, names: dict[str, str]) -> dict:
     return {
         **{k: flow.get(k) for k in ("id", "start", "end", "date_precision", "sources", "authority", "text")},
         **{k: flow.get(k) for k in ("people", "households", "ratio_of_emigration", "note")},
-        "name": f"{KINDS[flow['kind']]}: {origin} -> {', '.join(targets)}",
+        "name": _label(flow, targets, names),
         "variants": [],
         "precision_m": radius,
         "location_basis": "approximate area anchors (see migration.yaml `areas`)"
