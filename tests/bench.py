@@ -4,6 +4,7 @@ Figures are medians over several runs, each beside a baseline measured in the sa
   zones   exact segment-capsule buffers (what the build does) vs GEOS's own line buffer
           (faster, but it simplifies the line by 1% of the depth first, so edges err by up to 1%)
   page    the map page with display geometries vs the same page at full precision
+  latency items requests (bbox+datetime) per collection and the charts page vs GET /conformance
 """
 
 from __future__ import annotations
@@ -67,7 +68,9 @@ QUERY = "bbox=79,42,84,47&datetime=1930"
 def items_latency(client) -> dict[str, tuple[float, float]]:
     """p50 and p95 of an items request with bbox and datetime, per collection, and of /conformance."""
     urls = {"baseline": "/conformance"}
-    urls |= {cid: f"/collections/{cid}/items?{QUERY}" for cid in ("border", "zones", "places", "outposts", "customs")}
+    collections = ("border", "zones", "places", "outposts", "customs", "incidents", "migration")
+    urls |= {cid: f"/collections/{cid}/items?{QUERY}" for cid in collections}
+    urls |= {"charts": "/charts?f=html", "charts json": "/charts?f=json"}
     figures = {}
     for name, url in urls.items():
         client.get(url)  # warm the store's cache
@@ -106,12 +109,12 @@ def main() -> None:
     print(f"map page build (uncached): {render:.2f} s")
     base_p50 = latency.pop("baseline")[0]
     print(
-        f"items latency, bbox+datetime, {REQUESTS} requests each "
+        f"latency, items with bbox+datetime and the charts page, {REQUESTS} requests each "
         f"(baseline GET /conformance p50 {base_p50 * 1000:.1f} ms):"
     )
     for cid, (p50, p95) in latency.items():
         print(
-            f"  {cid:9s} p50 {p50 * 1000:7.1f} ms  p95 {p95 * 1000:7.1f} ms  p50 ratio to baseline {p50 / base_p50:.1f}"
+            f"  {cid:11s} p50 {p50 * 1000:7.1f} ms  p95 {p95 * 1000:7.1f} ms  p50 ratio to baseline {p50 / base_p50:.1f}"
         )
 
 
