@@ -150,7 +150,7 @@ def _anchor(area: dict, places: dict) -> tuple[float, float] | None:
 
 def _short(name: str) -> str:
     """An area's name without its explanation: "Xinjiang (Western China, the province)" -> "Xinjiang"."""
-    return name.split(" (")[0]
+    return name.split(" (", maxsplit=1)[0]
 
 
 def _label(flow: dict, targets: list[str], names: dict[str, str]) -> str:

@@ -114,7 +114,8 @@ def main() -> None:
     )
     for cid, (p50, p95) in latency.items():
         print(
-            f"  {cid:11s} p50 {p50 * 1000:7.1f} ms  p95 {p95 * 1000:7.1f} ms  p50 ratio to baseline {p50 / base_p50:.1f}"
+            f"  {cid:11s} p50 {p50 * 1000:7.1f} ms  p95 {p95 * 1000:7.1f} ms  "
+            f"p50 ratio to baseline {p50 / base_p50:.1f}"
         )
 
 
