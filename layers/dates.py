@@ -6,7 +6,7 @@ import calendar
 import re
 from datetime import date
 
-_PARTIAL = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_PARTIAL = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")  # ASCII digits only
 PRECISIONS = ("day", "month", "season", "year", "decade")
 
 

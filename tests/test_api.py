@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 import pytest
 import shapely
@@ -115,6 +116,16 @@ def test_paging_links(client):
         ("/collections/zones/items?limit=-1", 400, "limit"),
         ("/collections/zones/items?limit=abc", 400, "limit"),
         ("/collections/zones/items?offset=-5", 400, "offset"),
+        # numbers and dates in ASCII digits only, as the API document says: no blanks, "_" or other scripts' digits
+        ("/collections/zones/items?limit=1_0", 400, "limit"),
+        ("/collections/zones/items?limit=%205", 400, "limit"),
+        ("/collections/zones/items?limit=%D9%A5", 400, "limit"),
+        ("/collections/zones/items?bbox=79,42,8_4,47", 400, "bbox"),
+        ("/collections/zones/items?bbox=79,42,84,%2047", 400, "bbox"),
+        ("/collections/zones/items?datetime=%D9%A1%D9%A9%D9%A3%D9%A0", 400, "datetime"),
+        ("/collections/zones/items?datetime=%201930", 400, "datetime"),
+        ("/regime?lat=%2045&lon=80&date=1930", 400, "lat"),
+        ("/regime?lat=45&lon=8_0&date=1930", 400, "lon"),
         ("/collections/zones/items?f=xml", 400, "f"),
         ("/collections/rivers/items", 404, None),
         ("/collections/rivers", 404, None),
@@ -134,6 +145,14 @@ def test_bad_requests_get_a_json_error(client, url, status, parameter):
 def test_limit_above_the_maximum_is_cut(client):
     body = client.get("/collections/zones/items?limit=1000000").get_json()
     assert body["numberReturned"] == 9
+
+
+@pytest.mark.parametrize("value", ["1930-05-31", "1930-05-01T00:00:00Z", "/1932", "1927/..", "/"])
+def test_the_api_document_describes_the_datetimes_the_server_takes(client, value):
+    from webapp.ogc import DATETIME_PATTERN
+
+    assert re.match(DATETIME_PATTERN, value), "the document allows it"
+    assert client.get(f"/collections/zones/items?datetime={value}").status_code == 200, "and the server takes it"
 
 
 def test_datetime_open_interval(client):

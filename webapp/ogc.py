@@ -63,8 +63,10 @@ def api_document():
     return response
 
 
-_DATE = r"19(1[89]|[23][0-9]|40)(-(0[1-9]|1[0-2])(-(0[1-9]|1[0-9]|2[0-8]))?)?"
-DATETIME_PATTERN = rf"^({_DATE}|{_DATE}/\.\.|\.\./{_DATE}|{_DATE}/{_DATE})$"
+# What the server parses (webapp.params.parse_datetime): a date or date-time, or an interval whose ends may be
+# open ('..' or empty). A year outside 1918-1940 or an impossible day (1930-02-30) matches and gets a 400.
+_DATE = r"[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01])(T[0-9:.]+(Z|[+-][0-9]{2}:?[0-9]{2})?)?)?)?"
+DATETIME_PATTERN = rf"^({_DATE}|({_DATE}|\.\.)?/({_DATE}|\.\.)?)$"
 
 
 def _param(name: str, schema: dict, description: str, where: str = "query", required: bool = False) -> dict:
@@ -158,8 +160,8 @@ def openapi() -> dict:
         ),
         _param(
             "limit",
-            {"type": "integer", "minimum": 1, "maximum": params.MAX_LIMIT, "default": params.DEFAULT_LIMIT},
-            "page size",
+            {"type": "integer", "minimum": 1, "default": params.DEFAULT_LIMIT},
+            f"page size; a value above {params.MAX_LIMIT:,} is served as {params.MAX_LIMIT:,} (OGC API - Features)",
         ),
         _param("offset", {"type": "integer", "minimum": 0, "default": 0}, "start of the page"),
         f_html,

@@ -12,7 +12,10 @@ from layers.dates import parse_partial
 
 PERIOD = (date(1918, 1, 1), date(1940, 12, 31))  # what the atlas covers
 DEFAULT_LIMIT, MAX_LIMIT = 100, 10_000
-_INSTANT = re.compile(r"^(\d{4}(?:-\d{2}(?:-\d{2})?)?)(?:T[0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$")
+_INSTANT = re.compile(r"^([0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?)(?:T[0-9:.]+(?:Z|[+-][0-9]{2}:?[0-9]{2})?)?$")
+# Numbers as JSON writes them, in ASCII digits (Python's int() and float() would also take " 5", "1_0", "٥").
+_INTEGER = re.compile(r"^-?[0-9]+$")
+_NUMBER = re.compile(r"^-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?$")
 DATETIME_HELP = (
     "allowed: a date or year (1930, 1930-05, 1930-05-01, 1930-05-01T00:00:00Z) or an interval "
     "start/end with '..' for an open end (1927/1932, ../1932, 1930/..), within 1918–1940"
@@ -39,7 +42,7 @@ def parse_datetime(text: str) -> tuple[date | None, date | None]:
 
 
 def _instant(text: str) -> tuple[date, date]:
-    match = _INSTANT.match(text.strip())
+    match = _INSTANT.match(text)
     if not match:
         raise QueryError("datetime", f"{text!r} is not a date; {DATETIME_HELP}")
     try:
@@ -51,10 +54,10 @@ def _instant(text: str) -> tuple[date, date]:
 def parse_bbox(text: str) -> tuple[float, float, float, float]:
     """`bbox=minlon,minlat,maxlon,maxlat` in WGS84."""
     allowed = "allowed: four numbers minlon,minlat,maxlon,maxlat (WGS84 degrees)"
-    try:
-        values = [float(v) for v in text.split(",")]
-    except ValueError:
-        raise QueryError("bbox", f"{text!r} is not a list of numbers; {allowed}") from None
+    parts = text.split(",")
+    if not all(_NUMBER.match(v) for v in parts):
+        raise QueryError("bbox", f"{text!r} is not a list of numbers; {allowed}")
+    values = [float(v) for v in parts]  # checked above: plain decimal numbers
     if len(values) != 4:
         raise QueryError("bbox", f"{text!r} has {len(values)} numbers; {allowed} (6-number 3D boxes are not supported)")
     minx, miny, maxx, maxy = values
@@ -65,12 +68,18 @@ def parse_bbox(text: str) -> tuple[float, float, float, float]:
     return minx, miny, maxx, maxy
 
 
+def parse_number(name: str, text: str) -> float:
+    """A plain decimal number (as JSON writes it)."""
+    if not _NUMBER.match(text):
+        raise QueryError(name, f"{text!r} is not a number; allowed: a decimal number such as 43.25 or -1")
+    return float(text)
+
+
 def parse_int(name: str, text: str, minimum: int) -> int:
     """A whole number >= minimum."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise QueryError(name, f"{text!r} is not a whole number; allowed: an integer >= {minimum}") from None
+    if not _INTEGER.match(text):
+        raise QueryError(name, f"{text!r} is not a whole number; allowed: an integer >= {minimum}")
+    value = int(text)
     if value < minimum:
         raise QueryError(name, f"{value} is below {minimum}; allowed: an integer >= {minimum}")
     return value

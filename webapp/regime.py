@@ -25,7 +25,7 @@ def _point() -> tuple[float, float, str | None]:
     for name in ("lat", "lon"):
         if name not in args:
             raise QueryError(name, f"missing; {HELP}")
-    return args["lon"], args["lat"], None
+    return params.parse_number("lon", args["lon"]), params.parse_number("lat", args["lat"]), None
 
 
 @bp.get("/regime")
