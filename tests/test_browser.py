@@ -291,6 +291,9 @@ def test_a_range_of_years_shows_what_overlaps_it_and_the_histogram_follows_the_l
         overlay_checkbox(page, "Incidents").uncheck()
         bar = "document.querySelector('.atlas-histogram g.year[data-year=\"1927\"]')"
         page.wait_for_function(f"{bar}.dataset.count === '{before - in_1927}'")
+        page.locator('.atlas-histogram g.year[data-year="1929"]').focus()
+        page.keyboard.press("Enter")  # the bars work from the keyboard too
+        page.wait_for_function("document.querySelector('.leaflet-container').dataset.period === '1929–1932'")
         page.locator('.atlas-histogram g.year[data-year="1938"]').click()
         page.wait_for_function("document.querySelector('.leaflet-container').dataset.period === '1937–1940'")
         assert "year=1937-1940" in page.evaluate("location.hash"), "a 4-year period ending in 1940"

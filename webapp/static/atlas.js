@@ -496,7 +496,13 @@
           top -= h;
           g.appendChild(svg("rect", { x: y * bar + 0.5, y: top, width: bar - 1, height: h, fill: s.colour }));
         });
+        g.setAttribute("tabindex", "0");
+        g.setAttribute("role", "button");
+        g.setAttribute("aria-label", tip.textContent);
         g.addEventListener("click", onPick.bind(null, year));
+        g.addEventListener("keydown", function (e) {
+          if (e.key === "Enter" || e.key === " ") { e.preventDefault(); onPick(parseInt(e.currentTarget.getAttribute("data-year"), 10)); }
+        });
         root.appendChild(g);
       }
     }
