@@ -18,7 +18,7 @@ import pyogrio
 from shapely.geometry import box
 
 from layers import schema
-from layers.dates import overlaps
+from layers.dates import overlaps, parse_partial
 from layers.errors import NotFound
 
 DISPLAY_SUFFIX = "__display"
@@ -85,6 +85,18 @@ class GeoPackageStore:
         """Ids of the collections in the store, in the order they were written."""
         names = [name for name, _ in pyogrio.list_layers(self.path)]
         return [n for n in names if not n.endswith(DISPLAY_SUFFIX) and not n.startswith("_")]
+
+    def first_date(self) -> date | None:
+        """The earliest date any feature of the store can have (its earliest start), or None."""
+        if not hasattr(self, "_first_date"):
+            starts = [
+                parse_partial(s)[0]
+                for cid in self.collections()
+                for s in self.frame(cid)["start"]
+                if isinstance(s, str) and s
+            ]
+            self._first_date = min(starts, default=None)
+        return self._first_date
 
     def basemap(self) -> gpd.GeoDataFrame:
         """Country outlines for the offline base map."""

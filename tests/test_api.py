@@ -155,6 +155,16 @@ def test_the_api_document_describes_the_datetimes_the_server_takes(client, value
     assert client.get(f"/collections/zones/items?datetime={value}").status_code == 200, "and the server takes it"
 
 
+def test_datetime_reaches_back_to_the_earliest_date_in_the_data(client, layers):
+    first = min(f for frame in layers.values() for f in frame["start"] if isinstance(f, str) and f)
+    year = int(first[:4])
+    assert year < 1918, "the sources give a figure from before the atlas's period"
+    body = client.get(f"/collections/migration/items?datetime={year}").get_json()
+    assert body["features"] and all(f["properties"]["start"].startswith(str(year)) for f in body["features"])
+    response = client.get(f"/collections/migration/items?datetime={year - 1}")
+    assert response.status_code == 400 and f"{year}–1940" in response.get_json()["description"]
+
+
 def test_datetime_open_interval(client):
     body = client.get("/collections/zones/items?datetime=../1921").get_json()
     assert {f["id"] for f in body["features"]} == {"zone-4-km", "zone-7-5-km"}

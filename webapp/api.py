@@ -93,7 +93,7 @@ def item_query(cid: str, extra: set[str] = frozenset()) -> dict:
     properties = set(store.filterable(cid))
     params.check_known(args, ITEMS_PARAMS | extra | properties)
     return {
-        "period": params.parse_datetime(args["datetime"]) if "datetime" in args else None,
+        "period": params.parse_datetime(args["datetime"], store.first_date()) if "datetime" in args else None,
         "bbox": params.parse_bbox(args["bbox"]) if "bbox" in args else None,
         "equals": {k: params.parse_equals(k, v) for k, v in args.items() if k in properties},
     }

@@ -154,9 +154,9 @@ def dataset_download():
     """Every collection in one file: a GeoPackage with all layers, or a zip of GeoJSON files."""
     params.check_known(request.args, {"format", "datetime", "bbox"})
     fmt = _format(DATASET_FORMATS)
-    period = params.parse_datetime(request.args["datetime"]) if "datetime" in request.args else None
-    bbox = params.parse_bbox(request.args["bbox"]) if "bbox" in request.args else None
     store = get_store()
+    period = params.parse_datetime(request.args["datetime"], store.first_date()) if "datetime" in request.args else None
+    bbox = params.parse_bbox(request.args["bbox"]) if "bbox" in request.args else None
     frames = {cid: store.query(cid, period=period, bbox=bbox)[0] for cid in _collection_ids()}
     extension, mimetype = DATASET_FORMATS[fmt]
     if fmt == "gpkg":

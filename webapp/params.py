@@ -10,7 +10,7 @@ from flask import request
 from layers import QueryError
 from layers.dates import parse_partial
 
-PERIOD = (date(1918, 1, 1), date(1940, 12, 31))  # what the atlas covers
+PERIOD = (date(1918, 1, 1), date(1940, 12, 31))  # what the atlas covers; the sources may reach further back
 DEFAULT_LIMIT, MAX_LIMIT = 100, 10_000
 _INSTANT = re.compile(r"^([0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?)(?:T[0-9:.]+(?:Z|[+-][0-9]{2}:?[0-9]{2})?)?$")
 # Numbers as JSON writes them, in ASCII digits (Python's int() and float() would also take " 5", "1_0", "٥").
@@ -18,12 +18,16 @@ _INTEGER = re.compile(r"^-?[0-9]+$")
 _NUMBER = re.compile(r"^-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?$")
 DATETIME_HELP = (
     "allowed: a date or year (1930, 1930-05, 1930-05-01, 1930-05-01T00:00:00Z) or an interval "
-    "start/end with '..' for an open end (1927/1932, ../1932, 1930/..), within 1918–1940"
+    "start/end with '..' for an open end (1927/1932, ../1932, 1930/..), within the atlas's period (1918–1940, "
+    "or from the earliest date in the data)"
 )
 
 
-def parse_datetime(text: str) -> tuple[date | None, date | None]:
-    """An OGC `datetime` value as the period [lo, hi] it covers (None = open)."""
+def parse_datetime(text: str, first: date | None = None) -> tuple[date | None, date | None]:
+    """An OGC `datetime` value as the period [lo, hi] it covers (None = open).
+
+    It must touch the atlas's period, which starts at `first` (the earliest date in the data) if that is earlier.
+    """
     parts = text.split("/")
     if len(parts) == 1:
         lo, hi = _instant(parts[0])
@@ -36,8 +40,11 @@ def parse_datetime(text: str) -> tuple[date | None, date | None]:
             raise QueryError("datetime", f"the interval {text!r} ends before it starts; {DATETIME_HELP}")
     else:
         raise QueryError("datetime", f"{text!r} is not a date or an interval; {DATETIME_HELP}")
-    if (hi is not None and hi < PERIOD[0]) or (lo is not None and lo > PERIOD[1]):
-        raise QueryError("datetime", f"{text!r} lies outside the atlas's period 1918–1940; {DATETIME_HELP}")
+    start = min(PERIOD[0], first or PERIOD[0])
+    if (hi is not None and hi < start) or (lo is not None and lo > PERIOD[1]):
+        raise QueryError(
+            "datetime", f"{text!r} lies outside the atlas's period {start.year}–{PERIOD[1].year}; {DATETIME_HELP}"
+        )
     return lo, hi
 
 
