@@ -77,7 +77,7 @@ def total_series(statistics: list[dict]) -> list[dict]:
     series = []
     for measure, (label, colour) in TOTALS.items():
         rows = [r for r in statistics if r["measure"] == measure and r["start"] and _one_year(r["start"], r["end"])]
-        points = [_point(_year(r["start"]), r, r.get("scope")) for r in rows if r["best"] is not None or r["low"]]
+        points = [_point(_year(r["start"]), r, r.get("scope")) for r in rows if _has_figure(r)]
         series.append({"label": label, "colour": colour, "points": points, "sources": _sources(rows)})
     return series
 

@@ -125,10 +125,8 @@ def build_map(store, display: bool = True) -> folium.Map:
     incident_frame = store.frame("incidents", display=display)
     _add_uncertainty(m, incident_frame, "Incidents: uncertainty (radius)")
     clusters = _cluster(m, REGISTRY["incidents"].TITLE)
-    dated += [
-        _add_points(clusters, incident_frame, "incidents", INCIDENT_STYLES, "BorderAtlas.bindIncident"),
-        _add_migration(m, store.frame("migration", display=display)),
-    ]
+    _add_points(clusters, incident_frame, "incidents", INCIDENT_STYLES, "BorderAtlas.bindIncident")
+    dated += [clusters, _add_migration(m, store.frame("migration", display=display))]
     heat = _add_heat(m, incident_frame)
     layer_control = folium.LayerControl(collapsed=False, position="topright")
     layer_control.add_to(m)
@@ -288,7 +286,7 @@ def _add_points(m, frame, cid: str, styles: dict, binder: str) -> folium.GeoJson
         control=not isinstance(m, MarkerCluster),  # inside a cluster group, the group is the layer to switch
     )
     layer.add_to(m)
-    return m if isinstance(m, MarkerCluster) else layer
+    return layer
 
 
 def _vendor(*files: tuple[str, str, str]) -> list[tuple[str, str]]:
