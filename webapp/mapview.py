@@ -175,6 +175,11 @@ def _add_basemaps(m: folium.Map, basemap) -> None:
         folium.TileLayer(provider, name=name, overlay=False, show=False).add_to(m)
 
 
+def _with_point(frame):
+    """The rows that have a geometry (unlocated features are kept in the data but not drawn)."""
+    return frame[frame.geometry.notna() & ~frame.geometry.is_empty]
+
+
 def _geojson(frame) -> dict:
     data = json.loads(frame.to_json(na="null"))
     for f in data["features"]:
@@ -238,7 +243,7 @@ def _uncertainty_style(feature: dict) -> dict:
 
 def _add_places(m: folium.Map, places) -> dict[str, folium.GeoJson]:
     """The located places as points, and their uncertainty radii as faint circles."""
-    located = places[places.geometry.notna() & ~places.geometry.is_empty]
+    located = _with_point(places)
     data = _geojson(located)
     circles = folium.GeoJson(
         data,
@@ -276,7 +281,7 @@ def _add_points(m, frame, cid: str, styles: dict, binder: str) -> folium.GeoJson
             "className": f"{cid}-marker {props['id']}",
         }
 
-    located = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
+    located = _with_point(frame)
     layer = folium.GeoJson(
         _geojson(located),
         name=html.escape(REGISTRY[cid].TITLE),
@@ -311,7 +316,7 @@ def _add_heat(m: folium.Map, frame) -> HeatMap:
 
     The browser replaces its points with those of the chosen period.
     """
-    located = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
+    located = _with_point(frame)
     points = [[g.y, g.x] for g in located.geometry]
     heat = HeatMap(points, name="Incidents: heat map", show=False, **HEAT_OPTIONS)
     heat.default_js = _vendor(("leaflet_heat_js", "heat", "leaflet-heat.js"))
@@ -320,16 +325,12 @@ def _add_heat(m: folium.Map, frame) -> HeatMap:
 
 
 def histogram_series(store) -> list[dict]:
-    """Features per year of each dated layer in HISTOGRAM_SERIES, located or not; undated ones counted apart."""
+    """Features per year of each dated layer in HISTOGRAM_SERIES, located or not (undated ones are not counted)."""
     series = []
     for cid, colour in HISTOGRAM_SERIES.items():
         frame = store.frame(cid)
-        counts, undated = year_counts(zip(frame["start"], frame["end"], strict=True), YEARS)
-        located = int((frame.geometry.notna() & ~frame.geometry.is_empty).sum())
-        series.append(
-            {"id": cid, "title": REGISTRY[cid].TITLE, "colour": colour, "counts": counts, "undated": undated}
-            | {"total": len(frame), "located": located}
-        )
+        counts, _ = year_counts(zip(frame["start"], frame["end"], strict=True), YEARS)
+        series.append({"id": cid, "title": REGISTRY[cid].TITLE, "colour": colour, "counts": counts})
     return series
 
 
@@ -344,7 +345,7 @@ def histogram(store, zone_layers: list) -> dict:
 
 def _add_uncertainty(m: folium.Map, frame, name: str) -> folium.GeoJson:
     """Faint circles of each located feature's uncertainty radius."""
-    located = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
+    located = _with_point(frame)
     layer = folium.GeoJson(_geojson(located), name=name, marker=folium.Circle(), style_function=_uncertainty_style)
     layer.add_to(m)
     return layer
@@ -397,7 +398,7 @@ def _curved(geom):
 
 def _add_migration(m: folium.Map, frame) -> folium.GeoJson:
     """Flows as curved arrows whose width follows the count; a range gets a dashed outer line."""
-    drawn = frame[frame.geometry.notna() & ~frame.geometry.is_empty].copy()
+    drawn = _with_point(frame).copy()
     drawn = drawn.set_geometry([_curved(g) for g in drawn.geometry])
 
     def style(feature: dict) -> dict:

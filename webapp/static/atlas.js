@@ -510,6 +510,8 @@
   }
 
   /* The time control: a first year and how many years to show, play through the years, and the histogram. */
+  var PLAY_MS = 1200;  // one year per step of play
+
   function periodControl(config, isOn, onChange) {
     var control = L.control({ position: "topleft" });
     var first = config.years[0], last = config.years[1];
@@ -530,7 +532,7 @@
       timer = setInterval(function () {
         if (current.from + current.span - 1 >= last) return stop();
         set(current.from + 1);
-      }, config.playMs || 1200);
+      }, PLAY_MS);
     }
     control.onAdd = function () {
       var box = el("div", null, "leaflet-bar atlas-year");
@@ -760,7 +762,6 @@
     state.regimeUrl = config.regimeUrl;
     state.tariffUrl = config.tariffUrl;
     state.map = map;
-    state.clusters = clusters;
     map.on("click", function (e) {
       var target = e.originalEvent && e.originalEvent.target;
       if (!isBackground(target)) return;
@@ -804,7 +805,6 @@
     bindIncident: bindIncident,
     bindFlow: bindFlow,
     askRegime: askRegime,
-    inForce: inForce,
-    openFeature: function (id) { return openFeature(state.map, state.clusters || [], id); }
+    inForce: inForce
   };
 })();
