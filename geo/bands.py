@@ -64,11 +64,15 @@ def band(border_metric: shapely.Geometry, depth_m: float, land_metric: shapely.G
     -------
     The band as a (multi)polygon in longitude/latitude.
     """
+    return to_lonlat(densify(band_metric(border_metric, depth_m, land_metric)))
+
+
+def band_metric(border_metric: shapely.Geometry, depth_m: float, land_metric: shapely.Geometry) -> shapely.Geometry:
+    """`band`, left in the metric CRS (for areas built from parts of the line)."""
     if not depth_m > 0:
         raise ValueError(f"`depth_m` was {depth_m!r} but a zone depth must be > 0")
     # Simplifying the line by depth/1000 moves the band's inland edge by at most 0.1% of the
     # depth and makes the buffer of the deep zones many times faster.
     line = shapely.simplify(border_metric, max(depth_m * SIMPLIFY_FRACTION, MIN_SIMPLIFY_M))
     buffer = _exact_buffer(line, depth_m)
-    zone = shapely.intersection(buffer, land_metric)
-    return to_lonlat(densify(zone))
+    return shapely.intersection(buffer, land_metric)

@@ -4,7 +4,7 @@ The registry maps each OGC API collection id to the module that builds it; each 
 TITLE and DESCRIPTION.
 """
 
-from layers import border, customs, incidents, migration, outposts, places, zones
+from layers import areas, border, customs, incidents, migration, outposts, places, zones
 from layers.errors import DataError, NotFound, QueryError
 from layers.store import GeoPackageStore, write_store
 
@@ -16,6 +16,7 @@ REGISTRY = {
     "customs": customs,
     "incidents": incidents,
     "migration": migration,
+    "areas": areas,
 }
 
 __all__ = ["REGISTRY", "DataError", "GeoPackageStore", "NotFound", "QueryError", "write_store"]

@@ -17,7 +17,7 @@ import geopandas as gpd
 import shapely
 
 import geo
-from layers import border, customs, incidents, migration, outposts, places, quality, regime, statistics, zones
+from layers import areas, border, customs, incidents, migration, outposts, places, quality, regime, statistics, zones
 from layers.errors import DataError
 from layers.store import write_store
 
@@ -27,6 +27,7 @@ REFERENCE = ROOT / "data" / "reference"
 STORE = ROOT / "data" / "build" / "atlas.gpkg"
 DISPLAY_TOLERANCE_M = 250.0  # simplification for the map page; exports keep full precision
 DISPLAY_DECIMALS = 1e-4  # about 10 m
+POINTLESS = ("area", "unlocated")  # levels whose marker is not the feature's own position
 
 
 def build_layers(sources: Path = SOURCES, reference: Path = REFERENCE, progress=print) -> dict:
@@ -41,38 +42,72 @@ def build_layers(sources: Path = SOURCES, reference: Path = REFERENCE, progress=
     built = {
         "border": border.build(sources, reference, regime.general_acts),
         "zones": zones.build(regime, reference, progress),
-        "places": places.build(records),
     }
+    progress("reading data/sources/areas.yaml and building the areas of possibility")
+    built["areas"] = build_areas(records, sources, reference)
+    built["places"] = places.build(records, built["areas"])
     lonlat = _lonlat(built["places"])
     progress("reading data/sources/outposts.yaml and customs.yaml")
     built["outposts"] = outposts.build(outposts.read_outposts(sources), lonlat)
     built["customs"] = customs.build(customs.read_customs(sources).posts, lonlat)
     built["customs"]["tariff_1923"] = customs.on_tariff_stretch(built["customs"], built["places"])
+    for name, column in (("outposts", "seat"), ("customs", "place")):
+        built[name]["where_prec"] = _levels_at_places(built[name], column, built["places"])
     line = border.border_line(reference)
     progress("reading data/sources/incidents.yaml and migration.yaml; resolving incident locations")
-    built["incidents"] = incidents.build(incidents.read_incidents(sources), records, line)
+    built["incidents"] = incidents.build(incidents.read_incidents(sources), records, line, built["areas"])
     built["migration"] = migration.build(migration.read_migration(sources), records)
+    users = areas.used_by(built)
+    built["areas"]["used_by"] = [users.get(aid, []) for aid in built["areas"]["id"]]
     progress("measuring each place's, post's and incident's distance to the border and the zones it lies in")
     for name in ("places", "outposts", "customs", "incidents"):
         built[name] = _with_regime_columns(built[name], built["zones"], line)
     return built
 
 
+def build_areas(records: list[dict], sources: Path = SOURCES, reference: Path = REFERENCE):
+    """The areas of possibility, anchored on the places that have a point."""
+    by_id = {r["id"]: {**r, "where_prec": places.where_prec(r)} for r in records}
+    line_m, land_m = geo.prepare(border.border_line(reference)), geo.prepare(border.soviet_land(reference))
+    return areas.build(areas.read_areas(sources), by_id, line_m, land_m)
+
+
 def _lonlat(places_frame) -> dict:
-    """Place id -> (lon, lat, precision_m), or None for an unlocated place."""
+    """Place id -> (lon, lat, precision_m), or None for a place without a point of its own.
+
+    A place in an area of possibility has only a marker inside the area: units and posts seated
+    there are not drawn at it.
+    """
     return {
-        pid: None if geom is None or geom.is_empty else (geom.x, geom.y, precision)
-        for pid, geom, precision in zip(
-            places_frame["id"], places_frame.geometry, places_frame["precision_m"], strict=True
+        pid: None if geom is None or geom.is_empty or level in POINTLESS else (geom.x, geom.y, precision)
+        for pid, geom, precision, level in zip(
+            places_frame["id"],
+            places_frame.geometry,
+            places_frame["precision_m"],
+            places_frame["where_prec"],
+            strict=True,
         )
     }
 
 
+def _levels_at_places(frame, column: str, places_frame) -> list[str]:
+    """The level of each feature drawn at the gazetteer place in `column`: that place's, or unlocated."""
+    levels = dict(zip(places_frame["id"], places_frame["where_prec"], strict=True))
+    return [
+        levels.get(pid, "unlocated") if located else "unlocated"
+        for pid, located in zip(frame[column], frame["located"], strict=True)
+    ]
+
+
 def _with_regime_columns(frame, zones_frame, line):
-    """`border_distance_m` and `zones_containing` (any date) for every located point."""
+    """`border_distance_m` and `zones_containing` (any date) for every feature with a point of its own.
+
+    A marker inside an area of possibility is not a location: it gets neither.
+    """
     distances, containing = [], []
-    for geom in frame.geometry:
-        if geom is None or geom.is_empty:
+    levels = frame["where_prec"] if "where_prec" in frame else [None] * len(frame)
+    for geom, level in zip(frame.geometry, levels, strict=True):
+        if geom is None or geom.is_empty or level in POINTLESS:
             distances.append(None)
             containing.append([])
             continue
@@ -113,7 +148,7 @@ def build(sources: Path = SOURCES, reference: Path = REFERENCE, out: Path = STOR
     started = time.perf_counter()
     layers = build_layers(sources, reference, progress)
     land = border.soviet_land(reference)
-    findings = quality.report(layers["places"], layers["zones"], layers["border"], land)
+    findings = quality.report(layers["places"], layers["zones"], layers["border"], land, layers)
     progress(quality.format_report(findings))
     progress("simplifying for display")
     basemap = gpd.read_file(reference / "basemap.geojson")

@@ -17,7 +17,7 @@ from geo import relative
 from layers import schema
 from layers.errors import DataError
 from layers.outposts import read_place_ids
-from layers.places import find_place, located, resolve_in_gazetteer
+from layers.places import area_marker, find_place, located, resolve_in_gazetteer, where_prec
 from layers.sources import (
     LINE,
     _check_number,
@@ -26,9 +26,9 @@ from layers.sources import (
     check_fields,
     check_period,
     check_place,
-    check_unique,
     entries,
     load_yaml,
+    read_entries,
     strip_lines,
 )
 
@@ -40,6 +40,7 @@ DESCRIPTION = (
 )
 FILE = "incidents.yaml"
 OUTPOSTS_FILE = "outposts.yaml"
+AREAS_FILE = "areas.yaml"
 EVENT_TYPES = {
     "crossing": "Border crossing",
     "attempted_crossing": "Attempted crossing",
@@ -75,7 +76,8 @@ FIELDS = (
 )  # fmt: skip
 EXTRA_COLUMNS = [
     "event_type", "event_type_label", "subtype", "date_text", "actors", "unit", "counts", "counts_note",
-    "direction", "goods", "location_text", "location_place", "location_phrase", "located", "quote", "note",
+    "direction", "goods", "location_text", "location_place", "location_phrase", "located", "where_prec", "area_id",
+    "quote", "note",
 ]  # fmt: skip
 # Columns holding lists or mappings: the build must add these to layers.schema.JSON_COLUMNS.
 JSON_COLUMNS = {"actors", "counts", "goods"}
@@ -84,31 +86,35 @@ JSON_COLUMNS = {"actors", "counts", "goods"}
 def read_incidents(sources: Path) -> list[dict]:
     """Read and validate data/sources/incidents.yaml; raise DataError (file, line, id, reason) on the first fault."""
     path = sources / FILE
-    data = load_yaml(path)
-    check_fields(path, data, {"seed", "incidents"}, set())
+    records = read_entries(path, "incidents")
     places = read_place_ids(sources)
     units = {u["id"] for u in entries(sources / OUTPOSTS_FILE, load_yaml(sources / OUTPOSTS_FILE), "units")}
-    records = entries(path, data, "incidents")
-    check_unique(path, records)
+    areas = {a["id"] for a in read_entries(sources / AREAS_FILE, "areas")}
     for record in records:
         _check(path, record, places, units)
+        area = record["location"].get("area")
+        if area is not None and area not in areas:
+            raise DataError(path, record[LINE], record["id"], f"location area {area!r} is not an id in {AREAS_FILE}")
     return [strip_lines(r) for r in records]
 
 
-def build(records: list[dict], places_records: list[dict], border_line: shapely.Geometry | None) -> gpd.GeoDataFrame:
+def build(
+    records: list[dict], places_records: list[dict], border_line: shapely.Geometry | None, areas=None
+) -> gpd.GeoDataFrame:
     """The incidents as Point features in the common schema (None geometry when unlocated).
 
-    A `location.phrase` is resolved with `resolve_in_gazetteer` (its point and radius); a phrase measured
-    from the border alone gives no point, and the band is recorded in `location_basis`. A phrase whose
-    anchor is unlocated falls back to `location.place`; without either the incident stays unlocated.
+    Each is placed at the best level the text allows (`where_prec`), tried in turn: a `location.phrase`
+    resolved with `resolve_in_gazetteer` (near: its point and radius); the `location.place` when it has
+    a point (its own level); the area of possibility of `location.area`, or else of the place (area:
+    a marker inside it and the radius covering it); otherwise unlocated, with the reason.
     """
     by_id = {p["id"]: p for p in places_records}
     rows, geometries = [], []
     for record in records:
-        geometry, precision_m, basis = _locate(record, by_id, places_records, border_line)
+        geometry, precision_m, basis, level, area_id = _locate(record, by_id, places_records, border_line, areas)
         if record.get("precision_m") is not None:
             precision_m = record["precision_m"]
-        rows.append(_row(record, precision_m, basis, geometry is not None))
+        rows.append(_row(record, precision_m, basis, level, area_id))
         geometries.append(geometry)
     return schema.frame(rows, geometries, EXTRA_COLUMNS)
 
@@ -139,7 +145,7 @@ def _check(path: Path, record: dict, places: set[str], units: set[str]) -> None:
     location = record["location"]
     if not isinstance(location, dict):
         raise DataError(path, line, ident, "`location` must be {place, phrase}")
-    check_fields(path, {**location, "id": ident}, {"id", "place", "phrase"}, set())
+    check_fields(path, {**location, "id": ident}, {"id", "place", "phrase"}, {"area"})
     check_place(path, line, ident, location["place"], places, what="location place")
     if location["phrase"] is not None:
         try:
@@ -150,33 +156,56 @@ def _check(path: Path, record: dict, places: set[str], units: set[str]) -> None:
     check_citations(path, ident, record)
 
 
-def _locate(record: dict, by_id: dict, places_records: list[dict], border_line):
+def _locate(record: dict, by_id: dict, places_records: list[dict], border_line, areas):
+    """(point, precision_m, location_basis, where_prec, area_id) at the best level the record allows."""
     phrase, place = record["location"]["phrase"], record["location"]["place"]
-    fallback = ""
+    notes = []
     if phrase is not None:
-        parsed = relative.parse(phrase)
-        anchor = None if parsed.anchor_is_border else find_place(parsed.anchor, places_records)
-        if not parsed.anchor_is_border and anchor is None:
-            raise DataError(FILE, None, record["id"], f"location phrase {phrase!r}: no place {parsed.anchor!r}")
-        if parsed.anchor_is_border or located(anchor):
-            if parsed.anchor_is_border and border_line is None:
-                return None, None, f"not placed: {phrase!r} is measured from the border (no border line given)"
-            loc = resolve_in_gazetteer(phrase, places_records, border_line)
-            if loc.point is None:
-                return None, None, f"not placed: {phrase!r} is a band {parsed.distance_m:g} m (+-10%) from the border"
-            return Point(*loc.point), loc.radius_m, f"resolved {phrase!r} ({loc.method})"
-        fallback = f"{phrase!r} not resolved: its anchor `{anchor['id']}` is unlocated; "
-    if place is None:
-        return None, None, fallback + "not placed: the source gives no place"
-    if place not in by_id:
+        found, note = _from_phrase(record, phrase, places_records, border_line)
+        if found is not None:
+            return (*found, "near", None)
+        notes.append(note)
+    target = by_id.get(place) if place is not None else None
+    if place is not None and target is None:
         raise DataError(FILE, None, record["id"], f"location place {place!r} has no entry in the places layer")
-    target = by_id[place]
-    if not located(target):
-        return None, None, fallback + f"not placed: `{place}` is unlocated in the gazetteer"
-    return Point(float(target["lon"]), float(target["lat"])), target.get("precision_m"), fallback + f"at `{place}`"
+    if target is not None and located(target):
+        point = Point(float(target["lon"]), float(target["lat"]))
+        return (
+            point,
+            target.get("precision_m"),
+            f"at {target['name']}: {target['location_basis']}",
+            where_prec(target),
+            None,
+        )
+    area_id = record["location"].get("area") or (target or {}).get("area")
+    if area_id:
+        point, radius = area_marker(FILE, record, area_id, areas)
+        name = areas.loc[areas["id"] == area_id, "name"].iloc[0]
+        whose = "" if record["location"].get("area") else f", where the gazetteer puts {target['name']}"
+        notes.append(f"placed in the area of possibility “{name}”{whose}")
+        return point, radius, "; ".join(notes), "area", area_id
+    why = "the source gives no place"
+    if target:
+        why = f"{target['name']} is unlocated ({target['location_basis'].removeprefix('unlocated: ')})"
+    notes.append("not placed: " + why)
+    return None, None, "; ".join(notes), "unlocated", None
 
 
-def _row(record: dict, precision_m, basis: str, is_located: bool) -> dict:
+def _from_phrase(record: dict, phrase: str, places_records: list[dict], border_line):
+    """((point, radius, basis), None) for a phrase that resolves to a point, else (None, why not)."""
+    parsed = relative.parse(phrase)
+    if parsed.anchor_is_border:
+        return None, f"“{phrase}” is a line {parsed.distance_m:g} m (+-10%) from the border, not a point"
+    anchor = find_place(parsed.anchor, places_records)
+    if anchor is None:
+        raise DataError(FILE, None, record["id"], f"location phrase {phrase!r}: no place {parsed.anchor!r}")
+    if not located(anchor):
+        return None, f"“{phrase}” cannot be measured: {anchor['name']} has no point"
+    loc = resolve_in_gazetteer(phrase, places_records, border_line)
+    return (Point(*loc.point), loc.radius_m, f"“{phrase}”, measured from {anchor['name']} ({loc.method})"), None
+
+
+def _row(record: dict, precision_m, basis: str, level: str, area_id: str | None) -> dict:
     return {
         **{k: record.get(k) for k in ("id", "name", "start", "end", "date_precision", "sources", "quote")},
         **{k: record.get(k) for k in ("event_type", "subtype", "date_text", "unit", "direction", "note")},
@@ -190,5 +219,7 @@ def _row(record: dict, precision_m, basis: str, is_located: bool) -> dict:
         "goods": record.get("goods") or [],
         "location_place": record["location"]["place"],
         "location_phrase": record["location"]["phrase"],
-        "located": is_located,
+        "located": level != "unlocated",
+        "where_prec": level,
+        "area_id": area_id,
     }

@@ -39,7 +39,13 @@ AAT_TYPES = {
     "volost": ("aat:300232418", "administrative division"),
     "province": ("aat:300000774", "province"),
 }
-CERTAINTY = {"exact": "certain", "near": "less-certain", "district": "uncertain", "region": "uncertain"}
+CERTAINTY = {
+    "exact": "certain",
+    "near": "less-certain",
+    "district": "uncertain",
+    "region": "uncertain",
+    "area": "uncertain",  # a marker inside an area of possibility
+}
 # Seed file -> the publication it is, for citations.
 SEEDS = {
     "003_8b2a7f5298569eee.txt": {

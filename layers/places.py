@@ -12,6 +12,7 @@ from pyproj import Geod
 from shapely.geometry import Point
 
 from geo import relative
+from layers import areas as areas_layer
 from layers import schema
 from layers.errors import DataError
 from layers.sources import LINE, check_fields, load_yaml, strip_lines
@@ -39,7 +40,21 @@ FEATURE_TYPES = (
     "province",
 )
 SIDES = ("USSR", "China")
-PRECISION_CLASSES = ("exact", "near", "district", "region", "unlocated")
+PRECISION_CLASSES = ("exact", "near", "district", "region", "area", "unlocated")
+# The level a place is located to (`where_prec`, best first), from its precision class; a physical
+# feature (tract, pass, valley, mountain) drawn as a point and a covering radius is a `feature`.
+WHERE_PREC = {
+    "exact": "exact",
+    "near": "near",
+    "region": "district",
+    "district": "district",
+    "area": "area",
+    "unlocated": "unlocated",
+}
+PHYSICAL_FEATURES = {"tract", "pass", "valley", "mountain"}
+# What each level must rest on: a reader can check it (see _check_basis).
+_URL = re.compile(r"https?://\S+")
+NO_POINT = ("area", "unlocated")  # classes without lat/lon in the source
 FIELDS = (
     {"id", "name", "feature_type", "side", "in_1927_list", "precision_class", "location_basis", "sources"},
     {
@@ -56,6 +71,7 @@ FIELDS = (
         "relative_location",
         "population",
         "note",
+        "area",
     },
 )
 CITATION_FIELDS = ({"seed", "quote"}, {"footnote", "reference", "reference_resolved"})
@@ -79,6 +95,8 @@ EXTRA_COLUMNS = [
     "relative_location",
     "population",
     "located",
+    "where_prec",
+    "area_id",
     "note",
 ]
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -125,13 +143,39 @@ def located(record: dict) -> bool:
     return record.get("lat") is not None and record.get("lon") is not None
 
 
-def build(records: list[dict]) -> gpd.GeoDataFrame:
-    """The places as a GeoDataFrame in the common schema; unlocated places have a None geometry."""
-    rows = [_row(record) for record in records]
-    geometries = [Point(r["lon"], r["lat"]) if located(r) else None for r in records]
+def where_prec(record: dict) -> str:
+    """The level a place is located to: one of layers.schema.LEVELS."""
+    level = WHERE_PREC[record["precision_class"]]
+    if level == "district" and record["feature_type"] in PHYSICAL_FEATURES:
+        return "feature"
+    return level
+
+
+def build(records: list[dict], areas=None) -> gpd.GeoDataFrame:
+    """The places as a GeoDataFrame in the common schema; unlocated places have a None geometry.
+
+    A place in an area of possibility (`area` in the source) gets a marker point inside the area
+    (`areas`: the built areas layer) and the radius that covers the area as its precision_m.
+    """
+    rows, geometries = [], []
+    for record in records:
+        row = _row(record)
+        geometry = Point(record["lon"], record["lat"]) if located(record) else None
+        if record.get("area"):
+            geometry, row["precision_m"] = area_marker(FILE, record, record["area"], areas)
+        rows.append(row)
+        geometries.append(geometry)
     frame = schema.frame(rows, geometries, EXTRA_COLUMNS)
     frame["geonames_id"] = frame["geonames_id"].astype("Int64")
     return frame
+
+
+def area_marker(path, record: dict, area_id: str, areas):
+    """(marker point, covering radius in metres) of the area `area_id` a record of `path` is placed in."""
+    if areas is None or area_id not in set(areas["id"]):
+        known = [] if areas is None else sorted(areas["id"])
+        raise DataError(path, record.get(LINE), record["id"], f"area {area_id!r} is not in areas.yaml ({known})")
+    return areas_layer.marker(areas, area_id)
 
 
 def check_geonames(records: list[dict], path: Path | str = FILE) -> list[str]:
@@ -218,13 +262,16 @@ def _row(record: dict) -> dict:
         "precision_m": None if record.get("precision_m") is None else float(record["precision_m"]),
         "sources": strip_lines(record["sources"]),
         "population": strip_lines(record.get("population")),
-        "located": located(record),
+        "located": located(record) or bool(record.get("area")),
+        "where_prec": where_prec(record),
+        "area_id": record.get("area"),
     }
 
 
 def _check_record(path: Path, record: dict) -> None:
     check_fields(path, record, *FIELDS)
-    for check in (_check_text, _check_choices, _check_coordinates, _check_precision, _check_population, _check_sources):
+    checks = (_check_text, _check_choices, _check_coordinates, _check_basis, _check_precision, _check_population)
+    for check in (*checks, _check_sources):
         check(path, record)
 
 
@@ -273,9 +320,9 @@ def _check_coordinates(path: Path, record: dict) -> None:
         value = record.get(field)
         if value is not None and not (_is_number(value) and low <= value <= high):
             raise _fail(path, record, f"{field} {value!r} must be a number from {low:g} to {high:g}")
-    unlocated = record["precision_class"] == "unlocated"
+    unlocated = record["precision_class"] in NO_POINT
     if unlocated and located(record):
-        raise _fail(path, record, "precision_class is 'unlocated' but the place has lat/lon")
+        raise _fail(path, record, f"precision_class is {record['precision_class']!r} but the place has lat/lon")
     if not unlocated and not located(record):
         raise _fail(path, record, f"precision_class is {record['precision_class']!r} but the place has no lat/lon")
     gid = record.get("geonames_id")
@@ -283,6 +330,21 @@ def _check_coordinates(path: Path, record: dict) -> None:
         raise _fail(path, record, f"geonames_id {gid!r} must be a positive whole number or null")
     if gid is not None and not located(record):
         raise _fail(path, record, f"geonames_id {gid} is given but the place has no lat/lon")
+
+
+def _check_basis(path: Path, record: dict) -> None:
+    """Each level rests on something a reader can check: a GeoNames id or a cited page for `exact`, a
+    relative location or a cited page for `near`, an area of possibility for `area`."""
+    has_area, basis = bool(record.get("area")), str(record.get("location_basis") or "")
+    if has_area != (record["precision_class"] == "area"):
+        raise _fail(path, record, "`area` is given exactly when precision_class is 'area'")
+    rests_on = {
+        "exact": (record.get("geonames_id") is not None or _URL.search(basis), "a geonames_id or a page's address"),
+        "near": (record.get("relative_location") or _URL.search(basis), "a relative_location or a page's address"),
+    }
+    ok, needs = rests_on.get(record["precision_class"], (True, ""))
+    if not ok:
+        raise _fail(path, record, f"precision_class {record['precision_class']!r} needs {needs} in location_basis")
 
 
 def _check_precision(path: Path, record: dict) -> None:

@@ -8,6 +8,11 @@
   more than 100 km from the border are not judged, and a USSR-side place in today's Kyrgyzstan
   or Russia near a tripoint would be listed too.
 - Unlocated: places kept without coordinates.
+- Levels: for every layer with points, how many features are located to each level (`where_prec`:
+  exact, near, feature, area of possibility, district, unlocated), and for each unlocated one why.
+
+Only a point of the feature's own (not a marker inside an area of possibility) is checked against the
+zone and the border: a marker is inside its area by construction and says nothing about the place.
 
 A finding whose point lies within its own uncertainty radius (`precision_m`) of the line that
 decides it is marked `within_precision`: the place may well be right and only its point off.
@@ -21,10 +26,12 @@ import shapely
 from shapely.geometry import Point
 
 from geo.measure import geodesic_distance_to_line
+from layers.schema import LEVELS
 
 ZONE_1927 = "zone-7-5-km"
 JUDGED_WITHIN_M = 100_000.0  # the Soviet-side polygon covers the deepest (100 km) zone; beyond it, no verdict
 SOVIET = "USSR"
+OWN_POINTLESS = ("area", "unlocated")  # a marker in an area is not the place's own point
 
 
 def report(
@@ -32,8 +39,9 @@ def report(
     zones: gpd.GeoDataFrame,
     border: gpd.GeoDataFrame,
     soviet_land: shapely.Geometry | None = None,
+    layers: dict[str, gpd.GeoDataFrame] | None = None,
 ) -> dict:
-    """Findings as {"outside_1927_zone": [...], "wrong_side": [...], "unlocated": [...], "counts": {...}}.
+    """Findings as {"outside_1927_zone", "wrong_side", "unlocated", "counts", "levels", "unlocated_features"}.
 
     Parameters
     ----------
@@ -41,6 +49,7 @@ def report(
     zones : the `zones` layer (must hold zone-7-5-km)
     border : the `border` layer
     soviet_land : the Soviet-side land polygon; default layers.border.soviet_land(layers.build.REFERENCE)
+    layers : every layer by collection id, for the table of levels (default: the places alone)
     """
     if soviet_land is None:
         from layers.border import soviet_land as load_soviet_land
@@ -49,7 +58,9 @@ def report(
         soviet_land = load_soviet_land(REFERENCE)
     line = shapely.union_all(border.geometry.to_numpy())
     has_point = places.geometry.notna() & ~places.geometry.is_empty
-    located, unlocated = places[has_point], places[~has_point]
+    if "where_prec" in places:
+        has_point &= ~places["where_prec"].isin(OWN_POINTLESS)
+    located, unlocated = places[has_point], places[~has_point & ~_in_area(places)]
     findings = {
         "outside_1927_zone": _outside_zone(located, _zone(zones, ZONE_1927), line),
         "wrong_side": _wrong_side(located, soviet_land, line),
@@ -62,15 +73,45 @@ def report(
         "unlocated": len(unlocated),
         "in_1927_list": int(in_list.sum()),
         "in_1927_list_checked": int((in_list & has_point).sum()),
+        "in_area": int(_in_area(places).sum()),
     }
+    findings["levels"] = level_table(layers or {"places": places})
+    findings["unlocated_features"] = unlocated_features(layers or {"places": places})
     return findings
+
+
+def level_table(layers: dict[str, gpd.GeoDataFrame]) -> dict:
+    """{"levels": [...], "rows": [{"layer", "counts": {level: n}, "total"}]} for the layers with `where_prec`."""
+    rows = []
+    for cid, frame in layers.items():
+        if "where_prec" not in frame:
+            continue
+        counts = frame["where_prec"].value_counts().to_dict()
+        rows.append({"layer": cid, "counts": {lv: int(counts.get(lv, 0)) for lv in LEVELS}, "total": len(frame)})
+    return {"levels": list(LEVELS), "rows": rows}
+
+
+def unlocated_features(layers: dict[str, gpd.GeoDataFrame]) -> list[dict]:
+    """Every feature located to no level, with the reason its `location_basis` gives."""
+    return [
+        {"layer": cid, "id": row["id"], "name": row["name"], "reason": row["location_basis"]}
+        for cid, frame in layers.items()
+        if "where_prec" in frame
+        for row in frame[frame["where_prec"] == "unlocated"].to_dict("records")
+    ]
+
+
+def _in_area(places: gpd.GeoDataFrame):
+    return places["where_prec"] == "area" if "where_prec" in places else pd.Series(False, index=places.index)
 
 
 def format_report(findings: dict) -> str:
     """The findings as plain text for the build log."""
     counts = findings["counts"]
     lines = [
-        f"places: {counts['places']} ({counts['located']} located, {counts['unlocated']} unlocated)",
+        f"places: {counts['places']} ({counts['located']} with a point, {counts.get('in_area', 0)} in an area of "
+        f"possibility, {counts['unlocated']} unlocated)",
+        *_level_lines(findings.get("levels")),
         f"1927 list outside the 7.5 km zone as drawn ({counts['in_1927_list_checked']} of "
         f"{counts['in_1927_list']} listed places have a point to check): {len(findings['outside_1927_zone'])}",
         *(_line(f) for f in findings["outside_1927_zone"]),
@@ -80,6 +121,14 @@ def format_report(findings: dict) -> str:
         *(f"  {f['id']} ({f['name']}){' [1927 list]' if f['in_1927_list'] else ''}" for f in findings["unlocated"]),
     ]
     return "\n".join(lines)
+
+
+def _level_lines(levels: dict | None) -> list[str]:
+    if not levels:
+        return []
+    head = "located to: " + ", ".join(levels["levels"])
+    rows = [f"  {r['layer']}: " + ", ".join(str(r["counts"][lv]) for lv in levels["levels"]) for r in levels["rows"]]
+    return [head, *rows]
 
 
 def _line(finding: dict) -> str:

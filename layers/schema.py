@@ -21,6 +21,15 @@ COMMON = [
     "location_basis",
     "sources",
 ]
+# The levels a feature is located to (`where_prec`), best first, and what each means in words.
+LEVELS = {
+    "exact": "exact: a gazetteer point of the place itself",
+    "near": "near: a stated offset from a located place, or a cited point with some doubt",
+    "feature": "feature: a named tract, pass, valley or range, its point and a radius covering it",
+    "area": "area of possibility: the polygon the text constrains it to, the marker inside it",
+    "district": "district or region: the unit the source names, its centre and a covering radius",
+    "unlocated": "unlocated: the text gives no spatial clue that can be drawn",
+}
 # Columns that hold lists or mappings; the store keeps them as JSON text.
 JSON_COLUMNS = {
     "variants",
@@ -41,6 +50,8 @@ JSON_COLUMNS = {
     "people",
     "households",
     "ratio_of_emigration",
+    "rule",
+    "used_by",
 }
 
 

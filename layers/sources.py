@@ -76,6 +76,15 @@ def entries(path: Path, data: dict, key: str) -> list[dict]:
     return items
 
 
+def read_entries(path: Path, key: str) -> list[dict]:
+    """The entries under `key` of a source file laid out as {seed, key}: mappings with unique ids."""
+    data = load_yaml(path)
+    check_fields(path, data, {"seed", key}, set())
+    records = entries(path, data, key)
+    check_unique(path, records)
+    return records
+
+
 def check_unique(path: Path, items: list[dict]) -> None:
     """No id twice."""
     seen = set()

@@ -11,9 +11,7 @@ from layers.sources import (
     check_fields,
     check_period,
     check_range,
-    check_unique,
-    entries,
-    load_yaml,
+    read_entries,
     strip_lines,
 )
 
@@ -27,10 +25,7 @@ JSON_COLUMNS = {"sources"}
 def read_statistics(sources: Path) -> list[dict]:
     """Read and validate data/sources/statistics.yaml; raise DataError (file, line, id, reason) on a fault."""
     path = sources / FILE
-    data = load_yaml(path)
-    check_fields(path, data, {"seed", "statistics"}, set())
-    records = entries(path, data, "statistics")
-    check_unique(path, records)
+    records = read_entries(path, "statistics")
     for record in records:
         check_fields(path, record, *FIELDS)
         line, ident = record[LINE], record["id"]

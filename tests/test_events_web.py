@@ -22,9 +22,18 @@ def test_santos_is_4_km_southeast_of_narynkol_with_its_radius(client):
     assert santos["properties"]["zones_containing"], "a clash at the border lies in the zones"
 
 
+def test_a_marker_in_an_area_is_not_measured_as_a_position(client):
+    props = client.get("/collections/incidents/items/six-kazakhs-1935-07-18").get_json()["properties"]
+    assert (props["where_prec"], props["area_id"]) == ("area", "bakhty-500m")
+    assert props["border_distance_m"] is None and props["zones_containing"] == []
+    santos = client.get("/collections/incidents/items/santos-1927-08-24").get_json()["properties"]
+    assert santos["border_distance_m"] > 0  # a point of its own is measured
+
+
 def test_unlocated_incidents_are_kept_without_a_point(client):
-    chulak = client.get("/collections/incidents/items/chulak-1927-08-15").get_json()
-    assert chulak["geometry"] is None and "Selke" in chulak["properties"]["location_text"]
+    uryl = client.get("/collections/incidents/items/uryl-1933").get_json()
+    assert uryl["geometry"] is None and uryl["properties"]["where_prec"] == "unlocated"
+    assert "Uryl" in uryl["properties"]["location_text"]
 
 
 def test_migration_keeps_both_estimates_with_their_authorities(client):

@@ -9,6 +9,7 @@ import pytest
 from pyproj import Geod
 
 from layers import border, incidents, places, statistics
+from layers.build import build_areas
 from layers.errors import DataError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,11 +52,12 @@ def records():
 
 @pytest.fixture(scope="module")
 def frame(records):
-    return incidents.build(records, places.read_places(SOURCES), border.border_line(REFERENCE))
+    gazetteer = places.read_places(SOURCES)
+    return incidents.build(records, gazetteer, border.border_line(REFERENCE), build_areas(gazetteer))
 
 
 def _write(tmp_path, text):
-    for name in ("places.yaml", "outposts.yaml"):
+    for name in ("places.yaml", "outposts.yaml", "areas.yaml"):
         shutil.copy(SOURCES / name, tmp_path / name)
     (tmp_path / "incidents.yaml").write_text(text, encoding="utf-8")
     return tmp_path
@@ -106,19 +108,26 @@ def test_santos_resolves_4_km_south_east_of_narynkol(frame):
     assert distance == pytest.approx(4000, rel=0.01)
     assert azimuth == pytest.approx(135, abs=1)
     assert 2000 < santos["precision_m"] < 5000
-    assert "resolved" in santos["location_basis"]
+    assert "measured from Narynkol (offset)" in santos["location_basis"]
 
 
-def test_a_band_from_the_border_has_no_point(frame):
+def test_a_band_from_the_border_gives_an_area_not_a_point(frame):
     row = frame.set_index("id").loc["six-kazakhs-1935-07-18"]
-    assert row.geometry is None
-    assert "band 500 m" in row["location_basis"]
+    assert "a line 500 m (+-10%) from the border" in row["location_basis"]
+    assert (row["where_prec"], row["area_id"]) == ("area", "bakhty-500m")
 
 
-def test_unlocated_anchor_stays_unlocated(frame):
+def test_unresolved_anchor_falls_back_to_the_area(frame):
     row = frame.set_index("id").loc["chulak-1927-08-15"]
-    assert row.geometry is None and not row["located"]
-    assert "unlocated" in row["location_basis"]
+    assert "cannot be measured: Selke has no point" in row["location_basis"]
+    assert "“Zone of responsibility of the 49th (Jarkent) border detachment”" in row["location_basis"]
+    assert (row["where_prec"], row["area_id"]) == ("area", "sector-49-jarkent")
+
+
+def test_without_any_clue_an_incident_stays_unlocated(frame):
+    row = frame.set_index("id").loc["uryl-1933"]
+    assert row.geometry is None and not row["located"] and row["where_prec"] == "unlocated"
+    assert "Uryl is unlocated (probably the modern village" in row["location_basis"]
 
 
 def test_the_1930_figures_are_statistics_not_incidents(records):

@@ -104,7 +104,7 @@ def test_build_places_units_at_their_seats():
     by_id = frame.set_index("id")
     bakhty = by_id.loc["bakhty-commandant-office"]
     assert (round(bakhty.geometry.x, 2), round(bakhty.geometry.y, 2)) == (82.73, 46.67)
-    assert bakhty["precision_m"] == 3000
+    assert bakhty["precision_m"] == 8000
     assert by_id.loc["outpost-49-1"].geometry is None  # seat unknown
     assert by_id.loc["outpost-matveyevka"].geometry is None  # seat unlocated in the gazetteer
     assert "unlocated" in by_id.loc["outpost-matveyevka"]["location_basis"]

@@ -12,7 +12,7 @@ from pyproj import Geod
 from shapely.geometry import LineString, Point, box
 
 from layers import border, places, quality, schema
-from layers.build import REFERENCE, SOURCES
+from layers.build import REFERENCE, SOURCES, build_areas
 from layers.errors import DataError
 from layers.sources import LINE
 from layers.store import GeoPackageStore, write_store
@@ -141,7 +141,7 @@ def gazetteer() -> list[dict]:
 
 @pytest.fixture(scope="module")
 def frame(gazetteer):
-    return places.build(gazetteer)
+    return places.build(gazetteer, build_areas(gazetteer))
 
 
 def _seed(name: str) -> str:
@@ -223,7 +223,7 @@ def _record(ident: str, name: str, **changes) -> dict:
         "lon": 80.0,
         "precision_m": 1000,
         "precision_class": "near",
-        "location_basis": "hand-made test record",
+        "location_basis": "hand-made test record (https://example.org/test-record)",
         "population": None,
         "sources": [{"seed": SEED_003, "footnote": None, "quote": f"the village of {name}"}],
     }
@@ -284,6 +284,16 @@ BAD = [
     ({"id": "Beta Village"}, r"id 'Beta Village' must be a lowercase ASCII slug"),
     ({"sources": []}, r"`sources` must be a non-empty list"),
     ({"sources": [{"seed": SEED_003, "quote": " "}]}, r"a source needs a quote from the seed"),
+    ({"location_basis": "well known"}, r"precision_class 'near' needs a relative_location or a page's address"),
+    (
+        {"precision_class": "exact", "location_basis": "well known"},
+        r"precision_class 'exact' needs a geonames_id or a page's address",
+    ),
+    ({"area": "jetisu-7-5km"}, r"`area` is given exactly when precision_class is 'area'"),
+    (
+        {"precision_class": "area", "lat": None, "lon": None, "precision_m": None},
+        r"`area` is given exactly when precision_class is 'area'",
+    ),
 ]
 
 
@@ -395,7 +405,7 @@ def test_frame_has_the_common_schema_first(frame):
 
 def test_unlocated_places_are_kept_without_a_geometry(frame):
     unlocated = frame[~frame["located"]]
-    assert len(unlocated) == 34
+    assert len(unlocated) == 9
     assert unlocated.geometry.isna().all()
     assert (unlocated["precision_class"] == "unlocated").all()
     assert frame[frame["located"]].geometry.notna().all()
@@ -418,8 +428,9 @@ def test_unlocated_places_survive_the_store(frame, tmp_path):
     out = tmp_path / "atlas.gpkg"
     write_store({"places": (frame, frame)}, gpd.read_file(REFERENCE / "basemap.geojson"), out)
     stored = GeoPackageStore(out).frame("places")
-    assert stored.geometry.isna().sum() == 34
-    assert stored.set_index("id").loc["dararty-tract", "geometry"] is None
+    assert stored.geometry.isna().sum() == 9
+    assert stored.set_index("id").loc["uryl", "geometry"] is None
+    assert stored.set_index("id").loc["dararty-tract", "area_id"] == "jetisu-7-5km"
     assert stored.set_index("id").loc["narynkol", "geometry"].equals(Point(80.17495, 42.72636))
 
 
@@ -516,6 +527,7 @@ def test_quality_report_findings():
         "unlocated": 1,
         "in_1927_list": 3,
         "in_1927_list_checked": 2,
+        "in_area": 0,
     }
     across = findings["wrong_side"][0]
     assert across["distance_to_border_m"] == pytest.approx(GEOD.inv(80, 44, 80.5, 44)[2], rel=1e-3)
@@ -549,5 +561,5 @@ def test_quality_report_on_the_real_layers(layers, frame):
     outside = {f["id"] for f in findings["outside_1927_zone"]}
     assert not outside & {"narynkol", "khorgos", "bakhty"}
     assert outside <= set(LIST_1927.values())
-    assert len(findings["unlocated"]) == 34
-    assert "without coordinates: 34" in quality.format_report(findings)
+    assert len(findings["unlocated"]) == 9
+    assert "without coordinates: 9" in quality.format_report(findings)

@@ -32,10 +32,11 @@ def test_unknown_place_is_a_json_404(client):
 
 def test_quality_report_page_and_json(client):
     findings = client.get("/quality?f=json").get_json()
-    assert findings["counts"]["places"] == len(findings["unlocated"]) + findings["counts"]["located"]
-    assert any(f["id"] == "matveyevka" for f in findings["unlocated"])
+    counts = findings["counts"]
+    assert counts["places"] == len(findings["unlocated"]) + counts["located"] + counts["in_area"]
+    assert any(f["id"] == "uryl" for f in findings["unlocated"])
     page = client.get("/quality?f=html").data.decode()
-    assert "1927 list" in page and "Matveyevka" in page
+    assert "1927 list" in page and "Uryl" in page
 
 
 def test_places_items_are_geojson_with_unlocated_places_kept(client, layers):

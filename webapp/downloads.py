@@ -146,7 +146,19 @@ def collection_download(cid: str):
     store = get_store()
     frame, _ = store.query(cid, **query)
     writer, extension, mimetype = COLLECTION_FORMATS[fmt]
+    if fmt == "gpkg":  # the areas of possibility its features name travel with them, as a second layer
+        data = _gpkg_bytes({cid: frame, **_areas_named_by(frame, store)}, store.version)
+        return _send(data, f"border-atlas-{cid}.{extension}", mimetype)
     return _send(writer(cid, frame, store.version), f"border-atlas-{cid}.{extension}", mimetype)
+
+
+def _areas_named_by(frame: gpd.GeoDataFrame, store) -> dict[str, gpd.GeoDataFrame]:
+    """{"areas": the areas of possibility the frame's features are placed in}, or {} when there are none."""
+    if "area_id" not in frame or "areas" not in store.collections():
+        return {}
+    named = {a for a in frame["area_id"] if a}
+    areas = store.frame("areas")
+    return {"areas": areas[areas["id"].isin(named)]} if named else {}
 
 
 @bp.get("/download")

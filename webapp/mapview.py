@@ -19,6 +19,7 @@ from shapely.geometry import MultiLineString
 
 from layers import REGISTRY
 from layers.dates import year_counts
+from layers.schema import LEVELS
 from webapp.store import get_store
 
 bp = Blueprint("mapview", __name__)
@@ -77,6 +78,8 @@ INCIDENT_STYLES = {
     "deportation": (6, "#fb9a99"),
 }
 MIGRATION_COLOURS = {"emigration": "#54278f", "repatriation": "#1b7837", "return": "#1b7837", "presence": "#777777"}
+# An area of possibility: a hatched fill (pattern defined by atlas.js) behind a thin dashed outline.
+AREA_STYLE = {"color": "#6a3d9a", "weight": 1, "dashArray": "4 4", "fillColor": "#6a3d9a", "fillOpacity": 0.35}
 COARSE_DATES = {"year", "season", "decade"}  # incidents known only to the year or season get a dotted ring
 DATED = {"color": "#ffffff", "weight": 1.5}
 UNDATED = {"color": "#000000", "weight": 2, "dashArray": "2 2"}
@@ -89,6 +92,15 @@ HISTOGRAM_SERIES = {
     "customs": "#fd8d3c",
     "outposts": "#238b45",
     "zones": "#fcbba1",
+}
+# The level of a location, as the popups name it before the basis sentence.
+LEVEL_WORDS = {
+    "exact": "Exact",
+    "near": "Near",
+    "feature": "Feature",
+    "area": "Area of possibility",
+    "district": "District or region",
+    "unlocated": "Unlocated",
 }
 LANGUAGES = {"name": "Source spelling", "name_ru": "Русский", "name_kk": "Қазақша", "name_zh": "中文"}
 
@@ -117,12 +129,15 @@ def build_map(store, display: bool = True) -> folium.Map:
     zone_layers = _add_zones(m, store.frame("zones", display=display))
     border_layer = _add_border(m, border)
     places = store.frame("places", display=display)
+    areas = store.frame("areas", display=display)
+    place_areas = _add_areas(m, areas, places, "Places: areas of possibility", show=False)
     place_layers = _add_places(m, places)
     dated = [
         _add_points(m, store.frame(cid, display=display), cid, styles, "BorderAtlas.bindPost")
         for cid, styles in (("outposts", UNIT_STYLES), ("customs", POST_STYLES))
     ]
     incident_frame = store.frame("incidents", display=display)
+    dated.append(_add_areas(m, areas, incident_frame, "Incidents: areas of possibility", show=True))
     _add_uncertainty(m, incident_frame, "Incidents: uncertainty (radius)")
     clusters = _cluster(m, REGISTRY["incidents"].TITLE)
     _add_points(clusters, incident_frame, "incidents", INCIDENT_STYLES, "BorderAtlas.bindIncident")
@@ -140,6 +155,7 @@ def build_map(store, display: bool = True) -> folium.Map:
         clusters=[clusters],
         heat=heat,
         histogram=histogram(store, zone_layers),
+        area_layers=[place_areas, dated[-1]],
     )
     controls.add_to(m)
     return m
@@ -178,6 +194,12 @@ def _add_basemaps(m: folium.Map, basemap) -> None:
 def _with_point(frame):
     """The rows that have a geometry (unlocated features are kept in the data but not drawn)."""
     return frame[frame.geometry.notna() & ~frame.geometry.is_empty]
+
+
+def _with_radius(frame):
+    """The rows whose uncertainty is a radius around their point (an area of possibility is drawn itself)."""
+    located = _with_point(frame)
+    return located[located["where_prec"] != "area"] if "where_prec" in located else located
 
 
 def _geojson(frame) -> dict:
@@ -246,7 +268,7 @@ def _add_places(m: folium.Map, places) -> dict[str, folium.GeoJson]:
     located = _with_point(places)
     data = _geojson(located)
     circles = folium.GeoJson(
-        data,
+        _geojson(_with_radius(places)),
         name="Places: uncertainty (radius)",
         marker=folium.Circle(),
         style_function=_uncertainty_style,
@@ -345,8 +367,35 @@ def histogram(store, zone_layers: list) -> dict:
 
 def _add_uncertainty(m: folium.Map, frame, name: str) -> folium.GeoJson:
     """Faint circles of each located feature's uncertainty radius."""
-    located = _with_point(frame)
+    located = _with_radius(frame)
     layer = folium.GeoJson(_geojson(located), name=name, marker=folium.Circle(), style_function=_uncertainty_style)
+    layer.add_to(m)
+    return layer
+
+
+def _area_features(areas, users) -> dict:
+    """The areas of possibility that features of `users` are placed in, each with the periods and names of them."""
+    placed = users[users["area_id"].notna()] if "area_id" in users else users.iloc[0:0]
+    features = []
+    for area in _geojson(areas[areas["id"].isin(set(placed["area_id"]))])["features"]:
+        inside = placed[placed["area_id"] == area["id"]]
+        props = {k: area["properties"][k] for k in ("id", "name", "location_basis", "sources")}
+        props["rule"] = area["properties"]["rule"]["text"]
+        props["features"] = sorted(inside["name"])
+        props["periods"] = [[s, e] for s, e in zip(inside["start"], inside["end"], strict=True) if s]
+        features.append({**area, "properties": props})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _add_areas(m: folium.Map, areas, users, name: str, show: bool) -> folium.GeoJson:
+    """The areas of possibility of a layer's features, hatched; each shown in the years of its features."""
+    layer = folium.GeoJson(
+        _area_features(areas, users),
+        name=html.escape(name),
+        show=show,
+        style_function=lambda f: {**AREA_STYLE, "className": f"area-path {f['properties']['id']}"},
+        on_each_feature=folium.JsCode("BorderAtlas.bindArea"),
+    )
     layer.add_to(m)
     return layer
 
@@ -448,6 +497,7 @@ class AtlasControls(JSCSSMixin, MacroElement):
             heat: {{ this.heat.get_name() }},
             places: {{ this.places["points"].get_name() }},
             placeCircles: {{ this.places["circles"].get_name() }},
+            areas: [{% for layer in this.area_layers %}{{ layer.get_name() }},{% endfor %}],
             search: {{ this.search|tojson }},
             config: {{ this.config|tojson }}
         });
@@ -460,10 +510,13 @@ class AtlasControls(JSCSSMixin, MacroElement):
         self._name = "AtlasControls"
         self.border, self.zones, self.dated, self.places, self.search = border, zones, dated, places, search
         self.layer_control, self.clusters, self.heat = wiring["layer_control"], wiring["clusters"], wiring["heat"]
+        self.area_layers = wiring["area_layers"]
         self.config = {
             "years": YEARS,
             "year": DEFAULT_YEAR,
             "languages": LANGUAGES,
+            "levels": LEVEL_WORDS,
+            "levelLegend": LEVELS,
             "histogram": wiring["histogram"],
             "placeUrl": url_for("places.place_page", pid="PLACE_ID"),
             "regimeUrl": url_for("regime.regime"),

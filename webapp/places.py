@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, render_template, request, url_for
 
 from layers import QueryError, lpf
+from layers.schema import LEVELS
 from webapp import geojson, params
 from webapp.store import get_store, meta_view
 
@@ -45,7 +46,7 @@ def place_page(pid: str):
 @bp.get("/quality")
 def quality_page():
     """The data-quality report of the last build: findings to look at, not errors."""
-    return meta_view("quality", "quality.html", "Data quality", "places.quality_page", "q")
+    return meta_view("quality", "quality.html", "Data quality", "places.quality_page", "q", levels=LEVELS)
 
 
 @bp.get("/collections/places/lpf")

@@ -21,6 +21,12 @@ def _point() -> tuple[float, float, str | None]:
         row = get_store().get("places", args["place"]).iloc[0]
         if row.geometry is None or row.geometry.is_empty:
             raise QueryError("place", f"{args['place']!r} has no coordinates (unlocated); {HELP}")
+        if row.get("where_prec") == "area":
+            raise QueryError(
+                "place",
+                f"{args['place']!r} has no point of its own, only an area of possibility ({row['area_id']}); "
+                f"ask for a point inside it with lat/lon; {HELP}",
+            )
         return row.geometry.x, row.geometry.y, args["place"]
     for name in ("lat", "lon"):
         if name not in args:

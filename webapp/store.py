@@ -22,7 +22,7 @@ def get_store() -> GeoPackageStore:
     return cached[1]
 
 
-def meta_view(key: str, template: str, title: str, endpoint: str, name: str):
+def meta_view(key: str, template: str, title: str, endpoint: str, name: str, **extra):
     """A page of the build's metadata (quality report, tariff, statistics): JSON, or HTML as `name`."""
     params.check_known(request.args, {"f"})
     value = get_store().meta(key)
@@ -30,4 +30,4 @@ def meta_view(key: str, template: str, title: str, endpoint: str, name: str):
         raise NotFound(f"this build has no {key.replace('_', ' ')}: run `make data`")
     if not params.wants_html():
         return jsonify(value)
-    return render_template(template, title=title, json_url=url_for(endpoint, f="json"), **{name: value})
+    return render_template(template, title=title, json_url=url_for(endpoint, f="json"), **{name: value}, **extra)

@@ -23,9 +23,13 @@
 
   function yearOf(date) { return date ? parseInt(String(date).slice(0, 4), 10) : null; }
 
-  /* Does a feature in force from p.start to p.end (null = open) overlap the years [from, to]? */
+  /* Does a feature in force from p.start to p.end (null = open) overlap the years [from, to]?
+   * An area of possibility carries the periods of the features placed in it: any of them counts. */
   function inForce(p, from, to) {
     if (to === undefined) to = from;
+    if (p.periods && p.periods.length) {
+      return p.periods.some(function (period) { return inForce({ start: period[0], end: period[1] }, from, to); });
+    }
     var start = yearOf(p.start), end = yearOf(p.end);
     return (start === null || start <= to) && (end === null || end >= from);
   }
@@ -156,7 +160,7 @@
       others.length ? el("div", "Also: " + others.join(" · "), "note") : null,
       el("p", (FEATURE_TYPE[p.feature_type] || p.feature_type) + ", " + p.side + (p.admin_1920s ? " — " + p.admin_1920s : "")),
       p.in_1927_list ? el("p", "In the 1927 list of border settlements of the 7.5 km zone", "listed") : null,
-      el("p", "Location: " + p.precision_class + (p.precision_m ? ", within " + Math.round(p.precision_m).toLocaleString("en") + " m" : "") + ". " + (p.location_basis || "")),
+      el("p", whereSentence(p), "where-basis"),
       p.relative_location ? el("p", "As the source puts it: " + p.relative_location, "note") : null,
       p.population && p.population.length ? el("h4", "Population") : null,
       p.population && p.population.length ? populationList(p.population) : null,
@@ -390,6 +394,13 @@
     return ul;
   }
 
+  /* Where a feature is, in one sentence: the level it is located to, then how it was found. */
+  function whereSentence(p) {
+    var level = (state.levels || {})[p.where_prec] || p.where_prec || p.precision_class || "";
+    var radius = p.precision_m && p.where_prec !== "area" ? " (within " + Math.round(p.precision_m).toLocaleString("en") + " m)" : "";
+    return level + ": " + (p.location_basis || "") + radius + ".";
+  }
+
   function incidentPopup(p) {
     var div = el("div", null, "atlas-popup");
     var actors = (p.actors || []).map(function (a) { return a.who + (a.side && a.side !== "unknown" ? " (" + a.side + ")" : ""); });
@@ -402,11 +413,41 @@
       p.direction ? el("p", "Direction: " + String(p.direction).replace("_", " ")) : null,
       p.counts && Object.keys(p.counts).length ? countsList(p.counts) : null,
       goods.length ? el("p", "Goods: " + goods.join("; ")) : null,
-      el("p", "Where: “" + (p.location_text || "") + "” — " + (p.location_basis || "") + (p.precision_m ? " (within " + Math.round(p.precision_m).toLocaleString("en") + " m)" : "")),
+      p.location_text ? el("p", "Where, as the source puts it: “" + p.location_text + "”") : null,
+      el("p", whereSentence(p), "where-basis"),
       p.quote ? el("blockquote", p.quote) : null,
       el("h4", "Sources"),
       sourcesList(p.sources)
     ]);
+  }
+
+  function areaPopup(p) {
+    var div = el("div", null, "atlas-popup");
+    var inside = el("ul");
+    (p.features || []).forEach(function (name) { inside.appendChild(el("li", name)); });
+    return append(div, [
+      el("h3", p.name),
+      el("p", "Area of possibility: where the text puts what has no point of its own. " + (p.location_basis || "")),
+      el("p", "Rule: " + (p.rule || ""), "note"),
+      el("h4", "Placed in it"),
+      inside,
+      el("h4", "Sources"),
+      sourcesList(p.sources)
+    ]);
+  }
+
+  function bindArea(feature, layer) {
+    layer.bindPopup(function () { return areaPopup(feature.properties); }, { maxWidth: 440, maxHeight: 420 });
+  }
+
+  /* A diagonal hatch for the areas of possibility, defined once in the map's SVG (CSS fills with it). */
+  function addHatch(map) {
+    var svgRoot = map.getPanes().overlayPane.querySelector("svg");
+    if (!svgRoot || svgRoot.querySelector("#atlas-hatch")) return;
+    var defs = svg("defs"), pattern = svg("pattern", { id: "atlas-hatch", width: 8, height: 8, patternUnits: "userSpaceOnUse", patternTransform: "rotate(45)" });
+    pattern.appendChild(svg("line", { x1: 0, y1: 0, x2: 0, y2: 8, stroke: "#6a3d9a", "stroke-width": 2, "stroke-opacity": 0.55 }));
+    defs.appendChild(pattern);
+    svgRoot.insertBefore(defs, svgRoot.firstChild);
   }
 
   function bindIncident(feature, layer) {
@@ -608,6 +649,10 @@
       if (undated) {
         box.appendChild(el("p", undated + " units and posts have no known date: shown in every year with a dashed ring.", "note undated-count"));
       }
+      box.appendChild(el("p", "Hatched: an area of possibility, where the text puts an incident or a place that has no point of its own; its marker stands inside it. Each marker's popup names the level it is located to:", "note"));
+      var levels = el("ul", null, "note levels");
+      Object.keys(state.levelLegend || {}).forEach(function (k) { levels.appendChild(el("li", state.levelLegend[k])); });
+      box.appendChild(levels);
       box.appendChild(el("p", "Click anywhere else for what applied there in the chosen year.", "note"));
       L.DomEvent.disableClickPropagation(box);
       return box;
@@ -661,11 +706,27 @@
     return found;
   }
 
+  /* Several features at one point (incidents placed in one area of possibility) stay clustered at
+   * every zoom: they are spread where they are, not zoomed into. */
+  function stacked(cluster, marker) {
+    return cluster.getLayers().some(function (l) { return l !== marker && l.getLatLng().equals(marker.getLatLng()); });
+  }
+
+  function spreadAndOpen(cluster, marker) {
+    var parent = cluster.getVisibleParent(marker);
+    if (parent && parent !== marker && parent.spiderfy) parent.spiderfy();
+    if (marker._map) marker.openPopup();
+    else cluster.once("spiderfied", function () { marker.openPopup(); });
+  }
+
   /* A feature's popup, on the map or inside a cluster (which is opened to show it first). */
   function openFeature(map, clusters, id) {
     var clustered = clusters.some(function (cluster) {
       var inside = cluster.getLayers().filter(function (l) { return l.feature && l.feature.id === id; })[0];
-      if (inside && map.hasLayer(cluster)) cluster.zoomToShowLayer(inside, function () { inside.openPopup(); });
+      if (inside && map.hasLayer(cluster)) {
+        if (stacked(cluster, inside)) spreadAndOpen(cluster, inside);
+        else cluster.zoomToShowLayer(inside, function () { inside.openPopup(); });
+      }
       return Boolean(inside);
     });
     var layer = clustered ? null : featureLayer(map, id);
@@ -746,6 +807,8 @@
 
   function init(map, opts) {
     var config = opts.config, clusters = opts.clusters || [];
+    state.levels = config.levels;
+    state.levelLegend = config.levelLegend;
     var filter = new TimeFilter(opts.zones.concat([opts.border], opts.dated));
     var legend = legendControl(opts.zones, opts.dated);
     var control = periodControl(config, overlayOn(map, opts.layerControl), function (from, to) {
@@ -770,6 +833,8 @@
       askRegime(e.latlng, holder);
     });
     control.addTo(map);
+    addHatch(map);
+    map.on("overlayadd", function () { addHatch(map); });
     searchControl(map, opts.places, opts.search).addTo(map);
     languageControl(config, opts.places).addTo(map);
     legend.addTo(map);
@@ -804,6 +869,7 @@
     bindPost: bindPost,
     bindIncident: bindIncident,
     bindFlow: bindFlow,
+    bindArea: bindArea,
     askRegime: askRegime,
     inForce: inForce
   };

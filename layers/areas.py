@@ -1,0 +1,180 @@
+"""The `areas` layer: areas of possibility, the polygons seed 003 constrains unplaced features to.
+
+Each area is a rule in data/sources/areas.yaml (a stretch of border between two anchors, a depth,
+optionally an inner depth and a place's circle), rebuilt by geo/areas.py at every build. Places
+and incidents name the area they lie in (`area_id`); their marker goes to a point inside it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+from shapely.geometry import Point
+
+from geo import areas as geo_areas
+from layers import schema
+from layers.errors import DataError
+from layers.sources import LINE, _check_number, check_citations, check_fields, read_entries
+
+TITLE = "Areas of possibility"
+DESCRIPTION = (
+    "The areas the sources constrain a place or an incident to when they give no point: a stretch of the "
+    "border zone (the 7.5 km zone of a province, a border unit's zone of responsibility, a line at a stated "
+    "distance from the border). Each carries the rule that rebuilds it and the passages it rests on; "
+    "places and incidents refer to it by `area_id`."
+)
+FILE = "areas.yaml"
+FIELDS = ({"id", "name", "from", "to", "depth_m", "basis", "sources"}, {"inner_m", "within"})
+LINE_ENDS = {"start": lambda length: 0.0, "end": lambda length: length}
+# Place levels an anchor or a `within` circle may rest on: a point, never another area.
+ANCHOR_LEVELS = ("exact", "near", "feature", "district")
+EXTRA_COLUMNS = ["rule", "depth_m", "inner_m", "within", "marker_lon", "marker_lat", "marker_radius_m", "used_by"]
+JSON_COLUMNS = {"rule", "used_by"}
+
+
+def read_areas(sources: Path) -> list[dict]:
+    """Read and validate data/sources/areas.yaml; raise DataError naming file, line, id and reason."""
+    path = sources / FILE
+    records = read_entries(path, "areas")
+    for record in records:
+        _check(path, record)
+    return records
+
+
+def build(records: list[dict], places: dict[str, dict], line_metric, land_metric) -> gpd.GeoDataFrame:
+    """The areas as polygons in the common schema.
+
+    Parameters
+    ----------
+    records : from `read_areas`
+    places : gazetteer id -> place record (with lon, lat, precision_m and where_prec)
+    line_metric, land_metric : the border line and the Soviet-side land, from geo.prepare
+    """
+    path = Path(FILE)
+    rows, geometries = [], []
+    for record in records:
+        ident = record["id"]
+        try:
+            start = max(0.0, _anchor(path, record, "from", places, line_metric))
+            stop = min(line_metric.length, _anchor(path, record, "to", places, line_metric))
+            disc = _disc(path, record, places)
+            geometry = geo_areas.strip(
+                line_metric,
+                land_metric,
+                (start, stop),
+                record["depth_m"],
+                inner_m=record.get("inner_m") or 0.0,
+                disc=disc,
+            )
+        except ValueError as exc:
+            raise DataError(path, record.get(LINE), ident, str(exc)) from None
+        marker, radius = geo_areas.marker_point(geometry, line_metric, start, stop)
+        rows.append({**_row(record, start, stop), "marker_lon": marker.x, "marker_lat": marker.y})
+        rows[-1]["marker_radius_m"] = round(radius, -2)
+        geometries.append(geometry)
+    return schema.frame(rows, geometries, EXTRA_COLUMNS)
+
+
+def rule_text(rule: dict) -> str:
+    """The rule in words: 'the land 0–7.5 km from the border, from the Khan Tengri end to 1055 km along it'."""
+    depth = (
+        f"{rule['inner_m'] / 1000:g}–{rule['depth_m'] / 1000:g} km"
+        if rule.get("inner_m")
+        else (f"0–{rule['depth_m'] / 1000:g} km")
+    )
+    within = f", within the circle of `{rule['within']}`" if rule.get("within") else ""
+    return (
+        f"Soviet-side land {depth} from the border line, between {rule['from_km']:.0f} and {rule['to_km']:.0f} km "
+        f"along it from the Khan Tengri end{within}"
+    )
+
+
+# --- private -------------------------------------------------------------------------------------
+
+
+def _check(path: Path, record: dict) -> None:
+    check_fields(path, record, *FIELDS)
+    line, ident = record[LINE], record["id"]
+    for key in ("from", "to"):
+        value = record[key]
+        if isinstance(value, dict):
+            check_fields(path, {**value, "id": ident}, {"id", "place", "km"}, set())
+            if not isinstance(value["km"], (int, float)) or isinstance(value["km"], bool):
+                raise DataError(path, line, ident, f"`{key}.km` was {value['km']!r} but must be a number of km")
+        elif value not in LINE_ENDS:
+            allowed = f"one of {list(LINE_ENDS)} or {{place, km}}"
+            raise DataError(path, line, ident, f"`{key}` was {value!r} but must be {allowed}")
+    for key in ("depth_m", "inner_m"):
+        _check_number(path, line, ident, record.get(key), f"`{key}`")
+    if not record["depth_m"] or record["depth_m"] <= (record.get("inner_m") or 0):
+        raise DataError(path, line, ident, "`depth_m` must be a number greater than `inner_m` (or 0)")
+    if not isinstance(record["basis"], str) or not record["basis"].strip():
+        raise DataError(path, line, ident, "`basis` must say in a sentence why the text allows this area")
+    check_citations(path, ident, record)
+
+
+def _point_place(path: Path, record: dict, pid, places: dict[str, dict]) -> dict:
+    place = places.get(pid)
+    if place is None:
+        raise DataError(path, record[LINE], record["id"], f"place {pid!r} is not in the gazetteer")
+    if place.get("where_prec") not in ANCHOR_LEVELS or place.get("lon") is None:
+        raise DataError(
+            path, record[LINE], record["id"], f"place {pid!r} is not located to a point ({list(ANCHOR_LEVELS)})"
+        )
+    return place
+
+
+def _anchor(path: Path, record: dict, key: str, places: dict[str, dict], line_metric) -> float:
+    value = record[key]
+    if not isinstance(value, dict):
+        return LINE_ENDS[value](line_metric.length)
+    place = _point_place(path, record, value["place"], places)
+    return geo_areas.along(line_metric, place["lon"], place["lat"]) + 1000.0 * value["km"]
+
+
+def _disc(path: Path, record: dict, places: dict[str, dict]):
+    if not record.get("within"):
+        return None
+    place = _point_place(path, record, record["within"], places)
+    return place["lon"], place["lat"], float(place["precision_m"])
+
+
+def _row(record: dict, start_m: float, stop_m: float) -> dict:
+    rule = {
+        "from_km": round(start_m / 1000, 1),
+        "to_km": round(stop_m / 1000, 1),
+        "depth_m": record["depth_m"],
+        "inner_m": record.get("inner_m"),
+        "within": record.get("within"),
+    }
+    return {
+        "id": record["id"],
+        "name": record["name"],
+        "variants": [],
+        "location_basis": " ".join(record["basis"].split()),
+        "sources": [{k: v for k, v in c.items() if k != LINE} for c in record["sources"]],
+        "rule": {**rule, "text": rule_text(rule)},
+        "depth_m": record["depth_m"],
+        "inner_m": record.get("inner_m"),
+        "within": record.get("within"),
+        "used_by": [],
+    }
+
+
+def used_by(frames: dict[str, gpd.GeoDataFrame]) -> dict[str, list[dict]]:
+    """Area id -> [{collection, id, name, start, end}] of the features placed in it."""
+    users: dict[str, list[dict]] = {}
+    for cid, frame in frames.items():
+        if "area_id" not in frame:
+            continue
+        for row in frame[frame["area_id"].notna()].to_dict("records"):
+            keys = ("id", "name", "start", "end")
+            users.setdefault(row["area_id"], []).append({"collection": cid, **{k: row.get(k) for k in keys}})
+    return users
+
+
+def marker(frame: gpd.GeoDataFrame, area_id: str) -> tuple[Point, float]:
+    """(marker point, radius covering the area) of one area of the built layer."""
+    row = frame[frame["id"] == area_id].iloc[0]
+    return Point(row["marker_lon"], row["marker_lat"]), float(row["marker_radius_m"])
