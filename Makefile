@@ -5,7 +5,7 @@ PORT    ?= 8000
 STORE   := data/build/atlas.gpkg
 BUILD_INPUTS := $(shell find data/sources data/reference geo layers -type f \( -name '*.py' -o -name '*.yaml' -o -name '*.csv' -o -name '*.geojson' \) 2>/dev/null)
 
-.PHONY: setup run test bench data lint format reference browser clean
+.PHONY: setup run test bench data lint format reference browser clean screenshots
 .DELETE_ON_ERROR:
 
 setup: .venv/.installed node_modules/.package-lock.json $(STORE)
@@ -43,6 +43,10 @@ test: setup browser
 
 bench: setup
 	$(PY) tests/bench.py
+
+# Regenerate the README's screenshots (docs/*.png) from headless Chromium.
+screenshots: setup browser
+	$(PY) docs/screenshots.py
 
 lint: .venv/.installed
 	$(PY) -m ruff check .

@@ -48,8 +48,9 @@ def build_layers(sources: Path = SOURCES, reference: Path = REFERENCE, progress=
     built["places"] = places.build(records, built["areas"])
     lonlat = _lonlat(built["places"])
     progress("reading data/sources/outposts.yaml and customs.yaml")
-    built["outposts"] = outposts.build(outposts.read_outposts(sources), lonlat)
-    built["customs"] = customs.build(customs.read_customs(sources).posts, lonlat)
+    names = dict(zip(built["places"]["id"], built["places"]["name"], strict=True))
+    built["outposts"] = outposts.build(outposts.read_outposts(sources), lonlat, names)
+    built["customs"] = customs.build(customs.read_customs(sources).posts, lonlat, names)
     built["customs"]["tariff_1923"] = customs.on_tariff_stretch(built["customs"], built["places"])
     for name, column in (("outposts", "seat"), ("customs", "place")):
         built[name]["where_prec"] = _levels_at_places(built[name], column, built["places"])

@@ -79,7 +79,11 @@ def read_customs(sources: Path) -> Customs:
     return Customs(seed=data["seed"], posts=[strip_lines(p) for p in posts], facts=strip_lines(facts))
 
 
-def build(records: list[dict], places_lonlat: dict[str, tuple[float, float, float] | None]) -> gpd.GeoDataFrame:
+def build(
+    records: list[dict],
+    places_lonlat: dict[str, tuple[float, float, float] | None],
+    names: dict[str, str] | None = None,
+) -> gpd.GeoDataFrame:
     """The posts as a GeoDataFrame in the common schema, a point at each post's place.
 
     Parameters
@@ -94,7 +98,7 @@ def build(records: list[dict], places_lonlat: dict[str, tuple[float, float, floa
     rows, geometries = [], []
     for post in records:
         geometry, precision_m, basis = place_point(
-            post["id"], post["place"], post.get("place_note"), places_lonlat, source=FILE
+            post["id"], post["place"], post.get("place_note"), places_lonlat, source=FILE, names=names
         )
         rows.append(_row(post, precision_m, basis, geometry is not None))
         geometries.append(geometry)

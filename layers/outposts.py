@@ -90,7 +90,11 @@ def read_outposts(sources: Path) -> list[dict]:
     return [strip_lines(u) for u in units]
 
 
-def build(records: list[dict], places_lonlat: dict[str, tuple[float, float, float] | None]) -> gpd.GeoDataFrame:
+def build(
+    records: list[dict],
+    places_lonlat: dict[str, tuple[float, float, float] | None],
+    names: dict[str, str] | None = None,
+) -> gpd.GeoDataFrame:
     """The units as a GeoDataFrame in the common schema: one feature per unit and seat period.
 
     Parameters
@@ -106,7 +110,9 @@ def build(records: list[dict], places_lonlat: dict[str, tuple[float, float, floa
     rows, geometries = [], []
     for unit in records:
         for period in _seat_periods(unit):
-            geometry, precision_m, basis = place_point(unit["id"], period["seat"], unit.get("seat_note"), places_lonlat)
+            geometry, precision_m, basis = place_point(
+                unit["id"], period["seat"], unit.get("seat_note"), places_lonlat, names=names
+            )
             rows.append(_row(unit, period, precision_m, basis, geometry is not None))
             geometries.append(geometry)
     return schema.frame(rows, geometries, EXTRA_COLUMNS)
@@ -168,17 +174,29 @@ def read_places_lonlat(sources: Path) -> dict[str, tuple[float, float, float] | 
     }
 
 
-def place_point(ident: str, place: str | None, note: str | None, places_lonlat: dict, source: str = FILE):
-    """(geometry or None, precision_m, location_basis) for a record of `source` placed at a gazetteer place."""
+def place_point(
+    ident: str,
+    place: str | None,
+    note: str | None,
+    places_lonlat: dict,
+    *,
+    source: str = FILE,
+    names: dict | None = None,
+):
+    """(geometry or None, precision_m, location_basis) for a record of `source` placed at a gazetteer place.
+
+    The basis names the place by its name (`names`: gazetteer id -> name), never by its id.
+    """
     if place is None:
         return None, None, f"not placed: {note or 'the source gives no place'}"
     if place not in places_lonlat:
         raise DataError(source, None, ident, f"place {place!r} has no entry in the places layer")
     located = places_lonlat[place]
+    name = (names or {}).get(place, place)
     if located is None:
-        return None, None, f"not placed: `{place}` is unlocated in the gazetteer"
+        return None, None, f"not placed: {name} has no point of its own (unlocated, or only an area of possibility)"
     lon, lat, precision_m = located
-    basis = f"at the gazetteer point of `{place}`" + (f"; {note}" if note else "")
+    basis = f"at the gazetteer point of {name}" + (f"; {note}" if note else "")
     return Point(lon, lat), precision_m, basis
 
 

@@ -404,3 +404,66 @@ def test_heat_map_is_a_layer_that_follows_the_period(browser, live_server):
         assert heat_pixels(page) == 0, "no located incident in 1920"
     finally:
         page.close()
+
+
+def test_popups_name_what_they_refer_to_stay_in_the_window_and_close_with_escape(browser, live_server):
+    page = open_map(browser, live_server.url + "/#year=1927&z=6&c=44.5000,80.5000&sel=sarkand-1927-08-18")
+    try:
+        popup = page.locator(".leaflet-popup-content .atlas-popup")
+        popup.wait_for()
+        text = popup.inner_text()
+        assert "Outpost No. 9 of the 49th border detachment" in text and "Sarkand" in text
+        assert "outpost-49-9" not in text and "`" not in text, "no id in the popup's text"
+        links = page.locator(".leaflet-popup-content a")
+        hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
+        assert "/places/sarkand" in hrefs and "/incidents/sarkand-1927-08-18" in hrefs
+        inside = "(() => { const r = document.querySelector('.leaflet-popup').getBoundingClientRect();"
+        inside += " return r.top >= 0 && r.bottom <= window.innerHeight; })()"
+        page.wait_for_function(inside, timeout=5000)  # panned into view
+        page.keyboard.press("Escape")
+        page.wait_for_function("document.querySelectorAll('.leaflet-popup').length === 0")
+    finally:
+        page.close()
+
+
+def visible_circles(page) -> int:
+    return page.evaluate(
+        "Array.from(document.querySelectorAll('path.uncertainty-path'))"
+        ".filter(p => getComputedStyle(p).display !== 'none').length"
+    )
+
+
+def test_uncertainty_circles_do_not_drown_the_regional_view(browser, live_server):
+    page = open_map(browser, live_server.url + "/#year=1927&z=6&c=44.5000,80.5000")
+    try:
+        assert page.locator("path.uncertainty-path").count() > 5
+        assert visible_circles(page) == 0, "hidden at the regional zoom"
+        page.locator("path.place-marker.jarkent").dispatch_event("mouseover")
+        assert visible_circles(page) == 1, "the hovered feature's circle is drawn"
+        page.locator("path.place-marker.jarkent").dispatch_event("mouseout")
+        assert visible_circles(page) == 0
+        page.get_by_label("Show every uncertainty circle").check()
+        assert visible_circles(page) == page.locator("path.uncertainty-path").count()
+        page.get_by_label("Show every uncertainty circle").uncheck()
+        page.evaluate("BorderAtlas.map.setZoom(8)")
+        page.wait_for_function("BorderAtlas.map.getZoom() === 8")
+        assert visible_circles(page) > 0, "shown from zoom 8"
+    finally:
+        page.close()
+
+
+def test_place_labels_do_not_overlap_and_towns_come_first(browser, live_server):
+    page = open_map(browser, live_server.url + "/#year=1930&z=5&c=45.5000,82.0000")
+    try:
+        boxes = page.evaluate(
+            """Array.from(document.querySelectorAll('.place-label')).filter(n => !n.classList.contains('label-hidden'))
+                .map(n => { const r = n.getBoundingClientRect();
+                            return [n.textContent, r.left, r.top, r.right, r.bottom]; })"""
+        )
+        names = [b[0] for b in boxes]
+        assert "Jarkent" in names and "Zaysan" in names and "Dararty" not in names
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1 :]:
+                assert a[1] >= b[3] or a[3] <= b[1] or a[2] >= b[4] or a[4] <= b[2], f"{a[0]} overlaps {b[0]}"
+    finally:
+        page.close()

@@ -27,7 +27,10 @@ def test_openapi_describes_every_route_the_server_has(app, client):
     doc = client.get("/api").get_json()
     assert doc["openapi"].startswith("3.0")
     served = {
-        rule.rule.replace("<cid>", "{collectionId}").replace("<fid>", "{featureId}").replace("<pid>", "{placeId}")
+        rule.rule.replace("<cid>", "{collectionId}")
+        .replace("<fid>", "{featureId}")
+        .replace("<pid>", "{placeId}")
+        .replace("<iid>", "{incidentId}")
         for rule in app.url_map.iter_rules()
         if rule.endpoint.split(".")[0] not in ("assets", "static") and rule.rule != "/favicon.ico"
     }

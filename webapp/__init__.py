@@ -16,7 +16,20 @@ DEFAULTS = {
 
 def create_app(config: dict | None = None) -> Flask:
     """Create the app; nothing is read or built until a request needs it."""
-    from webapp import api, assets, charts, customs, downloads, errors, mapview, ogc, places, regime, statistics
+    from webapp import (
+        api,
+        assets,
+        charts,
+        customs,
+        downloads,
+        errors,
+        incidents,
+        mapview,
+        ogc,
+        places,
+        regime,
+        statistics,
+    )
 
     app = Flask(__name__)
     app.config.update(DEFAULTS)
@@ -30,6 +43,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(ogc.bp)
     app.register_blueprint(downloads.bp)
     app.register_blueprint(places.bp)
+    app.register_blueprint(incidents.bp)
     app.register_blueprint(regime.bp)
     app.register_blueprint(customs.bp)
     app.register_blueprint(statistics.bp)

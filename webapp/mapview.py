@@ -129,16 +129,18 @@ def build_map(store, display: bool = True) -> folium.Map:
     zone_layers = _add_zones(m, store.frame("zones", display=display))
     border_layer = _add_border(m, border)
     places = store.frame("places", display=display)
+    incident_frame = store.frame("incidents", display=display)
+    # Areas first: drawn under every marker, so that they never take a click meant for one.
     areas = store.frame("areas", display=display)
+    incident_areas = _add_areas(m, areas, incident_frame, "Incidents: areas of possibility", show=True)
     place_areas = _add_areas(m, areas, places, "Places: areas of possibility", show=False)
     place_layers = _add_places(m, places)
     dated = [
         _add_points(m, store.frame(cid, display=display), cid, styles, "BorderAtlas.bindPost")
         for cid, styles in (("outposts", UNIT_STYLES), ("customs", POST_STYLES))
     ]
-    incident_frame = store.frame("incidents", display=display)
-    dated.append(_add_areas(m, areas, incident_frame, "Incidents: areas of possibility", show=True))
-    _add_uncertainty(m, incident_frame, "Incidents: uncertainty (radius)")
+    incident_circles = _add_uncertainty(m, incident_frame, "Incidents: uncertainty (radius)")
+    dated += [incident_areas, incident_circles]
     clusters = _cluster(m, REGISTRY["incidents"].TITLE)
     _add_points(clusters, incident_frame, "incidents", INCIDENT_STYLES, "BorderAtlas.bindIncident")
     dated += [clusters, _add_migration(m, store.frame("migration", display=display))]
@@ -151,11 +153,13 @@ def build_map(store, display: bool = True) -> folium.Map:
         dated,
         place_layers,
         search=_search_index(places),
+        refs=_refs(store),
         layer_control=layer_control,
         clusters=[clusters],
         heat=heat,
         histogram=histogram(store, zone_layers),
-        area_layers=[place_areas, dated[-1]],
+        area_layers=[place_areas, incident_areas],
+        circle_layers=[place_layers["circles"], incident_circles],
     )
     controls.add_to(m)
     return m
@@ -248,18 +252,28 @@ def _place_style(feature: dict) -> dict:
     props = feature["properties"]
     radius, fill = PLACE_STYLES[props["feature_type"]]
     ring = IN_1927_LIST if props["in_1927_list"] else NOT_IN_LIST
-    return {"radius": radius, "fillColor": fill, "fillOpacity": 0.9, **ring, "className": f"place-marker {props['id']}"}
+    return {
+        "radius": radius,
+        "fill": True,
+        "fillColor": fill,
+        "fillOpacity": 0.9,
+        **ring,
+        "className": f"place-marker {props['id']}",
+    }
 
 
 def _uncertainty_style(feature: dict) -> dict:
-    radius = feature["properties"]["precision_m"] or 0
+    """A faint outline: the browser hides it at regional zooms and draws the selected one strongly."""
+    props = feature["properties"]
     return {
-        "radius": radius,
+        "radius": props["precision_m"] or 0,
         "color": "#2171b5",
         "weight": 1,
+        "opacity": 0.35,
         "dashArray": "3 4",
-        "fillOpacity": 0.04,
+        "fill": False,
         "interactive": False,
+        "className": f"uncertainty-path {props['id']}",
     }
 
 
@@ -298,6 +312,7 @@ def _add_points(m, frame, cid: str, styles: dict, binder: str) -> folium.GeoJson
         return {
             "radius": radius,
             "fillColor": fill,
+            "fill": True,
             "fillOpacity": 0.9,
             **ring,
             "className": f"{cid}-marker {props['id']}",
@@ -472,6 +487,20 @@ def _add_migration(m: folium.Map, frame) -> folium.GeoJson:
     return layer
 
 
+def _refs(store) -> dict:
+    """What popups need to name and link the features they refer to (units, places) instead of their ids."""
+    units = {}
+    for row in store.frame("outposts").to_dict("records"):
+        periods = [{k: n.get(k) for k in ("name", "start", "end")} for n in row["names_by_period"] or []]
+        url = url_for("api.items", cid="outposts", unit_id=row["unit_id"], f="html")
+        units.setdefault(row["unit_id"], {"name": row["name"], "names_by_period": periods, "url": url})
+    places = {
+        pid: {"name": name, "url": url_for("places.place_page", pid=pid)}
+        for pid, name in zip(store.frame("places")["id"], store.frame("places")["name"], strict=True)
+    }
+    return {"units": units, "places": places}
+
+
 def _search_index(places) -> list[dict]:
     """Every place (located or not) under every name, for the search box."""
     index = []
@@ -498,7 +527,9 @@ class AtlasControls(JSCSSMixin, MacroElement):
             places: {{ this.places["points"].get_name() }},
             placeCircles: {{ this.places["circles"].get_name() }},
             areas: [{% for layer in this.area_layers %}{{ layer.get_name() }},{% endfor %}],
+            circles: [{% for layer in this.circle_layers %}{{ layer.get_name() }},{% endfor %}],
             search: {{ this.search|tojson }},
+            refs: {{ this.refs|tojson }},
             config: {{ this.config|tojson }}
         });
         {% endmacro %}
@@ -509,8 +540,9 @@ class AtlasControls(JSCSSMixin, MacroElement):
         super().__init__()
         self._name = "AtlasControls"
         self.border, self.zones, self.dated, self.places, self.search = border, zones, dated, places, search
+        self.refs = wiring["refs"]
         self.layer_control, self.clusters, self.heat = wiring["layer_control"], wiring["clusters"], wiring["heat"]
-        self.area_layers = wiring["area_layers"]
+        self.area_layers, self.circle_layers = wiring["area_layers"], wiring["circle_layers"]
         self.config = {
             "years": YEARS,
             "year": DEFAULT_YEAR,
@@ -519,6 +551,7 @@ class AtlasControls(JSCSSMixin, MacroElement):
             "levelLegend": LEVELS,
             "histogram": wiring["histogram"],
             "placeUrl": url_for("places.place_page", pid="PLACE_ID"),
+            "incidentUrl": url_for("incidents.incident_page", iid="INCIDENT_ID"),
             "regimeUrl": url_for("regime.regime"),
             "tariffUrl": url_for("customs.tariff_1923"),
             "statisticsUrl": url_for("statistics.statistics_page"),

@@ -118,6 +118,7 @@ def _more_paths(op, cid: dict, f_html: dict, items_params: list) -> dict:
         only_f[0],
     ]
     pid = _param("placeId", {"type": "string"}, "place id", "path", True)
+    iid = _param("incidentId", {"type": "string"}, "incident id", "path", True)
     return {
         "/collections/{collectionId}/download": {
             "get": op("One collection as a file", [cid, fmt(["csv", "geojson", "gpkg", "kml"]), *filters], any_file)
@@ -131,6 +132,9 @@ def _more_paths(op, cid: dict, f_html: dict, items_params: list) -> dict:
             )
         },
         "/places/{placeId}": {"get": op("A place: names, location, sources", [pid, *only_f], _page())},
+        "/incidents/{incidentId}": {
+            "get": op("An incident: when, where (with its level), what happened, sources", [iid, *only_f], _page())
+        },
         "/regime": {"get": op("What border regime applied at a point or place on a date", regime, _page())},
         "/quality": {"get": op("The data-quality report of the last build", only_f, _page())},
         "/statistics": {"get": op("Yearly figures (aggregates)", only_f, _page())},

@@ -185,6 +185,7 @@
     placesLayer.eachLayer(function (layer) {
       if (layer.getTooltip()) layer.setTooltipContent(el("span", labelFor(layer.feature.properties)));
     });
+    if (state.map) placeLabels(state.map, placesLayer);
   }
 
   function languageControl(config, placesLayer) {
@@ -361,7 +362,9 @@
     return append(div, [
       el("h3", nameInYear(p, state.year)),
       nameInYear(p, state.year) !== p.name ? el("div", p.name, "alt-name") : null,
-      el("p", (p.unit_type_label || p.post_type_label || "") + (p.parent ? " — part of " + p.parent : "")),
+      el("p", p.unit_type_label || p.post_type_label || ""),
+      refLine("Part of", unitRef(p.parent, state.year)),
+      refLine(p.unit_type_label ? "Seat" : "Place", placeRef(p.seat || p.place)),
       el("p", "Dates: " + dates),
       p.start_note || p.date_note ? el("p", p.start_note || p.date_note, "note") : null,
       el("p", "Located: " + (p.location_basis || "") + (p.precision_m ? " (within " + Math.round(p.precision_m).toLocaleString("en") + " m)" : "")),
@@ -394,6 +397,22 @@
     return ul;
   }
 
+  /* A reference to another feature, by its name (a unit by the name it had in the year), linked. */
+  function unitRef(id, year) {
+    var unit = ((state.refs || {}).units || {})[id];
+    if (!unit) return null;
+    return { name: nameInYear(unit, year), url: unit.url };
+  }
+
+  function placeRef(id) { return ((state.refs || {}).places || {})[id] || null; }
+
+  function refLine(label, ref) {
+    if (!ref) return null;
+    return append(el("p", label + ": "), [ref.url ? link(ref.name, ref.url) : el("span", ref.name)]);
+  }
+
+  function incidentUrl(id) { return state.incidentUrl.replace("INCIDENT_ID", encodeURIComponent(id)); }
+
   /* Where a feature is, in one sentence: the level it is located to, then how it was found. */
   function whereSentence(p) {
     var level = (state.levels || {})[p.where_prec] || p.where_prec || p.precision_class || "";
@@ -409,7 +428,8 @@
       el("h3", p.name),
       el("p", (p.event_type_label || p.event_type) + " — " + (p.date_text || p.start) + " (between " + p.start + " and " + p.end + ", known to the " + p.date_precision + ")"),
       actors.length ? el("p", "Who: " + actors.join("; ")) : null,
-      p.unit ? el("p", "Unit: " + p.unit) : null,
+      refLine("Unit", unitRef(p.unit, yearOf(p.start) || state.year)),
+      refLine("Place", placeRef(p.location_place)),
       p.direction ? el("p", "Direction: " + String(p.direction).replace("_", " ")) : null,
       p.counts && Object.keys(p.counts).length ? countsList(p.counts) : null,
       goods.length ? el("p", "Goods: " + goods.join("; ")) : null,
@@ -417,7 +437,8 @@
       el("p", whereSentence(p), "where-basis"),
       p.quote ? el("blockquote", p.quote) : null,
       el("h4", "Sources"),
-      sourcesList(p.sources)
+      sourcesList(p.sources),
+      append(el("p"), [link("Full record of this incident", incidentUrl(p.id))])
     ]);
   }
 
@@ -805,6 +826,104 @@
     };
   }
 
+  /* Popups stay inside the window (panned into view, never taller than it) and close with Escape. */
+  function fitPopups(map) {
+    L.Popup.mergeOptions({ keepInView: true, autoPanPadding: L.point(16, 16) });
+    map.on("popupopen", function (e) {
+      var limit = Math.max(160, map.getSize().y - 120);
+      if (e.popup.options.maxHeight > limit) { e.popup.options.maxHeight = limit; e.popup.update(); }
+    });
+    document.addEventListener("keydown", function (e) { if (e.key === "Escape") map.closePopup(); });
+  }
+
+  /* Uncertainty circles: faint, hidden at regional zooms unless "show all" is ticked; the circle of
+   * the hovered or selected feature is drawn strongly. */
+  var CIRCLES_FROM_ZOOM = 8;
+
+  function circleOf(circleLayers, id) {
+    var found = null;
+    circleLayers.forEach(function (g) { g.eachLayer(function (l) { if (!found && l.feature && l.feature.id === id) found = l; }); });
+    return found;
+  }
+
+  function highlight(circleLayers, id, on) {
+    var circle = circleOf(circleLayers, id);
+    if (!circle || !circle.getElement()) return;
+    circle.getElement().classList.toggle("uncertainty-selected", on);
+  }
+
+  function circlesControl(map, circleLayers) {
+    var control = L.control({ position: "topleft" });
+    var box, toggle;
+    function apply() {
+      var hidden = !toggle.checked && map.getZoom() < CIRCLES_FROM_ZOOM;
+      map.getContainer().classList.toggle("atlas-circles-hidden", hidden);
+    }
+    control.onAdd = function () {
+      box = el("div", null, "leaflet-bar atlas-box atlas-circles");
+      var label = el("label");
+      toggle = el("input");
+      toggle.type = "checkbox";
+      append(label, [toggle, el("span", " Show every uncertainty circle")]);
+      box.appendChild(label);
+      box.appendChild(el("div", "(otherwise from zoom " + CIRCLES_FROM_ZOOM + ", and the selected one)", "note"));
+      toggle.addEventListener("change", apply);
+      L.DomEvent.disableClickPropagation(box);
+      return box;
+    };
+    map.on("zoomend", function () { if (toggle) apply(); });
+    map.on("popupopen", function (e) { var s = e.popup._source; if (s && s.feature) highlight(circleLayers, s.feature.id, true); });
+    map.on("popupclose", function (e) { var s = e.popup._source; if (s && s.feature) highlight(circleLayers, s.feature.id, false); });
+    control.apply = function () { apply(); };
+    return control;
+  }
+
+  function hoverCircles(groups, circleLayers) {
+    groups.forEach(function (g) {
+      g.on("mouseover", function (e) { if (e.layer.feature) highlight(circleLayers, e.layer.feature.id, true); });
+      g.on("mouseout", function (e) {
+        if (e.layer.feature && !(e.layer.isPopupOpen && e.layer.isPopupOpen())) highlight(circleLayers, e.layer.feature.id, false);
+      });
+    });
+  }
+
+  /* Place labels: towns first, then the 1927 list, then the rest, as the zoom allows; a label that
+   * would overlap one already shown is hidden. */
+  var LABEL_RANKS = { town: 0, fortification: 1 };
+  var LABEL_ZOOM = [0, 6, 8, 10];  // the zoom from which ranks 0, 1, 2, 3 are labelled
+
+  function labelRank(p) {
+    if (p.where_prec === "area") return 3;  // a marker inside an area is not where the place is
+    if (p.feature_type in LABEL_RANKS) return LABEL_RANKS[p.feature_type];
+    return p.in_1927_list ? 1 : 2;
+  }
+
+  function overlapsAny(box, boxes) {
+    return boxes.some(function (b) { return box.left < b.right && box.right > b.left && box.top < b.bottom && box.bottom > b.top; });
+  }
+
+  function placeLabels(map, placesLayer) {
+    var zoom = map.getZoom(), shown = [], entries = [];
+    placesLayer.eachLayer(function (layer) {
+      var tip = layer.getTooltip && layer.getTooltip();
+      if (tip && tip.getElement()) entries.push({ rank: labelRank(layer.feature.properties), node: tip.getElement() });
+    });
+    entries.sort(function (a, b) { return a.rank - b.rank; });
+    entries.forEach(function (e) {
+      e.node.classList.remove("label-hidden");
+      var box = e.node.getBoundingClientRect();
+      var hide = zoom < LABEL_ZOOM[e.rank] || overlapsAny(box, shown);
+      e.node.classList.toggle("label-hidden", hide);
+      if (!hide) shown.push(box);
+    });
+  }
+
+  /* Layers the time filter adds back come on top: put the markers above every area again, so that
+   * an area never takes a click meant for a marker. */
+  function markersOnTop(map) {
+    map.eachLayer(function (l) { if (l instanceof L.CircleMarker && !(l instanceof L.Circle)) l.bringToFront(); });
+  }
+
   function init(map, opts) {
     var config = opts.config, clusters = opts.clusters || [];
     state.levels = config.levels;
@@ -814,6 +933,7 @@
     var control = periodControl(config, overlayOn(map, opts.layerControl), function (from, to) {
       state.from = from; state.to = to; state.year = to;
       filter.apply(from, to);
+      markersOnTop(map);
       legend.update(from, to);
       if (opts.heat) opts.heat.setLatLngs(heatPoints(clusters));
       writeHash(map);
@@ -822,6 +942,8 @@
       container.setAttribute("data-period", periodText(from, to));
     });
     state.placeUrl = config.placeUrl;
+    state.incidentUrl = config.incidentUrl;
+    state.refs = opts.refs || {};
     state.regimeUrl = config.regimeUrl;
     state.tariffUrl = config.tariffUrl;
     state.map = map;
@@ -842,9 +964,14 @@
     citeControl(config).addTo(map);
     var period = periodFromHash(config);
     control.set(period.from, period.span);
-    var labelsAt = function () { map.getContainer().classList.toggle("atlas-labels-off", map.getZoom() < 7); };
-    map.on("zoomend", labelsAt);
-    labelsAt();
+    var labels = function () { placeLabels(map, opts.places); };
+    map.on("zoomend moveend overlayadd", labels);
+    labels();
+    fitPopups(map);
+    var circles = circlesControl(map, opts.circles || []);
+    circles.addTo(map);
+    circles.apply();
+    hoverCircles([opts.places].concat(clusters), opts.circles || []);
     if (hashValue("place")) showPlace(map, opts.places, hashValue("place"));
     restoreView(map, opts.layerControl, clusters);
     trackView(map);
