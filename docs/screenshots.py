@@ -17,17 +17,9 @@ from werkzeug.serving import make_server
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tests.conftest import CHROMIUM_ARGS  # noqa: E402  (the browser tests' launch flags)
 from webapp import create_app  # noqa: E402
 
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # file -> (map URL hash, what to wait for, JavaScript to run before the shot or None)
 VIEWS = {
     "map-1930.png": ("year=1930", "path.border-path", None),
@@ -53,7 +45,7 @@ def main() -> int:
     base = f"http://127.0.0.1:{server.server_port}/map#"
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=executable, args=FLAGS)
+            browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
             for name, (view, ready, script) in VIEWS.items():
                 page = browser.new_page(viewport=SIZE)
                 page.goto(base + view)
