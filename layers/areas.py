@@ -54,24 +54,18 @@ def build(records: list[dict], places: dict[str, dict], line_metric, land_metric
     path = Path(FILE)
     rows, geometries = [], []
     for record in records:
-        ident = record["id"]
+        start = max(0.0, _anchor(path, record, "from", places, line_metric))
+        stop = min(line_metric.length, _anchor(path, record, "to", places, line_metric))
+        inner, disc = record.get("inner_m") or 0.0, _disc(path, record, places)
         try:
-            start = max(0.0, _anchor(path, record, "from", places, line_metric))
-            stop = min(line_metric.length, _anchor(path, record, "to", places, line_metric))
-            disc = _disc(path, record, places)
             geometry = geo_areas.strip(
-                line_metric,
-                land_metric,
-                (start, stop),
-                record["depth_m"],
-                inner_m=record.get("inner_m") or 0.0,
-                disc=disc,
+                line_metric, land_metric, (start, stop), record["depth_m"], inner_m=inner, disc=disc
             )
-        except ValueError as exc:
-            raise DataError(path, record.get(LINE), ident, str(exc)) from None
+        except ValueError as exc:  # an empty stretch or an empty area
+            raise DataError(path, record.get(LINE), record["id"], str(exc)) from None
         marker, radius = geo_areas.marker_point(geometry, line_metric, start, stop)
-        rows.append({**_row(record, start, stop), "marker_lon": marker.x, "marker_lat": marker.y})
-        rows[-1]["marker_radius_m"] = round(radius, -2)
+        marker_columns = {"marker_lon": marker.x, "marker_lat": marker.y, "marker_radius_m": round(radius, -2)}
+        rows.append(_row(record, start, stop) | marker_columns)
         geometries.append(geometry)
     return schema.frame(rows, geometries, EXTRA_COLUMNS)
 
