@@ -16,7 +16,7 @@ DEFAULTS = {
 
 def create_app(config: dict | None = None) -> Flask:
     """Create the app; nothing is read or built until a request needs it."""
-    from webapp import api, assets, charts, customs, downloads, errors, mapview, ogc, places, regime, statistics
+    from webapp import api, assets, charts, customs, downloads, errors, figure, mapview, ogc, places, regime, statistics
 
     app = Flask(__name__)
     app.config.update(DEFAULTS)
@@ -34,4 +34,5 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(customs.bp)
     app.register_blueprint(statistics.bp)
     app.register_blueprint(charts.bp)
+    app.register_blueprint(figure.bp)
     return app
