@@ -421,7 +421,7 @@ def _draw(store, view: View, frames: dict, notes: list[str]):
     parts = {
         "title": fig.text(0.5, 1, f"The Kazakh–Xinjiang border, {view.years_text}", ha="center", fontsize=11),
         "legend": _legend(fig, drawing.legend),
-        "caption": fig.text(0, 0, "\n".join(_caption_lines(view, notes)), va="top", fontsize=SMALL),
+        "caption": fig.text(0, 0, "\n".join(_caption_lines(view, notes)), va="top", fontsize=SMALL, gid="caption"),
     }
     _lay_out(fig, ax, parts)
     return fig
@@ -723,13 +723,14 @@ def _caption_lines(view: View, notes: list[str]) -> list[str]:
     """The caption: the citation of the atlas, the data version and the view, then the numbered sources."""
     width = int((WIDTH_IN - 2 * MARGIN_IN) * 72 / (SMALL * 0.52))
     cite = f"{CITE_TITLE}. Map view, {view.years_text}. Data version {view.version}. {view.url}"
-    lines = textwrap.wrap(cite, width)
+    wrap = functools.partial(textwrap.wrap, width=width, break_long_words=False, break_on_hyphens=False)
+    lines = wrap(cite)
     sources = (
         "Sources: " + " ".join(f"[{i}] {note.rstrip('.')}." for i, note in enumerate(notes, 1))
         if notes
         else "Sources: none"
     )
-    return lines + textwrap.wrap(sources, width)
+    return lines + wrap(sources)
 
 
 # ---------------------------------------------------------------- command line
