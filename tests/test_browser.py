@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from urllib.parse import urlparse
+from urllib.parse import parse_qs, urlparse
 from urllib.request import urlopen
 
 import pytest
@@ -402,5 +402,29 @@ def test_heat_map_is_a_layer_that_follows_the_period(browser, live_server):
         page.wait_for_function("BorderAtlas.heat._latlngs.length === 0")
         page.wait_for_timeout(200)
         assert heat_pixels(page) == 0, "no located incident in 1920"
+    finally:
+        page.close()
+
+
+def test_the_figure_button_opens_a_figure_of_the_current_view(browser, live_server):
+    page = open_map(browser, live_server.url + "/#year=1927-1932&z=7&c=44.5000,80.0000")
+    try:
+        overlay_checkbox(page, "Migration").uncheck()
+        page.wait_for_function("location.hash.includes('off=Migration')")
+        page.locator(".atlas-figure select").select_option("svg")
+        with page.context.expect_page() as opened:
+            page.locator(".atlas-figure button").click()
+        figure = opened.value
+        figure.wait_for_load_state()
+        query = parse_qs(urlparse(figure.url).query)
+        assert query["year"] == ["1927-1932"] and query["format"] == ["svg"] and query["off"] == ["Migration"]
+        minlon, minlat, maxlon, maxlat = (float(v) for v in query["bbox"][0].split(","))
+        assert minlon < 80 < maxlon and minlat < 44.5 < maxlat
+        with urlopen(figure.url, timeout=60) as response:
+            svg = response.read().decode()
+        assert "The Kazakh–Xinjiang border, 1927–1932" in svg
+        assert "Migration:" not in svg and "Border line" in svg
+        figure.close()
+        assert page.errors == []
     finally:
         page.close()
