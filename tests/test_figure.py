@@ -157,6 +157,22 @@ def test_bad_parameters_get_400_naming_the_parameter(client, query, parameter):
     assert "allowed" in body["description"]
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        "bbox=79,43,79,43",  # a point: a view 1 km across
+        "bbox=79,43,82,43",  # a line
+        "bbox=-180,-90,180,90",  # the world: the part the metric CRS draws
+        "bbox=129,69,130,70",  # nothing of the atlas in view
+        "c=44.2,80.4&z=18",
+        "c=0,0&z=0",
+        "year=1918&off=Border%20line,Places,Migration,Incidents,Border-guard%20units,Customs%20offices%20and%20posts",
+    ],
+)
+def test_odd_views_are_drawn_never_a_500(client, query):
+    assert client.get(f"/figure?{query}&format=png").status_code == 200
+
+
 def test_a_view_by_centre_and_zoom_is_drawn_and_cited(rendered):
     text = flat(svg_text(rendered("year=1925&c=44.2000,80.4000&z=8")))
     assert "map#year=1925&z=8&c=44.2000,80.4000" in text

@@ -24,9 +24,9 @@ from pathlib import Path
 from urllib.parse import quote
 
 import geopandas as gpd
+import numpy as np
 from flask import Blueprint, Response, request, url_for
-from pyproj import Transformer
-from shapely.geometry import box
+from shapely.geometry import MultiPoint, Point, box
 
 from geo import METRIC_CRS, to_lonlat, to_metric
 from layers import REGISTRY, QueryError
@@ -253,10 +253,18 @@ def _drawable(name: str, bbox: tuple[float, float, float, float]) -> tuple[float
 
 def _metric_extent(bbox) -> tuple[float, float, float, float]:
     """A WGS84 box as the bounds of its outline in the metric CRS, at least MIN_SPAN_M across."""
-    minx, miny, maxx, maxy = to_metric(box(*bbox).segmentize(0.05)).bounds
+    minx, miny, maxx, maxy = to_metric(_outline(bbox)).bounds
     cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
     half_w, half_h = max(maxx - minx, MIN_SPAN_M) / 2, max(maxy - miny, MIN_SPAN_M) / 2
     return cx - half_w, cy - half_h, cx + half_w, cy + half_h
+
+
+def _outline(bbox, steps: int = 64) -> MultiPoint:
+    """Points along the edges of a WGS84 box (which may be a line or a point), to project it."""
+    minx, miny, maxx, maxy = bbox
+    xs, ys = np.linspace(minx, maxx, steps), np.linspace(miny, maxy, steps)
+    edges = [(x, y) for x in xs for y in (miny, maxy)] + [(x, y) for y in ys for x in (minx, maxx)]
+    return MultiPoint(edges)
 
 
 # Web Mercator, as the map's zoom levels are: 256 px tiles, the world 2**z tiles wide.
@@ -686,16 +694,11 @@ def _north_arrow(ax, view: View) -> None:
     )
 
 
-@functools.cache
-def _inverse() -> Transformer:
-    return Transformer.from_crs(METRIC_CRS, "EPSG:4326", always_xy=True)
-
-
 def north_angle(x: float, y: float) -> float:
     """The angle (radians, clockwise from the grid's up) of true north at a point of the metric CRS."""
-    lon, lat = _inverse().transform(x, y)
-    x1, y1 = Transformer.from_crs("EPSG:4326", METRIC_CRS, always_xy=True).transform(lon, min(lat + 0.01, 89.9))
-    return math.atan2(x1 - x, y1 - y)
+    here = to_lonlat(Point(x, y))
+    north = to_metric(Point(here.x, min(here.y + 0.01, 89.9)))
+    return math.atan2(north.x - x, north.y - y)
 
 
 def _legend(fig, entries: list[tuple[str, object]]):
@@ -745,6 +748,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--query", default="year=1930", help="the view's parameters, as in the URL")
     parser.add_argument("--dpi", type=int, default=150, help="PNG resolution")
     parser.add_argument("--url", default="http://127.0.0.1:8000/", help="the server the caption cites")
+    parser.add_argument("--palette", action="store_true", help="reduce a PNG to 256 colours (a smaller file)")
     args = parser.parse_args(argv)
     query = f"{args.query}&format={args.out.suffix.lstrip('.')}"
     app = create_app()
@@ -752,8 +756,20 @@ def main(argv: list[str] | None = None) -> None:
         store = get_store()
         view = parse_view(request.args, store)
         view.url = map_url(request.args, view)
-        args.out.write_bytes(render(store, view, dpi=args.dpi))
+        data = render(store, view, dpi=args.dpi)
+    args.out.write_bytes(_palette(data, args.dpi) if args.palette and view.fmt == "png" else data)
     print(f"wrote {args.out}")
+
+
+def _palette(png: bytes, dpi: int) -> bytes:
+    """A PNG reduced to 256 colours, keeping its resolution."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.open(io.BytesIO(png)).convert("RGB").quantize(256, method=Image.Quantize.FASTOCTREE).save(
+        out, format="png", optimize=True, dpi=(dpi, dpi)
+    )
+    return out.getvalue()
 
 
 if __name__ == "__main__":
