@@ -790,7 +790,8 @@
   function figureControl(config, map) {
     var control = L.control({ position: "bottomleft" });
     control.onAdd = function () {
-      var box = el("div", null, "leaflet-bar atlas-box atlas-figure");
+      var box = el("div", null, "leaflet-bar atlas-figure");  // styled here, not as .atlas-box (kept for the label control)
+      box.style.cssText = "background: #fff; padding: 6px 8px; font: 13px/1.3 system-ui, sans-serif;";
       var button = el("button", "Figure");
       button.type = "button";
       button.title = "A figure of this view for publication (opens in a new tab)";
