@@ -5,7 +5,7 @@ PORT    ?= 8000
 STORE   := data/build/atlas.gpkg
 BUILD_INPUTS := $(shell find data/sources data/reference geo layers -type f \( -name '*.py' -o -name '*.yaml' -o -name '*.csv' -o -name '*.geojson' \) 2>/dev/null)
 
-.PHONY: setup run test bench data lint format reference browser clean screenshots
+.PHONY: setup run test bench data lint format reference browser fonts clean screenshots
 .DELETE_ON_ERROR:
 
 setup: .venv/.installed node_modules/.package-lock.json $(STORE)
@@ -29,7 +29,7 @@ $(STORE): .venv/.installed $(BUILD_INPUTS)
 data: .venv/.installed
 	$(PY) -m layers.build
 
-run: setup
+run: setup fonts
 	@echo "== serving on http://$(HOST):$(PORT)"
 	HOST=$(HOST) PORT=$(PORT) $(PY) -m webapp
 
@@ -38,10 +38,17 @@ browser:
 	  echo "== installing Debian chromium and chromium-driver for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }
 
-test: setup browser
+# Fonts for the figures (/figure): Latin, Cyrillic and Kazakh (Noto Sans), Chinese (Noto Sans CJK).
+NOTO := /usr/share/fonts/truetype/noto/NotoSans-Regular.ttf /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
+fonts:
+	@for f in $(NOTO); do test -f $$f || missing=1; done; [ -z "$$missing" ] || { \
+	  echo "== installing Debian fonts-noto-core and fonts-noto-cjk for the figures"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-core fonts-noto-cjk; }
+
+test: setup browser fonts
 	$(PY) -m pytest
 
-bench: setup
+bench: setup fonts
 	$(PY) tests/bench.py
 
 # Regenerate the README's screenshots (docs/*.png) from headless Chromium.

@@ -5,10 +5,13 @@ Figures are medians over several runs, each beside a baseline measured in the sa
           (faster, but it simplifies the line by 1% of the depth first, so edges err by up to 1%)
   page    the map page with display geometries vs the same page at full precision
   latency items requests (bbox+datetime) per collection and the charts page vs GET /conformance
+  figure  the default view (1930, the whole border) rendered to PNG (300 dpi) and SVG vs an empty axes
+          of the same size saved the same way
 """
 
 from __future__ import annotations
 
+import io
 import re
 import statistics
 import sys
@@ -25,7 +28,7 @@ import geo  # noqa: E402
 from layers import border, zones  # noqa: E402
 from layers.build import REFERENCE, SOURCES, build  # noqa: E402
 from layers.store import GeoPackageStore  # noqa: E402
-from webapp import create_app  # noqa: E402
+from webapp import create_app, figure  # noqa: E402
 from webapp.mapview import build_map  # noqa: E402
 
 RUNS = 5
@@ -84,6 +87,33 @@ def items_latency(client) -> dict[str, tuple[float, float]]:
     return figures
 
 
+def empty_figure(fmt: str, height_in: float) -> None:
+    """The baseline: an empty axes on a figure of the same size, saved as the figure is."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(figure.WIDTH_IN, height_in))
+    fig.add_axes((0.04, 0.3, 0.92, 0.6))
+    fig.savefig(io.BytesIO(), format=fmt, dpi=figure.PNG_DPI)
+
+
+def figure_times(app, store) -> dict[str, tuple[float, float, int]]:
+    """(median seconds, baseline seconds, bytes) of the default view's figure, PNG then SVG."""
+    from flask import request
+    from PIL import Image
+
+    times, height = {}, None
+    for fmt in ("png", "svg"):
+        with app.test_request_context(f"/figure?format={fmt}"):
+            view = figure.parse_view(request.args, store)
+            view.url = figure.map_url(request.args, view)
+            data = figure.render(store, view)  # warm: fonts, frames
+            ours = median_seconds(lambda v=view: figure.render(store, v))
+        height = height or Image.open(io.BytesIO(data)).height / figure.PNG_DPI  # the baseline's size: the PNG's
+        base = median_seconds(lambda f=fmt, h=height: empty_figure(f, h))
+        times[fmt] = (ours, base, len(data))
+    return times
+
+
 def main() -> None:
     print(f"Border Atlas benchmark (medians of {RUNS} runs)")
     ours = median_seconds(build_zones)
@@ -103,6 +133,7 @@ def main() -> None:
         full_total, _ = page_bytes(client, full)
         render = median_seconds(lambda: client.get("/map") and app.extensions.pop("atlas_map_html", None))
         latency = items_latency(client)
+        figures = figure_times(app, GeoPackageStore(store_path))
     detail = ", ".join(f"{k}: {v:,}" for k, v in parts.items())
     print(f"map page weight: {total:,} bytes ({detail})")
     print(f"  full-precision page: {full_total:,} bytes; ratio {total / full_total:.3f}")
@@ -116,6 +147,12 @@ def main() -> None:
         print(
             f"  {cid:11s} p50 {p50 * 1000:7.1f} ms  p95 {p95 * 1000:7.1f} ms  "
             f"p50 ratio to baseline {p50 / base_p50:.1f}"
+        )
+
+    for fmt, (ours, base, size) in figures.items():
+        print(
+            f"figure of the default view, {fmt.upper()}: {ours:.2f} s ({size:,} bytes); "
+            f"empty axes of the same size: {base:.2f} s; ratio {ours / base:.1f}"
         )
 
 

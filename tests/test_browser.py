@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from urllib.parse import urlparse
+from urllib.parse import parse_qs, urlparse
 from urllib.request import urlopen
 
 import pytest
@@ -465,5 +465,29 @@ def test_place_labels_do_not_overlap_and_towns_come_first(browser, live_server):
         for i, a in enumerate(boxes):
             for b in boxes[i + 1 :]:
                 assert a[1] >= b[3] or a[3] <= b[1] or a[2] >= b[4] or a[4] <= b[2], f"{a[0]} overlaps {b[0]}"
+    finally:
+        page.close()
+
+
+def test_the_figure_button_opens_a_figure_of_the_current_view(browser, live_server):
+    page = open_map(browser, live_server.url + "/#year=1927-1932&z=7&c=44.5000,80.0000")
+    try:
+        overlay_checkbox(page, "Migration").uncheck()
+        page.wait_for_function("location.hash.includes('off=Migration')")
+        page.locator(".atlas-figure select").select_option("svg")
+        with page.context.expect_page() as opened:
+            page.locator(".atlas-figure button").click()
+        figure = opened.value
+        figure.wait_for_load_state()
+        query = parse_qs(urlparse(figure.url).query)
+        assert query["year"] == ["1927-1932"] and query["format"] == ["svg"] and query["off"] == ["Migration"]
+        minlon, minlat, maxlon, maxlat = (float(v) for v in query["bbox"][0].split(","))
+        assert minlon < 80 < maxlon and minlat < 44.5 < maxlat
+        with urlopen(figure.url, timeout=60) as response:
+            svg = response.read().decode()
+        assert "The Kazakh–Xinjiang border, 1927–1932" in svg
+        assert "Migration:" not in svg and "Border line" in svg
+        figure.close()
+        assert page.errors == []
     finally:
         page.close()

@@ -23,6 +23,7 @@ def create_app(config: dict | None = None) -> Flask:
         customs,
         downloads,
         errors,
+        figure,
         incidents,
         mapview,
         ogc,
@@ -48,4 +49,5 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(customs.bp)
     app.register_blueprint(statistics.bp)
     app.register_blueprint(charts.bp)
+    app.register_blueprint(figure.bp)
     return app

@@ -555,6 +555,7 @@ class AtlasControls(JSCSSMixin, MacroElement):
             "regimeUrl": url_for("regime.regime"),
             "tariffUrl": url_for("customs.tariff_1923"),
             "statisticsUrl": url_for("statistics.statistics_page"),
+            "figureUrl": url_for("figure.figure"),
             "dataVersion": get_store().version,
             "citeTitle": "Border Atlas: the Kazakh–Xinjiang section of the Soviet–Chinese border, 1918–1940",
             "links": {

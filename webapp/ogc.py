@@ -142,11 +142,39 @@ def _more_paths(op, cid: dict, f_html: dict, items_params: list) -> dict:
             "get": op("Charts: detentions and deaths by year, migration by period, features per year", only_f, _page())
         },
         "/customs/tariff-1923": {"get": op("The 1923 customs tariff (seed 001)", only_f, _page())},
+        "/figure": {
+            "get": op("A map view as a figure for publication (SVG, PDF, PNG)", _figure_params(filters), _files())
+        },
         "/map": {
             "get": op(
                 "The map page", [], {"description": "OK", "content": {"text/html": {"schema": {"type": "string"}}}}
             )
         },
+    }
+
+
+def _figure_params(filters: list) -> list:
+    """The parameters of /figure: the map view's own (webapp.figure.parse_view)."""
+    from webapp.figure import FORMATS
+    from webapp.mapview import LANGUAGES, MAX_ZOOM
+
+    lat_lon = r"^-?[0-9]+(\.[0-9]+)?,-?[0-9]+(\.[0-9]+)?$"
+    return [
+        _param("year", {"type": "string", "pattern": r"^[0-9]{4}(-[0-9]{4})?$"}, "a year or a range (1927-1932)"),
+        *[p for p in filters if p["name"] == "bbox"],
+        _param("c", {"type": "string", "pattern": lat_lon}, "the centre lat,lon (with z), as in the map URL"),
+        _param("z", {"type": "integer", "minimum": 0, "maximum": MAX_ZOOM}, "the zoom (with c)"),
+        _param("off", {"type": "string"}, "the layers switched off, as the map's layer control names them"),
+        _param("lang", {"type": "string", "enum": sorted(LANGUAGES)}, "the label language"),
+        _param("format", {"type": "string", "enum": sorted(FORMATS), "default": "svg"}, "file format"),
+    ]
+
+
+def _files() -> dict:
+    binary = {"schema": {"type": "string", "format": "binary"}}
+    return {
+        "description": "the figure",
+        "content": {"image/svg+xml": binary, "application/pdf": binary, "image/png": binary},
     }
 
 

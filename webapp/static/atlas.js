@@ -806,6 +806,37 @@
     return control;
   }
 
+  /* "Figure": the view as it is now (years, bounds, layers off, label language) as a figure for publication,
+   * drawn by the server in the chosen format, in a new tab. */
+  function figureControl(config, map) {
+    var control = L.control({ position: "bottomleft" });
+    control.onAdd = function () {
+      var box = el("div", null, "leaflet-bar atlas-figure");  // styled here, not as .atlas-box (kept for the label control)
+      box.style.cssText = "background: #fff; padding: 6px 8px; font: 13px/1.3 system-ui, sans-serif;";
+      var button = el("button", "Figure");
+      button.type = "button";
+      button.title = "A figure of this view for publication (opens in a new tab)";
+      var format = el("select");
+      format.setAttribute("aria-label", "Figure format");
+      ["svg", "pdf", "png"].forEach(function (f) { var o = el("option", f.toUpperCase()); o.value = f; format.appendChild(o); });
+      button.addEventListener("click", function () {
+        var b = map.getBounds(), clamp = function (v, m) { return Math.max(-m, Math.min(m, v)).toFixed(4); };
+        var query = new URLSearchParams({
+          year: state.from === state.to ? String(state.from) : state.from + "-" + state.to,
+          bbox: [clamp(b.getWest(), 180), clamp(b.getSouth(), 90), clamp(b.getEast(), 180), clamp(b.getNorth(), 90)].join(","),
+          lang: state.language,
+          format: format.value
+        });
+        if (view.off.length) query.set("off", view.off.join(","));
+        window.open(config.figureUrl + "?" + query.toString(), "_blank", "noopener");
+      });
+      append(box, [button, format]);
+      L.DomEvent.disableClickPropagation(box);
+      return box;
+    };
+    return control;
+  }
+
   function isBackground(target) {
     /* a click on the map itself, the base map or the empty SVG pane: not on a feature */
     if (!target || !target.closest || target.closest(".leaflet-popup, .leaflet-control")) return false;
@@ -962,6 +993,7 @@
     legend.addTo(map);
     linksControl(config.links).addTo(map);
     citeControl(config).addTo(map);
+    figureControl(config, map).addTo(map);
     var period = periodFromHash(config);
     control.set(period.from, period.span);
     var labels = function () { placeLabels(map, opts.places); };
