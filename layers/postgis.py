@@ -209,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("`--database` is missing: give postgresql://user@host:port/db or set BORDER_ATLAS_DATABASE")
     try:
         load(args.gpkg, args.database, progress=lambda text: print(text, flush=True))
-    except (OSError, ValueError, psycopg.Error) as exc:
+    except (OSError, ValueError, sqlite3.Error, psycopg.Error) as exc:
         print(f"load failed: {exc}\n(the atlas PostGIS was serving is unchanged)", file=sys.stderr)
         return 1
     return 0
