@@ -229,6 +229,7 @@ class SqlStore:
 
     def __init__(self):
         self._frames: dict[str, gpd.GeoDataFrame] = {}
+        self._prepared: dict[str, np.ndarray] = {}
         self._meta: dict | None = None
 
     # -- metadata ---------------------------------------------------------------------------------------
@@ -382,9 +383,12 @@ class SqlStore:
 
     def _exact_fids(self, collection: str, bbox) -> list[int]:
         """The fids whose geometry itself meets the box (lines and polygons: the envelope is not enough)."""
-        frame = self.frame(collection)
-        hits = shapely.intersects(frame.geometry.values, box(*bbox))
-        return [int(f) for f, hit in zip(frame.attrs["fid"], hits, strict=True) if hit]
+        if collection not in self._prepared:  # prepared once (GEOS indexes each polygon's edges), then reused
+            geometries = np.array(self.frame(collection).geometry.values, dtype=object).copy()
+            shapely.prepare(geometries)
+            self._prepared[collection] = geometries
+        hits = shapely.intersects(self._prepared[collection], box(*bbox))
+        return [int(f) for f, hit in zip(self.frame(collection).attrs["fid"], hits, strict=True) if hit]
 
 
 class GeoPackageStore(SqlStore):

@@ -30,7 +30,7 @@ def _derived() -> bool:
 def etag() -> str:
     """The weak ETag of this request's answer: the data version and a hash of what selects the answer."""
     variant = request.accept_mimetypes.best_match(_VARIANTS) or ""
-    selector = f"{request.path}?{request.query_string.decode('latin-1')}#{variant}"
+    selector = f"{request.host}{request.path}?{request.query_string.decode('latin-1')}#{variant}"
     return f'W/"{get_store().version}-{hashlib.sha256(selector.encode()).hexdigest()[:16]}"'
 
 
