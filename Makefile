@@ -2,10 +2,14 @@
 PY      := .venv/bin/python
 HOST    ?= 127.0.0.1
 PORT    ?= 8000
+# gunicorn for a 2-core machine: 3 worker processes (the work is CPU-bound Python), 4 threads each
+# (for requests that wait on SQLite or PostgreSQL).
+WORKERS ?= 3
+THREADS ?= 4
 STORE   := data/build/atlas.gpkg
 BUILD_INPUTS := $(shell find data/sources data/reference geo layers -type f \( -name '*.py' -o -name '*.yaml' -o -name '*.csv' -o -name '*.geojson' \) 2>/dev/null)
 
-.PHONY: setup run test bench data lint format reference browser fonts clean screenshots
+.PHONY: setup run test bench data lint format reference browser fonts postgresql postgis clean screenshots
 .DELETE_ON_ERROR:
 
 setup: .venv/.installed node_modules/.package-lock.json $(STORE)
@@ -30,8 +34,13 @@ data: .venv/.installed
 	$(PY) -m layers.build
 
 run: setup fonts
-	@echo "== serving on http://$(HOST):$(PORT)"
-	HOST=$(HOST) PORT=$(PORT) $(PY) -m webapp
+	@echo "== serving on http://$(HOST):$(PORT) (gunicorn, $(WORKERS) workers x $(THREADS) threads)"
+	$(PY) -m gunicorn --workers $(WORKERS) --threads $(THREADS) --bind $(HOST):$(PORT) \
+	  --access-logfile - 'webapp:create_app()'
+
+# Load the current build into PostGIS at $(BORDER_ATLAS_DATABASE) (a new schema, switched in one transaction).
+postgis: setup
+	$(PY) -m layers.postgis load --gpkg $(STORE)
 
 browser:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
@@ -45,10 +54,17 @@ fonts:
 	  echo "== installing Debian fonts-noto-core and fonts-noto-cjk for the figures"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-core fonts-noto-cjk; }
 
-test: setup browser fonts
+
+# Debian's PostgreSQL 15 + PostGIS 3: the tests start their own throwaway cluster with it.
+postgresql:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1 || { \
+	  echo "== installing Debian postgresql-15-postgis-3 for the PostGIS tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15-postgis-3; }
+
+test: setup browser fonts postgresql
 	$(PY) -m pytest
 
-bench: setup fonts
+bench: setup fonts postgresql
 	$(PY) tests/bench.py
 
 # Regenerate the README's screenshots (docs/*.png) from headless Chromium.

@@ -7,15 +7,23 @@ Figures are medians over several runs, each beside a baseline measured in the sa
   latency items requests (bbox+datetime) per collection and the charts page vs GET /conformance
   figure  the default view (1930, the whole border) rendered to PNG (300 dpi) and SVG vs an empty axes
           of the same size saved the same way
+  storage items p50/p95 (bbox+datetime) per collection and engine: SQL (after) vs the row-by-row pandas filter
+          and per-request GeoJSON encoding the store used before (kept here as the reference), same app
+  serving requests/s under gunicorn for /collections/incidents/items (200, and 304 with If-None-Match) vs a
+          static file of the same bytes served by the same gunicorn
 """
 
 from __future__ import annotations
 
+import http.client
 import io
+import os
 import re
 import statistics
+import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -27,7 +35,10 @@ import shapely  # noqa: E402
 import geo  # noqa: E402
 from layers import border, zones  # noqa: E402
 from layers.build import REFERENCE, SOURCES, build  # noqa: E402
-from layers.store import GeoPackageStore  # noqa: E402
+from layers.dates import overlaps  # noqa: E402
+from layers.geojson import feature_text  # noqa: E402
+from layers.store import GeoPackageStore, as_text  # noqa: E402
+from tests import pgcluster  # noqa: E402
 from webapp import create_app, figure  # noqa: E402
 from webapp.mapview import build_map  # noqa: E402
 
@@ -114,6 +125,137 @@ def figure_times(app, store) -> dict[str, tuple[float, float, int]]:
     return times
 
 
+def row_by_row_items(store):
+    """The store's `items` as it was before SQL: filter the whole frame row by row, encode each feature."""
+
+    def items(collection, *, period=None, bbox=None, equals=None, limit=None, offset=0):
+        frame = store.frame(collection)
+        for column, value in (equals or {}).items():
+            frame = frame[[as_text(v) == value for v in frame[column]]]
+        if period is not None:
+            frame = frame[[overlaps(s, e, *period) for s, e in zip(frame["start"], frame["end"], strict=True)]]
+        if bbox is not None:
+            frame = frame[frame.intersects(shapely.box(*bbox))]
+        page = frame.iloc[offset : None if limit is None else offset + limit]
+        return [feature_text(row) for row in page.to_dict("records")], len(frame)
+
+    return items
+
+
+def percentiles(times: list[float]) -> tuple[float, float]:
+    times = sorted(times)
+    return statistics.median(times), times[int(0.95 * (len(times) - 1))]
+
+
+def storage_latency(config: dict) -> dict[str, dict[str, tuple]]:
+    """{collection: {"before": (p50, p95), "after": (p50, p95)}} for items with bbox+datetime, one engine."""
+    app = create_app(config)
+    client = app.test_client()
+    client.get("/collections")
+    store = app.extensions["atlas_store"][1]
+    sql_items, figures = store.items, {}
+    for cid in ("border", "zones", "places", "outposts", "customs", "incidents", "migration"):
+        url = f"/collections/{cid}/items?{QUERY}"
+        figures[cid] = {}
+        for name, items in (("before", row_by_row_items(store)), ("after", sql_items)):
+            store.items = items
+            assert client.get(url).status_code == 200  # and warm
+            times = []
+            for _ in range(REQUESTS):
+                started = time.perf_counter()
+                client.get(url)
+                times.append(time.perf_counter() - started)
+            figures[cid][name] = percentiles(times)
+        store.items = sql_items
+    return figures
+
+
+SECONDS, CLIENTS = 4.0, 8
+
+
+def requests_per_second(port: int, path: str, headers: dict) -> tuple[float, int]:
+    """Requests/s that CLIENTS keep-alive connections get for `path` in SECONDS, and how many were not 200/304."""
+    done, errors, stop = [0], [0], time.perf_counter() + SECONDS
+
+    def client():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        while time.perf_counter() < stop:
+            conn.request("GET", path, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            done[0] += 1
+            errors[0] += response.status not in (200, 304)
+        conn.close()
+
+    threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return done[0] / (time.perf_counter() - started), errors[0]
+
+
+def serving_rates(env: dict, tmp: Path) -> dict[str, tuple[float, int]]:
+    """gunicorn (as `make run`) serving the incidents items, with and without If-None-Match, and a static copy."""
+    port = pgcluster._free_port()
+    static = tmp / "incidents.json"
+    command = [sys.executable, "-m", "gunicorn", "--workers", "3", "--threads", "4", "--bind", f"127.0.0.1:{port}"]
+    command.append("tests.bench_wsgi:application")
+    path = "/collections/incidents/items"
+    static.write_bytes(b"")
+    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env, "BENCH_STATIC": str(static)})
+    try:
+        for _ in range(200):
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                conn.request("GET", path)
+                response = conn.getresponse()
+                body, etag = response.read(), response.getheader("ETag")
+                break
+            except OSError:
+                time.sleep(0.1)
+        static.write_bytes(body)
+        return {
+            "items (200)": requests_per_second(port, path, {}),
+            "items (304, If-None-Match)": requests_per_second(port, path, {"If-None-Match": etag}),
+            "static file, same bytes": requests_per_second(port, "/bench-static.json", {}),
+        }
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def report_storage(engine: str, figures: dict) -> None:
+    print(f"items with {QUERY}, {REQUESTS} requests each, engine {engine}: before (row-by-row) vs after (SQL)")
+    for cid, f in figures.items():
+        (b50, b95), (a50, a95) = f["before"], f["after"]
+        print(
+            f"  {cid:10s} before p50 {b50 * 1000:6.1f} ms p95 {b95 * 1000:6.1f} ms | "
+            f"after p50 {a50 * 1000:6.1f} ms p95 {a95 * 1000:6.1f} ms | p50 before/after {b50 / a50:.1f}x"
+        )
+
+
+def report_serving(engine: str, rates: dict) -> None:
+    static = rates["static file, same bytes"][0]
+    print(f"gunicorn (3 workers x 4 threads), {CLIENTS} clients for {SECONDS:.0f} s, engine {engine}:")
+    for name, (rate, errors) in rates.items():
+        print(f"  {name:28s} {rate:7.0f} req/s  errors {errors}  ratio to static {rate / static:.2f}")
+
+
+def bench_storage_and_serving(store_path: Path) -> None:
+    """Both engines: storage latency before/after, and gunicorn requests/s against a static file."""
+    with pgcluster.cluster() as url, tempfile.TemporaryDirectory() as tmp:
+        from layers.postgis import load
+
+        load(store_path, url, progress=lambda *_: None)
+        engines = {"gpkg": ({"STORE": store_path}, {}), "postgis": ({"DATABASE": url}, {"BORDER_ATLAS_DATABASE": url})}
+        for engine, (config, env) in engines.items():
+            report_storage(engine, storage_latency({"STORE": store_path, "DATABASE": None} | config))
+            base_env = {"BORDER_ATLAS_STORE": str(store_path)} | env
+            report_serving(engine, serving_rates(base_env, Path(tmp)))
+
+
 def main() -> None:
     print(f"Border Atlas benchmark (medians of {RUNS} runs)")
     ours = median_seconds(build_zones)
@@ -123,7 +265,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         store_path = Path(tmp) / "atlas.gpkg"
         build(SOURCES, REFERENCE, store_path, progress=lambda *_: None)
-        app = create_app({"STORE": store_path})
+        app = create_app({"STORE": store_path, "DATABASE": None})
         client = app.test_client()
         with app.test_request_context():
             store = GeoPackageStore(store_path)
@@ -134,6 +276,7 @@ def main() -> None:
         render = median_seconds(lambda: client.get("/map") and app.extensions.pop("atlas_map_html", None))
         latency = items_latency(client)
         figures = figure_times(app, GeoPackageStore(store_path))
+        bench_storage_and_serving(store_path)
     detail = ", ".join(f"{k}: {v:,}" for k, v in parts.items())
     print(f"map page weight: {total:,} bytes ({detail})")
     print(f"  full-precision page: {full_total:,} bytes; ratio {total / full_total:.3f}")

@@ -1,4 +1,8 @@
-"""Shared fixtures: one data build per test session, the Flask app on it, a live server."""
+"""Shared fixtures: one data build per test session, the Flask app on it, a live server.
+
+The API modules (ENGINE_MODULES) run against both storage engines: the GeoPackage and PostGIS, the latter in a
+throwaway cluster this session starts (tests/pgcluster.py), loaded with the same build.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from layers.build import REFERENCE, SOURCES, build
+from tests import pgcluster
 from webapp import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,9 +42,50 @@ def layers(built):
     return built[1]
 
 
+ENGINES = ["gpkg", "postgis"]
+ENGINE_MODULES = {"tests.test_api", "tests.test_ogc", "tests.test_time", "tests.test_clients", "tests.test_serving"}
+
+
+def pytest_generate_tests(metafunc):
+    """In the API modules, every test that uses the app (or a server) runs once per storage engine."""
+    if metafunc.module.__name__ in ENGINE_MODULES and "engine" in metafunc.fixturenames:
+        metafunc.parametrize("engine", ENGINES, indirect=True, scope="session")
+
+
 @pytest.fixture(scope="session")
-def app(built):
-    return create_app({"STORE": built[0], "TESTING": True})
+def engine(request):
+    """The storage engine the app uses: "gpkg" unless an API module asks for both."""
+    return getattr(request, "param", "gpkg")
+
+
+@pytest.fixture(scope="session")
+def postgis(built):
+    """The postgresql:// URL of a throwaway PostGIS cluster holding the session's build."""
+    from layers.postgis import load
+
+    if pgcluster.binaries() is None:
+        pytest.fail(f"PostgreSQL is not installed: {pgcluster.INSTALL_HINT}")
+    with pgcluster.cluster() as url:
+        load(built[0], url, progress=lambda *_: None)
+        yield url
+
+
+@pytest.fixture(scope="session")
+def store(built, engine, request):
+    """The session's build behind the engine's store (the interface the web app uses)."""
+    from layers import GeoPackageStore
+    from layers.postgis import Database, PostGISStore
+
+    if engine == "gpkg":
+        return GeoPackageStore(built[0])
+    database = Database(request.getfixturevalue("postgis"))
+    return PostGISStore(database, database.version())
+
+
+@pytest.fixture(scope="session")
+def app(built, engine, request):
+    database = request.getfixturevalue("postgis") if engine == "postgis" else None
+    return create_app({"STORE": built[0], "DATABASE": database, "TESTING": True})
 
 
 @pytest.fixture()
@@ -106,14 +152,20 @@ class LiveServer:
             return json.loads(response.read())
 
 
+GUNICORN = [sys.executable, "-m", "gunicorn", "--workers", "2", "--threads", "4", "webapp:create_app()"]
+
+
 @pytest.fixture(scope="session")
-def server_process(built):
-    """The app in its own process (`python -m webapp`), for clients that hold the GIL while they fetch (GDAL)."""
+def server_process(built, engine, request):
+    """The app under gunicorn in its own processes (as `make run`), for clients that hold the GIL (GDAL)."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port), "BORDER_ATLAS_STORE": str(built[0])}
-    process = subprocess.Popen([sys.executable, "-m", "webapp"], cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
+    env = {k: v for k, v in os.environ.items() if k != "BORDER_ATLAS_DATABASE"} | {"BORDER_ATLAS_STORE": str(built[0])}
+    if engine == "postgis":
+        env["BORDER_ATLAS_DATABASE"] = request.getfixturevalue("postgis")
+    command = [*GUNICORN, "--bind", f"127.0.0.1:{port}"]
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):

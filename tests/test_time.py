@@ -7,7 +7,6 @@ from datetime import date
 import pytest
 
 from layers.dates import overlaps, parse_partial, year_counts
-from layers.store import GeoPackageStore
 
 
 @pytest.mark.parametrize(
@@ -63,8 +62,8 @@ def test_overlaps(start, end, lo, hi, expected):
         ),
     ],
 )
-def test_zones_in_force_by_year(built, year, expected):
-    page, matched = GeoPackageStore(built[0]).query("zones", period=(date(year, 1, 1), date(year, 12, 31)))
+def test_zones_in_force_by_year(store, year, expected):
+    page, matched = store.query("zones", period=(date(year, 1, 1), date(year, 12, 31)))
     assert set(page["id"]) == expected and matched == len(expected)
 
 

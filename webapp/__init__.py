@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from flask import Flask
@@ -11,14 +12,25 @@ DEFAULTS = {
     "STORE": ROOT / "data" / "build" / "atlas.gpkg",
     "ASSETS": ROOT / "node_modules",
     "JSON_SORT_KEYS": False,
+    "DATABASE": None,  # postgresql://... selects the PostGIS engine
 }
+# Environment variable -> (config key, how to read it); read by create_app, never at import.
+ENVIRONMENT = {"BORDER_ATLAS_STORE": ("STORE", Path), "BORDER_ATLAS_DATABASE": ("DATABASE", str)}
+
+
+def _from_environment() -> dict:
+    return {key: read(os.environ[name]) for name, (key, read) in ENVIRONMENT.items() if os.environ.get(name)}
 
 
 def create_app(config: dict | None = None) -> Flask:
-    """Create the app; nothing is read or built until a request needs it."""
+    """Create the app; nothing is read or built until a request needs it.
+
+    Configuration: DEFAULTS, then the environment (BORDER_ATLAS_STORE, BORDER_ATLAS_DATABASE), then `config`.
+    """
     from webapp import (
         api,
         assets,
+        caching,
         charts,
         customs,
         downloads,
@@ -34,10 +46,12 @@ def create_app(config: dict | None = None) -> Flask:
 
     app = Flask(__name__)
     app.config.update(DEFAULTS)
+    app.config.update(_from_environment())
     app.config.update(config or {})
     app.json.sort_keys = False
     app.json.ensure_ascii = False
     errors.register(app)
+    caching.register(app)
     app.register_blueprint(assets.bp)
     app.register_blueprint(mapview.bp)
     app.register_blueprint(api.bp)

@@ -1,7 +1,9 @@
-"""Serve Border Atlas: python -m webapp (HOST, PORT and BORDER_ATLAS_STORE from the environment)."""
+"""Flask's development server: python -m webapp (HOST, PORT, BORDER_ATLAS_STORE/DATABASE from the environment).
+
+`make run` serves with gunicorn instead (see the Makefile).
+"""
 
 import os
-from pathlib import Path
 
 from webapp import create_app
 
@@ -9,8 +11,7 @@ from webapp import create_app
 def main() -> None:
     host = os.environ.get("HOST", "127.0.0.1")
     port = int(os.environ.get("PORT", "8000"))
-    config = {"STORE": Path(os.environ["BORDER_ATLAS_STORE"])} if os.environ.get("BORDER_ATLAS_STORE") else None
-    create_app(config).run(host=host, port=port, threaded=True)
+    create_app().run(host=host, port=port, threaded=True)
 
 
 if __name__ == "__main__":

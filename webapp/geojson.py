@@ -1,45 +1,5 @@
-"""GeoDataFrames as RFC 7946 GeoJSON: lon/lat, no `crs`, counter-clockwise exterior rings, 7 decimals."""
+"""GeoDataFrames as RFC 7946 GeoJSON (the encoding lives in layers.geojson, shared with the build)."""
 
-from __future__ import annotations
+from layers.geojson import DECIMALS, feature, feature_text, features, rfc7946_geometry
 
-import math
-
-import numpy as np
-import shapely
-from shapely.geometry import mapping
-
-DECIMALS = 7
-
-
-def rfc7946_geometry(geom: shapely.Geometry) -> dict | None:
-    """A geometry as an RFC 7946 geometry object."""
-    if geom is None or geom.is_empty:
-        return None
-    geom = shapely.transform(geom, lambda xy: np.round(xy, DECIMALS))
-    geom = shapely.orient_polygons(geom, exterior_cw=False)
-    return mapping(geom)
-
-
-def _clean(value):
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, np.generic):
-        return _clean(value.item())
-    return value
-
-
-def feature(row, geometry_column: str = "geometry") -> dict:
-    """One row as a GeoJSON Feature with `id` and properties."""
-    properties = {k: _clean(v) for k, v in row.items() if k != geometry_column}
-    return {
-        "type": "Feature",
-        "id": properties["id"],
-        "geometry": rfc7946_geometry(row[geometry_column]),
-        "properties": properties,
-    }
-
-
-def features(frame) -> list[dict]:
-    """Every row of a GeoDataFrame as a Feature."""
-    column = frame.geometry.name
-    return [feature(row, column) for row in frame.to_dict("records")]
+__all__ = ["DECIMALS", "feature", "feature_text", "features", "rfc7946_geometry"]

@@ -1,24 +1,53 @@
-"""The app's one store, opened on first use and reopened when the data build replaces it."""
+"""The app's one store, chosen by configuration: the GeoPackage (default) or PostGIS (`DATABASE` set).
+
+The GeoPackage is reopened when the data build replaces the file; PostGIS when a load switches in a new atlas
+(its data version changes). Either way the map page built from the old data is dropped.
+"""
 
 from __future__ import annotations
 
-from flask import current_app, jsonify, render_template, request, url_for
+from flask import Flask, current_app, jsonify, render_template, request, url_for
 
 from layers import GeoPackageStore, NotFound
 from webapp import params
 
 
-def get_store() -> GeoPackageStore:
-    """The store for this app; a rebuilt GeoPackage is picked up on the next request."""
-    path = current_app.config["STORE"]
+def _gpkg_store(app: Flask):
+    """The GeoPackage at STORE; a rebuilt file (new mtime) is opened again."""
+    path = app.config["STORE"]
     if not path.exists():
         raise NotFound(f"the data has not been built yet: run `make data` to create {path}")
-    mtime = path.stat().st_mtime_ns
-    cached = current_app.extensions.get("atlas_store")
-    if cached is None or cached[0] != mtime:
-        cached = (mtime, GeoPackageStore(path))
-        current_app.extensions["atlas_store"] = cached
-        current_app.extensions.pop("atlas_map_html", None)
+    return path.stat().st_mtime_ns, lambda: GeoPackageStore(path)
+
+
+def _postgis_store(app: Flask):
+    """The atlas in PostGIS at DATABASE; a new load (new data version) is opened again."""
+    from layers.postgis import Database, PostGISStore
+
+    database = app.extensions.get("atlas_database")
+    if database is None:
+        database = app.extensions["atlas_database"] = Database(app.config["DATABASE"])
+    version = database.version()
+    return version, lambda: PostGISStore(database, version)
+
+
+ENGINES = {"gpkg": _gpkg_store, "postgis": _postgis_store}
+
+
+def engine(app: Flask) -> str:
+    """The engine the app's configuration selects: "postgis" when DATABASE is set, else "gpkg"."""
+    return "postgis" if app.config.get("DATABASE") else "gpkg"
+
+
+def get_store():
+    """The store for this app (either engine has the same interface)."""
+    app = current_app._get_current_object()
+    key, open_store = ENGINES[engine(app)](app)
+    cached = app.extensions.get("atlas_store")
+    if cached is None or cached[0] != key:
+        cached = (key, open_store())
+        app.extensions["atlas_store"] = cached
+        app.extensions.pop("atlas_map_html", None)
     return cached[1]
 
 

@@ -1,0 +1,65 @@
+"""Conditional requests: an ETag from the data version, 304 Not Modified, Cache-Control on what a build makes.
+
+Every answer derived from a build is fixed by (data version, path, query, the representation the Accept header
+picks), so its ETag is a hash of those and a matching If-None-Match is answered 304 before any work is done.
+The ETag is weak: the items' `timeStamp` says when a response was made.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from flask import Flask, Response, request
+
+from layers import NotFound
+from webapp.store import get_store
+
+CACHE_CONTROL = "public, max-age=60"  # then revalidate: a rebuilt atlas has a new ETag
+NOT_DERIVED = {"assets", None}  # blueprints whose answers do not come from the build (None: Flask's static)
+_VARIANTS = ["application/json", "application/geo+json", "text/html"]
+
+
+def _derived() -> bool:
+    return (
+        request.method in ("GET", "HEAD")
+        and request.endpoint not in (None, "static")
+        and (request.blueprint not in NOT_DERIVED)
+    )
+
+
+def etag() -> str:
+    """The weak ETag of this request's answer: the data version and a hash of what selects the answer."""
+    variant = request.accept_mimetypes.best_match(_VARIANTS) or ""
+    selector = f"{request.host}{request.path}?{request.query_string.decode('latin-1')}#{variant}"
+    return f'W/"{get_store().version}-{hashlib.sha256(selector.encode()).hexdigest()[:16]}"'
+
+
+def _not_modified() -> Response | None:
+    if not _derived() or "If-None-Match" not in request.headers:
+        return None
+    try:
+        tag = etag()
+    except NotFound:  # no data built yet: let the view say so
+        return None
+    if tag.removeprefix("W/") not in {
+        t.strip().removeprefix("W/") for t in request.headers["If-None-Match"].split(",")
+    }:
+        return None
+    return Response(status=304, headers={"ETag": tag, "Cache-Control": CACHE_CONTROL, "Vary": "Accept"})
+
+
+def _tag(response: Response) -> Response:
+    if _derived() and response.status_code == 200:
+        try:
+            response.headers["ETag"] = etag()
+        except NotFound:
+            return response
+        response.headers["Cache-Control"] = CACHE_CONTROL
+        response.vary.add("Accept")
+    return response
+
+
+def register(app: Flask) -> None:
+    """Install the conditional-request hooks."""
+    app.before_request(_not_modified)
+    app.after_request(_tag)
