@@ -16,7 +16,20 @@ DEFAULTS = {
 
 def create_app(config: dict | None = None) -> Flask:
     """Create the app; nothing is read or built until a request needs it."""
-    from webapp import api, assets, charts, customs, downloads, errors, mapview, ogc, places, regime, statistics
+    from webapp import (
+        api,
+        assets,
+        charts,
+        customs,
+        downloads,
+        errors,
+        mapview,
+        ogc,
+        places,
+        regime,
+        security,
+        statistics,
+    )
 
     app = Flask(__name__)
     app.config.update(DEFAULTS)
@@ -24,6 +37,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.sort_keys = False
     app.json.ensure_ascii = False
     errors.register(app)
+    security.register(app)
     app.register_blueprint(assets.bp)
     app.register_blueprint(mapview.bp)
     app.register_blueprint(api.bp)
