@@ -7,7 +7,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.test_browser import open_map
+from tests.test_browser import open_map, wait_until
 
 PAGES = ["/", "/map", "/collections?f=html", "/charts", "/statistics?f=html", "/quality?f=html", "/places/jarkent"]
 VIOLATIONS = """
@@ -70,7 +70,7 @@ def test_the_map_works_under_the_policy_and_an_injected_script_is_blocked(browse
         page.wait_for_selector("path.zone-path.zone-22-km")
         page.wait_for_timeout(300)  # let the injected image's error handler fire, if it may
         assert page.evaluate("window.__injected") is None, "the injected script ran"
-        page.wait_for_function("window.__violations.length >= 2")
+        wait_until(page, "window.__violations.length >= 2")
         violations = page.evaluate("window.__violations")
         assert all(v.startswith("script-src") for v in violations), violations
         assert page.errors == []
