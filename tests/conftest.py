@@ -137,6 +137,13 @@ def server_process(built):
 
 
 @pytest.fixture(scope="session")
+def hostile_server(hostile_store):
+    """The app on the hostile build (a payload in every text field)."""
+    with LiveServer(create_app({"STORE": hostile_store})) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
 def live_server(app):
     with LiveServer(app) as server:
         yield server

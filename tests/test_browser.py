@@ -8,8 +8,7 @@ from urllib.request import urlopen
 
 import pytest
 
-from tests.conftest import ARTIFACTS, PAYLOAD, LiveServer
-from webapp import create_app
+from tests.conftest import ARTIFACTS, PAYLOAD
 
 pytestmark = pytest.mark.browser
 ZONE_22 = "path.zone-path.zone-22-km"
@@ -128,13 +127,6 @@ def test_a_click_on_the_border_opens_its_popup(browser, live_server):
         assert "November 1924" in popup.inner_text()
     finally:
         page.close()
-
-
-@pytest.fixture(scope="module")
-def hostile_server(hostile_store):
-    """The app on a data build whose zone name and rule text are script-injection payloads."""
-    with LiveServer(create_app({"STORE": hostile_store})) as server:
-        yield server
 
 
 def test_text_from_data_never_runs(browser, hostile_server):
