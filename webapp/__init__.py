@@ -29,6 +29,7 @@ def create_app(config: dict | None = None) -> Flask:
         regime,
         security,
         statistics,
+        store,
     )
 
     app = Flask(__name__)
@@ -38,6 +39,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     errors.register(app)
     security.register(app)
+    store.register(app)
     app.register_blueprint(assets.bp)
     app.register_blueprint(mapview.bp)
     app.register_blueprint(api.bp)

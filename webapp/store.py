@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, jsonify, render_template, request, url_for
+from flask import Flask, Response, current_app, g, jsonify, render_template, request, url_for
 
 from layers import GeoPackageStore, NotFound
 from webapp import params
@@ -19,7 +19,18 @@ def get_store() -> GeoPackageStore:
         cached = (mtime, GeoPackageStore(path))
         current_app.extensions["atlas_store"] = cached
         current_app.extensions.pop("atlas_map_html", None)
+    g.atlas_store = cached[1]
     return cached[1]
+
+
+def register(app: Flask) -> None:
+    """Every answer drawn from the store says which build it comes from (`X-Data-Version`)."""
+
+    @app.after_request
+    def _data_version(response: Response) -> Response:
+        if "atlas_store" in g:
+            response.headers["X-Data-Version"] = g.atlas_store.version
+        return response
 
 
 def meta_view(key: str, template: str, title: str, endpoint: str, name: str, **extra):
