@@ -5,6 +5,8 @@ Figures are medians over several runs, each beside a baseline measured in the sa
           (faster, but it simplifies the line by 1% of the depth first, so edges err by up to 1%)
   page    the map page with display geometries vs the same page at full precision
   latency items requests (bbox+datetime) per collection and the charts page vs GET /conformance
+  load    20 client threads for 60 s over map, items, item, regime and download against `python -m webapp`,
+          the store replaced by another build halfway: requests, 5xx, wrong answers, p50/p95, peak RSS
 """
 
 from __future__ import annotations
@@ -25,10 +27,13 @@ import geo  # noqa: E402
 from layers import border, zones  # noqa: E402
 from layers.build import REFERENCE, SOURCES, build  # noqa: E402
 from layers.store import GeoPackageStore  # noqa: E402
+from tests import load  # noqa: E402
+from tests.payloads import hostile_sources  # noqa: E402
 from webapp import create_app  # noqa: E402
 from webapp.mapview import build_map  # noqa: E402
 
 RUNS = 5
+LOAD_SECONDS, LOAD_CLIENTS = 60, 20
 
 
 def median_seconds(func, runs: int = RUNS) -> float:
@@ -103,6 +108,10 @@ def main() -> None:
         full_total, _ = page_bytes(client, full)
         render = median_seconds(lambda: client.get("/map") and app.extensions.pop("atlas_map_html", None))
         latency = items_latency(client)
+        other = Path(tmp) / "other.gpkg"  # the build that replaces the store under load
+        build(hostile_sources(SOURCES, Path(tmp) / "sources"), REFERENCE, other, progress=lambda *_: None)
+        (Path(tmp) / "served").mkdir()
+        figures = load.run(store_path, other, Path(tmp) / "served", seconds=LOAD_SECONDS, clients=LOAD_CLIENTS)
     detail = ", ".join(f"{k}: {v:,}" for k, v in parts.items())
     print(f"map page weight: {total:,} bytes ({detail})")
     print(f"  full-precision page: {full_total:,} bytes; ratio {total / full_total:.3f}")
@@ -117,6 +126,12 @@ def main() -> None:
             f"  {cid:11s} p50 {p50 * 1000:7.1f} ms  p95 {p95 * 1000:7.1f} ms  "
             f"p50 ratio to baseline {p50 / base_p50:.1f}"
         )
+
+    print(load.report(figures, LOAD_SECONDS, LOAD_CLIENTS))
+    for name, status, body in figures["errors"][:5]:
+        print(f"  5xx: {name} {status} {body!r}")
+    for name, status, version in figures["wrong"][:5]:
+        print(f"  wrong answer: {name} {status} version {version}")
 
 
 if __name__ == "__main__":
