@@ -89,6 +89,8 @@ def check_unique(path: Path, items: list[dict]) -> None:
     """No id twice."""
     seen = set()
     for item in items:
+        if not isinstance(item.get("id"), str) or not item["id"].strip():
+            raise DataError(path, item.get(LINE), None, f"`id` must be a non-empty text, found {item.get('id')!r}")
         if item.get("id") in seen:
             raise DataError(path, item[LINE], item["id"], "duplicate id")
         seen.add(item.get("id"))
@@ -146,7 +148,7 @@ def check_citations(path: Path, ident: str, owner: dict, key: str = "sources") -
 
 def check_place(path: Path, line: int, ident: str, place, places: set[str], *, what: str) -> None:
     """A place reference is null or an id of the gazetteer."""
-    if place is not None and place not in places:
+    if place is not None and (not isinstance(place, str) or place not in places):
         raise DataError(path, line, ident, f"{what} {place!r} is not in the gazetteer ({PLACES_FILE})")
 
 

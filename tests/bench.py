@@ -11,6 +11,8 @@ Figures are medians over several runs, each beside a baseline measured in the sa
           and per-request GeoJSON encoding the store used before (kept here as the reference), same app
   serving requests/s under gunicorn for /collections/incidents/items (200, and 304 with If-None-Match) vs a
           static file of the same bytes served by the same gunicorn
+  load    20 client threads for 60 s over map, items, item, regime and download against `python -m webapp`,
+          the store replaced by another build halfway: requests, 5xx, wrong answers, p50/p95, peak RSS
 """
 
 from __future__ import annotations
@@ -38,11 +40,13 @@ from layers.build import REFERENCE, SOURCES, build  # noqa: E402
 from layers.dates import overlaps  # noqa: E402
 from layers.geojson import feature_text  # noqa: E402
 from layers.store import GeoPackageStore, as_text  # noqa: E402
-from tests import pgcluster  # noqa: E402
+from tests import load, pgcluster  # noqa: E402
+from tests.payloads import hostile_sources  # noqa: E402
 from webapp import create_app, figure  # noqa: E402
 from webapp.mapview import build_map  # noqa: E402
 
 RUNS = 5
+LOAD_SECONDS, LOAD_CLIENTS = 60, 20
 
 
 def median_seconds(func, runs: int = RUNS) -> float:
@@ -277,6 +281,10 @@ def main() -> None:
         latency = items_latency(client)
         figures = figure_times(app, GeoPackageStore(store_path))
         bench_storage_and_serving(store_path)
+        other = Path(tmp) / "other.gpkg"  # the build that replaces the store under load
+        build(hostile_sources(SOURCES, Path(tmp) / "sources"), REFERENCE, other, progress=lambda *_: None)
+        (Path(tmp) / "served").mkdir()
+        loaded = load.run(store_path, other, Path(tmp) / "served", seconds=LOAD_SECONDS, clients=LOAD_CLIENTS)
     detail = ", ".join(f"{k}: {v:,}" for k, v in parts.items())
     print(f"map page weight: {total:,} bytes ({detail})")
     print(f"  full-precision page: {full_total:,} bytes; ratio {total / full_total:.3f}")
@@ -297,6 +305,11 @@ def main() -> None:
             f"figure of the default view, {fmt.upper()}: {ours:.2f} s ({size:,} bytes); "
             f"empty axes of the same size: {base:.2f} s; ratio {ours / base:.1f}"
         )
+    print(load.report(loaded, LOAD_SECONDS, LOAD_CLIENTS))
+    for name, status, body in loaded["errors"][:5]:
+        print(f"  5xx: {name} {status} {body!r}")
+    for name, status, version in loaded["wrong"][:5]:
+        print(f"  wrong answer: {name} {status} version {version}")
 
 
 if __name__ == "__main__":

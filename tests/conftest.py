@@ -22,6 +22,7 @@ from werkzeug.serving import make_server
 
 from layers.build import REFERENCE, SOURCES, build
 from tests import pgcluster
+from tests.payloads import poison
 from webapp import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -110,7 +111,11 @@ HOSTILE_CHART_TEXTS = [
 
 @pytest.fixture(scope="session")
 def hostile_store(tmp_path_factory):
-    """A data build whose 22 km zone name, a rule, a place name and chart texts are script-injection payloads."""
+    """A data build where every text field of every layer carries a payload of tests/payloads.py.
+
+    Some are set first, for the tests that look for them: the 22 km zone's name and a rule, Narynkol's name
+    and chart texts.
+    """
     root = tmp_path_factory.mktemp("hostile")
     sources = root / "sources"
     shutil.copytree(SOURCES, sources)
@@ -125,6 +130,7 @@ def hostile_store(tmp_path_factory):
     for name, old, new in HOSTILE_CHART_TEXTS:  # texts the charts page shows
         text = (sources / name).read_text(encoding="utf-8")
         (sources / name).write_text(text.replace(old, new, 1), encoding="utf-8")
+    poison(sources)
     store = root / "atlas.gpkg"
     build(sources, REFERENCE, store, progress=lambda *_: None)
     return store
@@ -180,6 +186,13 @@ def server_process(built, engine, request):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def hostile_server(hostile_store):
+    """The app on the hostile build (a payload in every text field)."""
+    with LiveServer(create_app({"STORE": hostile_store})) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

@@ -93,11 +93,22 @@ def test_etag_and_not_modified(client, store):
     assert html.headers["ETag"] != first.headers["ETag"]
 
 
-@pytest.mark.parametrize("url", ["/collections", "/map", "/collections/zones/download?format=geojson", "/quality"])
+@pytest.mark.parametrize("url", ["/collections", "/collections/zones/download?format=geojson", "/quality"])
 def test_build_derived_answers_carry_cache_headers(client, url):
     response = client.get(url)
     assert response.status_code == 200 and response.headers["ETag"].startswith('W/"')
     assert response.headers["Cache-Control"] == "public, max-age=60"
+
+
+def test_a_page_with_a_csp_nonce_is_not_cached(client):
+    """A 304 would pair the cached map page with a new nonce in its CSP header: its scripts would be refused."""
+    first = client.get("/map")
+    nonce = first.headers["Content-Security-Policy"].split("'nonce-")[1].split("'")[0]
+    assert f'nonce="{nonce}"' in first.get_data(as_text=True)
+    assert first.headers["Cache-Control"] == "no-store" and "ETag" not in first.headers
+    again = client.get("/map", headers={"If-None-Match": "*"})
+    assert again.status_code == 200
+    assert again.headers["Content-Security-Policy"] != first.headers["Content-Security-Policy"]
 
 
 def test_errors_are_not_cached(client):

@@ -41,7 +41,9 @@ def create_app(config: dict | None = None) -> Flask:
         ogc,
         places,
         regime,
+        security,
         statistics,
+        store,
     )
 
     app = Flask(__name__)
@@ -52,6 +54,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     errors.register(app)
     caching.register(app)
+    security.register(app)
+    store.register(app)
     app.register_blueprint(assets.bp)
     app.register_blueprint(mapview.bp)
     app.register_blueprint(api.bp)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import Flask, Response, request
+from flask import Flask, Response, g, request
 
 from layers import NotFound
 from webapp.store import get_store
@@ -31,7 +31,8 @@ def etag() -> str:
     """The weak ETag of this request's answer: the data version and a hash of what selects the answer."""
     variant = request.accept_mimetypes.best_match(_VARIANTS) or ""
     selector = f"{request.host}{request.path}?{request.query_string.decode('latin-1')}#{variant}"
-    return f'W/"{get_store().version}-{hashlib.sha256(selector.encode()).hexdigest()[:16]}"'
+    store = g.atlas_store if "atlas_store" in g else get_store()  # the store this answer was made from
+    return f'W/"{store.version}-{hashlib.sha256(selector.encode()).hexdigest()[:16]}"'
 
 
 def _not_modified() -> Response | None:
@@ -49,6 +50,9 @@ def _not_modified() -> Response | None:
 
 
 def _tag(response: Response) -> Response:
+    if g.get("csp_nonce_used"):  # a page with this response's nonce in it (webapp/security.py)
+        response.headers["Cache-Control"] = "no-store"
+        return response
     if _derived() and response.status_code == 200:
         try:
             response.headers["ETag"] = etag()

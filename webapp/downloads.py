@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import io
 import json
-import re
 import tempfile
 import zipfile
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 import geopandas as gpd
 import pandas as pd
@@ -22,7 +20,7 @@ from flask import Blueprint, Response, request
 
 from layers import schema
 from layers.dates import parse_partial
-from webapp import geojson, params
+from webapp import geojson, kml, params
 from webapp.api import _check_collection, _collection_ids, item_query
 from webapp.store import get_store
 
@@ -79,23 +77,26 @@ def _gpkg_bytes(frames: dict[str, gpd.GeoDataFrame], version: str) -> bytes:
 
 
 def _kml_bytes(cid: str, frame: gpd.GeoDataFrame, version: str) -> bytes:
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / f"{cid}.kml"
-        pyogrio.write_dataframe(
-            _plain_frame(frame).drop(columns=["start_date", "end_date"]),
-            path,
-            layer=cid,
-            driver="LIBKML",
-        )
-        kml = path.read_text(encoding="utf-8")
-    about = f"<name>{escape(TITLE)}</name><description>{escape(citation(version))}</description>"
-    return re.sub(r"(<Document\b[^>]*>)", lambda m: m.group(1) + about, kml, count=1).encode()
+    return kml.document(cid, frame, TITLE, citation(version))
+
+
+# A CSV cell a spreadsheet would take for a formula (OWASP, "CSV Injection") gets a leading single quote.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _neutralise(column: pd.Series) -> pd.Series:
+    if not (pd.api.types.is_object_dtype(column) or pd.api.types.is_string_dtype(column)):
+        return column
+    text = column.astype("string")
+    return column.where(~text.str.startswith(FORMULA_START).fillna(False), "'" + text)
 
 
 def _csv_text(frame: gpd.GeoDataFrame) -> str:
     out = _plain_frame(frame)
     out["geometry_wkt"] = [g.wkt if g is not None else "" for g in frame.geometry]
-    return pd.DataFrame(out.drop(columns=out.geometry.name)).to_csv(index=False)
+    return (
+        pd.DataFrame(out.drop(columns=out.geometry.name)).apply(_neutralise).to_csv(index=False, lineterminator="\r\n")
+    )  # RFC 4180; a cell holding a CR is quoted
 
 
 def _readme(version: str, files: list[str]) -> str:

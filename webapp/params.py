@@ -12,6 +12,7 @@ from layers.dates import parse_partial
 
 PERIOD = (date(1918, 1, 1), date(1940, 12, 31))  # what the atlas covers; the sources may reach further back
 DEFAULT_LIMIT, MAX_LIMIT = 100, 10_000
+MAX_DIGITS = 30
 _INSTANT = re.compile(r"^([0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?)(?:T[0-9:.]+(?:Z|[+-][0-9]{2}:?[0-9]{2})?)?$")
 # Numbers as JSON writes them, in ASCII digits (Python's int() and float() would also take " 5", "1_0", "٥").
 _INTEGER = re.compile(r"^-?[0-9]+$")
@@ -86,6 +87,10 @@ def parse_int(name: str, text: str, minimum: int) -> int:
     """A whole number >= minimum."""
     if not _INTEGER.match(text):
         raise QueryError(name, f"{text!r} is not a whole number; allowed: an integer >= {minimum}")
+    if len(text) > MAX_DIGITS:  # int() refuses over 4,300 digits, and no count here needs more than a few
+        raise QueryError(
+            name, f"{text[:20]}… has {len(text)} digits; allowed: an integer >= {minimum}, at most {MAX_DIGITS} digits"
+        )
     value = int(text)
     if value < minimum:
         raise QueryError(name, f"{value} is below {minimum}; allowed: an integer >= {minimum}")

@@ -6,7 +6,7 @@ The GeoPackage is reopened when the data build replaces the file; PostGIS when a
 
 from __future__ import annotations
 
-from flask import Flask, current_app, jsonify, render_template, request, url_for
+from flask import Flask, Response, current_app, g, jsonify, render_template, request, url_for
 
 from layers import GeoPackageStore, NotFound
 from webapp import params
@@ -48,7 +48,18 @@ def get_store():
         cached = (key, open_store())
         app.extensions["atlas_store"] = cached
         app.extensions.pop("atlas_map_html", None)
+    g.atlas_store = cached[1]
     return cached[1]
+
+
+def register(app: Flask) -> None:
+    """Every answer drawn from the store says which build it comes from (`X-Data-Version`)."""
+
+    @app.after_request
+    def _data_version(response: Response) -> Response:
+        if "atlas_store" in g:
+            response.headers["X-Data-Version"] = g.atlas_store.version
+        return response
 
 
 def meta_view(key: str, template: str, title: str, endpoint: str, name: str, **extra):

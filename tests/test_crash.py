@@ -1,0 +1,109 @@
+"""Crash tests: a build killed (SIGKILL) while it works, or stopped by a full disk, leaves the store as it was.
+
+The app serving that store keeps answering with the same data version, and the next build succeeds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+from webapp import create_app
+
+# when to kill: after the first progress line, once the temporary file exists, once it holds 2 MB
+KILL_POINTS = {
+    "reading the sources": lambda out, tmp, lines: lines > 0,
+    "the temporary file created": lambda out, tmp, lines: tmp.exists(),
+    "2 MB written": lambda out, tmp, lines: tmp.exists() and tmp.stat().st_size > 2_000_000,
+}
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def run_build(out: Path) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-m", "layers.build", "--out", str(out)]
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+
+
+def start_build(out: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-u", "-m", "layers.build", "--out", str(out)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def kill_when(process: subprocess.Popen, out: Path, point) -> bool:
+    """SIGKILL the build once `point` holds; False if it finished first."""
+    tmp = out.with_name(f".{out.stem}.tmp{out.suffix}")
+    os.set_blocking(process.stdout.fileno(), False)
+    lines = 0
+    deadline = time.monotonic() + 300
+    while process.poll() is None and time.monotonic() < deadline:
+        lines += sum(1 for _ in iter(process.stdout.readline, ""))
+        if point(out, tmp, lines):
+            process.send_signal(signal.SIGKILL)
+            process.wait()
+            return True
+        time.sleep(0.01)
+    return False
+
+
+@pytest.fixture()
+def store(built, tmp_path):
+    path = tmp_path / "atlas.gpkg"
+    shutil.copy(built[0], path)
+    return path
+
+
+def test_a_killed_build_leaves_the_store_and_the_next_build_succeeds(store):
+    before = digest(store)
+    client = create_app({"STORE": store, "TESTING": True}).test_client()
+    version = client.get("/collections/zones/items?limit=1").headers.get("X-Data-Version")
+    for name, point in KILL_POINTS.items():
+        process = start_build(store)
+        assert kill_when(process, store, point), f"the build ended before {name}"
+        assert digest(store) == before, f"killed at {name}: the store changed"
+        response = client.get("/collections/zones/items?limit=1")
+        assert response.status_code == 200 and response.headers.get("X-Data-Version") == version
+        assert client.get("/map").status_code == 200
+    finished = run_build(store)
+    assert finished.returncode == 0, finished.stderr[-2000:]
+    assert not store.with_name(f".{store.stem}.tmp{store.suffix}").exists()
+    assert client.get("/collections/zones/items?limit=1").status_code == 200
+
+
+def test_a_full_disk_leaves_the_store(built, tmp_path):
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    size_mb = built[0].stat().st_size // 1_000_000 + 4  # the store fits, a second copy does not
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size_mb}m", "tmpfs", str(disk)], capture_output=True, check=False
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here (needs root): {mounted.stderr.decode().strip()}")
+    try:
+        store = disk / "atlas.gpkg"
+        shutil.copy(built[0], store)
+        before = digest(store)
+        finished = run_build(store)
+        assert finished.returncode != 0, "the build cannot fit"
+        assert digest(store) == before
+        assert not store.with_name(f".{store.stem}.tmp{store.suffix}").exists(), "the partial file was removed"
+        client = create_app({"STORE": store, "TESTING": True}).test_client()
+        assert client.get("/collections/zones/items?limit=1").status_code == 200
+    finally:
+        subprocess.run(["umount", str(disk)], check=False)

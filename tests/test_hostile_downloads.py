@@ -1,0 +1,94 @@
+"""Every download of a build whose every text field carries a payload: CSV neutralised, KML escaped, the rest exact."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+import zipfile
+
+import pyogrio
+import pytest
+
+from layers import schema
+from tests.payloads import FORMULA_PREFIXES, PAYLOADS
+from webapp import create_app
+
+COLLECTIONS = ["border", "zones", "places", "outposts", "customs", "incidents", "migration", "areas"]
+KML = "{http://www.opengis.net/kml/2.2}"
+csv.field_size_limit(10**7)  # the 10,000-character name, inside JSON lists
+
+
+@pytest.fixture(scope="module")
+def hostile_client(hostile_store):
+    return create_app({"STORE": hostile_store, "TESTING": True}).test_client()
+
+
+def strings(value):
+    """Every text inside a JSON value."""
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in strings(v)]
+    return [value] if isinstance(value, str) else []
+
+
+def download(client, cid: str, fmt: str) -> bytes:
+    response = client.get(f"/collections/{cid}/download?format={fmt}")
+    assert response.status_code == 200, response.data[:300]
+    return response.data
+
+
+def geojson_features(client, cid: str) -> dict[str, dict]:
+    body = json.loads(download(client, cid, "geojson"))
+    return {f["id"]: f["properties"] for f in body["features"]}
+
+
+def test_geojson_and_geopackage_keep_every_payload_exactly(hostile_client, tmp_path):
+    texts = {s for cid in COLLECTIONS for p in geojson_features(hostile_client, cid).values() for s in strings(p)}
+    path = tmp_path / "all.gpkg"
+    path.write_bytes(hostile_client.get("/download?format=gpkg").data)
+    in_gpkg = set()
+    for name, _ in pyogrio.list_layers(path):
+        frame = pyogrio.read_dataframe(path, layer=name)
+        for column in frame.columns.drop("geometry"):
+            in_gpkg |= {s for v in frame[column] if isinstance(v, str) for s in strings(schema.decode(column, v))}
+    for name, payload in PAYLOADS.items():
+        assert any(payload in t for t in texts), f"{name} is not in the GeoJSON as it was written"
+        assert any(payload in t for t in in_gpkg), f"{name} is not in the GeoPackage as it was written"
+    assert texts <= in_gpkg | {t for t in texts if not t.strip()}
+
+
+@pytest.mark.parametrize("cid", COLLECTIONS)
+def test_csv_cells_never_start_a_formula(hostile_client, cid):
+    archive = zipfile.ZipFile(io.BytesIO(download(hostile_client, cid, "csv")))
+    rows = list(csv.DictReader(io.StringIO(archive.read(f"{cid}.csv").decode(), newline="")))
+    cells = [c for row in rows for c in row.values() if c]
+    assert not [c for c in cells if c.startswith(FORMULA_PREFIXES)], "a cell a spreadsheet would evaluate"
+    if cid == "places":  # the formula payloads are there, each behind a single quote
+        for name in ("hyperlink", "plus_cmd", "at_sum", "minus", "tab", "carriage_return"):
+            assert any(c.startswith("'" + PAYLOADS[name]) for c in cells), name
+
+
+@pytest.mark.parametrize("cid", COLLECTIONS)
+def test_kml_is_well_formed_and_keeps_the_text(hostile_client, cid):
+    root = ET.fromstring(download(hostile_client, cid, "kml"))  # a `]]>` or `&` breaking out fails here
+    assert not [e for e in root.iter() if e.tag.removeprefix(KML) not in KML_TAGS], "markup from the data"
+    expected = geojson_features(hostile_client, cid)
+    placemarks = list(root.iter(KML + "Placemark"))
+    assert len(placemarks) == len(expected)
+    for placemark in placemarks:
+        properties = expected[placemark.get("id")]
+        assert placemark.find(KML + "name").text == (properties["name"] or placemark.get("id"))
+        for data in placemark.iter(KML + "SimpleData"):
+            value = properties[data.get("name")]
+            text = json.dumps(value, ensure_ascii=False) if isinstance(value, (list, dict)) else str(value)
+            assert data.text == text or float(data.text) == value
+
+
+KML_TAGS = {
+    "kml", "Document", "name", "description", "Schema", "SimpleField", "Folder", "Placemark", "TimeSpan", "begin",
+    "end", "ExtendedData", "SchemaData", "SimpleData", "Point", "LineString", "Polygon", "MultiGeometry",
+    "outerBoundaryIs", "innerBoundaryIs", "LinearRing", "coordinates",
+}  # fmt: skip

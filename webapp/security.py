@@ -1,0 +1,72 @@
+"""Security headers on every response: a Content-Security-Policy with a per-response nonce, and friends.
+
+The map page's inline scripts (Folium's) carry the nonce; any other inline script, such as one a
+payload in the data might smuggle in, is refused by the browser.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import Flask, Response, g
+
+# The hosts of the online base maps offered in the layer control (webapp/mapview.py ONLINE_TILES).
+TILE_HOSTS = {
+    "OpenStreetMap": "https://tile.openstreetmap.org",
+    "OpenTopoMap": "https://*.tile.opentopomap.org",
+}
+HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
+
+
+def _nonce() -> str:
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(18)
+    return g.csp_nonce
+
+
+def nonce() -> str:
+    """This response's CSP nonce, for a page's inline scripts (made on first use).
+
+    A page that uses it is not cacheable: a 304 would pair the cached page with the new nonce of its
+    CSP header, and the browser would refuse the page's scripts (webapp/caching.py sends `no-store`).
+    """
+    g.csp_nonce_used = True
+    return _nonce()
+
+
+def tile_hosts() -> str:
+    """The origins of the online base maps the map page offers (and only those)."""
+    from webapp.mapview import ONLINE_TILES  # here, not at the top: mapview imports this module
+
+    return " ".join(TILE_HOSTS[p] for p in ONLINE_TILES.values() if p in TILE_HOSTS)
+
+
+def policy(script_nonce: str, tiles: str = "") -> str:
+    """The Content-Security-Policy: this origin only; inline script only with the nonce."""
+    directives = {
+        "default-src": "'self'",
+        "script-src": f"'self' 'nonce-{script_nonce}'",
+        "style-src": "'self' 'unsafe-inline'",  # Leaflet positions tiles and markers with inline styles
+        "img-src": f"'self' data: {tiles}".strip(),
+        "object-src": "'none'",
+        "base-uri": "'self'",
+        "form-action": "'self'",
+        "frame-ancestors": "'none'",
+    }
+    return "; ".join(f"{name} {value}" for name, value in directives.items())
+
+
+def register(app: Flask) -> None:
+    """Install the after-request hook that sets the headers."""
+    tiles = tile_hosts()
+
+    @app.after_request
+    def _add_headers(response: Response) -> Response:
+        response.headers["Content-Security-Policy"] = policy(_nonce(), tiles)
+        for name, value in HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
