@@ -86,3 +86,18 @@ def test_report_marks_the_queries_below_the_goal():
     lines = bench_peer.report(rows).splitlines()
     assert "5.0x" in lines[1] and "< goal" not in lines[1]
     assert "1.0x" in lines[2] and "< goal" in lines[2]
+
+
+def test_cached_verdicts_ignore_only_the_time_stamp():
+    right = b'{"type":"FeatureCollection","features":[{"id":"a"}],"timeStamp":"2026-01-01T00:00:00Z","links":[]}'
+    later = right.replace(b"00:00:00Z", b"00:00:07Z")
+    other = b'{"type":"FeatureCollection","features":[{"id":"b"}],"timeStamp":"2026-01-01T00:00:07Z","links":[]}'
+    assert not bench_peer.wrong_cached(right, {"a"})
+    assert not bench_peer.wrong_cached(later, {"a"})
+    assert bench_peer.wrong_cached(other, {"a"})
+    assert bench_peer.wrong_cached(right, {"b"})  # the expected set is part of the key
+
+
+def test_percentiles_by_nearest_rank():
+    tally = bench_peer.Tally(times=[0.3, 0.1])
+    assert tally.p(50) == 0.2 and tally.p(95) == 0.3
