@@ -9,7 +9,7 @@ THREADS ?= 4
 STORE   := data/build/atlas.gpkg
 BUILD_INPUTS := $(shell find data/sources data/reference geo layers -type f \( -name '*.py' -o -name '*.yaml' -o -name '*.csv' -o -name '*.geojson' \) 2>/dev/null)
 
-.PHONY: setup run test bench data lint format reference browser fonts postgresql postgis clean screenshots
+.PHONY: setup run test bench bench-peer data lint format reference browser fonts postgresql postgis clean screenshots
 .DELETE_ON_ERROR:
 
 setup: .venv/.installed node_modules/.package-lock.json $(STORE)
@@ -64,8 +64,13 @@ postgresql:
 test: setup browser fonts postgresql
 	$(PY) -m pytest
 
-bench: setup fonts postgresql
+bench: setup fonts postgresql bench-peer
 	$(PY) tests/bench.py
+
+# Ours against pygeoapi on the same data (1x and 100x, GeoPackage and PostGIS); pygeoapi in .bench/pygeoapi-venv,
+# made with Debian's /usr/bin/python3 (its SQLite provider loads SpatiaLite, which our .venv's Python cannot).
+bench-peer: setup postgresql
+	$(PY) tests/bench_peer.py --store $(STORE)
 
 # Regenerate the README's screenshots (docs/*.png) from headless Chromium.
 screenshots: setup browser

@@ -381,6 +381,15 @@ class SqlStore:
             raise NotFound(f"no feature {fid!r} in collection {collection!r}")
         return self.frame(collection).iloc[self._positions(collection, [rows[0][0]])]
 
+    def feature_text(self, collection: str, fid: str) -> str:
+        """One feature by id as its stored RFC 7946 text, the text `items` serves (no decoding, no encoding)."""
+        self._check(collection)
+        sql = f"SELECT feature_json FROM {self._table(collection)} WHERE id = {self._param('id')}"  # noqa: S608 - catalog name
+        rows = self._rows(sql, {"id": fid})
+        if not rows:
+            raise NotFound(f"no feature {fid!r} in collection {collection!r}")
+        return rows[0][0]
+
     def _exact_fids(self, collection: str, bbox) -> list[int]:
         """The fids whose geometry itself meets the box (lines and polygons: the envelope is not enough)."""
         if collection not in self._prepared:  # prepared once (GEOS indexes each polygon's edges), then reused

@@ -148,9 +148,7 @@ def item(cid: str, fid: str):
     params.check_known(request.args, {"f"})
     html = params.wants_html()
     _check_collection(cid)
+    if not html:  # the stored text, as items serves it: a large zone is not decoded and encoded again
+        return current_app.response_class(get_store().feature_text(cid, fid), mimetype=GEOJSON)
     feature = geojson.features(get_store().get(cid, fid))[0]
-    if html:
-        return _html("item.html", feature["properties"].get("name") or fid, feature=feature)
-    response = jsonify(feature)
-    response.mimetype = GEOJSON
-    return response
+    return _html("item.html", feature["properties"].get("name") or fid, feature=feature)
