@@ -23,7 +23,18 @@ def open_map(browser, url: str):
     page.on("pageerror", lambda e: page.errors.append(str(e)))
     page.goto(url)
     page.wait_for_selector("path.border-path")
+    wait_loaded(page)
     return page
+
+
+LOADED = (
+    "window.BorderAtlas && BorderAtlas.ready && document.querySelector('.leaflet-container').dataset.loaded === 'true'"
+)
+
+
+def wait_loaded(page) -> None:
+    """Wait until the modules have started and the fetched layers of the view and period asked for are drawn."""
+    wait_until(page, LOADED)
 
 
 def wait_until(page, expression: str, timeout_ms: int = 30_000) -> None:
@@ -60,6 +71,7 @@ def overlay_checkbox(page, name: str):
 def set_year(page, year: int) -> None:
     page.locator(".atlas-year input[type=range]").fill(str(year))
     wait_until(page, f"document.querySelector('.leaflet-container').dataset.year === '{year}'")
+    wait_loaded(page)
 
 
 def test_layers_year_and_offline(browser, live_server):
@@ -291,6 +303,7 @@ def test_a_range_of_years_shows_what_overlaps_it_and_the_histogram_follows_the_l
         page.locator(".atlas-span").fill("4")
         page.locator(".atlas-span").dispatch_event("change")
         wait_until(page, "location.hash.includes('year=1927-1930')")
+        wait_loaded(page)
         assert "kyzyl-aul-khabarasu-1932-10" not in incident_ids_on_map(page)
 
         in_1927 = len(live_server.get_json("/collections/incidents/items?datetime=1927&limit=100")["features"])
