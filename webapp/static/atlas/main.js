@@ -55,7 +55,8 @@ function openFromHash(map, layers, groups) {
 }
 
 function addControls(map, config, layers, groups) {
-  searchControl(loadIndex(config.indexUrl), function (id) { showPlace(map, layers, groups.places, id); }).addTo(map);
+  const index = layers.whenLoaded().then(function () { return loadIndex(config.indexUrl); });  // after the first view
+  searchControl(index, function (id) { showPlace(map, layers, groups.places, id); }).addTo(map);
   languageControl(config.languages, function () { relabel(groups.places); placeLabels(map, groups.places); }).addTo(map);
   linksControl(config.links).addTo(map);
   citeControl(config).addTo(map);

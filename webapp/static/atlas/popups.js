@@ -267,7 +267,16 @@ const KINDS = {
   areas: { build: areaPopup, width: 440, regime: false }
 };
 
-/* Bind the popup of a feature of a kind (and the place label, the flow tooltip) to its layer. */
+/* A place's label: a marker of its own (no tooltip: Leaflet measures each tooltip, one layout per place). */
+export function placeLabel(feature) {
+  const c = feature.geometry.coordinates, p = feature.properties;
+  const icon = L.divIcon({ className: "place-label", html: el("span", labelFor(p)), iconSize: null, iconAnchor: [-8, 8] });
+  const label = L.marker([c[1], c[0]], { icon: icon, interactive: false, keyboard: false });
+  label.place = p;
+  return label;
+}
+
+/* Bind the popup of a feature of a kind (and the flow tooltip) to its layer. */
 export function bind(kind, feature, layer) {
   const k = KINDS[kind];
   const content = function () {
@@ -275,8 +284,5 @@ export function bind(kind, feature, layer) {
     return k.regime ? append(node, [regimeButton(layer)]) : node;
   };
   layer.bindPopup(content, { maxWidth: k.width, maxHeight: 420 });
-  if (kind === "places") {
-    layer.bindTooltip(el("span", labelFor(feature.properties)), { permanent: true, direction: "right", offset: [6, 0], className: "place-label" });
-  }
   if (kind === "migration") layer.bindTooltip(el("span", flowLabel(feature.properties)), { sticky: true });
 }

@@ -68,7 +68,7 @@ export function languageControl(languages, onChange) {
 
 export function relabel(placesLayer) {
   placesLayer.eachLayer(function (layer) {
-    if (layer.getTooltip()) layer.setTooltipContent(el("span", labelFor(layer.feature.properties)));
+    if (layer.place) layer.getElement().firstChild.textContent = labelFor(layer.place);
   });
 }
 
@@ -88,17 +88,21 @@ function overlapsAny(box, boxes) {
 }
 
 export function placeLabels(map, placesLayer) {
-  const zoom = map.getZoom(), shown = [], entries = [];
+  const zoom = map.getZoom(), view = map.getContainer().getBoundingClientRect(), entries = [];
   placesLayer.eachLayer(function (layer) {
-    const tip = layer.getTooltip && layer.getTooltip();
-    if (tip && tip.getElement()) entries.push({ rank: labelRank(layer.feature.properties), node: tip.getElement() });
+    if (layer.place && layer.getElement()) entries.push({ rank: labelRank(layer.place), node: layer.getElement() });
   });
-  entries.sort(function (a, b) { return a.rank - b.rank; });
-  entries.forEach(function (e) {
-    e.node.classList.remove("label-hidden");
-    const box = e.node.getBoundingClientRect();
-    const hide = zoom < LABEL_ZOOM[e.rank] || overlapsAny(box, shown);
-    e.node.classList.toggle("label-hidden", hide);
+  /* Writes, then every read in one layout, then writes again: never a layout per label. */
+  entries.forEach(function (e) { e.node.classList.toggle("label-hidden", zoom < LABEL_ZOOM[e.rank]); });
+  const candidates = entries.filter(function (e) { return zoom >= LABEL_ZOOM[e.rank]; });
+  candidates.sort(function (a, b) { return a.rank - b.rank; });
+  const boxes = candidates.map(function (e) { return e.node.getBoundingClientRect(); });
+  const shown = [];
+  const hidden = boxes.map(function (box) {
+    if (!overlapsAny(box, [view])) return false;  // off the map: nothing to overlap there
+    const hide = overlapsAny(box, shown);
     if (!hide) shown.push(box);
+    return hide;
   });
+  candidates.forEach(function (e, i) { e.node.classList.toggle("label-hidden", hidden[i]); });
 }
