@@ -41,7 +41,7 @@ function showPlace(map, layers, places, id) {
     if (!layer) return;
     layers.pin(id);
     map.setView(layer.getLatLng(), Math.max(map.getZoom(), 9));
-    layer.openPopup();
+    return layers.whenLoaded().then(function () { layer.openPopup(); });
   });
 }
 

@@ -54,11 +54,13 @@ export function openFeature(map, layers, clusters, id) {
   return layers.find(id).then(function (layer) {
     if (!layer) return null;
     layers.pin(id);
-    const cluster = clusters.filter(function (c) { return c.hasLayer(layer) && map.hasLayer(c); })[0];
-    if (cluster) openInCluster(cluster, layer);
-    else if (layer._map) layer.openPopup();
-    else { map.setView(layer.getLatLng(), Math.max(map.getZoom(), 9)); layer.openPopup(); }
-    return layer;
+    if (!map.getBounds().contains(layer.getLatLng())) map.setView(layer.getLatLng(), Math.max(map.getZoom(), 9), { animate: false });
+    return layers.whenLoaded().then(function () {  // its neighbours drawn (and clustered) first, then it is opened
+      const cluster = clusters.filter(function (c) { return c.hasLayer(layer) && map.hasLayer(c); })[0];
+      if (cluster) openInCluster(cluster, layer);
+      else layer.openPopup();
+      return layer;
+    });
   });
 }
 
