@@ -4,6 +4,8 @@ Figures are medians over several runs, each beside a baseline measured in the sa
   zones   exact segment-capsule buffers (what the build does) vs GEOS's own line buffer
           (faster, but it simplifies the line by 1% of the depth first, so edges err by up to 1%)
   page    the map page with display geometries vs the same page at full precision
+  map     the map page's bytes and its first view drawn in headless Chromium, on the build and on a synthetic
+          100x build (tests/bench_page.py), vs an empty Leaflet map served by the same app
   latency items requests (bbox+datetime) per collection and the charts page vs GET /conformance
   figure  the default view (1930, the whole border) rendered to PNG (300 dpi) and SVG vs an empty axes
           of the same size saved the same way
@@ -40,8 +42,9 @@ from layers.build import REFERENCE, SOURCES, build  # noqa: E402
 from layers.dates import overlaps  # noqa: E402
 from layers.geojson import feature_text  # noqa: E402
 from layers.store import GeoPackageStore, as_text  # noqa: E402
-from tests import load, pgcluster  # noqa: E402
+from tests import bench_page, load, pgcluster  # noqa: E402
 from tests.payloads import hostile_sources  # noqa: E402
+from tests.synthetic import write_scaled_store  # noqa: E402
 from webapp import create_app, figure  # noqa: E402
 from webapp.mapview import build_map  # noqa: E402
 
@@ -279,6 +282,9 @@ def main() -> None:
         full_total, _ = page_bytes(client, full)
         render = median_seconds(lambda: client.get("/map") and app.extensions.pop("atlas_map_html", None))
         latency = items_latency(client)
+        scaled = Path(tmp) / "x100.gpkg"
+        write_scaled_store(scaled, 100)
+        drawn = bench_page.measure({"1x": store_path, "100x": scaled})
         figures = figure_times(app, GeoPackageStore(store_path))
         bench_storage_and_serving(store_path)
         other = Path(tmp) / "other.gpkg"  # the build that replaces the store under load
@@ -289,6 +295,7 @@ def main() -> None:
     print(f"map page weight: {total:,} bytes ({detail})")
     print(f"  full-precision page: {full_total:,} bytes; ratio {total / full_total:.3f}")
     print(f"map page build (uncached): {render:.2f} s")
+    print(bench_page.report(drawn))
     base_p50 = latency.pop("baseline")[0]
     print(
         f"latency, items with bbox+datetime and the charts page, {REQUESTS} requests each "

@@ -23,7 +23,18 @@ def open_map(browser, url: str):
     page.on("pageerror", lambda e: page.errors.append(str(e)))
     page.goto(url)
     page.wait_for_selector("path.border-path")
+    wait_loaded(page)
     return page
+
+
+LOADED = (
+    "window.BorderAtlas && BorderAtlas.ready && document.querySelector('.leaflet-container').dataset.loaded === 'true'"
+)
+
+
+def wait_loaded(page) -> None:
+    """Wait until the modules have started and the fetched layers of the view and period asked for are drawn."""
+    wait_until(page, LOADED)
 
 
 def wait_until(page, expression: str, timeout_ms: int = 30_000) -> None:
@@ -60,6 +71,7 @@ def overlay_checkbox(page, name: str):
 def set_year(page, year: int) -> None:
     page.locator(".atlas-year input[type=range]").fill(str(year))
     wait_until(page, f"document.querySelector('.leaflet-container').dataset.year === '{year}'")
+    wait_loaded(page)
 
 
 def test_layers_year_and_offline(browser, live_server):
@@ -291,6 +303,7 @@ def test_a_range_of_years_shows_what_overlaps_it_and_the_histogram_follows_the_l
         page.locator(".atlas-span").fill("4")
         page.locator(".atlas-span").dispatch_event("change")
         wait_until(page, "location.hash.includes('year=1927-1930')")
+        wait_loaded(page)
         assert "kyzyl-aul-khabarasu-1932-10" not in incident_ids_on_map(page)
 
         in_1927 = len(live_server.get_json("/collections/incidents/items?datetime=1927&limit=100")["features"])
@@ -494,5 +507,62 @@ def test_the_figure_button_opens_a_figure_of_the_current_view(browser, live_serv
         assert "Migration:" not in svg and "Border line" in svg
         figure.close()
         assert page.errors == []
+    finally:
+        page.close()
+
+
+def items_requests(page, cid: str) -> list[str]:
+    """The items requests the page made for a collection, oldest first."""
+    return [u for u in page.requests if urlparse(u).path == f"/collections/{cid}/items"]
+
+
+def located_ids(url: str) -> list[str]:
+    """The ids of the located features of the API's answer to an items request the page made."""
+    with urlopen(url) as response:
+        return sorted(f["id"] for f in json.load(response)["features"] if f["geometry"])
+
+
+def place_ids_on_map(page) -> list[str]:
+    return page.evaluate(
+        """Array.from(document.querySelectorAll('path.place-marker'))
+            .map(p => [...p.classList].find(c => !['place-marker', 'leaflet-interactive'].includes(c))).sort()"""
+    )
+
+
+def test_the_year_and_the_view_are_asked_of_the_items_api_and_drawn_as_answered(browser, live_server):
+    page = open_map(browser, live_server.url + "/#year=1927&z=7&c=45.0000,80.5000")
+    try:
+        set_year(page, 1932)
+        incidents = items_requests(page, "incidents")[-1]
+        query = parse_qs(urlparse(incidents).query)
+        assert query["datetime"] == ["1932"], "the chosen year"
+        minlon, minlat, maxlon, maxlat = (float(v) for v in query["bbox"][0].split(","))
+        assert minlon < 80.5 < maxlon and minlat < 45.0 < maxlat and maxlon - minlon < 40, "the view, not the world"
+        assert incident_ids_on_map(page) == located_ids(incidents)
+
+        places = items_requests(page, "places")[-1]
+        before = place_ids_on_map(page)
+        assert before and before == located_ids(places)
+        page.evaluate("BorderAtlas.map.panBy([700, 0], {animate: false})")  # eastward
+        wait_loaded(page)
+        panned = items_requests(page, "places")[-1]
+        assert panned != places and float(parse_qs(urlparse(panned).query)["bbox"][0].split(",")[0]) > minlon
+        after = place_ids_on_map(page)
+        assert after == located_ids(panned) and after != before, "the markers follow the view"
+        assert incident_ids_on_map(page) == located_ids(items_requests(page, "incidents")[-1])
+        assert page.errors == []
+    finally:
+        page.close()
+
+
+def test_a_shared_incident_outside_the_view_is_fetched_alone_and_opened(browser, live_server):
+    page = open_map(browser, live_server.url + "/#year=1927&z=9&c=49.0000,86.0000&sel=sarkand-1927-08-18")
+    try:
+        popup = page.locator(".leaflet-popup-content .atlas-popup", has_text="Sarkand")
+        popup.wait_for()
+        assert any(urlparse(u).path == "/collections/incidents/items/sarkand-1927-08-18" for u in page.requests)
+        center = page.evaluate("[BorderAtlas.map.getCenter().lat, BorderAtlas.map.getCenter().lng]")
+        assert abs(center[0] - 45.4) < 0.5 and abs(center[1] - 79.9) < 0.8, "the map went to it"
+        wait_until(page, "location.hash.includes('sel=sarkand-1927-08-18')")
     finally:
         page.close()

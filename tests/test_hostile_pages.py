@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 import pytest
 
 from tests.payloads import EVIL_HOST
-from tests.test_browser import open_popup, wait_until
+from tests.test_browser import items_requests, open_popup, wait_loaded, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -25,6 +25,7 @@ POPUPS = {
     "incident": "santos-1927-08-24",
     "flow": "emigration-1930-1933",
 }
+FETCHED = ("places", "outposts", "customs", "incidents", "migration")
 PAGES = [
     "/places/narynkol",
     "/charts",
@@ -66,6 +67,9 @@ def test_map_popups_search_legend_histogram_and_regime(hostile_page, hostile_ser
     page = hostile_page
     page.goto(hostile_server.url + "/map#year=1927-1933")
     page.wait_for_selector("path.border-path")
+    wait_loaded(page)
+    for cid in FETCHED:  # their popups are built from the items API's answers, not from the page
+        assert items_requests(page, cid), cid
     for kind, fid in POPUPS.items():
         page.evaluate("BorderAtlas.map.closePopup()")
         open_popup(page, fid)

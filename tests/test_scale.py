@@ -10,8 +10,10 @@ import shapely
 
 from layers.store import GeoPackageStore
 from tests.synthetic import SCALED, SYNTHETIC, scale, write_scaled_store
+from webapp import create_app
 
 FACTOR = 10
+PAGE_LIMIT = 1_500_000  # bytes of the map page, whatever the number of incidents, places and flows
 
 
 @pytest.fixture(scope="module")
@@ -61,3 +63,14 @@ def test_the_served_atlas_never_holds_synthetic_data(layers):
     for cid, frame in layers.items():
         seeds = {c.get("seed") for sources in frame["sources"] for c in (sources or [])}
         assert "synthetic" not in seeds, cid
+
+
+def test_the_map_page_stays_small_with_the_scaled_build(scaled, app):
+    """The page carries no point or flow: N times the data adds only the summary's few hundred bytes."""
+    store, written = scaled
+    with create_app({"STORE": store.path, "DATABASE": None}).test_client() as client:
+        big = len(client.get("/map").data)
+        index = client.get("/map/places.json").get_json()
+    small = len(app.test_client().get("/map").data)
+    assert big < PAGE_LIMIT and big < small * 1.05, (big, small)
+    assert len(index) == len(written["places"]), "the places index is fetched, not in the page"

@@ -11,16 +11,15 @@ import json
 import math
 
 import folium
-from flask import Blueprint, current_app, url_for
-from folium.elements import JSCSSMixin, MacroElement
+from flask import Blueprint, current_app, jsonify, url_for
+from folium.elements import Element, JSCSSMixin, MacroElement
 from folium.plugins import HeatMap, MarkerCluster
 from jinja2 import Template
-from shapely.geometry import MultiLineString
 
 from layers import REGISTRY
 from layers.dates import year_counts
 from layers.schema import LEVELS
-from webapp import security
+from webapp import params, security
 from webapp.store import get_store
 
 bp = Blueprint("mapview", __name__)
@@ -84,7 +83,19 @@ AREA_STYLE = {"color": "#6a3d9a", "weight": 1, "dashArray": "4 4", "fillColor": 
 COARSE_DATES = {"year", "season", "decade"}  # incidents known only to the year or season get a dotted ring
 DATED = {"color": "#ffffff", "weight": 1.5}
 UNDATED = {"color": "#000000", "weight": 2, "dashArray": "2 2"}
+COARSE = {"color": "#000000", "weight": 2, "dashArray": "1 3"}
+# The rings of the fetched markers (static/atlas/layers.js picks one by a table of the same names).
+RINGS = {
+    "listed": IN_1927_LIST,
+    "unlisted": NOT_IN_LIST,
+    "dated": DATED,
+    "undated": UNDATED,
+    "coarse": COARSE,
+    "coarseDates": sorted(COARSE_DATES),
+}
+MAX_PAGES = 10  # pages of items the browser follows for one layer and view (at most MAX_PAGES x MAX_LIMIT)
 CLUSTER_OPTIONS = {"maxClusterRadius": 40, "spiderfyOnMaxZoom": True, "showCoverageOnHover": False, "animate": False}
+AREA_NAMES = 30  # names listed in an area's popup; the others are counted
 HEAT_OPTIONS = {"radius": 30, "blur": 20, "min_opacity": 0.35, "max_zoom": 9}
 # The layers counted in the time control's histogram, bottom to top, and their colours.
 HISTOGRAM_SERIES = {
@@ -124,47 +135,52 @@ def favicon():
 
 
 def build_map(store, display: bool = True) -> folium.Map:
-    """The whole map: base layers, the border, the zones, the controls (display=False: full precision)."""
+    """The whole map: base layers, the border, the zones, the controls (display=False: full precision).
+
+    The point layers (places, units, customs posts, incidents) and the migration flows are empty groups here:
+    the browser fills them from the items API for the years and the view it shows (static/atlas/layers.js).
+    """
     border = store.frame("border", display=display)
     m = _base_map(border.total_bounds)
     _add_basemaps(m, store.basemap())
     zone_layers = _add_zones(m, store.frame("zones", display=display))
     border_layer = _add_border(m, border)
-    places = store.frame("places", display=display)
-    incident_frame = store.frame("incidents", display=display)
     # Areas first: drawn under every marker, so that they never take a click meant for one.
     areas = store.frame("areas", display=display)
-    incident_areas = _add_areas(m, areas, incident_frame, "Incidents: areas of possibility", show=True)
-    place_areas = _add_areas(m, areas, places, "Places: areas of possibility", show=False)
-    place_layers = _add_places(m, places)
-    dated = [
-        _add_points(m, store.frame(cid, display=display), cid, styles, "BorderAtlas.bindPost")
-        for cid, styles in (("outposts", UNIT_STYLES), ("customs", POST_STYLES))
-    ]
-    incident_circles = _add_uncertainty(m, incident_frame, "Incidents: uncertainty (radius)")
-    dated += [incident_areas, incident_circles]
-    clusters = _cluster(m, REGISTRY["incidents"].TITLE)
-    _add_points(clusters, incident_frame, "incidents", INCIDENT_STYLES, "BorderAtlas.bindIncident")
-    dated += [clusters, _add_migration(m, store.frame("migration", display=display))]
-    heat = _add_heat(m, incident_frame)
+    incident_areas = _add_areas(m, areas, store.frame("incidents"), "Incidents: areas of possibility", show=True)
+    place_areas = _add_areas(m, areas, store.frame("places"), "Places: areas of possibility", show=False)
+    groups = {
+        "placeCircles": _group(m, "Places: uncertainty (radius)"),
+        "places": _group(m, REGISTRY["places"].TITLE),
+        "outposts": _group(m, REGISTRY["outposts"].TITLE),
+        "customs": _group(m, REGISTRY["customs"].TITLE),
+        "incidentCircles": _group(m, "Incidents: uncertainty (radius)"),
+        "incidents": _cluster(m, REGISTRY["incidents"].TITLE),
+    }
+    groups["migration"] = _group(m, REGISTRY["migration"].TITLE)
+    dated = [incident_areas]
+    heat = _add_heat(m)
     layer_control = folium.LayerControl(collapsed=False, position="topright")
     layer_control.add_to(m)
     controls = AtlasControls(
         border_layer,
         zone_layers,
         dated,
-        place_layers,
-        search=_search_index(places),
-        refs=_refs(store),
+        groups,
+        summary=summary(store, [layer.layer_name for layer in zone_layers]),
         layer_control=layer_control,
-        clusters=[clusters],
         heat=heat,
-        histogram=histogram(store, zone_layers),
         area_layers=[place_areas, incident_areas],
-        circle_layers=[place_layers["circles"], incident_circles],
     )
     controls.add_to(m)
     return m
+
+
+def _group(m: folium.Map, name: str) -> folium.FeatureGroup:
+    """An empty overlay (named in the layer control) that the browser fills with fetched features."""
+    group = folium.FeatureGroup(name=html.escape(name))
+    group.add_to(m)
+    return group
 
 
 def _base_map(bounds) -> folium.Map:
@@ -232,7 +248,6 @@ def _add_zones(m: folium.Map, zones) -> list[folium.GeoJson]:
             _geojson(ordered[ordered["id"] == zone["id"]]),
             name=html.escape(zone["name"]),  # Leaflet's layer control inserts names as HTML
             style_function=lambda f, s=style: s,
-            on_each_feature=folium.JsCode("BorderAtlas.bindZonePopup"),
         )
         layer.add_to(m)
         layers.append(layer)
@@ -244,90 +259,6 @@ def _add_border(m: folium.Map, border) -> folium.GeoJson:
         _geojson(border),
         name=html.escape(REGISTRY["border"].TITLE),
         style_function=lambda f: BORDER_STYLE,
-        on_each_feature=folium.JsCode("BorderAtlas.bindBorderPopup"),
-    )
-    layer.add_to(m)
-    return layer
-
-
-def _place_style(feature: dict) -> dict:
-    props = feature["properties"]
-    radius, fill = PLACE_STYLES[props["feature_type"]]
-    ring = IN_1927_LIST if props["in_1927_list"] else NOT_IN_LIST
-    return {
-        "radius": radius,
-        "fill": True,
-        "fillColor": fill,
-        "fillOpacity": 0.9,
-        **ring,
-        "className": f"place-marker {props['id']}",
-    }
-
-
-def _uncertainty_style(feature: dict) -> dict:
-    """A faint outline: the browser hides it at regional zooms and draws the selected one strongly."""
-    props = feature["properties"]
-    return {
-        "radius": props["precision_m"] or 0,
-        "color": "#2171b5",
-        "weight": 1,
-        "opacity": 0.35,
-        "dashArray": "3 4",
-        "fill": False,
-        "interactive": False,
-        "className": f"uncertainty-path {props['id']}",
-    }
-
-
-def _add_places(m: folium.Map, places) -> dict[str, folium.GeoJson]:
-    """The located places as points, and their uncertainty radii as faint circles."""
-    located = _with_point(places)
-    data = _geojson(located)
-    circles = folium.GeoJson(
-        _geojson(_with_radius(places)),
-        name="Places: uncertainty (radius)",
-        marker=folium.Circle(),
-        style_function=_uncertainty_style,
-    )
-    points = folium.GeoJson(
-        data,
-        name=html.escape(REGISTRY["places"].TITLE),
-        marker=folium.CircleMarker(),
-        style_function=_place_style,
-        on_each_feature=folium.JsCode("BorderAtlas.bindPlace"),
-    )
-    circles.add_to(m)
-    points.add_to(m)
-    return {"points": points, "circles": circles}
-
-
-def _add_points(m, frame, cid: str, styles: dict, binder: str) -> folium.GeoJson:
-    """A layer of dated points (units, posts), styled by type; undated ones with a dashed ring."""
-    type_column = {"outposts": "unit_type", "customs": "post_type", "incidents": "event_type"}[cid]
-
-    def style(feature: dict) -> dict:
-        props = feature["properties"]
-        radius, fill = styles[props[type_column]]
-        ring = DATED if props["start"] else UNDATED
-        if props.get("date_precision") in COARSE_DATES:
-            ring = {"color": "#000000", "weight": 2, "dashArray": "1 3"}
-        return {
-            "radius": radius,
-            "fillColor": fill,
-            "fill": True,
-            "fillOpacity": 0.9,
-            **ring,
-            "className": f"{cid}-marker {props['id']}",
-        }
-
-    located = _with_point(frame)
-    layer = folium.GeoJson(
-        _geojson(located),
-        name=html.escape(REGISTRY[cid].TITLE),
-        marker=folium.CircleMarker(),
-        style_function=style,
-        on_each_feature=folium.JsCode(binder),
-        control=not isinstance(m, MarkerCluster),  # inside a cluster group, the group is the layer to switch
     )
     layer.add_to(m)
     return layer
@@ -350,14 +281,12 @@ def _cluster(m: folium.Map, title: str) -> MarkerCluster:
     return cluster
 
 
-def _add_heat(m: folium.Map, frame) -> HeatMap:
+def _add_heat(m: folium.Map) -> HeatMap:
     """A heat map of the located incidents (Leaflet.heat, served locally), off until switched on.
 
-    The browser replaces its points with those of the chosen period.
+    It starts empty: the browser gives it the incidents it fetched for the period and the view.
     """
-    located = _with_point(frame)
-    points = [[g.y, g.x] for g in located.geometry]
-    heat = HeatMap(points, name="Incidents: heat map", show=False, **HEAT_OPTIONS)
+    heat = HeatMap([], name="Incidents: heat map", show=False, **HEAT_OPTIONS)
     heat.default_js = _vendor(("leaflet_heat_js", "heat", "leaflet-heat.js"))
     heat.add_to(m)
     return heat
@@ -373,33 +302,30 @@ def histogram_series(store) -> list[dict]:
     return series
 
 
-def histogram(store, zone_layers: list) -> dict:
+def histogram(store, zone_names: list[str]) -> dict:
     """The histogram of the time control: the series, each with the overlays (by name) it counts."""
     series = histogram_series(store)
     for item in series:
-        zones = item["id"] == "zones"
-        item["layers"] = [layer.layer_name for layer in zone_layers] if zones else [html.escape(item["title"])]
+        item["layers"] = zone_names if item["id"] == "zones" else [html.escape(item["title"])]
     return {"years": YEARS, "series": series}
 
 
-def _add_uncertainty(m: folium.Map, frame, name: str) -> folium.GeoJson:
-    """Faint circles of each located feature's uncertainty radius."""
-    located = _with_radius(frame)
-    layer = folium.GeoJson(_geojson(located), name=name, marker=folium.Circle(), style_function=_uncertainty_style)
-    layer.add_to(m)
-    return layer
-
-
 def _area_features(areas, users) -> dict:
-    """The areas of possibility that features of `users` are placed in, each with the periods and names of them."""
+    """The areas of possibility that features of `users` are placed in, each with the periods and names of them.
+
+    Bounded whatever the number of features placed in an area: the distinct periods, and the first
+    AREA_NAMES names with the number of the others.
+    """
     placed = users[users["area_id"].notna()] if "area_id" in users else users.iloc[0:0]
     features = []
     for area in _geojson(areas[areas["id"].isin(set(placed["area_id"]))])["features"]:
         inside = placed[placed["area_id"] == area["id"]]
         props = {k: area["properties"][k] for k in ("id", "name", "location_basis", "sources")}
         props["rule"] = area["properties"]["rule"]["text"]
-        props["features"] = sorted(inside["name"])
-        props["periods"] = [[s, e] for s, e in zip(inside["start"], inside["end"], strict=True) if s]
+        names = sorted(inside["name"])
+        props["features"], props["more"] = names[:AREA_NAMES], max(0, len(names) - AREA_NAMES)
+        periods = {(s, e) for s, e in zip(inside["start"], inside["end"], strict=True) if s}
+        props["periods"] = [[s, e] for s, e in sorted(periods, key=str)]
         features.append({**area, "properties": props})
     return {"type": "FeatureCollection", "features": features}
 
@@ -411,7 +337,6 @@ def _add_areas(m: folium.Map, areas, users, name: str, show: bool) -> folium.Geo
         name=html.escape(name),
         show=show,
         style_function=lambda f: {**AREA_STYLE, "className": f"area-path {f['properties']['id']}"},
-        on_each_feature=folium.JsCode("BorderAtlas.bindArea"),
     )
     layer.add_to(m)
     return layer
@@ -432,126 +357,97 @@ def _width(count: float | None) -> float:
     return 2.0 if not count else max(2.0, 2.0 + 2.0 * math.log10(max(count, 100) / 100))
 
 
-def _arc(a, b, bend: float = 0.18, steps: int = 24) -> list[tuple[float, float]]:
-    """A curved path from a to b (a quadratic Bézier bent to the left), plus an arrowhead at b."""
-    (x0, y0), (x1, y1) = a, b
-    dx, dy = x1 - x0, y1 - y0
-    cx, cy = (x0 + x1) / 2 - dy * bend, (y0 + y1) / 2 + dx * bend
-    return [
-        ((1 - t) ** 2 * x0 + 2 * (1 - t) * t * cx + t**2 * x1, (1 - t) ** 2 * y0 + 2 * (1 - t) * t * cy + t**2 * y1)
-        for t in (i / steps for i in range(steps + 1))
-    ]
-
-
-def _arrow(path: list, size: float = 0.12) -> list[list[tuple[float, float]]]:
-    (xa, ya), (xb, yb) = path[-2], path[-1]
-    angle = math.atan2(yb - ya, xb - xa)
-    length = size * math.dist(path[0], path[-1]) ** 0.5
-    return [
-        [(xb - length * math.cos(angle + turn), yb - length * math.sin(angle + turn)), (xb, yb)]
-        for turn in (0.45, -0.45)
-    ]
-
-
-def _curved(geom):
-    """Each straight part of a flow line as a curved arrow (display only; the API keeps the straight line)."""
-    parts = []
-    for part in getattr(geom, "geoms", [geom]):
-        path = _arc(part.coords[0], part.coords[-1])
-        parts += [path, *_arrow(path)]
-    return MultiLineString(parts)
-
-
-def _add_migration(m: folium.Map, frame) -> folium.GeoJson:
-    """Flows as curved arrows whose width follows the count; a range gets a dashed outer line."""
-    drawn = _with_point(frame).copy()
-    drawn = drawn.set_geometry([_curved(g) for g in drawn.geometry])
-
-    def style(feature: dict) -> dict:
-        props = feature["properties"]
-        low, high = _figure(props)
-        dash = "8 6" if low is not None and high is not None and high > low else None
-        return {
-            "color": MIGRATION_COLOURS.get(props["kind"], "#54278f"),
-            "weight": _width(high),
-            "opacity": 0.75,
-            "dashArray": dash,
-            "className": f"migration-path {props['id']}",
-        }
-
-    layer = folium.GeoJson(
-        _geojson(drawn),
-        name=html.escape(REGISTRY["migration"].TITLE),
-        style_function=style,
-        on_each_feature=folium.JsCode("BorderAtlas.bindFlow"),
-    )
-    layer.add_to(m)
-    return layer
-
-
-def _refs(store) -> dict:
-    """What popups need to name and link the features they refer to (units, places) instead of their ids."""
+def _unit_refs(store) -> dict:
+    """What popups need to name and link the units they refer to, by the name each had in a year."""
     units = {}
     for row in store.frame("outposts").to_dict("records"):
         periods = [{k: n.get(k) for k in ("name", "start", "end")} for n in row["names_by_period"] or []]
         url = url_for("api.items", cid="outposts", unit_id=row["unit_id"], f="html")
         units.setdefault(row["unit_id"], {"name": row["name"], "names_by_period": periods, "url": url})
-    places = {
-        pid: {"name": name, "url": url_for("places.place_page", pid=pid)}
-        for pid, name in zip(store.frame("places")["id"], store.frame("places")["name"], strict=True)
-    }
-    return {"units": units, "places": places}
+    return units
 
 
-def _search_index(places) -> list[dict]:
-    """Every place (located or not) under every name, for the search box."""
+@bp.get("/map/places.json")
+def index():
+    """Every place under every name (search box, popups' place links), fetched once by the map page."""
+    return jsonify(_search_index(get_store().frame("places")))
+
+
+def _search_index(places) -> list[list]:
+    """Every place (located or not) under every name, for the search box and the popups' place links.
+
+    One compact row per place: [id, located (0/1), name, other names...]; the name comes first.
+    """
     index = []
     for row in places.to_dict("records"):
         names = [row[k] for k in ("name", "modern_name", "name_ru", "name_kk", "name_zh") if row.get(k)]
         names += [v for v in row.get("variants") or [] if v not in names]
-        index.append({"id": row["id"], "name": row["name"], "names": names, "located": bool(row["located"])})
+        index.append([row["id"], int(bool(row["located"])), *names])
     return index
 
 
+def _undated(store) -> int:
+    """Units and posts with a point and no known date (drawn in every year, with a dashed ring)."""
+    return sum(int((f["start"].isna() & f.geometry.notna()).sum()) for f in map(store.frame, ("outposts", "customs")))
+
+
+def summary(store, zone_names: list[str]) -> dict:
+    """What the page needs about every feature, small whatever the size of the layers: the histogram's counts,
+    the legend's count of undated units, and the units popups name (the places' index is fetched: `index`)."""
+    return {
+        "histogram": histogram(store, zone_names),
+        "undated": _undated(store),
+        "units": _unit_refs(store),
+    }
+
+
 class AtlasControls(JSCSSMixin, MacroElement):
-    """The year control, the legend and the popups of static/atlas.js, wired to the layers."""
+    """The year control, the legend, the popups and the fetched layers of static/atlas/, wired to the layers.
+
+    Folium's inline script queues the map and its layers; the ES modules (run once the page is parsed) take
+    them from the queue.
+    """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        BorderAtlas.init({{ this._parent.get_name() }}, {
+        (window.BorderAtlasQueue = window.BorderAtlasQueue || []).push([{{ this._parent.get_name() }}, {
             border: {{ this.border.get_name() }},
             zones: [{% for layer in this.zones %}{{ layer.get_name() }},{% endfor %}],
             dated: [{% for layer in this.dated %}{{ layer.get_name() }},{% endfor %}],
             layerControl: {{ this.layer_control.get_name() }},
-            clusters: [{% for layer in this.clusters %}{{ layer.get_name() }},{% endfor %}],
             heat: {{ this.heat.get_name() }},
-            places: {{ this.places["points"].get_name() }},
-            placeCircles: {{ this.places["circles"].get_name() }},
+            groups: {
+                {% for key, layer in this.groups.items() %}{{ key|tojson }}: {{ layer.get_name() }},{% endfor %}
+            },
             areas: [{% for layer in this.area_layers %}{{ layer.get_name() }},{% endfor %}],
-            circles: [{% for layer in this.circle_layers %}{{ layer.get_name() }},{% endfor %}],
-            search: {{ this.search|tojson }},
-            refs: {{ this.refs|tojson }},
             config: {{ this.config|tojson }}
-        });
+        }]);
         {% endmacro %}
         """
     )
 
-    def __init__(self, border, zones: list, dated: list, places: dict, *, search: list[dict], **wiring):
+    def __init__(self, border, zones: list, dated: list, groups: dict, *, summary: dict, **wiring):
         super().__init__()
         self._name = "AtlasControls"
-        self.border, self.zones, self.dated, self.places, self.search = border, zones, dated, places, search
-        self.refs = wiring["refs"]
-        self.layer_control, self.clusters, self.heat = wiring["layer_control"], wiring["clusters"], wiring["heat"]
-        self.area_layers, self.circle_layers = wiring["area_layers"], wiring["circle_layers"]
+        self.border, self.zones, self.dated, self.groups = border, zones, dated, groups
+        self.layer_control, self.heat = wiring["layer_control"], wiring["heat"]
+        self.area_layers = wiring["area_layers"]
         self.config = {
             "years": YEARS,
             "year": DEFAULT_YEAR,
             "languages": LANGUAGES,
             "levels": LEVEL_WORDS,
             "levelLegend": LEVELS,
-            "histogram": wiring["histogram"],
+            "summary": summary,
+            "points": _point_layers(),
+            "rings": RINGS,
+            "itemsUrl": url_for("api.items", cid="CID"),
+            "itemUrl": url_for("api.item", cid="CID", fid="FID"),
+            "indexUrl": url_for("mapview.index"),
+            "migrationColours": MIGRATION_COLOURS,
+            "pageSize": params.MAX_LIMIT,
+            "maxPages": MAX_PAGES,
             "placeUrl": url_for("places.place_page", pid="PLACE_ID"),
             "incidentUrl": url_for("incidents.incident_page", iid="INCIDENT_ID"),
             "regimeUrl": url_for("regime.regime"),
@@ -569,5 +465,23 @@ class AtlasControls(JSCSSMixin, MacroElement):
                 "Download everything (GeoPackage)": url_for("downloads.dataset_download", format="gpkg"),
             },
         }
-        self.default_js = [("atlas_js", url_for("static", filename="atlas.js"))]
         self.default_css = [("atlas_css", url_for("static", filename="atlas.css"))]
+
+    def render(self, **kwargs):
+        """Also load the modules (type="module": run once the page is parsed, after Folium's scripts)."""
+        module = url_for("static", filename="atlas/main.js")
+        self.get_root().header.add_child(Element(f'<script type="module" src="{module}"></script>'), name="atlas_js")
+        super().render(**kwargs)
+
+
+def _point_layers() -> dict:
+    """The point layers the browser fetches: style table, type property, whether the period filters them."""
+    return {
+        cid: {"styles": styles, "type": column, "dated": dated, "title": REGISTRY[cid].TITLE}
+        for cid, styles, column, dated in (
+            ("places", PLACE_STYLES, "feature_type", False),
+            ("outposts", UNIT_STYLES, "unit_type", True),
+            ("customs", POST_STYLES, "post_type", True),
+            ("incidents", INCIDENT_STYLES, "event_type", True),
+        )
+    }

@@ -1,0 +1,114 @@
+/* The other controls: links, the Figure button, the uncertainty circles, popups kept in the window, the hatch
+ * of the areas of possibility, and markers kept above the areas. */
+import { append, control, el, link, state, svg } from "./util.js";
+import { view } from "./urlstate.js";
+
+export function linksControl(links) {
+  return control("bottomleft", function () {
+    const box = el("div", null, "atlas-box atlas-links");
+    Object.keys(links).forEach(function (label, i) {
+      if (i) box.appendChild(document.createTextNode(" · "));
+      box.appendChild(link(label, links[label]));
+    });
+    return box;
+  });
+}
+
+function figureQuery(map, format) {
+  const b = map.getBounds(), clamp = function (v, m) { return Math.max(-m, Math.min(m, v)).toFixed(4); };
+  const query = new URLSearchParams({
+    year: state.from === state.to ? String(state.from) : state.from + "-" + state.to,
+    bbox: [clamp(b.getWest(), 180), clamp(b.getSouth(), 90), clamp(b.getEast(), 180), clamp(b.getNorth(), 90)].join(","),
+    lang: state.language,
+    format: format
+  });
+  if (view.off.length) query.set("off", view.off.join(","));
+  return query.toString();
+}
+
+/* "Figure": the view as it is now (years, bounds, layers off, label language) as a figure for publication,
+ * drawn by the server in the chosen format, in a new tab. */
+export function figureControl(config, map) {
+  return control("bottomleft", function () {
+    const box = el("div", null, "leaflet-bar atlas-figure");  // styled here, not as .atlas-box (kept for the label control)
+    box.style.cssText = "background: #fff; padding: 6px 8px; font: 13px/1.3 system-ui, sans-serif;";
+    const button = el("button", "Figure");
+    button.type = "button";
+    button.title = "A figure of this view for publication (opens in a new tab)";
+    const format = el("select");
+    format.setAttribute("aria-label", "Figure format");
+    ["svg", "pdf", "png"].forEach(function (f) { const o = el("option", f.toUpperCase()); o.value = f; format.appendChild(o); });
+    button.addEventListener("click", function () {
+      window.open(config.figureUrl + "?" + figureQuery(map, format.value), "_blank", "noopener");
+    });
+    return append(box, [button, format]);
+  });
+}
+
+/* Popups stay inside the window (panned into view, never taller than it) and close with Escape. */
+export function fitPopups(map) {
+  L.Popup.mergeOptions({ keepInView: true, autoPanPadding: L.point(16, 16) });
+  map.on("popupopen", function (e) {
+    const limit = Math.max(160, map.getSize().y - 120);
+    if (e.popup.options.maxHeight > limit) { e.popup.options.maxHeight = limit; e.popup.update(); }
+  });
+  document.addEventListener("keydown", function (e) { if (e.key === "Escape") map.closePopup(); });
+}
+
+/* Uncertainty circles: faint, hidden at regional zooms unless "show all" is ticked; the circle of
+ * the hovered or selected feature is drawn strongly. */
+const CIRCLES_FROM_ZOOM = 8;
+
+function highlight(circleGroups, id, on) {
+  let found = null;
+  circleGroups.forEach(function (g) { g.eachLayer(function (l) { if (!found && l.feature && l.feature.id === id) found = l; }); });
+  if (found && found.getElement()) found.getElement().classList.toggle("uncertainty-selected", on);
+}
+
+export function circlesControl(map, circleGroups) {
+  let toggle = null;
+  function apply() {
+    const hidden = !(toggle && toggle.checked) && map.getZoom() < CIRCLES_FROM_ZOOM;
+    map.getContainer().classList.toggle("atlas-circles-hidden", hidden);
+  }
+  const c = control("topleft", function () {
+    const box = el("div", null, "leaflet-bar atlas-box atlas-circles");
+    toggle = el("input");
+    toggle.type = "checkbox";
+    box.appendChild(append(el("label"), [toggle, el("span", " Show every uncertainty circle")]));
+    box.appendChild(el("div", "(otherwise from zoom " + CIRCLES_FROM_ZOOM + ", and the selected one)", "note"));
+    toggle.addEventListener("change", apply);
+    return box;
+  });
+  map.on("zoomend", apply);
+  map.on("popupopen", function (e) { const s = e.popup._source; if (s && s.feature) highlight(circleGroups, s.feature.id, true); });
+  map.on("popupclose", function (e) { const s = e.popup._source; if (s && s.feature) highlight(circleGroups, s.feature.id, false); });
+  c.apply = apply;
+  return c;
+}
+
+export function hoverCircles(groups, circleGroups) {
+  groups.forEach(function (g) {
+    g.on("mouseover", function (e) { if (e.layer.feature) highlight(circleGroups, e.layer.feature.id, true); });
+    g.on("mouseout", function (e) {
+      if (e.layer.feature && !(e.layer.isPopupOpen && e.layer.isPopupOpen())) highlight(circleGroups, e.layer.feature.id, false);
+    });
+  });
+}
+
+/* A diagonal hatch for the areas of possibility, defined once in the map's SVG (CSS fills with it). */
+export function addHatch(map) {
+  const svgRoot = map.getPanes().overlayPane.querySelector("svg");
+  if (!svgRoot || svgRoot.querySelector("#atlas-hatch")) return;
+  const defs = svg("defs");
+  const pattern = svg("pattern", { id: "atlas-hatch", width: 8, height: 8, patternUnits: "userSpaceOnUse", patternTransform: "rotate(45)" });
+  pattern.appendChild(svg("line", { x1: 0, y1: 0, x2: 0, y2: 8, stroke: "#6a3d9a", "stroke-width": 2, "stroke-opacity": 0.55 }));
+  defs.appendChild(pattern);
+  svgRoot.insertBefore(defs, svgRoot.firstChild);
+}
+
+/* Layers the time filter adds back come on top: put the markers above every area again, so that
+ * an area never takes a click meant for a marker. */
+export function markersOnTop(map) {
+  map.eachLayer(function (l) { if (l instanceof L.CircleMarker && !(l instanceof L.Circle)) l.bringToFront(); });
+}

@@ -1,0 +1,239 @@
+/* The fetched layers: places, units, customs posts, incidents (with their uncertainty circles) and migration
+ * flows, asked of the items API for the chosen years and the view (bbox), redrawn on pan, zoom and period
+ * change (debounced; a newer request aborts the older one, and a stale answer is never drawn). */
+import { bind, placeLabel } from "./popups.js";
+
+const DEBOUNCE_MS = 150;
+const DRAWN = "atlas-drawn";
+const PAD = 0.1;  // the view plus a tenth on every side: a small pan needs no new request
+const CLASS = { places: "place-marker", outposts: "outposts-marker", customs: "customs-marker", incidents: "incidents-marker" };
+const CIRCLES = { places: "placeCircles", incidents: "incidentCircles" };  // the group of each layer's uncertainty circles
+/* The groups whose being on the map makes a layer worth fetching (the heat map is fed by the incidents). */
+const WANTED_BY = {
+  places: ["places", "placeCircles"], outposts: ["outposts"], customs: ["customs"],
+  incidents: ["incidents", "incidentCircles", "heat"], migration: ["migration"]
+};
+export const FETCHED = Object.keys(WANTED_BY);
+
+function placeRing(p, rings) { return p.in_1927_list ? rings.listed : rings.unlisted; }
+
+function datedRing(p, rings) {
+  if (rings.coarseDates.indexOf(p.date_precision) >= 0) return rings.coarse;
+  return p.start ? rings.dated : rings.undated;
+}
+
+const RING = { places: placeRing, outposts: datedRing, customs: datedRing, incidents: datedRing };
+
+function markerStyle(config, cid, p) {
+  const layer = config.points[cid], look = layer.styles[p[layer.type]] || [6, "#969696"];
+  const style = { radius: look[0], fill: true, fillColor: look[1], fillOpacity: 0.9, className: CLASS[cid] + " " + p.id };
+  return Object.assign(style, RING[cid](p, config.rings));
+}
+
+/* A faint outline: hidden at regional zooms, the selected one drawn strongly (static/atlas/controls.js). */
+function circleStyle(p) {
+  return {
+    radius: p.precision_m || 0, color: "#2171b5", weight: 1, opacity: 0.35, dashArray: "3 4", fill: false,
+    interactive: false, className: "uncertainty-path " + p.id
+  };
+}
+
+function latLng(feature) { return L.latLng(feature.geometry.coordinates[1], feature.geometry.coordinates[0]); }
+
+/* A flow: each straight part as a curved path (a quadratic Bézier bent to the left) with an arrowhead. */
+function arc(a, b) {
+  const bend = 0.18, steps = 24, dx = b[0] - a[0], dy = b[1] - a[1];
+  const cx = (a[0] + b[0]) / 2 - dy * bend, cy = (a[1] + b[1]) / 2 + dx * bend, path = [];
+  for (let i = 0; i <= steps; i++) {
+    const t = i / steps, u = 1 - t;
+    path.push([u * u * a[0] + 2 * u * t * cx + t * t * b[0], u * u * a[1] + 2 * u * t * cy + t * t * b[1]]);
+  }
+  return path;
+}
+
+function arrowHead(path) {
+  const a = path[path.length - 2], b = path[path.length - 1], start = path[0];
+  const angle = Math.atan2(b[1] - a[1], b[0] - a[0]);
+  const length = 0.12 * Math.sqrt(Math.hypot(b[0] - start[0], b[1] - start[1]));
+  return [0.45, -0.45].map(function (turn) { return [[b[0] - length * Math.cos(angle + turn), b[1] - length * Math.sin(angle + turn)], b]; });
+}
+
+function flowLines(geometry) {
+  const parts = geometry.type === "MultiLineString" ? geometry.coordinates : [geometry.coordinates];
+  const lines = [];
+  parts.forEach(function (part) {
+    const path = arc(part[0], part[part.length - 1]);
+    lines.push(path);
+    arrowHead(path).forEach(function (head) { lines.push(head); });
+  });
+  return lines.map(function (line) { return line.map(function (c) { return [c[1], c[0]]; }); });
+}
+
+/* (lowest, highest) figure of a flow: households if given, else people. */
+function figures(p) {
+  for (const key of ["households", "people"]) {
+    const v = p[key] || {};
+    const numbers = [v.low, v.best, v.high].filter(function (x) { return x !== null && x !== undefined; });
+    if (numbers.length) return [Math.min.apply(null, numbers), Math.max.apply(null, numbers)];
+  }
+  return [null, null];
+}
+
+function flowStyle(config, p) {
+  const f = figures(p), high = f[1];
+  return {
+    color: config.migrationColours[p.kind] || "#54278f",
+    weight: high ? Math.max(2, 2 + 2 * Math.log10(Math.max(high, 100) / 100)) : 2,
+    opacity: 0.75,
+    dashArray: f[0] !== null && high !== null && high > f[0] ? "8 6" : null,
+    className: "migration-path " + p.id
+  };
+}
+
+/* The map layers of one feature: {layer, circle}. */
+function make(config, cid, feature) {
+  const p = feature.properties;
+  const layer = cid === "migration"
+    ? L.polyline(flowLines(feature.geometry), flowStyle(config, p))
+    : L.circleMarker(latLng(feature), markerStyle(config, cid, p));
+  layer.feature = feature;
+  bind(cid, feature, layer);
+  const circle = CIRCLES[cid] && p.where_prec !== "area" ? L.circle(latLng(feature), circleStyle(p)) : null;
+  if (circle) circle.feature = feature;
+  return { layer: layer, circle: circle, label: cid === "places" ? placeLabel(feature) : null };
+}
+
+function addAll(group, layers) {
+  if (!layers.length) return;
+  if (group.addLayers) group.addLayers(layers); else layers.forEach(function (l) { group.addLayer(l); });
+}
+
+function removeAll(group, layers) {
+  if (!layers.length) return;
+  if (group.removeLayers) group.removeLayers(layers); else layers.forEach(function (l) { group.removeLayer(l); });
+}
+
+function bboxOf(map) {
+  const b = map.getBounds().pad(PAD);
+  const clamp = function (v, m) { return Math.max(-m, Math.min(m, v)).toFixed(4); };
+  return [clamp(b.getWest(), 180), clamp(b.getSouth(), 90), clamp(b.getEast(), 180), clamp(b.getNorth(), 90)].join(",");
+}
+
+/* Every page of an items request, following `next` links, at most config.maxPages of them. */
+async function fetchAll(url, config, signal) {
+  let features = [], next = url;
+  for (let page = 0; next && page < config.maxPages; page++) {
+    const response = await fetch(next, { signal: signal, headers: { Accept: "application/geo+json" } });
+    if (!response.ok) throw new Error("items request failed: " + response.status + " " + next);
+    const body = await response.json();
+    features = features.concat(body.features);
+    const more = (body.links || []).filter(function (l) { return l.rel === "next"; })[0];
+    next = more ? more.href : null;
+  }
+  return features;
+}
+
+/* The fetched layers of a map. `groups` are the (empty) overlays Folium made; onDrawn(cid) after each redraw. */
+export function fetchedLayers(map, groups, config, onDrawn) {
+  const drawn = {}, container = map.getContainer();
+  let generation = 0, timer = null, controller = null, period = null, pinned = null, waiting = [];
+  FETCHED.forEach(function (cid) { drawn[cid] = new Map(); });
+
+  function wanted(cid) {
+    return WANTED_BY[cid].some(function (key) { return groups[key] && map.hasLayer(groups[key]); });
+  }
+
+  function itemsUrl(cid, bbox) {
+    const query = new URLSearchParams({ bbox: bbox, limit: String(config.pageSize) });
+    const dated = config.points[cid] ? config.points[cid].dated : true;
+    if (dated) query.set("datetime", period[0] === period[1] ? String(period[0]) : period[0] + "/" + period[1]);
+    return config.itemsUrl.replace("CID", encodeURIComponent(cid)) + "?" + query.toString();
+  }
+
+  /* Show exactly `features` in the layer's group (keeping the markers already drawn, and the pinned one). */
+  function draw(cid, features) {
+    const have = drawn[cid], seen = new Set(), adds = [], circleAdds = [], removes = [], circleRemoves = [];
+    features.forEach(function (f) {
+      if (!f.geometry) return;
+      seen.add(f.id);
+      if (have.has(f.id)) return;
+      const entry = make(config, cid, f);
+      have.set(f.id, entry);
+      adds.push(entry.layer);
+      if (entry.label) adds.push(entry.label);
+      if (entry.circle) circleAdds.push(entry.circle);
+    });
+    have.forEach(function (entry, id) {
+      if (seen.has(id) || id === pinned) return;
+      have.delete(id);
+      removes.push(entry.layer);
+      if (entry.label) removes.push(entry.label);
+      if (entry.circle) circleRemoves.push(entry.circle);
+    });
+    removeAll(groups[cid], removes);
+    addAll(groups[cid], adds);
+    if (CIRCLES[cid]) { removeAll(groups[CIRCLES[cid]], circleRemoves); addAll(groups[CIRCLES[cid]], circleAdds); }
+    onDrawn(cid);
+  }
+
+  function load() {
+    const mine = ++generation;
+    if (controller) controller.abort();
+    controller = new AbortController();
+    const bbox = bboxOf(map), signal = controller.signal;
+    const asked = FETCHED.filter(wanted);
+    const requests = asked.map(function (cid) { return fetchAll(itemsUrl(cid, bbox), config, signal); });
+    return Promise.all(requests).then(function (answers) {
+      if (mine !== generation) return;  // a newer view or period was asked for meanwhile
+      answers.forEach(function (features, i) { draw(asked[i], features); });
+      container.setAttribute("data-loaded", "true");
+      if (!performance.getEntriesByName(DRAWN).length) performance.mark(DRAWN);  // the first view drawn (make bench)
+      waiting.splice(0).forEach(function (resolve) { resolve(); });
+    }).catch(function (error) {
+      if (mine !== generation || error.name === "AbortError") return;
+      container.setAttribute("data-loaded", "error");
+      console.error(error);  // eslint-disable-line no-console
+    });
+  }
+
+  /* Ask for a redraw soon: several changes in a row make one request per layer. */
+  function schedule() {
+    container.setAttribute("data-loaded", "false");
+    generation++;  // an answer already on its way is stale from now on
+    clearTimeout(timer);
+    timer = setTimeout(load, DEBOUNCE_MS);
+  }
+
+  /* A feature by id, drawn or else fetched alone (and then kept drawn while it is selected). */
+  async function find(id) {
+    for (const cid of FETCHED) if (drawn[cid].has(id)) return drawn[cid].get(id).layer;
+    const urls = FETCHED.map(function (cid) {
+      return config.itemUrl.replace("CID", encodeURIComponent(cid)).replace("FID", encodeURIComponent(id));
+    });
+    const answers = await Promise.all(urls.map(function (u) {
+      return fetch(u, { headers: { Accept: "application/geo+json" } }).then(function (r) { return r.ok ? r.json() : null; });
+    }));
+    const i = answers.findIndex(function (f) { return f && f.geometry; });
+    if (i < 0) return null;
+    pin(id);
+    const cid = FETCHED[i];
+    draw(cid, Array.from(drawn[cid].values()).map(function (e) { return e.layer.feature; }).concat([answers[i]]));
+    return drawn[cid].get(id).layer;
+  }
+
+  function pin(id) { pinned = id; }
+
+  return {
+    setPeriod: function (from, to) { period = [from, to]; schedule(); },
+    schedule: schedule,
+    /* A promise resolved once the view and period asked for last are drawn. */
+    whenLoaded: function () {
+      if (container.getAttribute("data-loaded") === "true") return Promise.resolve();
+      return new Promise(function (resolve) { waiting.push(resolve); });
+    },
+    find: find,
+    pin: pin,
+    layers: function (cid) { return Array.from(drawn[cid].values()).map(function (e) { return e.layer; }); },
+    circles: function () { return [groups.placeCircles, groups.incidentCircles]; }
+  };
+}

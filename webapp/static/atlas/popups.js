@@ -1,0 +1,288 @@
+/* Popups of every kind of feature, built with textContent; each names (and links) what it refers to. */
+import { append, el, incidentUrl, inForce, link, period, placeUrl, state, yearOf } from "./util.js";
+import { regimeButton } from "./regime.js";
+
+const CATEGORY = {
+  regime: "Regime", entry: "Entry", residence: "Residence", movement: "Movement",
+  economic_activity: "Economic activity", trade: "Trade", currency: "Currency", gold: "Gold",
+  search: "Search and seizure", expulsion: "Expulsion", passport: "Passports"
+};
+const FEATURE_TYPE = {
+  town: "town", village: "village", settlement: "settlement", aul: "aul", farmstead: "farmstead",
+  fortification: "fortification", tract: "tract", pass: "pass", valley: "valley", mountain: "mountain",
+  district: "district", volost: "volost", province: "province"
+};
+
+function citation(c) {
+  const li = el("li");
+  const ref = c.seed + (c.footnote ? ", note " + c.footnote + ": " + (c.reference || "") : " (no footnote)");
+  return append(li, [el("span", ref, "ref"), el("q", c.quote)]);
+}
+
+export function sourcesList(sources) {
+  const seen = {}, ol = el("ol", null, "sources");
+  (sources || []).forEach(function (c) {
+    const key = c.seed + "|" + c.footnote + "|" + c.quote;
+    if (!seen[key]) { seen[key] = true; ol.appendChild(citation(c)); }
+  });
+  return ol;
+}
+
+export function actItem(a) {
+  return append(el("li"), [
+    el("strong", a.date_text ? a.date_text + " (" + a.date + ")" : a.date),
+    el("span", " — " + a.body + ": "),
+    el("em", a.title),
+    el("div", a.did, "did")
+  ]);
+}
+
+export function rulesList(rules) {
+  const ul = el("ul", null, "rules");
+  (rules || []).forEach(function (r) {
+    ul.appendChild(append(el("li", null, r.effect), [
+      el("strong", (CATEGORY[r.category] || r.category) + (r.effect === "permits" ? " (permitted)" : "") + ": "),
+      el("span", r.text),
+      el("span", " [" + r.date + "]", "date")
+    ]));
+  });
+  return ul;
+}
+
+function depthText(p) {
+  let text = p.depth_value + " " + p.depth_unit;
+  if (p.depth_unit === "verst") text += " (" + Math.round(p.depth_m).toLocaleString("en") + " m)";
+  return text;
+}
+
+function popup(children) { return append(el("div", null, "atlas-popup"), children); }
+
+function zonePopup(p) {
+  return popup([
+    el("h3", p.name),
+    p.name_ru ? el("div", p.name_ru, "alt-name") : null,
+    el("p", "Depth: " + depthText(p)),
+    el("p", "In force: " + period(p)),
+    p.end_note ? el("p", p.end_note, "note") : null,
+    el("h4", "What was restricted or permitted"),
+    rulesList(p.rules),
+    el("h4", "Acts"),
+    append(el("ul", null, "acts"), (p.acts || []).map(actItem)),
+    el("h4", "Sources"),
+    sourcesList(p.sources)
+  ]);
+}
+
+function borderPopup(p) {
+  return popup([
+    el("h3", p.name),
+    el("p", "Drawn on the " + p.location_basis + "."),
+    el("h4", "Acts for the border zone as a whole (no depth stated in the sources)"),
+    append(el("ul", null, "acts"), (p.general_acts || []).map(actItem)),
+    el("h4", "Sources"),
+    sourcesList((p.sources || []).concat((p.general_acts || []).map(function (a) { return a.citation; })))
+  ]);
+}
+
+function populationList(rows) {
+  const ul = el("ul", null, "population");
+  (rows || []).forEach(function (r) {
+    const count = (r.approximate ? "about " : "") + Number(r.count).toLocaleString("en");
+    ul.appendChild(el("li", r.year + ": " + count + (r.group ? " (" + r.group + ")" : "")));
+  });
+  return ul;
+}
+
+/* Where a feature is, in one sentence: the level it is located to, then how it was found. */
+export function whereSentence(p) {
+  const level = state.levels[p.where_prec] || p.where_prec || p.precision_class || "";
+  const radius = p.precision_m && p.where_prec !== "area" ? " (within " + Math.round(p.precision_m).toLocaleString("en") + " m)" : "";
+  return level + ": " + (p.location_basis || "") + radius + ".";
+}
+
+function placePopup(p) {
+  const names = [p.name_ru, p.name_kk, p.name_zh, p.modern_name].filter(Boolean);
+  const others = (p.variants || []).filter(function (v) { return names.indexOf(v) < 0 && v !== p.name; });
+  let geonames = null;
+  if (p.geonames_id) {
+    geonames = el("p", "GeoNames: ");
+    geonames.appendChild(link(String(p.geonames_id), "https://www.geonames.org/" + encodeURIComponent(p.geonames_id)));
+  }
+  return popup([
+    el("h3", p.name),
+    names.length ? el("div", names.join(" · "), "alt-name") : null,
+    others.length ? el("div", "Also: " + others.join(" · "), "note") : null,
+    el("p", (FEATURE_TYPE[p.feature_type] || p.feature_type) + ", " + p.side + (p.admin_1920s ? " — " + p.admin_1920s : "")),
+    p.in_1927_list ? el("p", "In the 1927 list of border settlements of the 7.5 km zone", "listed") : null,
+    el("p", whereSentence(p), "where-basis"),
+    p.relative_location ? el("p", "As the source puts it: " + p.relative_location, "note") : null,
+    p.population && p.population.length ? el("h4", "Population") : null,
+    p.population && p.population.length ? populationList(p.population) : null,
+    geonames,
+    el("h4", "Sources"),
+    sourcesList(p.sources),
+    append(el("p"), [link("Page for this place", placeUrl(p.id))])
+  ]);
+}
+
+/* Border-guard units and customs posts */
+export function nameInYear(p, year) {
+  const named = (p.names_by_period || []).filter(function (n) { return inForce(n, year); });
+  return named.length ? named[named.length - 1].name : p.name;
+}
+
+function factsList(facts) {
+  const ul = el("ul", null, "facts");
+  (facts || []).forEach(function (f) {
+    const ranged = f.low !== undefined && f.low !== null && f.high !== null && f.high !== undefined;
+    const value = (f.approximate ? "about " : "") + (ranged ? f.low + "–" + f.high : f.value);
+    ul.appendChild(el("li", (f.year || "") + ": " + (f.text || (f.what + " " + value))));
+  });
+  return ul;
+}
+
+/* A reference to another feature, by its name (a unit by the name it had in the year), linked. */
+function unitRef(id, year) {
+  const unit = state.units[id];
+  return unit ? { name: nameInYear(unit, year), url: unit.url } : null;
+}
+
+function placeRef(id) {
+  const name = state.places[id];
+  return name ? { name: name, url: placeUrl(id) } : null;
+}
+
+function refLine(label, ref) {
+  if (!ref) return null;
+  return append(el("p", label + ": "), [ref.url ? link(ref.name, ref.url) : el("span", ref.name)]);
+}
+
+function postPopup(p) {
+  const dates = p.start ? period(p) : "date unknown" + (p.first_attested ? " (first named for " + p.first_attested + ")" : "");
+  const name = nameInYear(p, state.year);
+  return popup([
+    el("h3", name),
+    name !== p.name ? el("div", p.name, "alt-name") : null,
+    el("p", p.unit_type_label || p.post_type_label || ""),
+    refLine("Part of", unitRef(p.parent, state.year)),
+    refLine(p.unit_type_label ? "Seat" : "Place", placeRef(p.seat || p.place)),
+    el("p", "Dates: " + dates),
+    p.start_note || p.date_note ? el("p", p.start_note || p.date_note, "note") : null,
+    el("p", "Located: " + (p.location_basis || "") + (p.precision_m ? " (within " + Math.round(p.precision_m).toLocaleString("en") + " m)" : "")),
+    p.border_distance_m !== null && p.border_distance_m !== undefined ? el("p", (p.border_distance_m / 1000).toFixed(1) + " km from the border") : null,
+    p.facts && p.facts.length ? el("h4", "Figures") : null,
+    p.facts && p.facts.length ? factsList(p.facts) : null,
+    p.note ? el("p", p.note, "note") : null,
+    p.tariff_1923 ? append(el("p"), [link("The 1923 customs tariff for goods from China on this stretch", state.config.tariffUrl)]) : null,
+    el("h4", "Sources"),
+    sourcesList(p.sources)
+  ]);
+}
+
+export function range(v) {
+  if (!v) return null;
+  const parts = [v.low, v.best, v.high].filter(function (x) { return x !== null && x !== undefined; });
+  if (!parts.length) return null;
+  const lo = Math.min.apply(null, parts), hi = Math.max.apply(null, parts);
+  let text = lo === hi ? Number(lo).toLocaleString("en") : Number(lo).toLocaleString("en") + "–" + Number(hi).toLocaleString("en");
+  if (v.high === null && v.low !== null && v.best === v.low) text = "at least " + text;
+  return (v.approximate ? "about " : "") + text;
+}
+
+function countsList(counts) {
+  const ul = el("ul", null, "counts");
+  Object.keys(counts || {}).forEach(function (k) {
+    const text = range(counts[k]);
+    if (text) ul.appendChild(el("li", k + ": " + text));
+  });
+  return ul;
+}
+
+function incidentPopup(p) {
+  const actors = (p.actors || []).map(function (a) { return a.who + (a.side && a.side !== "unknown" ? " (" + a.side + ")" : ""); });
+  const goods = (p.goods || []).map(function (g) { return g.what + (g.value ? ": " + g.value + " " + (g.unit || "") : ""); });
+  return popup([
+    el("h3", p.name),
+    el("p", (p.event_type_label || p.event_type) + " — " + (p.date_text || p.start) + " (between " + p.start + " and " + p.end + ", known to the " + p.date_precision + ")"),
+    actors.length ? el("p", "Who: " + actors.join("; ")) : null,
+    refLine("Unit", unitRef(p.unit, yearOf(p.start) || state.year)),
+    refLine("Place", placeRef(p.location_place)),
+    p.direction ? el("p", "Direction: " + String(p.direction).replace("_", " ")) : null,
+    p.counts && Object.keys(p.counts).length ? countsList(p.counts) : null,
+    goods.length ? el("p", "Goods: " + goods.join("; ")) : null,
+    p.location_text ? el("p", "Where, as the source puts it: “" + p.location_text + "”") : null,
+    el("p", whereSentence(p), "where-basis"),
+    p.quote ? el("blockquote", p.quote) : null,
+    el("h4", "Sources"),
+    sourcesList(p.sources),
+    append(el("p"), [link("Full record of this incident", incidentUrl(p.id))])
+  ]);
+}
+
+function areaPopup(p) {
+  const inside = el("ul");
+  (p.features || []).forEach(function (name) { inside.appendChild(el("li", name)); });
+  if (p.more) inside.appendChild(el("li", "and " + p.more.toLocaleString("en") + " more", "note"));
+  return popup([
+    el("h3", p.name),
+    el("p", "Area of possibility: where the text puts what has no point of its own. " + (p.location_basis || "")),
+    el("p", "Rule: " + (p.rule || ""), "note"),
+    el("h4", "Placed in it"),
+    inside,
+    el("h4", "Sources"),
+    sourcesList(p.sources)
+  ]);
+}
+
+export function flowLabel(p) {
+  const figure = range(p.households) ? range(p.households) + " households" : (range(p.people) ? range(p.people) + " people" : "no figure");
+  return p.name + ": " + figure + " (" + (p.authority || "source") + ")";
+}
+
+function flowPopup(p) {
+  return popup([
+    el("h3", p.name),
+    el("p", (p.kind_label || p.kind) + ", " + p.start + (p.end && p.end !== p.start ? "–" + p.end : "")),
+    range(p.people) ? el("p", "People: " + range(p.people)) : null,
+    range(p.households) ? el("p", "Households: " + range(p.households)) : null,
+    p.authority ? el("p", "Figure given by: " + p.authority) : null,
+    p.text ? el("p", p.text) : null,
+    el("p", "The ends of the arrow are approximate: " + (p.location_basis || "areas drawn at a representative point") + ".", "note"),
+    el("h4", "Sources"),
+    sourcesList(p.sources)
+  ]);
+}
+
+export function labelFor(p) { return p[state.language] || p.name; }
+
+/* Each kind of feature: its popup, its size, and whether it offers "what applied here?". */
+const KINDS = {
+  zones: { build: zonePopup, width: 460, regime: true },
+  border: { build: borderPopup, width: 460, regime: true },
+  places: { build: placePopup, width: 420, regime: true },
+  outposts: { build: postPopup, width: 420, regime: true },
+  customs: { build: postPopup, width: 420, regime: true },
+  incidents: { build: incidentPopup, width: 440, regime: true },
+  migration: { build: flowPopup, width: 440, regime: false },
+  areas: { build: areaPopup, width: 440, regime: false }
+};
+
+/* A place's label: a marker of its own (no tooltip: Leaflet measures each tooltip, one layout per place). */
+export function placeLabel(feature) {
+  const c = feature.geometry.coordinates, p = feature.properties;
+  const icon = L.divIcon({ className: "place-label", html: el("span", labelFor(p)), iconSize: null, iconAnchor: [-8, 8] });
+  const label = L.marker([c[1], c[0]], { icon: icon, interactive: false, keyboard: false });
+  label.place = p;
+  return label;
+}
+
+/* Bind the popup of a feature of a kind (and the flow tooltip) to its layer. */
+export function bind(kind, feature, layer) {
+  const k = KINDS[kind];
+  const content = function () {
+    const node = k.build(feature.properties);
+    return k.regime ? append(node, [regimeButton(layer)]) : node;
+  };
+  layer.bindPopup(content, { maxWidth: k.width, maxHeight: 420 });
+  if (kind === "migration") layer.bindTooltip(el("span", flowLabel(feature.properties)), { sticky: true });
+}

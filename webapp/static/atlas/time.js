@@ -1,0 +1,180 @@
+/* The time control (a first year, how many years, play) with its histogram, the legend, and the filter of
+ * the embedded layers (zones, border, areas) by period. The counts come from the page's summary. */
+import { append, el, inForce, periodText, svg, yearOf } from "./util.js";
+
+const PLAY_MS = 1200;  // one year per step of play
+
+/* Embedded groups: keep each group's sub-layers and show those in force in the period. */
+export function timeFilter(groups) {
+  const entries = [];
+  groups.forEach(function (group) { group.getLayers().forEach(function (layer) { entries.push({ group: group, layer: layer }); }); });
+  return function (from, to) {
+    entries.forEach(function (e) {
+      const show = inForce(e.layer.feature.properties, from, to);
+      if (show && !e.group.hasLayer(e.layer)) e.group.addLayer(e.layer);
+      if (!show && e.group.hasLayer(e.layer)) e.group.removeLayer(e.layer);
+    });
+  };
+}
+
+function yearBar(year, y, shown, totals, geometry, onPick, inPeriod) {
+  const g = svg("g", { "class": "year" + (inPeriod ? " in-period" : ""), "data-year": year, "data-count": totals[y] });
+  const tip = svg("title");
+  tip.textContent = year + ": " + (shown.map(function (s) { return s.counts[y] + " " + s.title.toLowerCase(); }).join(", ") || "no layer on");
+  g.appendChild(tip);
+  g.appendChild(svg("rect", { x: y * geometry.bar, y: 0, width: geometry.bar, height: geometry.height, "class": "hit" }));
+  let top = geometry.height;
+  shown.forEach(function (s) {
+    const h = s.counts[y] / geometry.max * (geometry.height - 2);
+    if (!h) return;
+    top -= h;
+    g.appendChild(svg("rect", { x: y * geometry.bar + 0.5, y: top, width: geometry.bar - 1, height: h, fill: s.colour }));
+  });
+  g.setAttribute("tabindex", "0");
+  g.setAttribute("role", "button");
+  g.setAttribute("aria-label", tip.textContent);
+  g.addEventListener("click", function () { onPick(year); });
+  g.addEventListener("keydown", function (e) {
+    if (e.key === "Enter" || e.key === " ") { e.preventDefault(); onPick(year); }
+  });
+  return g;
+}
+
+/* How many features each year has, stacked by layer, for the layers switched on; SVG built with DOM calls. */
+function histogram(data, isOn, onPick) {
+  const years = data.years, n = years[1] - years[0] + 1;
+  const root = svg("svg", { width: 230, height: 46, "class": "atlas-histogram", role: "img" });
+  const title = svg("title");
+  root.appendChild(title);
+  function draw(from, to) {
+    while (root.lastChild !== title) root.removeChild(root.lastChild);
+    const shown = data.series.filter(isOn), totals = [];
+    for (let i = 0; i < n; i++) totals[i] = shown.reduce(function (sum, s) { return sum + s.counts[i]; }, 0);
+    const geometry = { bar: 230 / n, height: 44, max: Math.max.apply(null, [1].concat(totals)) };
+    title.textContent = "Features per year in the layers switched on (" + shown.map(function (s) { return s.title; }).join(", ") + ")";
+    for (let y = 0; y < n; y++) {
+      const year = years[0] + y;
+      root.appendChild(yearBar(year, y, shown, totals, geometry, onPick, year >= from && year <= to));
+    }
+  }
+  return { node: root, draw: draw };
+}
+
+function button(text, title, className) {
+  const b = el("button", text, className);
+  b.type = "button";
+  b.title = title;
+  return b;
+}
+
+/* The time control: a first year and how many years to show, play through the years, and the histogram. */
+export function periodControl(config, isOn, onChange) {
+  const control = L.control({ position: "topleft" });
+  const first = config.years[0], last = config.years[1];
+  let current = { from: config.year, span: 1 }, timer = null;
+  function set(from, span) {
+    span = Math.max(1, Math.min(last - first + 1, span || current.span));
+    from = Math.max(first, Math.min(last - span + 1, from));
+    current = { from: from, span: span };
+    const to = from + span - 1;
+    control.sync(from, to, span);
+    onChange(from, to);
+  }
+  function stop() { if (timer) { clearInterval(timer); timer = null; } control.playing(false); }
+  function play() {
+    if (timer) return stop();
+    if (current.from + current.span - 1 >= last) set(first);
+    control.playing(true);
+    timer = setInterval(function () {
+      if (current.from + current.span - 1 >= last) return stop();
+      set(current.from + 1);
+    }, PLAY_MS);
+  }
+  control.onAdd = function () {
+    const box = el("div", null, "leaflet-bar atlas-year");
+    const output = el("output", String(config.year), "atlas-year-value");
+    const range = el("input");
+    range.type = "range"; range.min = first; range.max = last; range.step = 1;
+    range.value = config.year; range.setAttribute("aria-label", "Year");
+    const span = el("input");
+    span.type = "number"; span.min = 1; span.max = last - first + 1; span.value = 1; span.className = "atlas-span";
+    span.setAttribute("aria-label", "Years shown");
+    const prev = button("◀", "Previous year"), next = button("▶", "Next year");
+    const playButton = button("▶ Play", "Play through the years", "atlas-play");
+    const chart = histogram(config.summary.histogram, isOn, function (year) { stop(); set(year); });
+    range.addEventListener("input", function () { stop(); set(parseInt(range.value, 10)); });
+    span.addEventListener("change", function () { set(current.from, parseInt(span.value, 10) || 1); });
+    prev.addEventListener("click", function () { stop(); set(current.from - 1); });
+    next.addEventListener("click", function () { stop(); set(current.from + 1); });
+    playButton.addEventListener("click", play);
+    const caption = "Features per year in the layers switched on (hover a bar for the counts; click it to go there)";
+    append(box, [
+      append(el("div", null, "atlas-year-row"), [append(el("label", "Years "), [output]), prev, range, next]),
+      chart.node,
+      el("div", caption, "atlas-histogram-caption"),
+      append(el("div", null, "atlas-year-row"), [playButton, append(el("label", "years shown: ", "atlas-span-label"), [span])])
+    ]);
+    control.sync = function (from, to, count) {
+      range.value = from; span.value = count; output.textContent = periodText(from, to);
+      chart.draw(from, to);
+    };
+    control.playing = function (on) {
+      playButton.textContent = on ? "❚❚ Pause" : "▶ Play";
+      playButton.setAttribute("aria-pressed", on ? "true" : "false");
+    };
+    control.redraw = function () { chart.draw(current.from, current.from + current.span - 1); };
+    L.DomEvent.disableClickPropagation(box);
+    L.DomEvent.disableScrollPropagation(box);
+    return box;
+  };
+  control.set = set;
+  control.stop = stop;
+  return control;
+}
+
+const LEGEND_NOTES = [
+  "Greyed: not in force in the chosen period. Click a zone for its acts and sources.",
+  "A dotted ring: an incident known only to the year or season. Numbered circles: incidents grouped where they are dense (click to spread them)."
+];
+
+export function legendControl(zoneGroups, undated, levelLegend) {
+  const control = L.control({ position: "bottomright" });
+  const rows = [];
+  control.onAdd = function () {
+    const box = el("div", null, "atlas-legend");
+    box.appendChild(el("h4", "Legend"));
+    box.appendChild(append(el("div", null, "row"), [el("span", null, "swatch line"), el("span", "Border line (click for the acts on the border zone)")]));
+    zoneGroups.forEach(function (group) {
+      group.getLayers().forEach(function (layer) {
+        const p = layer.feature.properties, row = el("div", null, "row"), swatch = el("span", null, "swatch");
+        swatch.style.background = layer.options.fillColor || layer.options.color;
+        swatch.style.borderColor = layer.options.color;
+        append(row, [swatch, el("span", p.name + " (" + (yearOf(p.start) || "?") + "–" + (yearOf(p.end) || "") + ")")]);
+        rows.push({ row: row, props: p });
+        box.appendChild(row);
+      });
+    });
+    LEGEND_NOTES.forEach(function (text) { box.appendChild(el("p", text, "note")); });
+    if (undated) box.appendChild(el("p", undated + " units and posts have no known date: shown in every year with a dashed ring.", "note undated-count"));
+    box.appendChild(el("p", "Hatched: an area of possibility, where the text puts an incident or a place that has no point of its own; its marker stands inside it. Each marker's popup names the level it is located to:", "note"));
+    const levels = el("ul", null, "note levels");
+    Object.keys(levelLegend || {}).forEach(function (k) { levels.appendChild(el("li", levelLegend[k])); });
+    box.appendChild(levels);
+    box.appendChild(el("p", "Click anywhere else for what applied there in the chosen year.", "note"));
+    L.DomEvent.disableClickPropagation(box);
+    return box;
+  };
+  control.update = function (from, to) {
+    rows.forEach(function (r) { r.row.classList.toggle("off", !inForce(r.props, from, to)); });
+  };
+  return control;
+}
+
+/* `year=1930` or `year=1927-1932` in the URL: the first year and the number of years shown. */
+export function periodFromHash(config) {
+  const match = /(?:^|[#&])year=(\d{4})(?:-(\d{4}))?(?:&|$)/.exec(window.location.hash);
+  const from = match ? parseInt(match[1], 10) : config.year;
+  const to = match && match[2] ? parseInt(match[2], 10) : from;
+  const ok = from >= config.years[0] && to <= config.years[1] && to >= from;
+  return ok ? { from: from, span: to - from + 1 } : { from: config.year, span: 1 };
+}

@@ -1,0 +1,79 @@
+/* Shared by every module: the page's state, DOM helpers that put text in with textContent only,
+ * the period arithmetic, and the URL hash. No text from the data is ever parsed as HTML. */
+
+/* The chosen period is [from, to]; `year` (its last year) is the one asked about in the regime and unit names. */
+export const state = {
+  language: "name", from: null, to: null, year: null, map: null, config: null,
+  units: {}, places: {}, levels: {}, levelLegend: {}
+};
+
+export function el(tag, text, className) {
+  const node = document.createElement(tag);
+  if (text !== undefined && text !== null) node.textContent = String(text);
+  if (className) node.className = className;
+  return node;
+}
+
+export function append(parent, children) {
+  children.forEach(function (c) { if (c) parent.appendChild(c); });
+  return parent;
+}
+
+export function link(text, href) {
+  const a = el("a", text);
+  a.href = href;
+  return a;
+}
+
+const SVG = "http://www.w3.org/2000/svg";
+
+export function svg(tag, attrs) {
+  const node = document.createElementNS(SVG, tag);
+  Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+  return node;
+}
+
+export function yearOf(date) { return date ? parseInt(String(date).slice(0, 4), 10) : null; }
+
+/* Does a feature in force from p.start to p.end (null = open) overlap the years [from, to]?
+ * An area of possibility carries the periods of the features placed in it: any of them counts. */
+export function inForce(p, from, to) {
+  if (to === undefined) to = from;
+  if (p.periods && p.periods.length) {
+    return p.periods.some(function (period) { return inForce({ start: period[0], end: period[1] }, from, to); });
+  }
+  const start = yearOf(p.start), end = yearOf(p.end);
+  return (start === null || start <= to) && (end === null || end >= from);
+}
+
+export function periodText(from, to) { return from === to ? String(from) : from + "–" + to; }
+
+export function period(p) {
+  return (p.start || "?") + " – " + (p.end ? p.end : "no end given in the sources");
+}
+
+export function rawHashValue(key) {
+  const match = new RegExp("(?:^|[#&])" + key + "=([^&]*)").exec(window.location.hash);
+  return match ? match[1] : null;
+}
+
+export function hashValue(key) {
+  const raw = rawHashValue(key);
+  return raw === null ? null : decodeURIComponent(raw);
+}
+
+/* A control box that keeps its clicks and wheel to itself. */
+export function control(position, build) {
+  const c = L.control({ position: position });
+  c.onAdd = function () {
+    const box = build();
+    L.DomEvent.disableClickPropagation(box);
+    L.DomEvent.disableScrollPropagation(box);
+    return box;
+  };
+  return c;
+}
+
+export function placeUrl(id) { return state.config.placeUrl.replace("PLACE_ID", encodeURIComponent(id)); }
+
+export function incidentUrl(id) { return state.config.incidentUrl.replace("INCIDENT_ID", encodeURIComponent(id)); }
