@@ -25,7 +25,11 @@ DESCRIPTION = (
     "places and incidents refer to it by `area_id`."
 )
 FILE = "areas.yaml"
-FIELDS = ({"id", "name", "from", "to", "depth_m", "basis", "sources"}, {"inner_m", "within"})
+FIELDS = (
+    {"id", "name", "from", "to", "depth_m", "basis", "sources"},
+    {"inner_m", "within"},
+    {"from": ("text", "mapping"), "to": ("text", "mapping")},  # a line end or {place, km}
+)
 LINE_ENDS = {"start": lambda length: 0.0, "end": lambda length: length}
 # Place levels an anchor or a `within` circle may rest on: a point, never another area.
 ANCHOR_LEVELS = ("exact", "near", "feature", "district")

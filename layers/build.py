@@ -147,7 +147,10 @@ def _light(geom, depth_m: float | None):
 def build(sources: Path = SOURCES, reference: Path = REFERENCE, out: Path = STORE, progress=print) -> dict:
     """Build all layers and write the store; returns the full-precision layers."""
     started = time.perf_counter()
-    layers = build_layers(sources, reference, progress)
+    try:
+        layers = build_layers(sources, reference, progress)
+    except DataError as exc:  # raised while building from records already read: find the entry's line
+        raise exc.located(sources) from None
     land = border.soviet_land(reference)
     findings = quality.report(layers["places"], layers["zones"], layers["border"], land, layers)
     progress(quality.format_report(findings))
@@ -173,12 +176,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sources", type=Path, default=SOURCES)
     parser.add_argument("--reference", type=Path, default=REFERENCE)
     parser.add_argument("--out", type=Path, default=STORE)
+    parser.add_argument("--traceback", action="store_true", help="show the traceback of an unexpected error")
     args = parser.parse_args(argv)
     try:
         build(args.sources, args.reference, args.out)
     except DataError as exc:
         print(f"build failed: {exc}\n(the store at {args.out} was left as it was)", file=sys.stderr)
         return 1
+    except Exception as exc:  # a fault of the build itself, not of the sources: no traceback unless asked
+        if args.traceback:
+            raise
+        print(
+            f"build failed: unexpected {type(exc).__name__}: {exc}\n(the store at {args.out} was left as it was; "
+            "this is a fault of the build, not of the sources: rerun with --traceback and report it)",
+            file=sys.stderr,
+        )
+        return 2
     return 0
 
 

@@ -75,7 +75,7 @@ def read_customs(sources: Path) -> Customs:
     for post in posts:
         _check_post(path, post, places)
     facts = data.get("facts") or []
-    check_facts(path, None, facts, FACT_KINDS)
+    check_facts(path, data[LINE], None, facts, FACT_KINDS)
     return Customs(seed=data["seed"], posts=[strip_lines(p) for p in posts], facts=strip_lines(facts))
 
 

@@ -48,6 +48,7 @@ FLOW_FIELDS = (
     {"id", "from", "to", "start", "end", "date_precision", "people", "households", "authority", "kind", "text",
      "sources"},
     {"ratio_of_emigration", "note"},
+    {"from": ("text", "null"), "to": ("text", "texts")},  # area ids
 )  # fmt: skip
 EXTRA_COLUMNS = [
     "from_area", "to_areas", "kind", "kind_label", "people", "households", "ratio_of_emigration", "authority",

@@ -148,12 +148,16 @@ def _places(sources: Path) -> list[dict]:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise DataError(path, None, None, f"cannot read the gazetteer: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise DataError(path, 1, None, f"the gazetteer is not UTF-8 text: {exc.reason}") from None
     except yaml.YAMLError as exc:
-        raise DataError(path, None, None, f"the gazetteer is not valid YAML: {exc}") from None
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else 1
+        raise DataError(path, line, None, f"the gazetteer is not valid YAML: {str(exc).splitlines()[0]}") from None
     places = data.get("places") if isinstance(data, dict) else data
     if not isinstance(places, list):
         raise DataError(path, 1, None, "the gazetteer must be a list of places with an `id`")
-    return [p for p in places if isinstance(p, dict) and "id" in p]
+    return [p for p in places if isinstance(p, dict) and isinstance(p.get("id"), str)]
 
 
 def read_place_ids(sources: Path) -> set[str]:
@@ -240,7 +244,7 @@ def _check_unit(path: Path, unit: dict, ids: set[str], places: set[str]) -> None
         check_place(path, move[LINE], ident, move["seat"], places, what="seat")
         check_date(path, move[LINE], ident, move["date"], move["date_precision"])
         check_citations(path, ident, move)
-    check_facts(path, ident, unit.get("facts") or [], FACT_KINDS)
+    check_facts(path, line, ident, unit.get("facts") or [], FACT_KINDS)
     for event in _list(path, unit, "events"):
         check_fields(path, {**event, "id": ident}, EVENT_FIELDS[0] | {"id"}, EVENT_FIELDS[1])
         check_date(path, event[LINE], ident, event["date"], event["date_precision"])

@@ -5,6 +5,7 @@ The shared checks: periods and dates, citations, gazetteer references, dated cou
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from pathlib import Path
 
@@ -22,6 +23,78 @@ FACT_FIELDS = (
 CITATION_FIELDS = ({"seed", "footnote", "reference", "quote"}, set())
 QUOTE_WORDS = (5, 30)
 RANGE_FIELDS = ({"low", "best", "high", "approximate"}, set())
+SHOWN = 60  # characters of a wrong value a message quotes
+
+# --- what a field may hold -----------------------------------------------------------------------
+# Every field of every entry is checked against this table by name (check_fields), before any other
+# check reads it, so a value of the wrong type anywhere stops the build with `file:line: reason` and
+# what is allowed. A layer whose field of the same name holds something else gives its own kinds
+# as the third member of its FIELDS (`from`, `to`, the top-level `zones`, the statistics `value`).
+
+
+def _finite(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _whole(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _list_of(test):
+    return lambda value: isinstance(value, list) and all(test(item) for item in value)
+
+
+KINDS = {
+    "text": (lambda v: isinstance(v, str), "a text"),
+    "number": (_finite, "a number"),
+    "whole": (_whole, "a whole number"),
+    "flag": (lambda v: isinstance(v, bool), "true or false"),
+    "date": (lambda v: isinstance(v, (str, date)) or _whole(v), "a date (1927, 1927-05 or 1927-05-14)"),
+    "mapping": (lambda v: isinstance(v, dict), "a mapping"),
+    "texts": (_list_of(lambda v: isinstance(v, str)), "a list of texts"),
+    "numbers": (_list_of(_finite), "a list of numbers"),
+    "mappings": (_list_of(lambda v: isinstance(v, dict)), "a list of mappings"),
+    "null": (lambda v: v is None, "null"),
+}
+TEXT, TEXT_OR_NULL = ("text",), ("text", "null")
+FIELD_TYPES = {
+    **dict.fromkeys(("seed", "name", "quote", "basis"), TEXT),
+    "id": TEXT_OR_NULL,  # null only in the id a nested mapping is checked under when its owner has none;
+    # an entry's own id is required to be a non-empty text by check_unique (places: its slug check)
+    **dict.fromkeys(
+        (
+            # names and notes
+            "name_ru", "name_kk", "name_zh", "modern_name", "admin_1920s", "relative_location", "location_basis",
+            "location_text", "note", "end_note", "start_note", "seat_note", "place_note", "date_note", "counts_note",
+            "date_text", "text", "title", "title_ru", "title_en", "body", "did", "general_note_ru", "general_note_en",
+            "reference", "reference_resolved", "authority", "who", "group", "scope", "measure", "phrase",
+            "goods_ru", "goods_en", "duty_ru", "unit_ru", "unit_en", "asian_tariff_ref", "point",
+            # choices (the layer names the allowed values) and references to other entries
+            "date_precision", "feature_type", "side", "precision_class", "unit_type", "post_type", "event_type",
+            "subtype", "direction", "kind", "category", "effect", "what", "unit", "place", "seat", "parent",
+            "formed_from", "area", "within", "qualifier",
+        ),
+        TEXT_OR_NULL,
+    ),
+    **dict.fromkeys(("start", "end", "date"), ("date", "null")),
+    **dict.fromkeys(("lat", "lon", "precision_m", "inner_m", "low", "best", "high", "value"), ("number", "null")),
+    **dict.fromkeys(("depth_m", "km", "radius_m"), ("number",)),
+    **dict.fromkeys(("year", "year_end", "geonames_id"), ("whole", "null")),
+    **dict.fromkeys(("count", "article", "duty_kopecks"), ("whole",)),
+    **dict.fromkeys(("footnote", "source_footnote"), ("whole", "text", "null")),
+    **dict.fromkeys(("approximate", "in_1927_list", "duty_free"), ("flag",)),
+    **dict.fromkeys(("depth", "citation", "location", "counts", "tariff"), ("mapping",)),
+    **dict.fromkeys(("people", "households", "ratio_of_emigration"), ("mapping", "null")),
+    **dict.fromkeys(("sources", "acts", "rules", "articles", "rates"), ("mappings",)),
+    **dict.fromkeys(
+        ("actors", "goods", "events", "facts", "names_by_period", "seat_moves", "population"), ("mappings", "null")
+    ),
+    # the lists of entries at the top of a file
+    **dict.fromkeys(("incidents", "units", "posts", "areas", "flows", "statistics"), ("mappings",)),
+    "variants": ("texts", "null"),
+    "zones": ("texts",),  # an act's or a rule's zones; zones.yaml's own list is typed there
+    "lonlat": ("numbers", "null"),
+}  # fmt: skip
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -36,14 +109,20 @@ class _LineLoader(yaml.SafeLoader):
 def load_yaml(path: Path, top: type = dict, what: str = "entries"):
     """Load a YAML source whose top level is a `top` (dict, or a list of mappings).
 
-    A syntax error becomes a DataError with the file and line.
+    A syntax error, a top level of another kind or an entry that is not a mapping becomes a DataError
+    with the file and line.
     """
     try:
         with open(path, encoding="utf-8") as fh:
-            data = yaml.load(fh, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+            node, data = _compose_and_construct(fh)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        raise DataError(path, mark.line + 1 if mark else None, None, f"not valid YAML: {exc.problem}") from None
+        mark = exc.problem_mark or exc.context_mark
+        raise DataError(path, mark.line + 1 if mark else 1, None, f"not valid YAML: {exc.problem}") from None
+    except yaml.YAMLError as exc:  # a reader error (a character YAML does not allow) has a position, not a mark
+        raise DataError(path, _error_line(path, exc), None, f"not valid YAML: {str(exc).splitlines()[0]}") from None
+    except UnicodeDecodeError as exc:
+        line = Path(path).read_bytes().count(b"\n", 0, exc.start) + 1
+        raise DataError(path, line, None, f"not UTF-8 text: byte {exc.object[exc.start]:#x} ({exc.reason})") from None
     except OSError as exc:
         raise DataError(path, None, None, f"cannot read: {exc.strerror}") from None
     if not isinstance(data, top):
@@ -51,21 +130,68 @@ def load_yaml(path: Path, top: type = dict, what: str = "entries"):
             path, 1, None, f"expected {'a list of ' + what if top is list else 'a mapping'} at the top level"
         )
     if top is list:
-        for entry in data:
+        for entry, item in zip(data, node.value, strict=True):
             if not isinstance(entry, dict):
-                raise DataError(path, None, None, f"every entry must be a mapping, found {entry!r}")
+                line = item.start_mark.line + 1
+                raise DataError(path, line, None, f"every entry must be a mapping, found {shown(entry)}")
     return data
 
 
-def check_fields(path: Path, entry: dict, required: set[str], optional: set[str]) -> None:
-    """Every required field present, no field outside required | optional."""
-    line, ident = entry.get(LINE), entry.get("id")
+def _compose_and_construct(stream):
+    """(node, value) of a one-document YAML stream, mappings carrying their line."""
+    loader = _LineLoader(stream)
+    try:
+        node = loader.get_single_node()
+        return node, (loader.construct_document(node) if node is not None else None)
+    finally:
+        loader.dispose()
+
+
+def _error_line(path: Path, exc: yaml.YAMLError) -> int:
+    """The line of a reader error's position in the file, else 1."""
+    position = getattr(exc, "position", None)
+    if position is None:
+        return 1
+    text = Path(path).read_text(encoding="utf-8", errors="replace")
+    return text.count("\n", 0, position) + 1
+
+
+def check_fields(
+    path: Path, entry: dict, required: set[str], optional: set[str], types: dict[str, tuple] | None = None
+) -> None:
+    """Every required field present, no field outside required | optional, each of a kind FIELD_TYPES allows.
+
+    `types` gives a layer's own kinds for fields whose name means something else there.
+    """
+    line, ident = entry.get(LINE), _ident(entry)
     missing = sorted(required - entry.keys())
     if missing:
         raise DataError(path, line, ident, f"missing field(s) {missing}")
-    unknown = sorted(entry.keys() - required - optional - {LINE})
+    unknown = sorted(entry.keys() - required - optional - {LINE}, key=str)
     if unknown:
         raise DataError(path, line, ident, f"unknown field(s) {unknown}; allowed: {sorted(required | optional)}")
+    check_types(path, entry, types)
+
+
+def check_types(path: Path, entry: dict, types: dict[str, tuple] | None = None) -> None:
+    """Each field's value is of a kind the table (FIELD_TYPES, then `types`) allows for its name."""
+    table = {**FIELD_TYPES, **(types or {})}
+    for key, value in entry.items():
+        kinds = table.get(key, ())
+        if kinds and not any(KINDS[kind][0](value) for kind in kinds):
+            allowed = " or ".join(KINDS[kind][1] for kind in kinds)
+            raise DataError(path, entry.get(LINE), _ident(entry), f"`{key}` was {shown(value)} but must be {allowed}")
+
+
+def shown(value) -> str:
+    """A value as a message quotes it, cut short."""
+    text = repr(strip_lines(value))
+    return text if len(text) <= SHOWN else text[: SHOWN - 1] + "…"
+
+
+def _ident(entry: dict):
+    ident = entry.get("id")
+    return ident if isinstance(ident, str) else None
 
 
 def entries(path: Path, data: dict, key: str) -> list[dict]:
@@ -152,10 +278,10 @@ def check_place(path: Path, line: int, ident: str, place, places: set[str], *, w
         raise DataError(path, line, ident, f"{what} {place!r} is not in the gazetteer ({PLACES_FILE})")
 
 
-def check_facts(path: Path, ident: str, facts, kinds: dict[str, str]) -> None:
-    """Dated counts: a known kind, a year, a value or a low–high range, and citations."""
-    if not isinstance(facts, list):
-        raise DataError(path, None, ident, "`facts` must be a list")
+def check_facts(path: Path, line: int, ident: str | None, facts, kinds: dict[str, str]) -> None:
+    """Dated counts: a known kind, a year, a value or a low–high range, and citations (`line`: the owner's)."""
+    if not isinstance(facts, list) or not all(isinstance(fact, dict) for fact in facts):
+        raise DataError(path, line, ident, "`facts` must be a list of {what, year, date_precision, text, sources, ...}")
     for fact in facts:
         line, what = fact.get(LINE), fact.get("what")
         if fact.get("year") is None:

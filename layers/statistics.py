@@ -16,7 +16,11 @@ from layers.sources import (
 )
 
 FILE = "statistics.yaml"
-FIELDS = ({"id", "scope", "measure", "value", "unit", "text", "sources"}, {"year", "start", "end", "note"})
+FIELDS = (
+    {"id", "scope", "measure", "value", "unit", "text", "sources"},
+    {"year", "start", "end", "note"},
+    {"value": ("mapping", "null")},  # {low, best, high, approximate}
+)
 COLUMNS = ["id", "start", "end", "scope", "measure", "low", "best", "high", "approximate", "unit", "text", "sources"]
 # Columns holding lists or mappings (for a store or export of the table).
 JSON_COLUMNS = {"sources"}

@@ -9,7 +9,7 @@ import geo
 from layers import border, schema
 from layers.dates import PRECISIONS, parse_partial
 from layers.errors import DataError
-from layers.sources import LINE, check_fields, check_unique, entries, load_yaml
+from layers.sources import LINE, check_fields, check_types, check_unique, entries, load_yaml
 
 TITLE = "Border zones"
 DESCRIPTION = (
@@ -59,7 +59,7 @@ def read_regime(sources: Path) -> Regime:
     """Read and validate data/sources/zones.yaml; raise DataError naming file, line and reason."""
     path = sources / FILE
     data = load_yaml(path)
-    check_fields(path, data, {"seed", "zones", "acts"}, set())
+    check_fields(path, data, {"seed", "zones", "acts"}, set(), {"zones": ("mappings",)})
     zones = [_check_zone(path, z) for z in entries(path, data, "zones")]
     check_unique(path, zones)
     ids = {z["id"] for z in zones}
@@ -122,6 +122,7 @@ def _check_zone(path: Path, zone: dict) -> dict:
     depth = zone["depth"]
     if not isinstance(depth, dict) or set(depth) - {LINE} != {"value", "unit"}:
         raise DataError(path, line, ident, "`depth` must be {value: <number>, unit: <unit>}")
+    check_types(path, {**depth, "id": ident})
     if depth["unit"] not in geo.UNITS:
         raise DataError(path, line, ident, f"depth unit {depth['unit']!r} is not one of {sorted(geo.UNITS)}")
     if not isinstance(depth["value"], (int, float)) or not depth["value"] > 0:

@@ -140,7 +140,7 @@ def _copy_sources(tmp_path):
         ("from: start\n    to: {place: bakhty, km: 0}", "from: middle\n    to: {place: bakhty, km: 0}",
          r"entry 'jetisu-7-5km': `from` was 'middle' but must be one of \['start', 'end'\]"),
         ("to: {place: bakhty, km: 0}\n    depth_m: 7500", "to: {place: bakhty, km: east}\n    depth_m: 7500",
-         r"`to.km` was 'east' but must be a number of km"),
+         r"`km` was 'east' but must be a number"),
         ("to: {place: bakhty, km: 0}\n    depth_m: 7500", "to: {place: uryl, km: 0}\n    depth_m: 7500",
          r"entry 'jetisu-7-5km': place 'uryl' is not located to a point"),
     ],

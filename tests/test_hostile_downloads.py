@@ -92,3 +92,28 @@ KML_TAGS = {
     "end", "ExtendedData", "SchemaData", "SimpleData", "Point", "LineString", "Polygon", "MultiGeometry",
     "outerBoundaryIs", "innerBoundaryIs", "LinearRing", "coordinates",
 }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("fmt", "lang"), [("svg", "name"), ("svg", "name_ru"), ("svg", "name_kk"), ("pdf", "name_ru"), ("png", "name")]
+)
+def test_the_figure_draws_hostile_text_as_written(hostile_client, fmt, lang):
+    """Labels, legend and caption from the data: a `$` pair is not mathtext (it was a 500), markup is escaped."""
+    years = "1918-1940" if fmt == "svg" else "1930"  # PDF and PNG embed the fonts of a 10,000-character name
+    response = hostile_client.get(f"/figure?format={fmt}&year={years}&lang={lang}")
+    assert response.status_code == 200, response.data[:300]
+    if fmt == "svg":
+        root = ET.fromstring(response.data)  # well-formed: no markup from the data broke out
+        assert not [e for e in root.iter() if e.tag.rpartition("}")[2] in ("script", "foreignObject", "image")]
+        texts = "".join(root.itertext())
+        assert "<img src=x onerror=window.__xss=5>" in texts
+        if lang == "name_ru":
+            assert "${1} `${2}`" in texts, "a Cyrillic label with two `$`, drawn as written"
+
+
+def test_every_collection_download_carries_its_payloads(hostile_client):
+    """The payloads reach every collection's files, the areas of possibility included."""
+    for cid in COLLECTIONS:
+        texts = [s for p in geojson_features(hostile_client, cid).values() for s in strings(p)]
+        assert any("__xss" in t or "HYPERLINK" in t for t in texts), cid
+        assert b"__xss" in download(hostile_client, cid, "kml") or b"HYPERLINK" in download(hostile_client, cid, "kml")

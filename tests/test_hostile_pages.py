@@ -7,11 +7,12 @@ as text. tests/test_csp.py proves the policy alone.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlparse
 
 import pytest
 
-from tests.payloads import EVIL_HOST
+from tests.payloads import EVIL_HOST, PAYLOADS
 from tests.test_browser import items_requests, open_popup, wait_loaded, wait_until
 
 pytestmark = pytest.mark.browser
@@ -36,7 +37,12 @@ PAGES = [
     "/collections/incidents?f=html",
     "/collections/places/items?f=html&limit=200",
     "/collections/incidents/items/santos-1927-08-24?f=html",
+    "/incidents/santos-1927-08-24",
+    "/incidents/masanov-1928",  # in an area of possibility: the area's name, basis and rule
 ]
+# popups whose references (a unit by the name it bore, a place) are links; to pages of this server only
+GEONAMES = re.compile(r"https://www\.geonames\.org/[0-9]+")
+REFS = {"post": ["Place"], "incident": ["Unit", "Place"]}
 NO_PAYLOAD_HERE = {"/collections?f=html", "/collections/incidents?f=html"}  # no text from the data
 ACTIVE = "img[src='x'], [onerror], [onload], script:not([src]):not([nonce])"
 
@@ -77,6 +83,7 @@ def test_map_popups_search_legend_histogram_and_regime(hostile_page, hostile_ser
         popup.wait_for()
         assert "__xss" in popup.inner_text() or "HYPERLINK" in popup.inner_text(), f"{kind}: payload not shown"
         assert page.locator(f".leaflet-popup-content :is({ACTIVE})").count() == 0, kind
+        check_links(popup, hostile_server.url, REFS.get(kind, []))
     page.evaluate("BorderAtlas.map.closePopup()")
     open_popup(page, "zone-22-km", at_place="khorgos")
     page.locator(".atlas-regime-button").last.click()  # "what applied here?": the zones' names and rules
@@ -104,3 +111,31 @@ def test_pages_show_payloads_as_text(hostile_page, hostile_server, path):
     assert page.locator(f"body :is({ACTIVE})").count() == 0
     if path not in NO_PAYLOAD_HERE:
         assert "__xss" in page.locator("body").inner_text(), "the payloads are shown as text"
+
+
+def check_links(popup, origin: str, labels: list[str]) -> None:
+    """Every link of a popup goes to a page of this server (or a GeoNames record, by its number); each `labels`
+    line holds a link named with a payload."""
+    hrefs = popup.locator("a").evaluate_all("links => links.map(a => a.href)")
+    assert all(h.startswith(origin + "/") or GEONAMES.fullmatch(h) for h in hrefs), hrefs
+    for label in labels:
+        line = popup.locator("p", has_text=label + ": ").first
+        link = line.locator("a").first
+        assert link.get_attribute("href").startswith("/"), label
+        text = link.inner_text()
+        assert any(payload.strip()[:12] in text for payload in PAYLOADS.values()), f"{label}: the name, as text"
+
+
+@pytest.mark.parametrize("lang", ["name", "name_ru"])
+def test_figure_svg_opened_as_a_document_runs_nothing(hostile_page, hostile_server, lang):
+    """The SVG figure (labels, legend, caption from the data) opened by itself in the browser, as a link to it
+    would open it: its text is escaped, so no element or handler comes from the data."""
+    page = hostile_page
+    page.goto(hostile_server.url + f"/figure?format=svg&year=1927-1933&lang={lang}")
+    assert page.evaluate("document.documentElement.namespaceURI") == "http://www.w3.org/2000/svg"
+    assert_nothing_ran(page)
+    svg_active = "script, foreignObject, image, a, iframe, [onload], [onerror], [onclick], [onmouseover]"
+    assert page.locator(svg_active).count() == 0, "an element or handler from the data"
+    text = page.evaluate("document.documentElement.textContent")
+    assert "22 km <img src=x onerror=window.__xss=5>" in text, "the zone's name in the legend, as text"
+    assert "__xss" in text and "]]>" in text, "the payloads of the labels and caption, as text"

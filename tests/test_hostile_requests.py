@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 
@@ -30,7 +31,36 @@ REQUESTS = {
     "NUL in a place page": ("/places/jarkent%00", {404}),
     "regime with a long date": ("/regime?lat=44&lon=80&date=" + "1" * 10_000, {400}),
     "regime huge lat": ("/regime?lat=" + "9" * 400 + "&lon=80&date=1930", {400}),
+    "incident NUL": ("/incidents/santos-1927-08-24%00", {404}),
+    "incident unknown": ("/incidents/" + "x" * 10_000, {404}),
+    "incident unknown f": ("/incidents/santos-1927-08-24?f=%3Cscript%3E", {400}),
 }
+# /figure: what a figure may not be asked for gets a 400 naming the parameter, before any drawing
+FIGURE_REFUSED = [
+    ("width", "width=100000"),
+    ("height", "height=100000"),
+    ("dpi", "dpi=100000&format=png"),
+    ("bbox", "bbox=82,45,80,43"),  # inverted
+    ("bbox", "bbox=1e308,1e308,1e308,1e308"),
+    ("bbox", "bbox=nan,0,1,1"),
+    ("bbox", "bbox=80,43,80,43,80"),
+    ("year", "year=1900-2000"),  # more years than the map has
+    ("year", "year=1940-1918"),
+    ("year", "year=" + "1930-" * 1000 + "1931"),
+    ("z", "c=44,80&z=100000"),
+    ("c", "c=1e308,80&z=3"),
+    ("z", "c=44,80"),  # without z
+    ("off", "off=" + ",".join(f"layer {i}" for i in range(1000))),
+    ("lang", "lang=%3Cscript%3E"),
+    ("format", "format=exe"),
+]
+# Views at the edges: the whole world is clipped to what the projection draws (a figure, not a 400)
+FIGURE_BOUNDED = [
+    "bbox=-180,-90,180,90&year=1918-1940",
+    "c=44,80&z=0&year=1918-1940",
+    "bbox=80,43,80.0000001,43.0000001",
+]
+FIGURE_SECONDS = 15  # on a loaded 2-core machine; about 2 s alone
 NUL_PARAMETERS = {
     ITEMS: ["limit", "offset", "bbox", "datetime", "f", "feature_type", "name"],
     "/collections/places/download": ["format", "datetime", "bbox", "feature_type"],
@@ -38,9 +68,12 @@ NUL_PARAMETERS = {
     "/download": ["format", "datetime", "bbox"],
     "/charts": ["f"],
     "/places/jarkent": ["f"],
+    "/incidents/santos-1927-08-24": ["f"],
+    "/figure": ["year", "bbox", "c", "z", "off", "lang", "format"],
 }
 GOOD = {"limit": "5", "offset": "0", "bbox": "80,42,82,45", "datetime": "1930", "f": "json", "format": "geojson"}
 GOOD |= {"feature_type": "town", "name": "Jarkent", "lat": "44.2", "lon": "80.4", "date": "1930", "place": "jarkent"}
+GOOD |= {"year": "1930", "c": "44,80", "z": "8", "off": "Places", "lang": "name"}
 TRACE = re.compile(r"Traceback|File \"|line [0-9]+, in ", re.I)
 
 
@@ -70,9 +103,26 @@ def test_nul_byte_in_a_parameter(client, path, name):
     check(client.get(f"{path}?{name}={GOOD[name]}%00"), {200, 400, 404})
 
 
+@pytest.mark.parametrize(("parameter", "query"), FIGURE_REFUSED)
+def test_figure_refuses_what_it_cannot_draw_with_the_reason(client, parameter, query):
+    response = client.get("/figure?" + query)
+    check(response, {400})
+    assert response.get_json()["parameter"] == parameter and "allowed" in response.get_json()["description"]
+
+
+@pytest.mark.parametrize("query", FIGURE_BOUNDED)
+def test_figure_of_an_extreme_view_is_drawn_in_bounded_time(client, query):
+    started = time.perf_counter()
+    response = client.get("/figure?" + query)
+    check(response, {200})
+    assert time.perf_counter() - started < FIGURE_SECONDS
+    assert response.data.startswith(b"<?xml") and b"<svg" in response.data[:2000]
+
+
 def routes(app):
     """Every route of the app, its variables filled with a real or a hostile value."""
     values = {"cid": "places", "fid": "jarkent", "pid": "jarkent", "filename": "atlas.js", "path": "leaflet/leaflet.js"}
+    values["iid"] = "santos-1927-08-24"
     urls = set()
     for rule in app.url_map.iter_rules():
         url = rule.rule
@@ -80,6 +130,11 @@ def routes(app):
             url = re.sub(rf"<(?:[^:<>]+:)?{var}>", values.get(var, "x"), url)
         urls.add(url)
     return sorted(urls)
+
+
+def test_every_route_is_tried(app):
+    """The new surfaces are among the routes HEAD and OPTIONS are tried on."""
+    assert {"/figure", "/incidents/santos-1927-08-24", "/places/jarkent", "/download"} <= set(routes(app))
 
 
 @pytest.mark.parametrize("method", ["HEAD", "OPTIONS"])

@@ -17,8 +17,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from layers import areas, customs, incidents, migration, outposts, places, statistics, zones
+from layers import build as build_module
+from layers import sources as source_checks
 from layers.build import SOURCES
 from layers.errors import DataError
+from layers.sources import FIELD_TYPES
 
 # file -> loader
 LOADERS = {
@@ -32,7 +35,7 @@ LOADERS = {
     "statistics.yaml": statistics.read_statistics,
     "zones.yaml": zones.read_regime,
 }
-MESSAGE = re.compile(r"^\S+\.yaml(:[0-9]+)?: .+", re.S)  # the line where the loader knows it
+MESSAGE = re.compile(r"^\S+\.yaml:[0-9]+: .+", re.S)  # every refusal names the file and a line
 SCALARS = st.one_of(
     st.none(),
     st.booleans(),
@@ -102,19 +105,7 @@ REAL = {name: yaml.safe_load((SOURCES / name).read_text(encoding="utf-8")) for n
 PATHS = {name: list(paths(doc)) for name, doc in REAL.items()}
 
 
-# Still open (issue 12): with one value of a real source replaced, the deeper checks of zones, outposts,
-# incidents, customs, migration and areas raise TypeError on values of the wrong type (a list where an id or
-# a zone reference is expected, null where a mapping is), instead of a DataError.
-OPEN = pytest.mark.xfail(reason="loaders still let a TypeError through on a wrong-typed value", strict=False)
-
-
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(n, marks=OPEN) if n not in ("places.yaml", "statistics.yaml", "tariff_1923.yaml") else n
-        for n in LOADERS
-    ],
-)
+@pytest.mark.parametrize("name", LOADERS)
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 @given(data=st.data(), value=VALUES)
 def test_the_real_source_with_one_value_replaced(sources, name, data, value):
@@ -127,3 +118,75 @@ def test_the_real_source_with_one_value_replaced(sources, name, data, value):
 @given(text=st.text(alphabet=st.sampled_from(list(":-[]{}\"'&*!|>%@`#, \n\tab1")), max_size=40))
 def test_any_text(sources, name, text):
     check_loader(sources, name, text)
+
+
+# --- the type table, and refusals from the build ---------------------------------------------------------
+
+MODULES = (areas, customs, incidents, migration, outposts, places, statistics, zones, source_checks)
+
+
+def test_every_field_a_loader_allows_has_a_kind():
+    """A field without a kind in FIELD_TYPES (or its layer's own table) would reach the checks unchecked."""
+    untyped = set()
+    for module in MODULES:
+        for name, value in vars(module).items():
+            if name.endswith("FIELDS") and isinstance(value, tuple) and all(isinstance(v, (set, dict)) for v in value):
+                own = value[2] if len(value) > 2 else {}
+                untyped |= {f"{module.__name__}.{name}: {f}" for f in value[0] | value[1] if f not in FIELD_TYPES | own}
+    assert not untyped
+
+
+@pytest.mark.parametrize(
+    ("name", "path", "value", "message"),
+    [
+        ("zones.yaml", ("acts", 0, "zones"), [["zone-22-km"]], r"`zones` was \[\['zone-22-km'\]\] but must be a list"),
+        ("zones.yaml", ("acts", 0, "citation"), None, r"`citation` was None but must be a mapping"),
+        ("zones.yaml", ("zones", 0, "depth", "unit"), ["km"], r"`unit` was \['km'\] but must be a text or null"),
+        ("areas.yaml", ("areas", 0, "from"), [], r"`from` was \[\] but must be a text or a mapping"),
+        ("incidents.yaml", ("incidents", 0, "actors"), [None], r"`actors` was \[None\] but must be a list of mappings"),
+        ("incidents.yaml", ("incidents", 0, "unit"), ["x"], r"`unit` was \['x'\] but must be a text or null"),
+        ("migration.yaml", ("flows", 0, "to"), [1], r"`to` was \[1\] but must be a text or a list of texts"),
+        ("migration.yaml", ("areas", 5, "lonlat"), ["a", "b"], r"`lonlat` was \['a', 'b'\] but must be a list of n"),
+        ("customs.yaml", ("facts",), [1], r"`facts` was \[1\] but must be a list of mappings or null"),
+        ("outposts.yaml", ("units", 0, "parent"), {"a": 1}, r"`parent` was \{'a': 1\} but must be a text or null"),
+        ("places.yaml", (0, "lat"), float("nan"), r"`lat` was nan but must be a number or null"),
+        ("statistics.yaml", ("statistics", 0, "value"), 3, r"`value` was 3 but must be a mapping or null"),
+    ],
+)
+def test_a_value_of_the_wrong_kind_names_the_line_and_what_is_allowed(sources, name, path, value, message):
+    (sources / name).write_text(dump(replaced(REAL[name], path, value)), encoding="utf-8")
+    try:
+        with pytest.raises(DataError, match=rf"^\S+{re.escape(name)}:[0-9]+: .*{message}"):
+            LOADERS[name](sources)
+    finally:
+        shutil.copy(SOURCES / name, sources / name)
+
+
+def test_a_refusal_from_the_build_is_given_its_entry_line(sources):
+    """Raised while building from records already read, a refusal names the file; the build adds the line."""
+    ident = REAL["incidents.yaml"]["incidents"][2]["id"]
+    located = DataError("incidents.yaml", None, ident, "no place 'Atlantis'").located(sources)
+    line = next(i for i, text in enumerate((sources / "incidents.yaml").open(encoding="utf-8"), 1) if ident in text)
+    assert str(located) == f"{sources / 'incidents.yaml'}:{line}: entry {ident!r}: no place 'Atlantis'"
+
+
+def test_an_unexpected_error_in_the_build_shows_no_traceback(monkeypatch, capsys, tmp_path):
+    def broken(*args, **kwargs):
+        raise TypeError("unhashable type: 'list'")
+
+    monkeypatch.setattr(build_module, "build", broken)
+    assert build_module.main(["--out", str(tmp_path / "atlas.gpkg")]) == 2
+    err = capsys.readouterr().err
+    assert "build failed: unexpected TypeError: unhashable type: 'list'" in err and "--traceback" in err
+    assert "Traceback" not in err
+
+
+def test_a_file_that_is_not_utf8_or_not_yaml_names_the_line(sources):
+    path = sources / "zones.yaml"
+    for text, message in ((b"seed: x\nzones: \xff\n", "not UTF-8"), (b"seed: x\nzones: \x07\n", "not valid YAML")):
+        path.write_bytes(text)
+        try:
+            with pytest.raises(DataError, match=rf"zones.yaml:2: {message}"):
+                zones.read_regime(sources)
+        finally:
+            shutil.copy(SOURCES / "zones.yaml", path)

@@ -257,7 +257,7 @@ BAD = [
     ({"lat": 91.0}, r"lat 91.0 must be a number from -90 to 90"),
     ({"lat": -90.5}, r"lat -90.5 must be a number from -90 to 90"),
     ({"lon": 180.5}, r"lon 180.5 must be a number from -180 to 180"),
-    ({"lon": "80E"}, r"lon '80E' must be a number"),
+    ({"lon": "80E"}, r"`lon` was '80E' but must be a number or null"),
     ({"feature_type": "city"}, r"feature_type 'city' is not one of \['town', 'village'"),
     ({"side": "Mongolia"}, r"side 'Mongolia' is not one of \['USSR', 'China'\]"),
     ({"precision_class": "approximate"}, r"precision_class 'approximate' is not one of \['exact', 'near'"),
@@ -272,15 +272,15 @@ BAD = [
     ({"precision_m": None}, r"a located place needs precision_m"),
     ({"population": [{"year": 1926, "count": 0}]}, r"population count 0 must be a positive whole number"),
     ({"population": [{"year": 1926, "count": -3}]}, r"population count -3 must be a positive whole number"),
-    ({"population": [{"year": 1926, "count": 11.5}]}, r"population count 11.5 must be a positive whole number"),
-    ({"population": [{"year": 1926, "count": "many"}]}, r"population count 'many' must be a positive whole"),
-    ({"population": [{"year": 1926, "count": True}]}, r"population count True must be a positive whole number"),
+    ({"population": [{"year": 1926, "count": 11.5}]}, r"`count` was 11.5 but must be a whole number"),
+    ({"population": [{"year": 1926, "count": "many"}]}, r"`count` was 'many' but must be a whole number"),
+    ({"population": [{"year": 1926, "count": True}]}, r"`count` was True but must be a whole number"),
     ({"population": [{"year": 1926}]}, r"missing field\(s\) \['count'\]"),
     ({"variants": ["Bеta"]}, r"name 'Bеta' mixes Latin and Cyrillic letters"),  # Cyrillic е
     ({"precision_class": "unlocated"}, r"precision_class is 'unlocated' but the place has lat/lon"),
     ({"lat": None, "lon": None, "precision_m": None}, r"precision_class is 'near' but the place has no lat/lon"),
-    ({"geonames_id": "1520747"}, r"geonames_id '1520747' must be a positive whole number or null"),
-    ({"in_1927_list": "yes"}, r"`in_1927_list` must be true or false"),
+    ({"geonames_id": "1520747"}, r"`geonames_id` was '1520747' but must be a whole number or null"),
+    ({"in_1927_list": "yes"}, r"`in_1927_list` was 'yes' but must be true or false"),
     ({"id": "Beta Village"}, r"id 'Beta Village' must be a lowercase ASCII slug"),
     ({"sources": []}, r"`sources` must be a non-empty list"),
     ({"sources": [{"seed": SEED_003, "quote": " "}]}, r"a source needs a quote from the seed"),
@@ -322,7 +322,7 @@ def test_duplicate_id(tmp_path):
     [
         ("id: alpha\nname: Alpha\n", r"expected a list of places at the top level", 1),
         ("- id: alpha\n  name: [Alpha\n", r"not valid YAML", 3),
-        ("- just a string\n", r"every entry must be a mapping", None),
+        ("- id: alpha\n- just a string\n", r"every entry must be a mapping", 2),
     ],
 )
 def test_unreadable_files(tmp_path, text, message, line):

@@ -104,6 +104,10 @@ RC = {
     "svg.fonttype": "none",  # text stays text (searchable, selectable)
     "pdf.fonttype": 42,
     "hatch.linewidth": 0.4,
+    # Text from the data is drawn as written: a `$` in a name or a caption never starts Matplotlib's mathtext
+    # (two of them made a label a formula, and an unparsable one a 500) and TeX is never run on it.
+    "text.parse_math": False,
+    "text.usetex": False,
 }
 _LOCK = threading.Lock()  # Matplotlib's settings are process-wide: one figure at a time
 

@@ -102,10 +102,8 @@ def _page() -> dict:
 
 def _more_paths(op, cid: dict, f_html: dict, items_params: list) -> dict:
     """Downloads, the regime at a point, place pages and the other pages the server has."""
-    any_file = {
-        "description": "a file",
-        "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}},
-    }
+    from webapp.downloads import COLLECTION_FORMATS, DATASET_FORMATS
+
     fmt = lambda values: _param("format", {"type": "string", "enum": values, "default": "geojson"}, "file format")  # noqa: E731
     filters = [p for p in items_params if p["name"] in ("datetime", "bbox")]
     only_f = [_param("f", {"type": "string", "enum": sorted(params.FORMATS)}, "output format")]
@@ -121,9 +119,19 @@ def _more_paths(op, cid: dict, f_html: dict, items_params: list) -> dict:
     iid = _param("incidentId", {"type": "string"}, "incident id", "path", True)
     return {
         "/collections/{collectionId}/download": {
-            "get": op("One collection as a file", [cid, fmt(["csv", "geojson", "gpkg", "kml"]), *filters], any_file)
+            "get": op(
+                "One collection as a file",
+                [cid, fmt(sorted(COLLECTION_FORMATS)), *filters],
+                _download([mimetype for *_, mimetype in COLLECTION_FORMATS.values()]),
+            )
         },
-        "/download": {"get": op("Every collection in one file", [fmt(["geojson", "gpkg"]), *filters], any_file)},
+        "/download": {
+            "get": op(
+                "Every collection in one file",
+                [fmt(sorted(DATASET_FORMATS)), *filters],
+                _download([mimetype for _, mimetype in DATASET_FORMATS.values()]),
+            )
+        },
         "/collections/places/lpf": {
             "get": op(
                 "The gazetteer as Linked Places Format",
@@ -153,6 +161,15 @@ def _more_paths(op, cid: dict, f_html: dict, items_params: list) -> dict:
     }
 
 
+def _download(mimetypes: list[str]) -> dict:
+    """A download's answer: GeoJSON is a JSON object, the other formats are files."""
+    binary = {"schema": {"type": "string", "format": "binary"}}
+    return {
+        "description": "a file",
+        "content": {kind: {"schema": {"type": "object"}} if kind.endswith("json") else binary for kind in mimetypes},
+    }
+
+
 def _figure_params(filters: list) -> list:
     """The parameters of /figure: the map view's own (webapp.figure.parse_view)."""
     from webapp.figure import FORMATS
@@ -176,6 +193,43 @@ def _files() -> dict:
         "description": "the figure",
         "content": {"image/svg+xml": binary, "application/pdf": binary, "image/png": binary},
     }
+
+
+# OpenAPI links (what a client, or schemathesis's stateful phase, may follow): a response's values that are
+# the parameters of another operation. Each holds for every collection: the first collection listed is a
+# collection, the first feature of a page is a feature of that collection, and so on.
+FEATURE = "/collections/{collectionId}/items/{featureId}"
+SAME_COLLECTION = {"collectionId": "$request.path.collectionId"}
+LINKS = {
+    "/collections": {
+        "collection": ("/collections/{collectionId}", {"collectionId": "$response.body#/collections/0/id"}),
+    },
+    "/collections/{collectionId}": {
+        "items": ("/collections/{collectionId}/items", SAME_COLLECTION),
+        "download": ("/collections/{collectionId}/download", SAME_COLLECTION),
+    },
+    "/collections/{collectionId}/items": {
+        "feature": (FEATURE, {**SAME_COLLECTION, "featureId": "$response.body#/features/0/id"}),
+        "collection": ("/collections/{collectionId}", SAME_COLLECTION),
+    },
+    FEATURE: {
+        "collection": ("/collections/{collectionId}", SAME_COLLECTION),
+        "items": ("/collections/{collectionId}/items", SAME_COLLECTION),
+    },
+}
+
+
+def _with_links(paths: dict) -> dict:
+    """`paths` with the LINKS on each operation's 200 response (as operationRef, a JSON pointer)."""
+    for source, links in LINKS.items():
+        paths[source]["get"]["responses"]["200"]["links"] = {
+            name: {
+                "operationRef": "#/paths/" + target.replace("~", "~0").replace("/", "~1") + "/get",
+                "parameters": values,
+            }
+            for name, (target, values) in links.items()
+        }
+    return paths
 
 
 def openapi() -> dict:
@@ -212,33 +266,37 @@ def openapi() -> dict:
         "openapi": "3.0.3",
         "info": {"title": TITLE, "description": DESCRIPTION, "version": "0.1.0"},
         "servers": [{"url": request.host_url.rstrip("/")}],
-        "paths": {
-            "/": {"get": op("Landing page", [f_html], landing_ok)},
-            "/conformance": {"get": op("Conformance classes", [f_html], _json("conformance"))},
-            "/api": {
-                "get": op(
-                    "This document",
-                    [_param("f", {"type": "string", "enum": ["json"]}, "format")],
-                    {
-                        "description": "OK",
-                        "content": {"application/vnd.oai.openapi+json": {"schema": {"type": "object"}}},
-                    },
-                )
-            },
-            "/collections": {"get": op("The collections", [f_html], _json("collections"))},
-            "/collections/{collectionId}": {"get": op("One collection", [cid, f_html], _json("collection"))},
-            "/collections/{collectionId}/items": {
-                "get": op("Features of a collection", items_params, _json("featureCollection", "application/geo+json"))
-            },
-            "/collections/{collectionId}/items/{featureId}": {
-                "get": op(
-                    "One feature",
-                    [cid, _param("featureId", {"type": "string"}, "feature id", "path", True), f_html],
-                    _json("feature", "application/geo+json"),
-                )
-            },
-            **_more_paths(op, cid, f_html, items_params),
-        },
+        "paths": _with_links(
+            {
+                "/": {"get": op("Landing page", [f_html], landing_ok)},
+                "/conformance": {"get": op("Conformance classes", [f_html], _json("conformance"))},
+                "/api": {
+                    "get": op(
+                        "This document",
+                        [_param("f", {"type": "string", "enum": ["json"]}, "format")],
+                        {
+                            "description": "OK",
+                            "content": {"application/vnd.oai.openapi+json": {"schema": {"type": "object"}}},
+                        },
+                    )
+                },
+                "/collections": {"get": op("The collections", [f_html], _json("collections"))},
+                "/collections/{collectionId}": {"get": op("One collection", [cid, f_html], _json("collection"))},
+                "/collections/{collectionId}/items": {
+                    "get": op(
+                        "Features of a collection", items_params, _json("featureCollection", "application/geo+json")
+                    )
+                },
+                "/collections/{collectionId}/items/{featureId}": {
+                    "get": op(
+                        "One feature",
+                        [cid, _param("featureId", {"type": "string"}, "feature id", "path", True), f_html],
+                        _json("feature", "application/geo+json"),
+                    )
+                },
+                **_more_paths(op, cid, f_html, items_params),
+            }
+        ),
         "components": {
             "schemas": {
                 "exception": {
