@@ -9,7 +9,7 @@ from webapp import create_app
 
 def test_landing_is_the_map_for_browsers_and_json_for_clients(client):
     html = client.get("/", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
-    assert html.mimetype == "text/html" and b"BorderAtlas.init" in html.data
+    assert html.mimetype == "text/html" and b"BorderAtlasQueue" in html.data
     for response in (client.get("/?f=json"), client.get("/", headers={"Accept": "application/json"})):
         body = response.get_json()
         rels = {link["rel"]: link["href"] for link in body["links"]}

@@ -11,7 +11,7 @@ import json
 import math
 
 import folium
-from flask import Blueprint, current_app, jsonify, url_for
+from flask import Blueprint, current_app, jsonify, request, url_for
 from folium.elements import Element, JSCSSMixin, MacroElement
 from folium.plugins import HeatMap, MarkerCluster
 from jinja2 import Template
@@ -370,6 +370,7 @@ def _unit_refs(store) -> dict:
 @bp.get("/map/places.json")
 def index():
     """Every place under every name (search box, popups' place links), fetched once by the map page."""
+    params.check_known(request.args, set())
     return jsonify(_search_index(get_store().frame("places")))
 
 

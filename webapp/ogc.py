@@ -158,6 +158,13 @@ def _more_paths(op, cid: dict, f_html: dict, items_params: list) -> dict:
                 "The map page", [], {"description": "OK", "content": {"text/html": {"schema": {"type": "string"}}}}
             )
         },
+        "/map/places.json": {
+            "get": op(
+                "Every place under every name: [id, located (0/1), name, other names...] (the map's search index)",
+                [],
+                {"description": "OK", "content": {"application/json": {"schema": {"type": "array"}}}},
+            )
+        },
     }
 
 
