@@ -173,6 +173,7 @@ def build_map(store, display: bool = True) -> folium.Map:
         layer_control=layer_control,
         heat=heat,
         area_layers=[place_areas, incident_areas],
+        totals={cid: store.query(cid, limit=0)[1] for cid in groups if cid in store.collections()},
     )
     controls.add_to(m)
     return m
@@ -452,6 +453,7 @@ class AtlasControls(JSCSSMixin, MacroElement):
             "maxPages": MAX_PAGES,
             "gridUrl": url_for("api.grid", cid="CID"),
             "countThreshold": COUNT_THRESHOLD,
+            "totals": wiring["totals"],  # a layer with no more features than the threshold in all skips its grid
             "gridCells": GRID_CELLS,
             "placeUrl": url_for("places.place_page", pid="PLACE_ID"),
             "incidentUrl": url_for("incidents.incident_page", iid="INCIDENT_ID"),

@@ -164,6 +164,8 @@ export function fetchedLayers(map, groups, config, onDrawn) {
 
   /* One layer for the view: {grid} when it has more features than the threshold, else {features}. */
   async function fetchLayer(cid, bbox, signal) {
+    const few = config.totals[cid] <= config.countThreshold;  // never over the threshold: no grid needed
+    if (few) return { features: await fetchAll(itemsUrl(cid, bbox), config, signal) };
     const grid = await fetchJson(gridUrl(cid, bbox), signal);
     if (grid.numberMatched > config.countThreshold) return { grid: grid };
     return { features: await fetchAll(itemsUrl(cid, bbox), config, signal) };
