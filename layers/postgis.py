@@ -89,6 +89,9 @@ class PostGISStore(SqlStore):
     def _table(self, name: str) -> str:
         return f"{SCHEMA}.{_quote(name)}"
 
+    def _floor(self, expr: str) -> str:
+        return f"CAST(floor({expr}) AS bigint)"
+
     def _bbox_clause(self, collection: str) -> str:
         return f"ST_Intersects(t.{GEOMETRY}, ST_MakeEnvelope(%(minx)s, %(miny)s, %(maxx)s, %(maxy)s, 4326))"
 

@@ -191,6 +191,11 @@ def _frame_from_rows(fids: list, wkbs: list, rows: list, columns: list[list[str]
     return frame
 
 
+def _scale(cells: int, width: float) -> float:
+    """Cells per degree along one side of a grid (a box of no width: every feature in the first cell)."""
+    return cells / width if width > 0 else 0.0
+
+
 def as_text(value) -> str | None:
     """A property value as a filter compares it: 22000.0 -> "22000", True -> "true", None -> None."""
     if value is None:
@@ -224,7 +229,7 @@ class SqlStore:
     """What both engines share: the catalog, the decoded frames (read once) and the SQL of a query.
 
     An engine gives `_rows(sql, params)`, `_param(name)`, `_table(name)`, `_bbox_clause(collection)`,
-    `_bbox_params(collection, bbox)`, `_read_table(table)` and `version`.
+    `_bbox_params(collection, bbox)`, `_floor(expr)`, `_read_table(table)` and `version`.
     """
 
     def __init__(self):
@@ -372,6 +377,37 @@ class SqlStore:
         rows, matched = self._select(collection, "t.feature_json", filters, limit, offset)
         return [r[0] for r in rows], matched
 
+    def grid(
+        self,
+        collection: str,
+        *,
+        bbox: tuple[float, float, float, float],
+        cells: int,
+        period: tuple[date | None, date | None] | None = None,
+    ) -> list[tuple[int, int, int]]:
+        """How many features matching `period` and `bbox` fall in each cell of a cells x cells grid over the bbox.
+
+        A feature counts in the cell of its envelope's centre (clamped into the grid: a line crossing the box
+        may have its centre outside it); features without geometry are not counted. Grouped in SQL, returns
+        [(column, row, count)] for the non-empty cells, column 0 at the west, row 0 at the south; the counts
+        sum to the number `items` matches for the same period and bbox.
+        """
+        self._check(collection)
+        where, bound = self._where(collection, period, bbox, None)
+        minx, miny, maxx, maxy = map(float, bbox)
+        bound |= {"gx": minx, "gy": miny, "sx": _scale(cells, maxx - minx), "sy": _scale(cells, maxy - miny)}
+        column = self._floor(f"((t.bbox_minx + t.bbox_maxx) / 2 - {self._param('gx')}) * {self._param('sx')}")
+        row = self._floor(f"((t.bbox_miny + t.bbox_maxy) / 2 - {self._param('gy')}) * {self._param('sy')}")
+        sql = (
+            f"SELECT {column}, {row}, count(*) FROM {self._table(collection)} t"  # noqa: S608 - catalog names, bound values
+            f" WHERE {where} AND t.bbox_minx IS NOT NULL GROUP BY 1, 2"
+        )
+        counts: dict[tuple[int, int], int] = {}
+        for col, r, n in self._rows(sql, bound):
+            key = (min(max(int(col), 0), cells - 1), min(max(int(r), 0), cells - 1))
+            counts[key] = counts.get(key, 0) + int(n)
+        return [(col, r, n) for (col, r), n in sorted(counts.items())]
+
     def get(self, collection: str, fid: str) -> gpd.GeoDataFrame:
         """One feature by id, as a one-row frame."""
         self._check(collection)
@@ -429,6 +465,10 @@ class GeoPackageStore(SqlStore):
 
     def _table(self, name: str) -> str:
         return _quote(name)
+
+    def _floor(self, expr: str) -> str:
+        """The whole number below `expr` (truncation: the same after clamping negatives into the grid)."""
+        return f"CAST({expr} AS INTEGER)"
 
     def _bbox_clause(self, collection: str) -> str:
         """R-tree candidates, the exact envelope in doubles, and for lines and polygons the geometry itself."""

@@ -5,7 +5,8 @@ Figures are medians over several runs, each beside a baseline measured in the sa
           (faster, but it simplifies the line by 1% of the depth first, so edges err by up to 1%)
   page    the map page with display geometries vs the same page at full precision
   map     the map page's bytes and its first view drawn in headless Chromium, on the build and on a synthetic
-          100x build (tests/bench_page.py), vs an empty Leaflet map served by the same app
+          100x build and one with 100,000 incidents (tests/bench_page.py), vs an empty Leaflet map served by the
+          same app
   latency items requests (bbox+datetime) per collection and the charts page vs GET /conformance
   figure  the default view (1930, the whole border) rendered to PNG (300 dpi) and SVG vs an empty axes
           of the same size saved the same way
@@ -44,7 +45,6 @@ from layers.geojson import feature_text  # noqa: E402
 from layers.store import GeoPackageStore, as_text  # noqa: E402
 from tests import bench_page, load, pgcluster  # noqa: E402
 from tests.payloads import hostile_sources  # noqa: E402
-from tests.synthetic import write_scaled_store  # noqa: E402
 from webapp import create_app, figure  # noqa: E402
 from webapp.mapview import build_map  # noqa: E402
 
@@ -271,7 +271,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         store_path = Path(tmp) / "atlas.gpkg"
-        build(SOURCES, REFERENCE, store_path, progress=lambda *_: None)
+        built = build(SOURCES, REFERENCE, store_path, progress=lambda *_: None)
         app = create_app({"STORE": store_path, "DATABASE": None})
         client = app.test_client()
         with app.test_request_context():
@@ -282,9 +282,7 @@ def main() -> None:
         full_total, _ = page_bytes(client, full)
         render = median_seconds(lambda: client.get("/map") and app.extensions.pop("atlas_map_html", None))
         latency = items_latency(client)
-        scaled = Path(tmp) / "x100.gpkg"
-        write_scaled_store(scaled, 100)
-        drawn = bench_page.measure({"1x": store_path, "100x": scaled})
+        drawn = bench_page.measure({"1x": store_path, **bench_page.scaled_stores(Path(tmp), built)})
         figures = figure_times(app, GeoPackageStore(store_path))
         bench_storage_and_serving(store_path)
         other = Path(tmp) / "other.gpkg"  # the build that replaces the store under load

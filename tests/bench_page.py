@@ -1,10 +1,13 @@
 """`make bench`, the map page: its weight and how soon its first view is drawn in headless Chromium.
 
-Measured on the real build (1x) and on a synthetic build with 100 times the incidents, places and flows
-(tests/synthetic.py), beside a baseline in the same run: an empty Leaflet map (Leaflet served by the same app,
-one marker, no data). "First draw" is the time from navigation start to the `atlas-drawn` performance mark
-that static/atlas/layers.js sets once the first view's fetched layers are drawn (the baseline sets it when
-its marker is added); the median of RUNS page loads, each in a fresh browser context (no cache).
+    .venv/bin/python -m tests.bench_page    # this part of `make bench` alone (builds the three stores itself)
+
+Measured on the real build (1x), on a synthetic build with 100 times the incidents, places and flows
+(tests/synthetic.py) and on one with at least INCIDENTS incidents (places and flows 100x), beside a baseline
+in the same run: an empty Leaflet map (Leaflet served by the same app, one marker, no data). "First draw" is
+the time from navigation start to the `atlas-drawn` performance mark that static/atlas/layers.js sets once the
+first view's fetched layers are drawn (the baseline sets it when its marker is added); the median of RUNS page
+loads, each in a fresh browser context (no cache).
 """
 
 from __future__ import annotations
@@ -12,14 +15,19 @@ from __future__ import annotations
 import re
 import shutil
 import statistics
+import tempfile
 from pathlib import Path
 
 from flask import url_for
 
+from layers.build import REFERENCE, SOURCES, build
+from layers.store import GeoPackageStore
 from tests.conftest import CHROMIUM_ARGS, LiveServer
+from tests.synthetic import write_scaled_store
 from webapp import create_app, security
 
 RUNS = 5
+INCIDENTS = 100_000  # the incidents of the largest synthetic build (issue 11)
 MARK = "atlas-drawn"
 POLL = f"performance.getEntriesByName('{MARK}').length ? performance.getEntriesByName('{MARK}')[0].startTime : null"
 EMPTY_MAP = """<!doctype html><html><head><meta charset="utf-8"><link rel="stylesheet" href="{css}">
@@ -75,6 +83,19 @@ def first_draw_ms(browser, url: str, runs: int = RUNS) -> float:
     return statistics.median(times)
 
 
+def scaled_stores(tmp: Path, layers: dict) -> dict[str, Path]:
+    """The synthetic builds measured beside the real one: 100x, and 100x with at least INCIDENTS incidents."""
+    x100, big = tmp / "x100.gpkg", tmp / "incidents100k.gpkg"
+    write_scaled_store(x100, 100, layers=layers)
+    write_scaled_store(big, 100, layers=layers, factors={"incidents": -(-INCIDENTS // len(layers["incidents"]))})
+    return {"100x": x100, "100k": big}
+
+
+def counts(path: Path) -> str:
+    store = GeoPackageStore(path)
+    return ", ".join(f"{store.query(cid, limit=0)[1]:,} {cid}" for cid in ("incidents", "places", "migration"))
+
+
 def measure(stores: dict[str, Path]) -> dict[str, dict]:
     """{label: {"page", "assets", "places index", "draw_ms", "baseline_ms"}} for each store."""
     from playwright.sync_api import sync_playwright
@@ -86,7 +107,7 @@ def measure(stores: dict[str, Path]) -> dict[str, dict]:
             app = create_app({"STORE": path, "DATABASE": None})
             _add_empty_map(app)
             with LiveServer(app) as server:
-                figures[label] = weights(app.test_client())
+                figures[label] = weights(app.test_client()) | {"counts": counts(path)}
                 figures[label]["draw_ms"] = first_draw_ms(browser, server.url + "/map")
                 figures[label]["baseline_ms"] = first_draw_ms(browser, server.url + "/bench/empty-map")
         browser.close()
@@ -98,8 +119,19 @@ def report(figures: dict[str, dict]) -> str:
     lines = [f"map page (headless Chromium, median of {RUNS} loads; baseline: an empty Leaflet map, same run):"]
     for label, f in figures.items():
         lines.append(
-            f"  {label:5s} page {f['page']:>10,} bytes (+ {f['assets']:,} bytes of scripts and styles, "
+            f"  {label:4s} page {f['page']:>10,} bytes (+ {f['assets']:,} bytes of scripts and styles, "
             f"+ {f['places index']:,} bytes of places index fetched after); first view drawn in {f['draw_ms']:.0f} ms "
-            f"(empty Leaflet map: {f['baseline_ms']:.0f} ms)"
+            f"(empty Leaflet map: {f['baseline_ms']:.0f} ms); {f['counts']}"
         )
     return "\n".join(lines)
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Path(tmp) / "atlas.gpkg"
+        layers = build(SOURCES, REFERENCE, store, progress=lambda *_: None)
+        print(report(measure({"1x": store, **scaled_stores(Path(tmp), layers)})))
+
+
+if __name__ == "__main__":
+    main()

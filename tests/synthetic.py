@@ -12,7 +12,7 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from shapely.geometry import LineString, Point
+import shapely
 
 from layers.build import REFERENCE, build_layers, display_copy
 from layers.store import write_store
@@ -29,19 +29,20 @@ SYNTHETIC = {
 
 
 def scale(frame: gpd.GeoDataFrame, factor: int, rng: np.random.Generator) -> gpd.GeoDataFrame:
-    """The frame and factor-1 synthetic copies of each of its rows."""
-    copies = [frame]
-    for k in range(1, factor):
-        copy = frame.copy()
-        copy["id"] = [f"syn-{k}-{i}" for i in frame["id"]]
-        copy["name"] = [f"Synthetic {k}: {n}" for n in frame["name"]]
-        copy["sources"] = [[SYNTHETIC]] * len(frame)
-        copy["location_basis"] = "synthetic: a random point in the region"
-        if frame["start"].notna().any():
-            copy["start"], copy["end"], copy["date_precision"] = _dates(len(frame), rng)
-        copy = copy.set_geometry([_shape(g, rng) for g in frame.geometry], crs=frame.crs)
-        copies.append(copy)
-    return gpd.GeoDataFrame(pd.concat(copies, ignore_index=True), crs=frame.crs)
+    """The frame and factor-1 synthetic copies of each of its rows (made column by column: 100,000 in seconds)."""
+    n = len(frame)
+    if factor <= 1 or n == 0:
+        return frame.copy()
+    copy_of = np.repeat(np.arange(1, factor), n)  # copy k of row i: k = copy_of[j], i = j % n
+    copy = frame.iloc[np.tile(np.arange(n), factor - 1)].reset_index(drop=True)
+    copy["id"] = [f"syn-{k}-{i}" for k, i in zip(copy_of, copy["id"], strict=True)]
+    copy["name"] = [f"Synthetic {k}: {name}" for k, name in zip(copy_of, copy["name"], strict=True)]
+    copy["sources"] = [[SYNTHETIC]] * len(copy)
+    copy["location_basis"] = "synthetic: a random point in the region"
+    if frame["start"].notna().any():
+        copy["start"], copy["end"], copy["date_precision"] = _dates(len(copy), rng)
+    copy = copy.set_geometry(_shapes(copy.geometry.values, rng), crs=frame.crs)
+    return gpd.GeoDataFrame(pd.concat([frame, copy], ignore_index=True), crs=frame.crs)
 
 
 def _dates(n: int, rng: np.random.Generator) -> tuple[list[str], list[str], list[str]]:
@@ -51,25 +52,32 @@ def _dates(n: int, rng: np.random.Generator) -> tuple[list[str], list[str], list
     return [str(y) for y in first], [str(y) for y in last], ["year"] * n
 
 
-def _point(rng: np.random.Generator) -> Point:
-    return Point(rng.uniform(REGION[0], REGION[2]), rng.uniform(REGION[1], REGION[3]))
+def _points(n: int, rng: np.random.Generator) -> np.ndarray:
+    return shapely.points(rng.uniform(REGION[0], REGION[2], n), rng.uniform(REGION[1], REGION[3], n))
 
 
-def _shape(template, rng: np.random.Generator):
-    """A random geometry of the template's kind (None stays None: an unlocated feature stays so)."""
-    if template is None or template.is_empty:
-        return None
-    if template.geom_type == "Point":
-        return _point(rng)
-    return LineString([_point(rng), _point(rng)])
+def _shapes(templates: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A random geometry of each template's kind: a point for a point, else a line between two random points
+    (None stays None: an unlocated feature stays so)."""
+    n = len(templates)
+    kinds = np.array([None if g is None or g.is_empty else g.geom_type for g in templates], dtype=object)
+    starts, ends = shapely.get_coordinates(_points(n, rng)), shapely.get_coordinates(_points(n, rng))
+    lines = shapely.linestrings(np.stack([starts, ends], axis=1))
+    shapes = np.where(kinds == "Point", shapely.points(starts), lines).astype(object)
+    shapes[kinds == None] = None  # noqa: E711 - elementwise
+    return shapes
 
 
-def write_scaled_store(out: Path, factor: int, seed: int = 0, layers: dict | None = None) -> dict:
-    """Build the atlas, grow SCALED by `factor`, write it to `out`; returns the layers written."""
+def write_scaled_store(
+    out: Path, factor: int, seed: int = 0, layers: dict | None = None, factors: dict[str, int] | None = None
+) -> dict:
+    """Build the atlas, grow SCALED by `factor` (or a layer by its own in `factors`, e.g. {"incidents": 7143}),
+    write it to `out`; returns the layers written."""
     layers = dict(layers or build_layers(progress=lambda *_: None))
     rng = np.random.default_rng(seed)
-    for cid in SCALED:
-        layers[cid] = scale(layers[cid], factor, rng)
+    factors = {cid: factor for cid in SCALED} | (factors or {})
+    for cid, n in factors.items():
+        layers[cid] = scale(layers[cid], n, rng)
     basemap = gpd.read_file(REFERENCE / "basemap.geojson")
     write_store({cid: (frame, display_copy(frame)) for cid, frame in layers.items()}, basemap, out, {})
     return layers

@@ -183,3 +183,58 @@ def test_no_nan_in_numbers(client):
     for f in body["features"]:
         for v in f["properties"].values():
             assert not (isinstance(v, float) and math.isnan(v))
+
+
+GRID_VIEWS = [
+    ("places", "78,42,88,50", None, 8),
+    ("incidents", "78,42,88,50", "1918/1940", 4),
+    ("incidents", "79.5,43.2,81.7,45.9", "1930", 3),
+    ("migration", "78,42,88,50", "1920/1935", 5),
+    ("zones", "80,44,82,46", "1930", 2),
+]
+
+
+@pytest.mark.parametrize(("cid", "bbox", "when", "cells"), GRID_VIEWS)
+def test_count_grid_sums_to_the_items_number_matched(client, cid, bbox, when, cells):
+    dated = f"&datetime={when}" if when else ""
+    grid = client.get(f"/collections/{cid}/grid?bbox={bbox}&cells={cells}{dated}").get_json()
+    items = client.get(f"/collections/{cid}/items?bbox={bbox}&limit=1{dated}").get_json()
+    assert grid["numberMatched"] == sum(c["count"] for c in grid["grid"]) == items["numberMatched"]
+    assert all(0 <= c["column"] < cells and 0 <= c["row"] < cells and c["count"] > 0 for c in grid["grid"])
+
+
+def test_count_grid_puts_each_point_in_its_cell(client):
+    """Each cell's count is the number of points whose location lies in the cell's box."""
+    grid = client.get("/collections/places/grid?bbox=78,42,88,50&cells=4").get_json()
+    points = [
+        f["geometry"]["coordinates"]
+        for f in client.get("/collections/places/items?bbox=78,42,88,50&limit=10000").get_json()["features"]
+    ]
+    assert grid["grid"]
+    for cell in grid["grid"]:
+        x0, y0, x1, y1 = cell["bbox"]
+        inside = [p for p in points if x0 <= p[0] < x1 and y0 <= p[1] < y1]
+        assert len(inside) == cell["count"]
+
+
+@pytest.mark.parametrize(
+    ("url", "parameter"),
+    [
+        ("/collections/places/grid", "bbox"),
+        ("/collections/places/grid?bbox=78,42,88", "bbox"),
+        ("/collections/places/grid?bbox=78,42,88,50&cells=0", "cells"),
+        ("/collections/places/grid?bbox=78,42,88,50&cells=65", "cells"),
+        ("/collections/places/grid?bbox=78,42,88,50&cells=x", "cells"),
+        ("/collections/places/grid?bbox=78,42,88,50&datetime=1800", "datetime"),
+        ("/collections/places/grid?bbox=78,42,88,50&limit=5", "limit"),
+    ],
+)
+def test_bad_grid_requests_name_the_parameter(client, url, parameter):
+    response = client.get(url)
+    assert response.status_code == 400
+    body = response.get_json()
+    assert body["parameter"] == parameter and "allowed" in body["description"]
+
+
+def test_grid_of_an_unknown_collection_is_404(client):
+    assert client.get("/collections/rivers/grid?bbox=78,42,88,50").status_code == 404

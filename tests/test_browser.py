@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
 from urllib.parse import parse_qs, urlparse
 from urllib.request import urlopen
 
 import pytest
 
-from tests.conftest import ARTIFACTS, PAYLOAD
+from tests.conftest import ARTIFACTS, PAYLOAD, LiveServer
+from tests.synthetic import write_scaled_store
+from webapp import create_app
+from webapp.mapview import COUNT_THRESHOLD
 
 pytestmark = pytest.mark.browser
 ZONE_22 = "path.zone-path.zone-22-km"
@@ -564,5 +568,49 @@ def test_a_shared_incident_outside_the_view_is_fetched_alone_and_opened(browser,
         center = page.evaluate("[BorderAtlas.map.getCenter().lat, BorderAtlas.map.getCenter().lng]")
         assert abs(center[0] - 45.4) < 0.5 and abs(center[1] - 79.9) < 0.8, "the map went to it"
         wait_until(page, "location.hash.includes('sel=sarkand-1927-08-18')")
+    finally:
+        page.close()
+
+
+@pytest.fixture(scope="module")
+def crowded_server(tmp_path_factory, layers):
+    """A synthetic build with more places than the map draws at once (and the other layers as built)."""
+    out = tmp_path_factory.mktemp("crowded") / "atlas.gpkg"
+    factor = COUNT_THRESHOLD // int(layers["places"].geometry.notna().sum()) + 2  # just above the threshold
+    write_scaled_store(out, 1, layers=layers, factors={"places": factor})
+    with LiveServer(create_app({"STORE": out, "DATABASE": None})) as server:
+        yield server
+
+
+def count_bubbles(page, cid: str) -> list[dict]:
+    return page.evaluate(
+        f"""Array.from(document.querySelectorAll('.count-bubble.count-{cid}'))
+            .map(b => ({{count: Number(b.dataset.count), text: b.textContent, title: b.title}}))"""
+    )
+
+
+def test_a_crowded_view_shows_count_bubbles_and_a_click_on_one_zooms_to_its_markers(browser, crowded_server):
+    page = open_map(browser, crowded_server.url + "/")
+    try:
+        bubbles = count_bubbles(page, "places")
+        assert bubbles, "the whole-border view of a crowded layer is drawn as counts"
+        assert place_ids_on_map(page) == [], "no place marker while the view holds more than the threshold"
+        assert not any(urlparse(u).path == "/collections/places/items" for u in page.requests)
+        assert sum(b["count"] for b in bubbles) > COUNT_THRESHOLD
+        assert all(b["text"].endswith(("places — zoom in", "place — zoom in")) for b in bubbles)
+        assert all(re.fullmatch(r"[0-9,]+ places? in this cell — zoom in", b["title"]) for b in bubbles)
+        assert page.locator("path.count-cell").count() == len(bubbles), "each count is drawn with its cell"
+        zoom = page.evaluate("BorderAtlas.map.getZoom()")
+        most = max(b["count"] for b in bubbles)  # a cell inside the window (the grid covers the view and a margin)
+        page.locator(f'.count-bubble.count-places[data-count="{most}"]').first.click()
+        wait_until(page, f"BorderAtlas.map.getZoom() > {zoom}")
+        for _ in range(600):  # the redraw starts once the zoom has ended
+            if items_requests(page, "places"):
+                break
+            page.wait_for_timeout(50)
+        wait_loaded(page)
+        assert count_bubbles(page, "places") == []
+        assert place_ids_on_map(page), "zoomed into a cell: its places are drawn as markers"
+        assert not page.errors
     finally:
         page.close()

@@ -74,3 +74,11 @@ def test_the_map_page_stays_small_with_the_scaled_build(scaled, app):
     small = len(app.test_client().get("/map").data)
     assert big < PAGE_LIMIT and big < small * 1.05, (big, small)
     assert len(index) == len(written["places"]), "the places index is fetched, not in the page"
+
+
+def test_a_layer_can_grow_by_its_own_factor(tmp_path, layers):
+    written = write_scaled_store(tmp_path / "atlas.gpkg", 2, layers=layers, factors={"incidents": 5})
+    assert len(written["incidents"]) == 5 * len(layers["incidents"])
+    assert len(written["places"]) == 2 * len(layers["places"])
+    store = GeoPackageStore(tmp_path / "atlas.gpkg")
+    assert store.query("incidents")[1] == len(written["incidents"])

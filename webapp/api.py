@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, current_app, jsonify, render_template, request, url_for
 
-from layers import REGISTRY, NotFound
+from layers import REGISTRY, NotFound, QueryError
 from layers.dates import parse_partial
 from webapp import geojson, params
 from webapp.store import get_store
@@ -15,6 +15,7 @@ from webapp.store import get_store
 bp = Blueprint("api", __name__)
 GEOJSON = "application/geo+json"
 ITEMS_PARAMS = {"datetime", "bbox", "limit", "offset", "f"}
+GRID_PARAMS = {"datetime", "bbox", "cells"}
 
 
 def _html(template: str, title: str, **context):
@@ -119,6 +120,39 @@ def items(cid: str):
         body = {"type": "FeatureCollection", "features": [json.loads(t) for t in texts], **rest}
         return _html("items.html", f"{REGISTRY[cid].TITLE}: items", body=body, cid=cid)
     return current_app.response_class(_feature_collection(texts, rest), mimetype=GEOJSON)
+
+
+@bp.get("/collections/<cid>/grid")
+def grid(cid: str):
+    """How many features match the datetime in each cell of a grid over the bbox (for a map too full to draw)."""
+    _check_collection(cid)
+    args, store = request.args, get_store()
+    params.check_known(args, GRID_PARAMS)
+    if "bbox" not in args:
+        raise QueryError("bbox", "a count grid needs a bbox; allowed: four numbers minlon,minlat,maxlon,maxlat")
+    bbox = params.parse_bbox(args["bbox"])
+    period = params.parse_datetime(args["datetime"], store.first_date()) if "datetime" in args else None
+    cells = params.parse_cells(args.get("cells"))
+    counts = store.grid(cid, bbox=bbox, cells=cells, period=period)
+    width, height = (bbox[2] - bbox[0]) / cells, (bbox[3] - bbox[1]) / cells
+    return jsonify(
+        {
+            "collection": cid,
+            "bbox": list(bbox),
+            "cells": cells,
+            "numberMatched": sum(n for _, _, n in counts),
+            "grid": [
+                {
+                    "column": col,
+                    "row": row,
+                    "count": n,
+                    "bbox": [bbox[0] + col * width, bbox[1] + row * height]
+                    + [bbox[0] + (col + 1) * width, bbox[1] + (row + 1) * height],
+                }
+                for col, row, n in counts
+            ],
+        }
+    )
 
 
 def _feature_collection(texts: list[str], rest: dict) -> str:

@@ -93,6 +93,8 @@ RINGS = {
     "coarse": COARSE,
     "coarseDates": sorted(COARSE_DATES),
 }
+COUNT_THRESHOLD = 1_000  # more features than this in a layer's view and years: count bubbles, not the features
+GRID_CELLS = 8  # the count grid over the view: GRID_CELLS x GRID_CELLS cells
 MAX_PAGES = 10  # pages of items the browser follows for one layer and view (at most MAX_PAGES x MAX_LIMIT)
 CLUSTER_OPTIONS = {"maxClusterRadius": 40, "spiderfyOnMaxZoom": True, "showCoverageOnHover": False, "animate": False}
 AREA_NAMES = 30  # names listed in an area's popup; the others are counted
@@ -171,6 +173,7 @@ def build_map(store, display: bool = True) -> folium.Map:
         layer_control=layer_control,
         heat=heat,
         area_layers=[place_areas, incident_areas],
+        totals={cid: store.query(cid, limit=0)[1] for cid in groups if cid in store.collections()},
     )
     controls.add_to(m)
     return m
@@ -449,6 +452,10 @@ class AtlasControls(JSCSSMixin, MacroElement):
             "migrationColours": MIGRATION_COLOURS,
             "pageSize": params.MAX_LIMIT,
             "maxPages": MAX_PAGES,
+            "gridUrl": url_for("api.grid", cid="CID"),
+            "countThreshold": COUNT_THRESHOLD,
+            "totals": wiring["totals"],  # a layer with no more features than the threshold in all skips its grid
+            "gridCells": GRID_CELLS,
             "placeUrl": url_for("places.place_page", pid="PLACE_ID"),
             "incidentUrl": url_for("incidents.incident_page", iid="INCIDENT_ID"),
             "regimeUrl": url_for("regime.regime"),

@@ -106,6 +106,8 @@ def _more_paths(op, cid: dict, f_html: dict, items_params: list) -> dict:
 
     fmt = lambda values: _param("format", {"type": "string", "enum": values, "default": "geojson"}, "file format")  # noqa: E731
     filters = [p for p in items_params if p["name"] in ("datetime", "bbox")]
+    grid_filters = [p | {"required": p["name"] == "bbox"} for p in filters]
+    cells = {"type": "integer", "minimum": 1, "maximum": params.MAX_CELLS, "default": params.DEFAULT_CELLS}
     only_f = [_param("f", {"type": "string", "enum": sorted(params.FORMATS)}, "output format")]
     number = {"type": "number"}
     regime = [
@@ -130,6 +132,13 @@ def _more_paths(op, cid: dict, f_html: dict, items_params: list) -> dict:
                 "Every collection in one file",
                 [fmt(sorted(DATASET_FORMATS)), *filters],
                 _download([mimetype for _, mimetype in DATASET_FORMATS.values()]),
+            )
+        },
+        "/collections/{collectionId}/grid": {
+            "get": op(
+                "How many features of a collection fall in each cell of a grid over a bbox (a count, not places)",
+                [cid, *grid_filters, _param("cells", cells, "cells along each side of the grid")],
+                _json("countGrid"),
             )
         },
         "/collections/places/lpf": {
@@ -347,6 +356,29 @@ def openapi() -> dict:
                         "numberMatched": {"type": "integer"},
                         "numberReturned": {"type": "integer"},
                         "links": {"type": "array"},
+                    },
+                },
+                "countGrid": {
+                    "type": "object",
+                    "required": ["collection", "bbox", "cells", "numberMatched", "grid"],
+                    "properties": {
+                        "collection": {"type": "string"},
+                        "bbox": {"type": "array", "items": {"type": "number"}},
+                        "cells": {"type": "integer"},
+                        "numberMatched": {"type": "integer"},
+                        "grid": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "required": ["column", "row", "count", "bbox"],
+                                "properties": {
+                                    "column": {"type": "integer"},
+                                    "row": {"type": "integer"},
+                                    "count": {"type": "integer"},
+                                    "bbox": {"type": "array", "items": {"type": "number"}},
+                                },
+                            },
+                        },
                     },
                 },
                 "feature": {

@@ -102,6 +102,19 @@ def parse_limit(text: str | None) -> int:
     return DEFAULT_LIMIT if text is None else min(parse_int("limit", text, 1), MAX_LIMIT)
 
 
+DEFAULT_CELLS, MAX_CELLS = 8, 64
+
+
+def parse_cells(text: str | None) -> int:
+    """`cells`: how many cells along each side of a count grid, 1..MAX_CELLS (default DEFAULT_CELLS)."""
+    if text is None:
+        return DEFAULT_CELLS
+    value = parse_int("cells", text, 1)
+    if value > MAX_CELLS:
+        raise QueryError("cells", f"{value} is above {MAX_CELLS}; allowed: an integer from 1 to {MAX_CELLS}")
+    return value
+
+
 _PLAIN_VALUE = re.compile(r"^[\w .,:()/+\-–’]{1,200}$")
 
 

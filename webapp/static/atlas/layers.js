@@ -1,7 +1,10 @@
 /* The fetched layers: places, units, customs posts, incidents (with their uncertainty circles) and migration
  * flows, asked of the items API for the chosen years and the view (bbox), redrawn on pan, zoom and period
- * change (debounced; a newer request aborts the older one, and a stale answer is never drawn). */
+ * change (debounced; a newer request aborts the older one, and a stale answer is never drawn). Each layer's
+ * count grid for the view comes first: above config.countThreshold features the layer is drawn as count
+ * bubbles (static/atlas/counts.js) and its features are not fetched. */
 import { bind, placeLabel } from "./popups.js";
+import { countLayers } from "./counts.js";
 
 const DEBOUNCE_MS = 150;
 const DRAWN = "atlas-drawn";
@@ -133,9 +136,15 @@ async function fetchAll(url, config, signal) {
   return features;
 }
 
+async function fetchJson(url, signal) {
+  const response = await fetch(url, { signal: signal, headers: { Accept: "application/json" } });
+  if (!response.ok) throw new Error("request failed: " + response.status + " " + url);
+  return response.json();
+}
+
 /* The fetched layers of a map. `groups` are the (empty) overlays Folium made; onDrawn(cid) after each redraw. */
 export function fetchedLayers(map, groups, config, onDrawn) {
-  const drawn = {}, container = map.getContainer();
+  const drawn = {}, container = map.getContainer(), counts = countLayers(map, FETCHED);
   let generation = 0, timer = null, controller = null, period = null, pinned = null, waiting = [];
   FETCHED.forEach(function (cid) { drawn[cid] = new Map(); });
 
@@ -143,11 +152,29 @@ export function fetchedLayers(map, groups, config, onDrawn) {
     return WANTED_BY[cid].some(function (key) { return groups[key] && map.hasLayer(groups[key]); });
   }
 
-  function itemsUrl(cid, bbox) {
-    const query = new URLSearchParams({ bbox: bbox, limit: String(config.pageSize) });
+  function url(template, cid, query) {
     const dated = config.points[cid] ? config.points[cid].dated : true;
     if (dated) query.set("datetime", period[0] === period[1] ? String(period[0]) : period[0] + "/" + period[1]);
-    return config.itemsUrl.replace("CID", encodeURIComponent(cid)) + "?" + query.toString();
+    return template.replace("CID", encodeURIComponent(cid)) + "?" + query.toString();
+  }
+
+  function itemsUrl(cid, bbox) { return url(config.itemsUrl, cid, new URLSearchParams({ bbox: bbox, limit: String(config.pageSize) })); }
+
+  function gridUrl(cid, bbox) { return url(config.gridUrl, cid, new URLSearchParams({ bbox: bbox, cells: String(config.gridCells) })); }
+
+  /* One layer for the view: {grid} when it has more features than the threshold, else {features}. */
+  async function fetchLayer(cid, bbox, signal) {
+    const few = config.totals[cid] <= config.countThreshold;  // never over the threshold: no grid needed
+    if (few) return { features: await fetchAll(itemsUrl(cid, bbox), config, signal) };
+    const grid = await fetchJson(gridUrl(cid, bbox), signal);
+    if (grid.numberMatched > config.countThreshold) return { grid: grid };
+    return { features: await fetchAll(itemsUrl(cid, bbox), config, signal) };
+  }
+
+  /* Draw one layer's answer: count bubbles (and none of its features), or its features (and no bubbles). */
+  function show(cid, answer) {
+    if (answer.grid) counts.show(cid, answer.grid); else counts.clear(cid);
+    draw(cid, answer.features || []);
   }
 
   /* Show exactly `features` in the layer's group (keeping the markers already drawn, and the pinned one). */
@@ -182,10 +209,11 @@ export function fetchedLayers(map, groups, config, onDrawn) {
     controller = new AbortController();
     const bbox = bboxOf(map), signal = controller.signal;
     const asked = FETCHED.filter(wanted);
-    const requests = asked.map(function (cid) { return fetchAll(itemsUrl(cid, bbox), config, signal); });
+    const requests = asked.map(function (cid) { return fetchLayer(cid, bbox, signal); });
     return Promise.all(requests).then(function (answers) {
       if (mine !== generation) return;  // a newer view or period was asked for meanwhile
-      answers.forEach(function (features, i) { draw(asked[i], features); });
+      FETCHED.forEach(function (cid) { if (asked.indexOf(cid) < 0) counts.clear(cid); });
+      answers.forEach(function (answer, i) { show(asked[i], answer); });
       container.setAttribute("data-loaded", "true");
       if (!performance.getEntriesByName(DRAWN).length) performance.mark(DRAWN);  // the first view drawn (make bench)
       waiting.splice(0).forEach(function (resolve) { resolve(); });
@@ -223,6 +251,8 @@ export function fetchedLayers(map, groups, config, onDrawn) {
 
   function pin(id) { pinned = id; }
 
+  map.on("overlayremove", function () { FETCHED.forEach(function (cid) { if (!wanted(cid)) counts.clear(cid); }); });
+
   return {
     setPeriod: function (from, to) { period = [from, to]; schedule(); },
     schedule: schedule,
@@ -234,6 +264,7 @@ export function fetchedLayers(map, groups, config, onDrawn) {
     find: find,
     pin: pin,
     layers: function (cid) { return Array.from(drawn[cid].values()).map(function (e) { return e.layer; }); },
+    counts: counts,
     circles: function () { return [groups.placeCircles, groups.incidentCircles]; }
   };
 }
