@@ -86,6 +86,16 @@ def test_a_killed_build_leaves_the_store_and_the_next_build_succeeds(store):
     assert client.get("/collections/zones/items?limit=1").status_code == 200
 
 
+def _fill(disk: Path, leave: int) -> None:
+    """Fill the file system at `disk` up to `leave` free bytes."""
+    stat = os.statvfs(disk)
+    free = stat.f_bavail * stat.f_frsize
+    with open(disk / "filler", "wb") as filler:
+        filler.truncate(0)
+        for _ in range(max(0, free - leave) // 1_000_000):
+            filler.write(b"\0" * 1_000_000)
+
+
 def test_a_full_disk_leaves_the_store(built, tmp_path):
     disk = tmp_path / "disk"
     disk.mkdir()
@@ -98,6 +108,7 @@ def test_a_full_disk_leaves_the_store(built, tmp_path):
     try:
         store = disk / "atlas.gpkg"
         shutil.copy(built[0], store)
+        _fill(disk, leave=1_000_000)  # whatever the store's size, a second copy cannot fit
         before = digest(store)
         finished = run_build(store)
         assert finished.returncode != 0, "the build cannot fit"
