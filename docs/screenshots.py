@@ -49,6 +49,7 @@ def main() -> int:
             for name, (view, ready, script) in VIEWS.items():
                 page = browser.new_page(viewport=SIZE)
                 page.goto(base + view)
+                page.wait_for_selector('.leaflet-container[data-loaded="true"]')  # the fetched layers are drawn
                 page.wait_for_selector(ready)
                 if script:
                     page.evaluate(script)
