@@ -408,23 +408,22 @@ class SqlStore:
             counts[key] = counts.get(key, 0) + int(n)
         return [(col, r, n) for (col, r), n in sorted(counts.items())]
 
-    def get(self, collection: str, fid: str) -> gpd.GeoDataFrame:
-        """One feature by id, as a one-row frame."""
+    def _by_id(self, collection: str, column: str, fid: str):
+        """`column` of the feature whose id is `fid`; NotFound when there is none."""
         self._check(collection)
-        sql = f"SELECT fid FROM {self._table(collection)} WHERE id = {self._param('id')}"  # noqa: S608 - catalog name
-        rows = self._rows(sql, {"id": fid})
-        if not rows:
-            raise NotFound(f"no feature {fid!r} in collection {collection!r}")
-        return self.frame(collection).iloc[self._positions(collection, [rows[0][0]])]
-
-    def feature_text(self, collection: str, fid: str) -> str:
-        """One feature by id as its stored RFC 7946 text, the text `items` serves (no decoding, no encoding)."""
-        self._check(collection)
-        sql = f"SELECT feature_json FROM {self._table(collection)} WHERE id = {self._param('id')}"  # noqa: S608 - catalog name
+        sql = f"SELECT {column} FROM {self._table(collection)} WHERE id = {self._param('id')}"  # noqa: S608 - catalog names
         rows = self._rows(sql, {"id": fid})
         if not rows:
             raise NotFound(f"no feature {fid!r} in collection {collection!r}")
         return rows[0][0]
+
+    def get(self, collection: str, fid: str) -> gpd.GeoDataFrame:
+        """One feature by id, as a one-row frame."""
+        return self.frame(collection).iloc[self._positions(collection, [self._by_id(collection, "fid", fid)])]
+
+    def feature_text(self, collection: str, fid: str) -> str:
+        """One feature by id as its stored RFC 7946 text, the text `items` serves (no decoding, no encoding)."""
+        return self._by_id(collection, "feature_json", fid)
 
     def _exact_fids(self, collection: str, bbox) -> list[int]:
         """The fids whose geometry itself meets the box (lines and polygons: the envelope is not enough)."""

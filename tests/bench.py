@@ -280,7 +280,7 @@ def main() -> None:
             full = build_map(store, display=False).get_root().render()
         total, parts = page_bytes(client, light)
         full_total, _ = page_bytes(client, full)
-        render = median_seconds(lambda: client.get("/map") and app.extensions.pop("atlas_map_html", None))
+        render = median_seconds(lambda: client.get("/map") and app.extensions["atlas_store"][2].clear())
         latency = items_latency(client)
         drawn = bench_page.measure({"1x": store_path, **bench_page.scaled_stores(Path(tmp), built)})
         figures = figure_times(app, GeoPackageStore(store_path))

@@ -11,7 +11,7 @@ import json
 import math
 
 import folium
-from flask import Blueprint, current_app, jsonify, request, url_for
+from flask import Blueprint, jsonify, request, url_for
 from folium.elements import Element, JSCSSMixin, MacroElement
 from folium.plugins import HeatMap, MarkerCluster
 from jinja2 import Template
@@ -20,7 +20,7 @@ from layers import REGISTRY
 from layers.dates import year_counts
 from layers.schema import LEVELS
 from webapp import params, security
-from webapp.store import get_store
+from webapp.store import get_store, per_build
 
 bp = Blueprint("mapview", __name__)
 
@@ -122,12 +122,10 @@ LANGUAGES = {"name": "Source spelling", "name_ru": "Русский", "name_kk": 
 @bp.get("/map")
 def page():
     """The map page (built once per data build, then served from memory)."""
-    store = get_store()
-    cache = current_app.extensions
-    if "atlas_map_html" not in cache:  # kept cut at each <script, to put in this response's CSP nonce
-        cache["atlas_map_html"] = build_map(store).get_root().render().split("<script")
+    # kept cut at each <script, to put in this response's CSP nonce
+    parts = per_build("map_html", lambda store: build_map(store).get_root().render().split("<script"))
     tag = f'<script nonce="{security.nonce()}"'
-    return tag.join(cache["atlas_map_html"]), 200, {"Content-Type": "text/html; charset=utf-8"}
+    return tag.join(parts), 200, {"Content-Type": "text/html; charset=utf-8"}
 
 
 @bp.get("/favicon.ico")
@@ -374,7 +372,7 @@ def _unit_refs(store) -> dict:
 def index():
     """Every place under every name (search box, popups' place links), fetched once by the map page."""
     params.check_known(request.args, set())
-    return jsonify(_search_index(get_store().frame("places")))
+    return jsonify(per_build("places_index", lambda store: _search_index(store.frame("places"))))
 
 
 def _search_index(places) -> list[list]:

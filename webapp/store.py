@@ -45,11 +45,19 @@ def get_store():
     key, open_store = ENGINES[engine(app)](app)
     cached = app.extensions.get("atlas_store")
     if cached is None or cached[0] != key:
-        cached = (key, open_store())
+        cached = (key, open_store(), {})  # the store, and what `per_build` derives from it
         app.extensions["atlas_store"] = cached
-        app.extensions.pop("atlas_map_html", None)
-    g.atlas_store = cached[1]
+    g.atlas_store, g.atlas_derived = cached[1], cached[2]
     return cached[1]
+
+
+def per_build(name: str, make):
+    """`make(store)`, made once per data build and kept with the store (a new build starts afresh)."""
+    store = get_store()
+    derived = g.atlas_derived
+    if name not in derived:
+        derived[name] = make(store)
+    return derived[name]
 
 
 def register(app: Flask) -> None:
