@@ -26,7 +26,6 @@ from tests.payloads import poison
 from webapp import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT.parent / "shared" / "seeds"
 ARTIFACTS = ROOT / "tests" / "artifacts"
 
 

@@ -13,12 +13,12 @@ from shapely.geometry import LineString, Point, box
 
 from layers import border, places, quality, schema
 from layers.build import REFERENCE, SOURCES, build_areas
+from layers.documents import by_seed, normalized
 from layers.errors import DataError
 from layers.sources import LINE
 from layers.store import GeoPackageStore, write_store
 
 GEOD = Geod(ellps="WGS84")
-SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
 SEED_003 = "003_8b2a7f5298569eee.txt"
 SEED_001 = "001_18c5ebe104e7b172.txt"
 
@@ -145,7 +145,7 @@ def frame(gazetteer):
 
 
 def _seed(name: str) -> str:
-    return " ".join((SEEDS / name).read_text(encoding="utf-8").split())
+    return normalized(by_seed()[name].text())
 
 
 # --- the place-name list: every name of the seeds leads to its place ---------------------------

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import pytest
 from pyproj import Geod
 from shapely.geometry import LineString, Point
 
 from geo.relative import BEARINGS, Relative, parse, resolve
+from layers.documents import by_seed, normalized
 
 GEOD = Geod(ellps="WGS84")
-SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
 NARYNKOL = (80.17495, 42.72636)
 
 # The relative locations of seed 003, verbatim.
@@ -36,7 +35,7 @@ RUSSIAN = {
 
 
 def _seed_text(name: str) -> str:
-    return " ".join((SEEDS / name).read_text(encoding="utf-8").split())
+    return normalized(by_seed()[name].text())
 
 
 @pytest.mark.parametrize("phrase", sorted(SEED_003_PHRASES))
