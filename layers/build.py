@@ -17,7 +17,21 @@ import geopandas as gpd
 import shapely
 
 import geo
-from layers import areas, border, customs, incidents, migration, outposts, places, quality, regime, statistics, zones
+from layers import (
+    areas,
+    border,
+    citations,
+    customs,
+    incidents,
+    migration,
+    outposts,
+    places,
+    quality,
+    regime,
+    statistics,
+    texts,
+    zones,
+)
 from layers.errors import DataError
 from layers.store import write_store
 
@@ -63,7 +77,14 @@ def build_layers(sources: Path = SOURCES, reference: Path = REFERENCE, progress=
     progress("measuring each place's, post's and incident's distance to the border and the zones it lies in")
     for name in ("places", "outposts", "customs", "incidents"):
         built[name] = _with_regime_columns(built[name], built["zones"], line)
-    return built
+    progress("resolving every citation to its full reference (data/texts)")
+    return {name: _with_references(frame) for name, frame in built.items()}
+
+
+def _with_references(frame):
+    """The frame with every citation in its cells resolved (layers.citations): the reference a reader sees."""
+    columns = [c for c in frame.columns if c != frame.geometry.name and frame[c].dtype == object]
+    return frame.assign(**{c: [citations.resolve_all(v) for v in frame[c]] for c in columns})
 
 
 def build_areas(records: list[dict], sources: Path = SOURCES, reference: Path = REFERENCE):
@@ -162,8 +183,10 @@ def build(sources: Path = SOURCES, reference: Path = REFERENCE, out: Path = STOR
         out,
         {
             "quality": findings,
-            "tariff_1923": _tariff(sources),
-            "statistics": statistics.rows(statistics.read_statistics(sources)),
+            "tariff_1923": citations.resolve_all(_tariff(sources)),
+            "statistics": citations.resolve_all(statistics.rows(statistics.read_statistics(sources))),
+            "texts": texts.documents_meta(),
+            "citations": texts.citation_rows(layers),
         },
         land=gpd.GeoDataFrame({"side": ["USSR"]}, geometry=[land], crs=basemap.crs),
     )

@@ -59,7 +59,6 @@ JSON_COLUMNS: set[str] = set()  # every extra column is plain text
 class Customs:
     """The validated content of customs.yaml."""
 
-    seed: str
     posts: list[dict]
     facts: list[dict]
 
@@ -68,7 +67,7 @@ def read_customs(sources: Path) -> Customs:
     """Read and validate data/sources/customs.yaml against the gazetteer; raise DataError on the first fault."""
     path = sources / FILE
     data = load_yaml(path)
-    check_fields(path, data, {"seed", "posts"}, {"facts"})
+    check_fields(path, data, {"posts"}, {"facts"})
     places = read_place_ids(sources)
     posts = entries(path, data, "posts")
     check_unique(path, posts)
@@ -76,7 +75,7 @@ def read_customs(sources: Path) -> Customs:
         _check_post(path, post, places)
     facts = data.get("facts") or []
     check_facts(path, data[LINE], None, facts, FACT_KINDS)
-    return Customs(seed=data["seed"], posts=[strip_lines(p) for p in posts], facts=strip_lines(facts))
+    return Customs(posts=[strip_lines(p) for p in posts], facts=strip_lines(facts))
 
 
 def build(
@@ -109,7 +108,7 @@ def read_tariff(sources: Path) -> dict:
     """Read and validate data/sources/tariff_1923.yaml: the 1923 import tariff, article by article."""
     path = sources / TARIFF_FILE
     data = load_yaml(path)
-    check_fields(path, data, {"seed", "tariff"}, set())
+    check_fields(path, data, {"tariff"}, set())
     tariff = data["tariff"]
     if not isinstance(tariff, dict):
         raise DataError(path, data.get(LINE), None, "`tariff` must be a mapping")

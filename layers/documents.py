@@ -23,7 +23,7 @@ BLOCK_HEAD = re.compile(r"^@@ lines (\d+)-(\d+)$")
 GAP = "\n[…]\n"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: one object per document
 class Document:
     """One source document: its record and where its shipped text is."""
 
@@ -40,11 +40,21 @@ class Document:
     csl: dict
     excerpt: tuple = field(default=())
     excerpt_phrases: tuple = field(default=())
+    page_starts: tuple = field(default=())  # first line of each page after the first, for paged notes
     root: Path = TEXTS
 
     @property
     def path(self) -> Path | None:
         return self.root / self.file if self.file else None
+
+    def page_of(self, line: int) -> int:
+        """The page (1-based, in the copy) that a line of the copy is on."""
+        return 1 + sum(1 for start in self.page_starts if start <= line)
+
+    def tables(self) -> list[tuple[int, int]]:
+        """Line ranges of the copy that are tables (one passage each, shown line by line)."""
+        ranges = [spec["lines"].split("-") for spec in self.excerpt if spec.get("kind") == "table"]
+        return [(int(a), int(b)) for a, b in ranges]
 
     def blocks(self) -> list[tuple[int, list[str]]]:
         """The shipped text as (first line number in the copy, lines); [] when only the record is shipped."""
@@ -113,6 +123,7 @@ def _document(path: Path, entry: dict, root: Path) -> Document:
         csl=entry["csl"],
         excerpt=tuple(entry.get("excerpt") or ()),
         excerpt_phrases=tuple(entry.get("excerpt_phrases") or ()),
+        page_starts=tuple(entry.get("page_starts") or ()),
         root=root,
     )
     if doc.path is not None and not doc.path.exists():

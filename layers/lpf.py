@@ -17,6 +17,7 @@ import pandas as pd
 from shapely.geometry import Point
 
 from layers import places as gazetteer
+from layers.documents import documents
 
 CONTEXT = "https://raw.githubusercontent.com/LinkedPasts/linked-places/master/linkedplaces-context-v1.1.jsonld"
 BASE_URI = "collections/places/items/"  # relative to the atlas' root URL; the web app passes its absolute one
@@ -45,19 +46,6 @@ CERTAINTY = {
     "district": "uncertain",
     "region": "uncertain",
     "area": "uncertain",  # a marker inside an area of possibility
-}
-# Seed file -> the publication it is, for citations.
-SEEDS = {
-    "003_8b2a7f5298569eee.txt": {
-        "label": "Ablazhey, N.N., Zhanbossinova, A.S., RUDN Journal of Russian History 25, no. 2 (2026): 268-283",
-        "@id": "https://doi.org/10.22363/2312-8674-2026-25-2-268-283",
-        "year": 2026,
-    },
-    "001_18c5ebe104e7b172.txt": {
-        "label": "Shemetova, T.A., Problemy Dal'nego Vostoka, no. 2 (2020)",
-        "@id": None,
-        "year": 2020,
-    },
 }
 # Modern country of a place without a GeoNames link or a point in the basemap: where most of that
 # side's border area lies today.
@@ -148,12 +136,10 @@ def _citations(row, name: str | None) -> list[dict]:
             rf"(?<!\w){re.escape(_key(name))}(?!\w)", _key(source.get("quote") or "")
         ):
             continue
-        seed = SEEDS.get(source["seed"], {"label": source["seed"], "@id": None, "year": None})
-        reference = source.get("reference_resolved") or source.get("reference")
-        footnote = f", footnote {source['footnote']}" if source.get("footnote") is not None else ""
-        label = f"{seed['label']}{footnote}" + (f": {reference}" if reference else "") + f" (seed {source['seed']})"
-        citation = {"label": label, "@id": seed["@id"]}
-        citations.append(citation | ({"year": seed["year"]} if seed["year"] else {}))
+        doc = documents().get(source["document"])
+        year = ((doc.csl.get("issued") or {}).get("date-parts") or [[None]])[0][0] if doc else None
+        citation = {"label": source["reference"], "@id": doc.csl.get("URL") if doc else None}
+        citations.append(citation | ({"year": year} if year else {}))
     return citations
 
 
@@ -202,7 +188,7 @@ def _descriptions(row) -> list[dict]:
         f"Location: {row['location_basis']}"
         + ("" if _missing(precision) else f" (uncertainty radius {precision / 1000:g} km)"),
         None if _missing(row.get("relative_location")) else f"Position in the source: {row['relative_location']}",
-        "In the 1927 list of USSR border settlements in the 7.5 km zone (seed 003, footnote 31)."
+        "In the 1927 list of USSR border settlements in the 7.5 km zone (Ablazhey and Zhanbossinova 2026, n. 31)."
         if row.get("in_1927_list")
         else None,
         None if _missing(row.get("admin_1920s")) else f"1920s unit: {row['admin_1920s']}",

@@ -62,7 +62,7 @@ def read_migration(sources: Path) -> tuple[list[dict], list[dict]]:
     """(areas, flows) from data/sources/migration.yaml, validated; DataError (file, line, id, reason) on a fault."""
     path = sources / FILE
     data = load_yaml(path)
-    check_fields(path, data, {"seed", "areas", "flows"}, set())
+    check_fields(path, data, {"areas", "flows"}, set())
     places = read_place_ids(sources)
     areas, flows = entries(path, data, "areas"), entries(path, data, "flows")
     check_unique(path, areas + flows)

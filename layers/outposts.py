@@ -79,7 +79,7 @@ def read_outposts(sources: Path) -> list[dict]:
     """Read and validate data/sources/outposts.yaml against the gazetteer; raise DataError on the first fault."""
     path = sources / FILE
     data = load_yaml(path)
-    check_fields(path, data, {"seed", "units"}, set())
+    check_fields(path, data, {"units"}, set())
     places = read_place_ids(sources)
     units = entries(path, data, "units")
     check_unique(path, units)

@@ -15,7 +15,7 @@ from geo import relative
 from layers import areas as areas_layer
 from layers import schema
 from layers.errors import DataError
-from layers.sources import LINE, check_fields, load_yaml, strip_lines
+from layers.sources import CITATION_SHAPE, LINE, check_citation, check_fields, load_yaml, strip_lines
 
 TITLE = "Places"
 DESCRIPTION = (
@@ -74,7 +74,6 @@ FIELDS = (
         "area",
     },
 )
-CITATION_FIELDS = ({"seed", "quote"}, {"footnote", "reference", "reference_resolved"})
 POPULATION_FIELDS = ({"year", "count"}, {"approximate", "group", "source_footnote"})
 TEXT_FIELDS = ("name_ru", "name_kk", "name_zh", "modern_name", "admin_1920s", "relative_location", "note")
 NAME_FIELDS = ("name", "modern_name", "name_ru", "name_kk", "name_zh")  # with `variants`: every name of a place
@@ -374,11 +373,9 @@ def _check_population(path: Path, record: dict) -> None:
 def _check_sources(path: Path, record: dict) -> None:
     sources = record["sources"]
     if not isinstance(sources, list) or not sources or not all(isinstance(s, dict) for s in sources):
-        raise _fail(path, record, "`sources` must be a non-empty list of {seed, quote, footnote, ...}")
+        raise _fail(path, record, f"`sources` must be a non-empty list of citations {CITATION_SHAPE}")
     for source in sources:
-        check_fields(path, {**source, "id": record["id"]}, CITATION_FIELDS[0] | {"id"}, CITATION_FIELDS[1])
-        if not isinstance(source["quote"], str) or not source["quote"].strip():
-            raise DataError(path, source[LINE], record["id"], "a source needs a quote from the seed")
+        check_citation(path, record[LINE], record["id"], source)
 
 
 def _check_unique_ids(path: Path, records: list[dict]) -> None:

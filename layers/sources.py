@@ -11,6 +11,7 @@ from pathlib import Path
 
 import yaml
 
+from layers import citations
 from layers.dates import PRECISIONS, parse_partial
 from layers.errors import DataError
 
@@ -20,8 +21,9 @@ FACT_FIELDS = (
     {"what", "year", "date_precision", "text", "sources"},
     {"value", "low", "high", "qualifier", "approximate", "year_end", "date", "date_text", "note"},
 )
-CITATION_FIELDS = ({"seed", "footnote", "reference", "quote"}, set())
 QUOTE_WORDS = (5, 30)
+CITATION_SHAPE = "{document, note, locator, quote}"
+CITATION_TYPES = {"note": ("whole", "text", "null")}  # a citation's note is a footnote (46, or 6.2 by page)
 RANGE_FIELDS = ({"low", "best", "high", "approximate"}, set())
 SHOWN = 60  # characters of a wrong value a message quotes
 
@@ -58,7 +60,7 @@ KINDS = {
 }
 TEXT, TEXT_OR_NULL = ("text",), ("text", "null")
 FIELD_TYPES = {
-    **dict.fromkeys(("seed", "name", "quote", "basis"), TEXT),
+    **dict.fromkeys(("document", "name", "quote", "basis", "note_basis"), TEXT),
     "id": TEXT_OR_NULL,  # null only in the id a nested mapping is checked under when its owner has none;
     # an entry's own id is required to be a non-empty text by check_unique (places: its slug check)
     **dict.fromkeys(
@@ -67,7 +69,7 @@ FIELD_TYPES = {
             "name_ru", "name_kk", "name_zh", "modern_name", "admin_1920s", "relative_location", "location_basis",
             "location_text", "note", "end_note", "start_note", "seat_note", "place_note", "date_note", "counts_note",
             "date_text", "text", "title", "title_ru", "title_en", "body", "did", "general_note_ru", "general_note_en",
-            "reference", "reference_resolved", "authority", "who", "group", "scope", "measure", "phrase",
+            "locator", "authority", "who", "group", "scope", "measure", "phrase",
             "goods_ru", "goods_en", "duty_ru", "unit_ru", "unit_en", "asian_tariff_ref", "point",
             # choices (the layer names the allowed values) and references to other entries
             "date_precision", "feature_type", "side", "precision_class", "unit_type", "post_type", "event_type",
@@ -203,9 +205,9 @@ def entries(path: Path, data: dict, key: str) -> list[dict]:
 
 
 def read_entries(path: Path, key: str) -> list[dict]:
-    """The entries under `key` of a source file laid out as {seed, key}: mappings with unique ids."""
+    """The entries under `key` of a source file laid out as {key: [...]}: mappings with unique ids."""
     data = load_yaml(path)
-    check_fields(path, data, {"seed", key}, set())
+    check_fields(path, data, {key}, set())
     records = entries(path, data, key)
     check_unique(path, records)
     return records
@@ -257,19 +259,26 @@ def check_date(path: Path, line: int, ident: str, value, precision) -> None:
 
 
 def check_citations(path: Path, ident: str, owner: dict, key: str = "sources") -> None:
-    """A non-empty list of {seed, footnote, reference, quote} with a 5–30-word quote."""
+    """A non-empty list of citations (check_citation)."""
     cites = owner.get(key)
     if not isinstance(cites, list) or not cites:
         raise DataError(path, owner.get(LINE), ident, f"`{key}` must be a non-empty list of citations")
     for cite in cites:
-        if not isinstance(cite, dict):
-            raise DataError(path, owner.get(LINE), ident, "a citation must be {seed, footnote, reference, quote}")
-        check_fields(path, {**cite, "id": ident}, CITATION_FIELDS[0] | {"id"}, set())
-        words = len(str(cite["quote"] or "").split())
-        if not QUOTE_WORDS[0] <= words <= QUOTE_WORDS[1]:
-            raise DataError(
-                path, cite[LINE], ident, f"a quote must be {QUOTE_WORDS[0]}–{QUOTE_WORDS[1]} words, not {words}"
-            )
+        check_citation(path, owner.get(LINE), ident, cite)
+
+
+def check_citation(path: Path, line: int | None, ident: str | None, cite) -> None:
+    """{document, note, locator, quote}: a known document and note, a 5–30-word quote."""
+    if not isinstance(cite, dict):
+        raise DataError(path, line, ident, f"a citation must be {CITATION_SHAPE}, found {shown(cite)}")
+    check_fields(path, {**cite, "id": ident}, citations.CITATION_FIELDS[0] | {"id"}, citations.CITATION_FIELDS[1],
+                 CITATION_TYPES)  # fmt: skip
+    citations.check(path, cite.get(LINE, line), ident, cite)
+    words = len(str(cite["quote"] or "").split())
+    if not QUOTE_WORDS[0] <= words <= QUOTE_WORDS[1]:
+        raise DataError(
+            path, cite[LINE], ident, f"a quote must be {QUOTE_WORDS[0]}–{QUOTE_WORDS[1]} words, not {words}"
+        )
 
 
 def check_place(path: Path, line: int, ident: str, place, places: set[str], *, what: str) -> None:

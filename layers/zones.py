@@ -9,7 +9,16 @@ import geo
 from layers import border, schema
 from layers.dates import PRECISIONS, parse_partial
 from layers.errors import DataError
-from layers.sources import LINE, check_fields, check_types, check_unique, entries, load_yaml
+from layers.sources import (
+    LINE,
+    check_citation,
+    check_fields,
+    check_types,
+    check_unique,
+    entries,
+    load_yaml,
+    strip_lines,
+)
 
 TITLE = "Border zones"
 DESCRIPTION = (
@@ -37,7 +46,6 @@ ZONE_FIELDS = (
 )
 ACT_FIELDS = ({"id", "date", "date_precision", "body", "title", "did", "zones", "rules", "citation"}, {"date_text"})
 RULE_FIELDS = ({"zones", "category", "effect", "text"}, set())
-CITATION_FIELDS = ({"footnote", "reference", "quote"}, set())
 EXTRA_COLUMNS = ["depth_value", "depth_unit", "depth_m", "end_note", "acts", "rules"]
 
 
@@ -45,27 +53,26 @@ EXTRA_COLUMNS = ["depth_value", "depth_unit", "depth_m", "end_note", "acts", "ru
 class Regime:
     """The validated content of zones.yaml."""
 
-    seed: str
     zones: list[dict]
     acts: list[dict]
 
     @property
     def general_acts(self) -> list[dict]:
         """Acts for the border zone as a whole (no depth stated)."""
-        return [_act_summary(a, self.seed) for a in self.acts if not a["zones"]]
+        return [_act_summary(a) for a in self.acts if not a["zones"]]
 
 
 def read_regime(sources: Path) -> Regime:
     """Read and validate data/sources/zones.yaml; raise DataError naming file, line and reason."""
     path = sources / FILE
     data = load_yaml(path)
-    check_fields(path, data, {"seed", "zones", "acts"}, set(), {"zones": ("mappings",)})
+    check_fields(path, data, {"zones", "acts"}, set(), {"zones": ("mappings",)})
     zones = [_check_zone(path, z) for z in entries(path, data, "zones")]
     check_unique(path, zones)
     ids = {z["id"] for z in zones}
     acts = [_check_act(path, a, ids) for a in entries(path, data, "acts")]
     check_unique(path, acts)
-    return Regime(seed=data["seed"], zones=zones, acts=sorted(acts, key=lambda a: parse_partial(a["date"])[0]))
+    return Regime(zones=zones, acts=sorted(acts, key=lambda a: parse_partial(a["date"])[0]))
 
 
 def build(regime: Regime, reference: Path, progress=print):
@@ -98,22 +105,18 @@ def _record(zone: dict, depth_m: float, regime: Regime) -> dict:
         "variants": zone.get("variants") or [],
         "precision_m": None,
         "location_basis": f"Kazakhstan's territory within {depth['value']:g} {depth['unit']} of the border line",
-        "sources": [_citation(a, regime.seed) for a in acts],
+        "sources": [a["citation"] for a in acts],
         "depth_value": depth["value"],
         "depth_unit": depth["unit"],
         "depth_m": depth_m,
-        "acts": [_act_summary(a, regime.seed) for a in acts],
+        "acts": [_act_summary(a) for a in acts],
         "rules": rules,
     }
 
 
-def _citation(act: dict, seed: str) -> dict:
-    return {"seed": seed, **{k: act["citation"][k] for k in ("footnote", "reference", "quote")}}
-
-
-def _act_summary(act: dict, seed: str) -> dict:
+def _act_summary(act: dict) -> dict:
     keys = ("id", "date", "date_precision", "date_text", "body", "title", "did")
-    return {**{k: act.get(k) for k in keys}, "citation": _citation(act, seed)}
+    return {**{k: act.get(k) for k in keys}, "citation": act["citation"]}
 
 
 def _check_zone(path: Path, zone: dict) -> dict:
@@ -162,13 +165,8 @@ def _check_act(path: Path, act: dict, zone_ids: set[str]) -> dict:
             )
         if rule["effect"] not in EFFECTS:
             raise DataError(path, rule[LINE], ident, f"rule effect {rule['effect']!r} is not one of {list(EFFECTS)}")
-    citation = act["citation"]
-    if not isinstance(citation, dict):
-        raise DataError(path, line, ident, "`citation` must be {footnote, reference, quote}")
-    check_fields(path, {**citation, "id": ident}, CITATION_FIELDS[0] | {"id"}, set())
-    if not citation["quote"]:
-        raise DataError(path, citation[LINE], ident, "a citation needs a quote from the seed")
-    return act
+    check_citation(path, line, ident, act["citation"])
+    return strip_lines(act)
 
 
 def _check_zone_refs(path: Path, line: int, ident: str, refs, allowed: set[str]) -> None:

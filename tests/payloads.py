@@ -7,6 +7,7 @@ Each script payload sets its own `window.__xss` value, so a test that finds it s
 from __future__ import annotations
 
 import itertools
+import re
 import shutil
 import unicodedata
 from pathlib import Path
@@ -45,7 +46,7 @@ MARKUP = {k: v for k, v in PAYLOADS.items() if k not in ("long_name", "tab", "ca
 TEXT_KEYS = {
     "name", "name_ru", "name_kk", "name_zh", "modern_name", "variants", "note", "seat_note", "end_note",
     "start_note", "date_note", "counts_note", "location_text", "location_basis", "who", "what", "text",
-    "reference", "quote", "date_text", "authority", "scope", "title", "body", "did", "basis", "admin_1920s",
+    "note_basis", "locator", "quote", "date_text", "authority", "scope", "title", "body", "did", "basis", "admin_1920s",
     "title_ru", "title_en", "general_note_ru", "general_note_en", "goods_ru", "goods_en", "duty_ru", "unit_ru",
     "unit_en",
 }  # fmt: skip
@@ -95,6 +96,8 @@ def _poison(value, key: str | None, payloads, serial, keys):
         poisoned = [_poison(v, key, payloads, serial, keys) for v in value]
         # one more variant, unique (a variant leads to one place)
         return [*poisoned, f"{next(payloads)} {next(serial)}"] if key == "variants" else poisoned
+    if key == "note" and isinstance(value, str) and re.fullmatch(r"\d+\.\d+", value):
+        return value  # a citation's note of a paged document ("6.2"), not a remark
     if isinstance(value, str) and key in keys:
         return hostile_text(value, next(payloads), key)
     return value

@@ -249,7 +249,7 @@ def test_the_footnoted_sources_are_exactly_those_of_the_features_drawn(app, stor
         assert drawn == (set() if cid.capitalize() in query else expected[cid]), cid
     cited = set()
     for frame in frames.values():
-        cited |= {flat(figure.citation_text(c)).rstrip(".") for s in frame["sources"] for c in s or []}
+        cited |= {flat(c["reference"]).rstrip(".") for s in frame["sources"] for c in s or []}
     footnoted = caption_sources(caption_text(rendered(query)))
     assert [n for n, _ in footnoted] == list(range(1, len(footnoted) + 1)), "numbered 1..n"
     assert [s.rstrip(".") for _, s in footnoted] == list(dict.fromkeys(s.rstrip(".") for _, s in footnoted))

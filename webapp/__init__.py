@@ -44,6 +44,7 @@ def create_app(config: dict | None = None) -> Flask:
         security,
         statistics,
         store,
+        texts,
     )
 
     app = Flask(__name__)
@@ -68,4 +69,5 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(statistics.bp)
     app.register_blueprint(charts.bp)
     app.register_blueprint(figure.bp)
+    app.register_blueprint(texts.bp)
     return app

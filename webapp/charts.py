@@ -271,7 +271,7 @@ def _sources(records: list[dict]) -> list[dict]:
 def _unique(citations: list[dict]) -> list[dict]:
     seen, out = set(), []
     for c in citations:
-        key = (c.get("seed"), c.get("footnote"), c.get("quote"))
+        key = (c.get("document"), c.get("note"), c.get("quote"))
         if key not in seen:
             seen.add(key)
             out.append(c)

@@ -351,21 +351,13 @@ def _incident_areas(store, incidents, view: View) -> gpd.GeoDataFrame:
 
 
 def footnotes(frames: dict[str, gpd.GeoDataFrame]) -> list[str]:
-    """Each distinct citation of the features drawn, once, in order of first use (seed, note, reference)."""
-    seen: dict[tuple, str] = {}
+    """Each distinct reference of the features drawn, once, in order of first use (layers.citations made it)."""
+    seen: dict[str, None] = {}
     for frame in frames.values():
         for sources in frame["sources"]:
             for c in sources or []:
-                key = (c["seed"], c.get("footnote"), c.get("reference"))
-                seen.setdefault(key, citation_text(c))
-    return list(seen.values())
-
-
-def citation_text(c: dict) -> str:
-    """A citation as the caption gives it: the seed, its footnote number and the archival reference."""
-    note = f", note {c['footnote']}" if c.get("footnote") is not None else ""
-    reference = f": {c['reference']}" if c.get("reference") else ""
-    return f"{c['seed']}{note}{reference}"
+                seen.setdefault(c["reference"], None)
+    return list(seen)
 
 
 # ---------------------------------------------------------------- drawing

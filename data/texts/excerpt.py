@@ -27,6 +27,7 @@ from layers.documents import documents  # noqa: E402
 
 SOURCES = ROOT / "data" / "sources"
 FOOTNOTE_LINE = re.compile(r"^\s?\d{1,2}\.\s+\S")
+MARKER = re.compile(r"[а-яёa-z»\.\)]\d{1,2}(?=[\s.,;:]|$)")  # a footnote number glued to a word
 SENTENCE_END = re.compile(r"[.!?»\"”](?= [«\"“(]?[A-ZА-ЯЁ0-9])")
 
 
@@ -71,6 +72,17 @@ def sentence_span(text: str, start: int, end: int) -> tuple[int, int]:
     return (before[-1] if before else 0), (after.end() if after else len(text))
 
 
+def through_marker(lines: list[str], line: int) -> int:
+    """The line of the first note marker from `line` on within its paragraph, so the note shows; else `line`."""
+    for number in range(line, len(lines) + 1):
+        text = lines[number - 1]
+        if not text.strip() or FOOTNOTE_LINE.match(text):
+            return line
+        if MARKER.search(text):
+            return number
+    return line
+
+
 def wanted_lines(doc, lines: list[str]) -> tuple[set[int], list[str]]:
     """The line numbers to ship, and the quotes and phrases not found in the text."""
     text, where = normalized_with_lines(lines)
@@ -83,7 +95,7 @@ def wanted_lines(doc, lines: list[str]) -> tuple[set[int], list[str]]:
             missing.append(phrase)
             continue
         first, last = sentence_span(text, at, at + len(needle))
-        keep.update(range(where[first], where[last - 1] + 1))
+        keep.update(range(where[first], through_marker(lines, where[last - 1]) + 1))
     for spec in doc.excerpt:
         a, b = (int(n) for n in spec["lines"].split("-"))
         keep.update(range(a, b + 1))

@@ -14,15 +14,16 @@ const FEATURE_TYPE = {
 };
 
 function citation(c) {
-  const li = el("li");
-  const ref = c.seed + (c.footnote ? ", note " + c.footnote + ": " + (c.reference || "") : " (no footnote)");
-  return append(li, [el("span", ref, "ref"), el("q", c.quote)]);
+  const parts = [el("span", c.reference, "ref"), el("q", c.quote)];
+  if (c.note_basis) parts.splice(1, 0, el("span", " (" + c.note_basis + ")", "note"));
+  if (c.passage) parts.push(link("read the passage in " + c.cited_as, c.passage));
+  return append(el("li"), parts);
 }
 
 export function sourcesList(sources) {
   const seen = {}, ol = el("ol", null, "sources");
   (sources || []).forEach(function (c) {
-    const key = c.seed + "|" + c.footnote + "|" + c.quote;
+    const key = c.document + "|" + c.note + "|" + c.quote;
     if (!seen[key]) { seen[key] = true; ol.appendChild(citation(c)); }
   });
   return ol;

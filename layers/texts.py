@@ -1,0 +1,83 @@
+"""What the reader (/texts) needs, made at build time and kept in the store: each document's record
+and paragraphs with its notes, and every citation of every feature with the passage it points at.
+
+Kept in the store rather than read from data/texts by the web app, so a build (a release) carries
+the texts its citations point into.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from layers import citations, passages
+from layers.dates import parse_partial
+from layers.documents import Document, documents
+
+
+def documents_meta() -> dict[str, dict]:
+    """{document id: its record, licence, label, rendered reference, paragraphs and notes}."""
+    return {doc.id: _document(doc) for doc in documents().values()}
+
+
+def _document(doc: Document) -> dict:
+    tables = citations.note_tables()[doc.id]
+    return {
+        "id": doc.id,
+        "label": doc.label,
+        "shipped": doc.shipped,
+        "licence": doc.licence,
+        "licence_url": doc.licence_url,
+        "licence_basis": doc.licence_basis,
+        "csl": citations.document_item(doc),
+        "reference": citations.render(citations.document_item(doc)),
+        "paragraphs": [_paragraph(doc, p) for p in passages.paragraphs(doc)] if doc.shipped != "record" else [],
+        "notes": {key: _note(doc, note) for key, note in tables.items()},
+    }
+
+
+def _paragraph(doc: Document, paragraph: passages.Paragraph) -> dict:
+    out = {k: v for k, v in asdict(paragraph).items() if k in ("index", "kind", "text", "line", "note", "raw")}
+    out["markers"] = [[start, end, key] for start, end, key in passages.markers(doc, paragraph)]
+    return out
+
+
+def _note(doc: Document, note: dict) -> dict:
+    """A note as the reader shows it: its text as printed and each of its references rendered."""
+    refs = [r for r in note["refs"] if r["type"] != "explanatory"]
+    rendered = [citations.render(citations.render_item(r, doc), *citations.render_locator(r)) for r in refs]
+    return {"text": note["text"], "references": rendered}
+
+
+def citation_rows(layers: dict) -> list[dict]:
+    """One row per (feature, citation): the layer, the feature's id, name and first year, and the passage."""
+    rows = []
+    for layer, frame in layers.items():
+        names = frame["name"] if "name" in frame else [None] * len(frame)
+        starts = frame["start"] if "start" in frame else [None] * len(frame)
+        for fid, name, start, row in zip(frame["id"], names, starts, frame.to_dict("records"), strict=True):
+            seen = set()
+            for cite in _citations_in(row):
+                key = (cite["document"], cite["quote"])
+                if key in seen:
+                    continue
+                seen.add(key)
+                rows.append(_row(layer, fid, name, start, cite))
+    return rows
+
+
+def _row(layer: str, fid: str, name, start, cite: dict) -> dict:
+    year = parse_partial(str(start))[0].year if isinstance(start, str) and start else None
+    anchor = cite["passage"].split("#")[1] if cite.get("passage") else None
+    keys = ("document", "note", "cited_as", "quote")
+    return {"layer": layer, "id": fid, "name": name, "year": year, "anchor": anchor} | {k: cite[k] for k in keys}
+
+
+def _citations_in(value):
+    if citations.is_citation(value) and "reference" in value:
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _citations_in(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _citations_in(item)

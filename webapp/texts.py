@@ -1,0 +1,168 @@
+"""The source reader: /texts lists the documents, /texts/<document> shows one with its notes, every
+passage the atlas cites highlighted and linked to the features it supports (and they link back).
+
+Everything shown comes from the store (layers/texts.py made it at build time) and is escaped here:
+the documents' text is data like any other.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from flask import Blueprint, jsonify, render_template, request, url_for
+from markupsafe import Markup, escape
+from werkzeug.exceptions import NotFound
+
+from webapp import params
+from webapp.store import get_store
+
+bp = Blueprint("texts", __name__)
+INLINE = re.compile(r"<sup>([^<]{1,12})</sup>|\*\*([^*]+)\*\*|\*([^*]+)\*|<(https?://[^>\s]+)>")
+PAGES = {"incidents": "incidents.incident_page", "places": "places.place_page"}
+
+
+def _texts() -> dict:
+    texts = get_store().meta("texts")
+    if texts is None:
+        raise NotFound("this build has no source texts: run `make data`")
+    return texts
+
+
+@bp.get("/texts")
+def texts_page():
+    """The source documents: record, licence, what is shipped, how many passages are cited (HTML or f=json)."""
+    params.check_known(request.args, {"f"})
+    counts = _passage_counts()
+    docs = [_summary(doc, counts.get(doc["id"], 0)) for doc in _texts().values()]
+    if not params.wants_html():
+        return jsonify({"documents": docs})
+    return render_template("texts.html", title="Sources", docs=docs, json_url=url_for("texts.texts_page", f="json"))
+
+
+@bp.get("/texts/<doc_id>")
+def text_page(doc_id: str):
+    """One document: its paragraphs and notes, the cited passages marked with the features they support."""
+    params.check_known(request.args, {"f"})
+    doc = _texts().get(doc_id)
+    if doc is None:
+        raise NotFound(f"no document {doc_id!r}; the documents are listed at /texts")
+    supports = _supports(doc_id)
+    if not params.wants_html():
+        return jsonify(_summary(doc, len(supports)) | {"paragraphs": doc["paragraphs"], "notes": doc["notes"]} | {
+            "passages": [{"anchor": a, "features": f} for a, f in supports.items()]
+        })  # fmt: skip
+    paragraphs = [_paragraph_html(doc, p, supports) for p in doc["paragraphs"]]
+    return render_template(
+        "text.html",
+        title=doc["label"],
+        doc=doc,
+        paragraphs=paragraphs,
+        notes=doc["notes"],
+        cited=len(supports),
+        json_url=url_for("texts.text_page", doc_id=doc_id, f="json"),
+    )
+
+
+def _summary(doc: dict, passages: int) -> dict:
+    keys = ("id", "label", "reference", "shipped", "licence", "licence_url", "licence_basis", "csl")
+    return {k: doc[k] for k in keys} | {"cited_passages": passages, "url": url_for("texts.text_page", doc_id=doc["id"])}
+
+
+def _passage_counts() -> dict[str, int]:
+    anchors = defaultdict(set)
+    for row in get_store().meta("citations") or []:
+        if row["anchor"]:
+            anchors[row["document"]].add(row["anchor"])
+    return {doc: len(a) for doc, a in anchors.items()}
+
+
+def _supports(doc_id: str) -> dict[str, list[dict]]:
+    """{passage anchor: the features that cite it, each with its map and page links}."""
+    out: dict[str, list[dict]] = defaultdict(list)
+    for row in get_store().meta("citations") or []:
+        if row["document"] == doc_id and row["anchor"]:
+            out[row["anchor"]].append(row | _links(row))
+    return dict(out)
+
+
+def _links(row: dict) -> dict:
+    hash_ = f"#place={row['id']}" if row["layer"] == "places" else f"#year={row['year'] or 1930}&sel={row['id']}"
+    endpoint = PAGES.get(row["layer"])
+    page = url_for(endpoint, **{"pid" if row["layer"] == "places" else "iid": row["id"]}) if endpoint else None
+    page = page or url_for("api.item", cid=row["layer"], fid=row["id"], f="html")
+    return {"map_url": url_for("mapview.page") + hash_, "page_url": page}
+
+
+# --- a paragraph as HTML: escaped text, note markers linked, cited passages marked ---------------
+
+
+def _paragraph_html(doc: dict, paragraph: dict, supports: dict) -> dict:
+    """The paragraph with its HTML and the passages it holds (anchor, features)."""
+    text = paragraph["text"]
+    spans = _cited_spans(text, doc["id"], supports)
+    held = [{"anchor": a, "features": supports[a]} for a in dict.fromkeys(a for _, _, a in spans)]
+    return paragraph | {"html": _inline(text, spans, paragraph.get("markers") or []), "passages": held}
+
+
+def _cited_spans(text: str, doc_id: str, supports: dict) -> list[tuple[int, int, str]]:
+    spans = []
+    for anchor, features in supports.items():
+        quote = " ".join(features[0]["quote"].split())
+        at = text.find(quote)
+        if at >= 0:
+            spans.append((at, at + len(quote), anchor))
+    return sorted(spans)
+
+
+def _inline(text: str, spans: list, markers: list) -> Markup:
+    """Escaped text: note markers link to their note, <sup>th</sup> raised, *emphasis*, cited passages marked."""
+    opened: set[str] = set()
+
+    def plain(start: int, end: int) -> Markup:
+        cuts = sorted({start, end, *(c for s, e, _ in spans for c in (s, e) if start < c < end)})
+        out = []
+        for a, b in zip(cuts, cuts[1:], strict=False):
+            inside = [anchor for s, e, anchor in spans if s <= a < e]
+            piece = escape(text[a:b])
+            if inside:
+                first = [x for x in inside if x not in opened]
+                opened.update(first)
+                ident = f' id="{escape(first[0])}"' if first else ""
+                piece = Markup(f'<mark{ident} data-passages="{escape(" ".join(inside))}">{piece}</mark>')
+            out.append(piece)
+        return Markup("").join(out)
+
+    out, at = [], 0
+    for start, end, kind, value, inner in _specials(text, markers):
+        out.append(plain(at, start))
+        out.append(_special(kind, value, plain(*inner) if inner else None))
+        at = end
+    out.append(plain(at, len(text)))
+    return Markup("").join(out)
+
+
+def _specials(text: str, markers: list) -> list[tuple]:
+    """(start, end, kind, value, inner span) of each marked-up piece, markers first, in order."""
+    found = [(s, e, "marker", key, None) for s, e, key in markers]
+    taken = [(s, e) for s, e, *_ in found]
+    for m in INLINE.finditer(text):
+        if any(s < m.end() and m.start() < e for s, e in taken):
+            continue
+        sup, strong, em, url = m.groups()
+        group = next(i for i, g in enumerate(m.groups(), 1) if g is not None)
+        kind = ("sup", "strong", "em", "url")[group - 1]
+        inner = (m.start(group), m.end(group)) if kind in ("strong", "em") else None
+        found.append((m.start(), m.end(), kind, m.group(group), inner))
+    return sorted(found)
+
+
+def _special(kind: str, value: str, inner: Markup | None) -> Markup:
+    if kind == "marker":
+        number = escape(value.split(".")[-1])
+        return Markup(f'<sup class="marker"><a href="#n-{escape(value)}">{number}</a></sup>')
+    if kind == "sup":
+        return Markup(f"<sup>{escape(value)}</sup>")
+    if kind in ("strong", "em"):
+        return Markup(f"<{kind}>{inner}</{kind}>")
+    return escape(value)
