@@ -57,7 +57,7 @@ def build(sources: Path, reference: Path, general_acts: list[dict] | None = None
         "end": None,
         "date_precision": None,
         "precision_m": None,
-        "location_basis": "modern Kazakhstan–China boundary (OpenStreetMap), which follows the 1920s line closely",
+        "location_basis": "modern Kazakhstan–China boundary (OpenStreetMap)",
         "sources": [CITATION],
         "general_acts": general_acts or [],
     }

@@ -20,6 +20,7 @@ import geo
 from layers import (
     areas,
     border,
+    caveats,
     citations,
     customs,
     incidents,
@@ -29,9 +30,10 @@ from layers import (
     quality,
     regime,
     statistics,
-    texts,
     zones,
 )
+from layers import texts as reader
+from layers.documents import TEXTS
 from layers.errors import DataError
 from layers.store import write_store
 
@@ -44,7 +46,7 @@ DISPLAY_DECIMALS = 1e-4  # about 10 m
 POINTLESS = ("area", "unlocated")  # levels whose marker is not the feature's own position
 
 
-def build_layers(sources: Path = SOURCES, reference: Path = REFERENCE, progress=print) -> dict:
+def build_layers(sources: Path = SOURCES, reference: Path = REFERENCE, progress=print, texts: Path = TEXTS) -> dict:
     """{collection id: full-precision GeoDataFrame} for every layer."""
     progress("reading data/sources/zones.yaml")
     regime = zones.read_regime(sources)
@@ -77,14 +79,29 @@ def build_layers(sources: Path = SOURCES, reference: Path = REFERENCE, progress=
     progress("measuring each place's, post's and incident's distance to the border and the zones it lies in")
     for name in ("places", "outposts", "customs", "incidents"):
         built[name] = _with_regime_columns(built[name], built["zones"], line)
+    built |= _with_caveats(built)
     progress("resolving every citation to its full reference (data/texts)")
-    return {name: _with_references(frame) for name, frame in built.items()}
+    return {name: _with_references(frame, texts) for name, frame in built.items()}
 
 
-def _with_references(frame):
+def _with_caveats(built: dict) -> dict:
+    """The border's, each zone's and each out-of-band listed place's caveat (layers.caveats)."""
+    zones, places = built["zones"], built["places"]
+    outside = caveats.outside(places, zones)
+    depths = [f"{v:g} {u}" for v, u in zip(zones["depth_value"], zones["depth_unit"], strict=True)]
+    texts = [caveats.zone_text(d, outside, z) for d, z in zip(depths, zones["id"], strict=True)]
+    notes = caveats.place_notes(outside)
+    return {
+        "border": built["border"].assign(caveat=caveats.BORDER),
+        "zones": zones.assign(caveat=texts),
+        "places": places.assign(zone_caveat=[notes.get(pid) for pid in places["id"]]),
+    }
+
+
+def _with_references(frame, texts: Path = TEXTS):
     """The frame with every citation in its cells resolved (layers.citations): the reference a reader sees."""
     columns = [c for c in frame.columns if c != frame.geometry.name and frame[c].dtype == object]
-    return frame.assign(**{c: [citations.resolve_all(v) for v in frame[c]] for c in columns})
+    return frame.assign(**{c: [citations.resolve_all(v, texts) for v in frame[c]] for c in columns})
 
 
 def build_areas(records: list[dict], sources: Path = SOURCES, reference: Path = REFERENCE):
@@ -165,11 +182,13 @@ def _light(geom, depth_m: float | None):
     return shapely.set_precision(simple, DISPLAY_DECIMALS)
 
 
-def build(sources: Path = SOURCES, reference: Path = REFERENCE, out: Path = STORE, progress=print) -> dict:
+def build(
+    sources: Path = SOURCES, reference: Path = REFERENCE, out: Path = STORE, progress=print, texts: Path = TEXTS
+) -> dict:
     """Build all layers and write the store; returns the full-precision layers."""
     started = time.perf_counter()
     try:
-        layers = build_layers(sources, reference, progress)
+        layers = build_layers(sources, reference, progress, texts)
     except DataError as exc:  # raised while building from records already read: find the entry's line
         raise exc.located(sources) from None
     land = border.soviet_land(reference)
@@ -183,10 +202,10 @@ def build(sources: Path = SOURCES, reference: Path = REFERENCE, out: Path = STOR
         out,
         {
             "quality": findings,
-            "tariff_1923": citations.resolve_all(_tariff(sources)),
-            "statistics": citations.resolve_all(statistics.rows(statistics.read_statistics(sources))),
-            "texts": texts.documents_meta(),
-            "citations": texts.citation_rows(layers),
+            "tariff_1923": citations.resolve_all(_tariff(sources), texts),
+            "statistics": citations.resolve_all(statistics.rows(statistics.read_statistics(sources)), texts),
+            "texts": reader.documents_meta(texts),
+            "citations": reader.citation_rows(layers),
         },
         land=gpd.GeoDataFrame({"side": ["USSR"]}, geometry=[land], crs=basemap.crs),
     )

@@ -117,9 +117,14 @@ def _locator_text(ref: dict) -> str | None:
     return ref.get("pages")
 
 
+def render_document(doc: Document, label: str | None = None, value: str | None = None) -> str:
+    """The document itself as a first note (at a locator if given)."""
+    return render(_literal_names(document_item(doc)), label, value)
+
+
 def _reference(doc: Document, primary: list[dict], where: dict) -> str:
     """The full reference: the primary sources of the note (if any), cited in the document at its note."""
-    host = render(_literal_names(document_item(doc)), where["label"], where["value"]) + where["suffix"]
+    host = render_document(doc, where["label"], where["value"]) + where["suffix"]
     if not primary:
         return host
     cited = "; ".join(render(render_item(r, doc), *render_locator(r)).rstrip(".") for r in primary)

@@ -72,6 +72,7 @@ FIELDS = (
         "population",
         "note",
         "area",
+        "border_zone_town",
     },
 )
 POPULATION_FIELDS = ({"year", "count"}, {"approximate", "group", "source_footnote"})
@@ -90,6 +91,7 @@ EXTRA_COLUMNS = [
     "modern_name",
     "geonames_id",
     "in_1927_list",
+    "border_zone_town",
     "precision_class",
     "relative_location",
     "population",

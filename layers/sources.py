@@ -84,7 +84,7 @@ FIELD_TYPES = {
     **dict.fromkeys(("year", "year_end", "geonames_id"), ("whole", "null")),
     **dict.fromkeys(("count", "article", "duty_kopecks"), ("whole",)),
     **dict.fromkeys(("footnote", "source_footnote"), ("whole", "text", "null")),
-    **dict.fromkeys(("approximate", "in_1927_list", "duty_free"), ("flag",)),
+    **dict.fromkeys(("approximate", "in_1927_list", "border_zone_town", "duty_free"), ("flag",)),
     **dict.fromkeys(("depth", "citation", "location", "counts", "tariff"), ("mapping",)),
     **dict.fromkeys(("people", "households", "ratio_of_emigration"), ("mapping", "null")),
     **dict.fromkeys(("sources", "acts", "rules", "articles", "rates"), ("mappings",)),

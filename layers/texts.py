@@ -8,19 +8,20 @@ the texts its citations point into.
 from __future__ import annotations
 
 from dataclasses import asdict
+from pathlib import Path
 
 from layers import citations, passages
 from layers.dates import parse_partial
-from layers.documents import Document, documents
+from layers.documents import TEXTS, Document, documents
 
 
-def documents_meta() -> dict[str, dict]:
+def documents_meta(root: Path = TEXTS) -> dict[str, dict]:
     """{document id: its record, licence, label, rendered reference, paragraphs and notes}."""
-    return {doc.id: _document(doc) for doc in documents().values()}
+    return {doc.id: _document(doc, root) for doc in documents(root).values()}
 
 
-def _document(doc: Document) -> dict:
-    tables = citations.note_tables()[doc.id]
+def _document(doc: Document, root: Path) -> dict:
+    tables = citations.note_tables(root)[doc.id]
     return {
         "id": doc.id,
         "label": doc.label,
@@ -29,7 +30,7 @@ def _document(doc: Document) -> dict:
         "licence_url": doc.licence_url,
         "licence_basis": doc.licence_basis,
         "csl": citations.document_item(doc),
-        "reference": citations.render(citations.document_item(doc)),
+        "reference": citations.render_document(doc),
         "paragraphs": [_paragraph(doc, p) for p in passages.paragraphs(doc)] if doc.shipped != "record" else [],
         "notes": {key: _note(doc, note) for key, note in tables.items()},
     }
@@ -52,9 +53,11 @@ def citation_rows(layers: dict) -> list[dict]:
     """One row per (feature, citation): the layer, the feature's id, name and first year, and the passage."""
     rows = []
     for layer, frame in layers.items():
+        if "sources" not in frame:
+            continue
         names = frame["name"] if "name" in frame else [None] * len(frame)
         starts = frame["start"] if "start" in frame else [None] * len(frame)
-        for fid, name, start, row in zip(frame["id"], names, starts, frame.to_dict("records"), strict=True):
+        for fid, name, start, row in zip(frame["id"], names, starts, _cells(frame), strict=True):
             seen = set()
             for cite in _citations_in(row):
                 key = (cite["document"], cite["quote"])
@@ -68,8 +71,14 @@ def citation_rows(layers: dict) -> list[dict]:
 def _row(layer: str, fid: str, name, start, cite: dict) -> dict:
     year = parse_partial(str(start))[0].year if isinstance(start, str) and start else None
     anchor = cite["passage"].split("#")[1] if cite.get("passage") else None
-    keys = ("document", "note", "cited_as", "quote")
-    return {"layer": layer, "id": fid, "name": name, "year": year, "anchor": anchor} | {k: cite[k] for k in keys}
+    keys = ("document", "cited_as", "note", "locator", "reference", "quote", "passage")
+    return {"layer": layer, "id": fid, "name": name, "year": year, "anchor": anchor} | {k: cite.get(k) for k in keys}
+
+
+def _cells(frame) -> list[list]:
+    """Each row's cells that can hold citations (lists and mappings), without the geometry."""
+    columns = [c for c in frame.columns if c != getattr(frame, "_geometry_column_name", None)]
+    return [[v for v in row if isinstance(v, (list, dict))] for row in frame[columns].itertuples(index=False)]
 
 
 def _citations_in(value):

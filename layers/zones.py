@@ -42,9 +42,12 @@ CATEGORIES = {
 EFFECTS = ("restricts", "permits")
 ZONE_FIELDS = (
     {"id", "name", "depth", "start", "end", "date_precision"},
-    {"name_ru", "name_kk", "name_zh", "variants", "end_note"},
+    {"name_ru", "name_kk", "name_zh", "variants", "start_note", "end_note"},
 )
-ACT_FIELDS = ({"id", "date", "date_precision", "body", "title", "did", "zones", "rules", "citation"}, {"date_text"})
+ACT_FIELDS = (
+    {"id", "date", "date_precision", "body", "title", "did", "zones", "rules", "citation"},
+    {"date_text", "date_note"},
+)
 RULE_FIELDS = ({"zones", "category", "effect", "text"}, set())
 EXTRA_COLUMNS = ["depth_value", "depth_unit", "depth_m", "end_note", "acts", "rules"]
 
@@ -115,7 +118,7 @@ def _record(zone: dict, depth_m: float, regime: Regime) -> dict:
 
 
 def _act_summary(act: dict) -> dict:
-    keys = ("id", "date", "date_precision", "date_text", "body", "title", "did")
+    keys = ("id", "date", "date_precision", "date_text", "date_note", "body", "title", "did")
     return {**{k: act.get(k) for k in keys}, "citation": act["citation"]}
 
 

@@ -21,8 +21,9 @@ import pytest
 from werkzeug.serving import make_server
 
 from layers.build import REFERENCE, SOURCES, build
+from layers.documents import TEXTS
 from tests import pgcluster
-from tests.payloads import poison
+from tests.payloads import poison, poison_texts
 from webapp import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -130,8 +131,13 @@ def hostile_store(tmp_path_factory):
         text = (sources / name).read_text(encoding="utf-8")
         (sources / name).write_text(text.replace(old, new, 1), encoding="utf-8")
     poison(sources)
+    texts = root / "texts"
+    shutil.copytree(TEXTS, texts)
+    poison_texts(texts)
+    with open(texts / "ablazhey-zhanbossinova-2026.txt", "a", encoding="utf-8") as article:  # the text is data too
+        article.write(f"\n\n{PAYLOAD} <sup>{PAYLOAD}</sup> *{PAYLOAD}*\n")
     store = root / "atlas.gpkg"
-    build(sources, REFERENCE, store, progress=lambda *_: None)
+    build(sources, REFERENCE, store, progress=lambda *_: None, texts=texts)
     return store
 
 

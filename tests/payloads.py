@@ -52,7 +52,7 @@ TEXT_KEYS = {
 }  # fmt: skip
 # Keys whose value is looked up elsewhere (a place's name resolves relative locations): payload appended.
 APPEND_ONLY = {"name", "name_ru", "name_kk", "name_zh", "modern_name"}
-APPEND_ONLY |= {"variants"}
+APPEND_ONLY |= {"variants", "location_basis"}  # a basis keeps its page's address: the build checks it
 NAME_KEYS = APPEND_ONLY
 
 
@@ -108,6 +108,19 @@ def hostile_sources(sources: Path, out: Path) -> Path:
     shutil.copytree(sources, out)
     poison(out)
     return out
+
+
+# Texts of data/texts that reach the reader, the references and their exports.
+TEXT_KEYS_OF_TEXTS = {"label", "title", "container-title", "archive", "publisher", "text", "licence_basis"}
+
+
+def poison_texts(texts: Path) -> None:
+    """Put a payload, in turn, in every text of the document records and the parsed notes (data/texts)."""
+    for path in sorted(texts.glob("*.yaml")):
+        payloads = itertools.cycle(MARKUP.values())
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        poisoned = _poison(data, None, payloads, itertools.count(1), TEXT_KEYS_OF_TEXTS)
+        path.write_text(yaml.safe_dump(poisoned, allow_unicode=True, sort_keys=False, width=10**6), encoding="utf-8")
 
 
 def poison(sources: Path) -> None:

@@ -20,11 +20,15 @@ from layers.store import write_store
 SCALED = ("incidents", "places", "migration")  # the layers a research group would grow
 REGION = (78.0, 42.0, 88.0, 50.0)  # lon/lat box of the Kazakh–Xinjiang border region
 YEARS = (1918, 1940)
-SYNTHETIC = {
-    "seed": "synthetic",
-    "footnote": None,
-    "reference": None,
+SYNTHETIC = {  # a citation as the build resolves it (layers.citations.resolve), of no document
+    "document": "synthetic",
+    "cited_as": "synthetic",
+    "note": None,
+    "locator": None,
     "quote": "a synthetic feature made for the benchmark, not a fact of any source",
+    "reference": "A synthetic feature made for the benchmark, not a fact of any source.",
+    "csl": None,
+    "passage": None,
 }
 
 

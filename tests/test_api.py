@@ -94,7 +94,12 @@ def test_zone_carries_acts_rules_and_citations(client):
     assert props["depth_m"] == 22000
     assert any(a["date"] == "1927-06-15" for a in props["acts"])
     assert any(r["category"] == "entry" for r in props["rules"])
-    assert any(s["footnote"] == 21 and "f. 13, op. 1, d. 2, l. 3" in s["reference"] for s in props["sources"])
+    assert any(
+        s["note"] == "21" and "f. 13, op. 1, d. 2, l. 3, Spetsial'nyi" in s["reference"] for s in props["sources"]
+    )
+    assert all(
+        s["csl"]["type"] and s["cited_as"].startswith("Ablazhey and Zhanbossinova 2026") for s in props["sources"]
+    )
 
 
 def test_paging_links(client):

@@ -8,6 +8,7 @@ from xml.etree import ElementTree
 
 import pytest
 import yaml
+from markupsafe import escape
 
 from layers.dates import parse_partial, year_counts
 from tests.conftest import CHART_PAYLOAD, SOURCES
@@ -45,7 +46,7 @@ def test_reported_totals_are_the_yearly_statistics(charts):
             expected[TOTALS[row["measure"]][0]][row["year"]] = row["value"]["best"]
     drawn = {s["label"]: {p["year"]: p["best"] for p in s["points"]} for s in charts["totals"]["series"]}
     assert drawn == dict(expected)
-    assert all(s["sources"] and s["sources"][0]["footnote"] for s in charts["totals"]["series"])
+    assert all(s["sources"] and s["sources"][0]["note"] for s in charts["totals"]["series"])
 
 
 def test_incident_counts_are_summed_by_year_from_the_incidents(charts):
@@ -96,7 +97,7 @@ def test_every_chart_has_its_sources_under_it(page, charts):
         section = re.search(rf'<section class="chart" id="{chart_id}">(.*?)</section>', page, re.S).group(1)
         assert "<h3>Sources</h3>" in section
         for citation in chart["sources"]:
-            assert f"note {citation['footnote']}" in section
+            assert str(escape(citation["reference"])) in section
 
 
 def test_features_per_year_match_the_layers(charts, client):

@@ -77,12 +77,12 @@ def test_the_tariff_has_eight_articles(tariff):
 def test_tariff_rates(tariff, article, point, kopecks, unit_ru):
     [row] = [r for r in tariff_rows(tariff) if (r["article"], r["point"]) == (article, point)]
     assert (row["duty_kopecks"], row["unit_ru"], row["duty_free"]) == (kopecks, unit_ru, kopecks == 0)
-    assert row["sources"][0]["seed"] == "001_18c5ebe104e7b172.txt"
+    assert row["sources"][0]["document"] == "shemetova-2020"
 
 
 # --- malformed files -----------------------------------------------------------------------------
 
-CITE = {"seed": "003_8b2a7f5298569eee.txt", "footnote": None, "reference": None, "quote": "one two three four five"}
+CITE = {"document": "ablazhey-zhanbossinova-2026", "note": None, "quote": "one two three four five"}
 FACT = {
     "what": "legal_crossing_points",
     "value": 3,
@@ -103,7 +103,7 @@ def _post(ident="p1", **changes) -> dict:
 
 def _read(tmp_path, posts, facts=()):
     (tmp_path / "places.yaml").write_text(yaml.safe_dump([{"id": "here"}]), encoding="utf-8")
-    data = {"seed": "003_8b2a7f5298569eee.txt", "posts": list(posts), "facts": list(facts)}
+    data = {"posts": list(posts), "facts": list(facts)}
     (tmp_path / "customs.yaml").write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     return read_customs(tmp_path)
 

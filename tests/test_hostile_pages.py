@@ -39,6 +39,9 @@ PAGES = [
     "/collections/incidents/items/santos-1927-08-24?f=html",
     "/incidents/santos-1927-08-24",
     "/incidents/masanov-1928",  # in an area of possibility: the area's name, basis and rule
+    "/texts",  # the documents' records, labels and licences
+    "/texts/ablazhey-zhanbossinova-2026",  # its text (a paragraph of payloads added), notes and references
+    "/texts/shemetova-2020",  # excerpts, notes by page
 ]
 # popups whose references (a unit by the name it bore, a place) are links; to pages of this server only
 GEONAMES = re.compile(r"https://www\.geonames\.org/[0-9]+")

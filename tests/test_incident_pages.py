@@ -11,14 +11,17 @@ def test_an_incident_page_reads_as_a_record(client, layers):
     assert "exact: a gazetteer point of the place itself" in page  # the level in words
     assert '<a href="/places/sarkand">Sarkand</a>' in page
     assert ">Outpost No. 9 of the 49th border detachment</a>" in page and "outpost-49-9<" not in page
-    assert "Ibid., l. 75." in page and "detained: " not in page  # counts are a table
+    assert "Ibid" not in page and "detained: " not in page  # counts are a table
+    assert "f. 9, op. 1, d. 438, l. 75, Spetsial’nyi gosudarstvennyi arkhiv Komiteta natsional’noi bezopasnosti" in page
+    assert 'href="/texts/ablazhey-zhanbossinova-2026#q-' in page  # the passage in the reader
     assert re.search(r"<th>detained</th><td>12</td>", page)
 
 
 def test_an_area_level_incident_page_names_its_area_and_rule(client):
     page = client.get("/incidents/ush-bulak-1927-summer?f=html").data.decode()
     assert "area of possibility: the polygon the text constrains it to" in page
-    assert ">Zone of responsibility of the 49th (Jarkent) border detachment</a>" in page
+    assert ">Zone of responsibility of the 49th (Jarkent) or of the 50th (Zaysan) border detachment</a>" in page
+    assert "both readings are kept" in page  # the note on the record says why
     assert "Rule: Soviet-side land 0–22 km from the border line" in page
     assert "about 400" in page  # an approximate count stays approximate
 

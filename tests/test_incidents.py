@@ -21,7 +21,7 @@ EXPECTED = {
     "kyzyl-aul-khabarasu-1932-10", "uryl-1933", "six-kazakhs-1935-07-18", "kaldybaev-crossing-1935-11",
     "kaldybaev-1935-12-13",
 }  # fmt: skip
-GOOD = """seed: 003_8b2a7f5298569eee.txt
+GOOD = """# incidents.yaml made by the test
 incidents:
   - id: one
     name: One
@@ -40,7 +40,7 @@ incidents:
     location: {place: sarkand, phrase: null}
     precision_m: null
     sources:
-      - {seed: x, footnote: null, reference: null, quote: one two three four five}
+      - {document: ablazhey-zhanbossinova-2026, note: null, quote: one two three four five}
     quote: one two three four five
 """
 

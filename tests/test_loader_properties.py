@@ -183,7 +183,7 @@ def test_an_unexpected_error_in_the_build_shows_no_traceback(monkeypatch, capsys
 
 def test_a_file_that_is_not_utf8_or_not_yaml_names_the_line(sources):
     path = sources / "zones.yaml"
-    for text, message in ((b"seed: x\nzones: \xff\n", "not UTF-8"), (b"seed: x\nzones: \x07\n", "not valid YAML")):
+    for text, message in ((b"zones: []\nacts: \xff\n", "not UTF-8"), (b"zones: []\nacts: \x07\n", "not valid YAML")):
         path.write_bytes(text)
         try:
             with pytest.raises(DataError, match=rf"zones.yaml:2: {message}"):

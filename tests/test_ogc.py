@@ -31,6 +31,7 @@ def test_openapi_describes_every_route_the_server_has(app, client):
         .replace("<fid>", "{featureId}")
         .replace("<pid>", "{placeId}")
         .replace("<iid>", "{incidentId}")
+        .replace("<did>", "{documentId}")
         for rule in app.url_map.iter_rules()
         if rule.endpoint.split(".")[0] not in ("assets", "static") and rule.rule != "/favicon.ico"
     }

@@ -115,7 +115,7 @@ def test_build_places_units_at_their_seats():
 
 # --- malformed files -----------------------------------------------------------------------------
 
-CITE = {"seed": "003_8b2a7f5298569eee.txt", "footnote": None, "reference": None, "quote": "one two three four five"}
+CITE = {"document": "ablazhey-zhanbossinova-2026", "note": None, "quote": "one two three four five"}
 EVENT = {"date": "1927", "date_precision": "year", "text": "t", "sources": [CITE]}
 NAME = {"name": "N", "start": "1930", "end": None, "date_precision": "year", "sources": [CITE]}
 MOVE = {"seat": "there", "date": "1929", "date_precision": "year", "sources": [CITE]}
@@ -133,7 +133,7 @@ def _unit(ident="u1", **changes) -> dict:
 
 def _read(tmp_path, *units):
     (tmp_path / "places.yaml").write_text(yaml.safe_dump([{"id": "here"}, {"id": "there"}]), encoding="utf-8")
-    data = {"seed": "003_8b2a7f5298569eee.txt", "units": list(units)}
+    data = {"units": list(units)}
     (tmp_path / "outposts.yaml").write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     return read_outposts(tmp_path)
 
@@ -177,6 +177,6 @@ def test_malformed_units_are_rejected(tmp_path, units, message):
 
 
 def test_missing_gazetteer_is_reported(tmp_path):
-    (tmp_path / "outposts.yaml").write_text("seed: x\nunits: []\n", encoding="utf-8")
+    (tmp_path / "outposts.yaml").write_text("units: []\n", encoding="utf-8")
     with pytest.raises(DataError, match=r"places.yaml: cannot read the gazetteer"):
         read_outposts(tmp_path)

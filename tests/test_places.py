@@ -225,7 +225,7 @@ def _record(ident: str, name: str, **changes) -> dict:
         "precision_class": "near",
         "location_basis": "hand-made test record (https://example.org/test-record)",
         "population": None,
-        "sources": [{"seed": SEED_003, "footnote": None, "quote": f"the village of {name}"}],
+        "sources": [{"document": "ablazhey-zhanbossinova-2026", "note": None, "quote": f"the village of {name} here"}],
     }
     record.update(changes)
     return {k: v for k, v in record.items() if v != "<drop>"}
@@ -283,7 +283,7 @@ BAD = [
     ({"in_1927_list": "yes"}, r"`in_1927_list` was 'yes' but must be true or false"),
     ({"id": "Beta Village"}, r"id 'Beta Village' must be a lowercase ASCII slug"),
     ({"sources": []}, r"`sources` must be a non-empty list"),
-    ({"sources": [{"seed": SEED_003, "quote": " "}]}, r"a source needs a quote from the seed"),
+    ({"sources": [{"document": "ablazhey-zhanbossinova-2026", "quote": " "}]}, r"a quote must be 5–30 words, not 0"),
     ({"location_basis": "well known"}, r"precision_class 'near' needs a relative_location or a page's address"),
     (
         {"precision_class": "exact", "location_basis": "well known"},

@@ -61,8 +61,8 @@ def test_copies_keep_the_unlocated_unlocated(layers):
 
 def test_the_served_atlas_never_holds_synthetic_data(layers):
     for cid, frame in layers.items():
-        seeds = {c.get("seed") for sources in frame["sources"] for c in (sources or [])}
-        assert "synthetic" not in seeds, cid
+        documents = {c.get("document") for sources in frame["sources"] for c in (sources or [])}
+        assert "synthetic" not in documents, cid
 
 
 def test_the_map_page_stays_small_with_the_scaled_build(scaled, app):

@@ -32,6 +32,7 @@ def create_app(config: dict | None = None) -> Flask:
         assets,
         caching,
         charts,
+        cite,
         customs,
         downloads,
         errors,
@@ -70,4 +71,5 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(charts.bp)
     app.register_blueprint(figure.bp)
     app.register_blueprint(texts.bp)
+    app.register_blueprint(cite.bp)
     return app

@@ -19,6 +19,7 @@ import pyogrio
 from flask import Blueprint, Response, request
 
 from layers import schema
+from layers import texts as reader
 from layers.dates import parse_partial
 from webapp import geojson, kml, params
 from webapp.api import _check_collection, _collection_ids, item_query
@@ -73,7 +74,18 @@ def _gpkg_bytes(frames: dict[str, gpd.GeoDataFrame], version: str) -> bytes:
             pyogrio.write_dataframe(
                 _plain_frame(frame), path, layer=cid, driver="GPKG", dataset_metadata=metadata, layer_metadata=metadata
             )
+        pyogrio.write_dataframe(_sources_table(frames), path, layer="sources", driver="GPKG")
         return path.read_bytes()
+
+
+def _sources_table(frames: dict[str, gpd.GeoDataFrame]) -> pd.DataFrame:
+    """One row per feature and citation (joined to a layer by `collection` and `feature_id`)."""
+    rows = reader.citation_rows(frames)
+    columns = ["collection", "feature_id", "document", "cited_as", "note", "locator", "reference", "quote", "passage"]
+    table = pd.DataFrame(rows, columns=["layer", "id", *columns[2:]]).rename(
+        columns={"layer": "collection", "id": "feature_id"}
+    )
+    return table.astype({"note": "string"})
 
 
 def _kml_bytes(cid: str, frame: gpd.GeoDataFrame, version: str) -> bytes:
@@ -94,9 +106,12 @@ def _neutralise(column: pd.Series) -> pd.Series:
 def _csv_text(frame: gpd.GeoDataFrame) -> str:
     out = _plain_frame(frame)
     out["geometry_wkt"] = [g.wkt if g is not None else "" for g in frame.geometry]
-    return (
-        pd.DataFrame(out.drop(columns=out.geometry.name)).apply(_neutralise).to_csv(index=False, lineterminator="\r\n")
-    )  # RFC 4180; a cell holding a CR is quoted
+    return _table_csv(pd.DataFrame(out.drop(columns=out.geometry.name)))
+
+
+def _table_csv(table: pd.DataFrame) -> str:
+    """RFC 4180 (a cell holding a CR is quoted), no cell a spreadsheet would run as a formula."""
+    return table.apply(_neutralise).to_csv(index=False, lineterminator="\r\n")
 
 
 def _readme(version: str, files: list[str]) -> str:
@@ -125,7 +140,11 @@ def _send(data: bytes, filename: str, mimetype: str) -> Response:
 COLLECTION_FORMATS = {
     "geojson": (_geojson_bytes, "geojson", "application/geo+json"),
     "gpkg": (lambda cid, f, v: _gpkg_bytes({cid: f}, v), "gpkg", "application/geopackage+sqlite3"),
-    "csv": (lambda cid, f, v: _zip({f"{cid}.csv": _csv_text(f)}, v), "csv.zip", "application/zip"),
+    "csv": (
+        lambda cid, f, v: _zip({f"{cid}.csv": _csv_text(f), "sources.csv": _table_csv(_sources_table({cid: f}))}, v),
+        "csv.zip",
+        "application/zip",
+    ),
     "kml": (_kml_bytes, "kml", "application/vnd.google-earth.kml+xml"),
 }
 DATASET_FORMATS = {"gpkg": ("gpkg", "application/geopackage+sqlite3"), "geojson": ("geojson.zip", "application/zip")}

@@ -36,6 +36,7 @@ def incident_page(iid: str):
         area=area_ref(store, props.get("area_id")),
         json_url=url_for("incidents.incident_page", iid=iid, f="json"),
         map_url=url_for("mapview.page") + f"#year={(props.get('start') or '1930')[:4]}&sel={iid}",
+        cite_url=url_for("cite.feature_citations", cid="incidents", fid=iid),
     )
 
 

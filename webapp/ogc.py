@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template, request, url_for
 
+from layers import citation_formats
 from webapp import mapview, params
 
 bp = Blueprint("ogc", __name__)
@@ -119,6 +120,8 @@ def _more_paths(op, cid: dict, f_html: dict, items_params: list) -> dict:
     ]
     pid = _param("placeId", {"type": "string"}, "place id", "path", True)
     iid = _param("incidentId", {"type": "string"}, "incident id", "path", True)
+    doc = _param("documentId", {"type": "string"}, "document id (see /texts)", "path", True)
+    cite_fmt = _param("format", {"type": "string", "enum": sorted(citation_formats.FORMATS)}, "citation format")
     return {
         "/collections/{collectionId}/download": {
             "get": op(
@@ -158,7 +161,25 @@ def _more_paths(op, cid: dict, f_html: dict, items_params: list) -> dict:
         "/charts": {
             "get": op("Charts: detentions and deaths by year, migration by period, features per year", only_f, _page())
         },
-        "/customs/tariff-1923": {"get": op("The 1923 customs tariff (seed 001)", only_f, _page())},
+        "/customs/tariff-1923": {"get": op("The 1923 customs tariff (Shemetova 2020)", only_f, _page())},
+        "/texts": {"get": op("The source documents: record, licence, what is shipped", only_f, _page())},
+        "/cite": {
+            "get": op(
+                "The sources of a view (collections, datetime, bbox) or of the whole atlas, for reference managers",
+                [cite_fmt, _param("collections", {"type": "string"}, "comma-separated collection ids"), *filters],
+                _citations(),
+            )
+        },
+        "/collections/{collectionId}/items/{featureId}/cite": {
+            "get": op(
+                "The sources of one feature, for reference managers",
+                [cid, _param("featureId", {"type": "string"}, "feature id", "path", True), cite_fmt],
+                _citations(),
+            )
+        },
+        "/texts/{documentId}": {
+            "get": op("A source document with its notes, cited passages linked to features", [doc, *only_f], _page())
+        },
         "/figure": {
             "get": op("A map view as a figure for publication (SVG, PDF, PNG)", _figure_params(filters), _files())
         },
@@ -201,6 +222,12 @@ def _figure_params(filters: list) -> list:
         _param("lang", {"type": "string", "enum": sorted(LANGUAGES)}, "the label language"),
         _param("format", {"type": "string", "enum": sorted(FORMATS), "default": "svg"}, "file format"),
     ]
+
+
+def _citations() -> dict:
+    text = {"schema": {"type": "string"}}
+    media = [mimetype for _, mimetype, _ in citation_formats.FORMATS.values()]
+    return {"description": "the citations as a file", "content": dict.fromkeys(media, text)}
 
 
 def _files() -> dict:

@@ -40,6 +40,7 @@ def place_page(pid: str):
         coords=feature["geometry"]["coordinates"] if feature["geometry"] else None,
         json_url=url_for("places.place_page", pid=pid, f="json"),
         map_url=url_for("mapview.page") + f"#place={pid}",
+        cite_url=url_for("cite.feature_citations", cid="places", fid=pid),
     )
 
 

@@ -19,6 +19,8 @@ from webapp.store import get_store
 
 bp = Blueprint("texts", __name__)
 INLINE = re.compile(r"<sup>([^<]{1,12})</sup>|\*\*([^*]+)\*\*|\*([^*]+)\*|<(https?://[^>\s]+)>")
+NOTE_NUMBER = re.compile(r"^(?:<sup>\d+</sup>|\d{1,2}\.)\s*")  # "<sup>46</sup> " or "2. " opening a note
+TAGS = {"strong": Markup("<strong>{}</strong>"), "em": Markup("<em>{}</em>")}
 PAGES = {"incidents": "incidents.incident_page", "places": "places.place_page"}
 
 
@@ -40,33 +42,35 @@ def texts_page():
     return render_template("texts.html", title="Sources", docs=docs, json_url=url_for("texts.texts_page", f="json"))
 
 
-@bp.get("/texts/<doc_id>")
-def text_page(doc_id: str):
+@bp.get("/texts/<did>")
+def text_page(did: str):
     """One document: its paragraphs and notes, the cited passages marked with the features they support."""
     params.check_known(request.args, {"f"})
-    doc = _texts().get(doc_id)
+    doc = _texts().get(did)
     if doc is None:
-        raise NotFound(f"no document {doc_id!r}; the documents are listed at /texts")
-    supports = _supports(doc_id)
+        raise NotFound(f"no document {did!r}; the documents are listed at /texts")
+    supports = _supports(did)
     if not params.wants_html():
         return jsonify(_summary(doc, len(supports)) | {"paragraphs": doc["paragraphs"], "notes": doc["notes"]} | {
             "passages": [{"anchor": a, "features": f} for a, f in supports.items()]
         })  # fmt: skip
     paragraphs = [_paragraph_html(doc, p, supports) for p in doc["paragraphs"]]
+    in_text = {p["note"]: p for p in paragraphs if p["kind"] == "note"}
+    notes = {key: note | {"paragraph": in_text.get(key)} for key, note in doc["notes"].items()}
     return render_template(
         "text.html",
         title=doc["label"],
         doc=doc,
         paragraphs=paragraphs,
-        notes=doc["notes"],
+        notes=notes,
         cited=len(supports),
-        json_url=url_for("texts.text_page", doc_id=doc_id, f="json"),
+        json_url=url_for("texts.text_page", did=did, f="json"),
     )
 
 
 def _summary(doc: dict, passages: int) -> dict:
     keys = ("id", "label", "reference", "shipped", "licence", "licence_url", "licence_basis", "csl")
-    return {k: doc[k] for k in keys} | {"cited_passages": passages, "url": url_for("texts.text_page", doc_id=doc["id"])}
+    return {k: doc[k] for k in keys} | {"cited_passages": passages, "url": url_for("texts.text_page", did=doc["id"])}
 
 
 def _passage_counts() -> dict[str, int]:
@@ -98,8 +102,8 @@ def _links(row: dict) -> dict:
 
 
 def _paragraph_html(doc: dict, paragraph: dict, supports: dict) -> dict:
-    """The paragraph with its HTML and the passages it holds (anchor, features)."""
-    text = paragraph["text"]
+    """The paragraph with its HTML and the passages it holds (anchor, features); a note without its number."""
+    text = NOTE_NUMBER.sub("", paragraph["text"]) if paragraph["kind"] == "note" else paragraph["text"]
     spans = _cited_spans(text, doc["id"], supports)
     held = [{"anchor": a, "features": supports[a]} for a in dict.fromkeys(a for _, _, a in spans)]
     return paragraph | {"html": _inline(text, spans, paragraph.get("markers") or []), "passages": held}
@@ -123,13 +127,15 @@ def _inline(text: str, spans: list, markers: list) -> Markup:
         cuts = sorted({start, end, *(c for s, e, _ in spans for c in (s, e) if start < c < end)})
         out = []
         for a, b in zip(cuts, cuts[1:], strict=False):
-            inside = [anchor for s, e, anchor in spans if s <= a < e]
             piece = escape(text[a:b])
-            if inside:
-                first = [x for x in inside if x not in opened]
-                opened.update(first)
-                ident = f' id="{escape(first[0])}"' if first else ""
-                piece = Markup(f'<mark{ident} data-passages="{escape(" ".join(inside))}">{piece}</mark>')
+            for anchor in [x for s, e, x in spans if s <= a < e]:  # one mark per passage: overlaps nest
+                head = (
+                    Markup('<mark data-passage="{}">')
+                    if anchor in opened
+                    else Markup('<mark id="{0}" data-passage="{0}">')
+                )
+                opened.add(anchor)
+                piece = head.format(anchor) + piece + Markup("</mark>")
             out.append(piece)
         return Markup("").join(out)
 
@@ -159,10 +165,10 @@ def _specials(text: str, markers: list) -> list[tuple]:
 
 def _special(kind: str, value: str, inner: Markup | None) -> Markup:
     if kind == "marker":
-        number = escape(value.split(".")[-1])
-        return Markup(f'<sup class="marker"><a href="#n-{escape(value)}">{number}</a></sup>')
+        number = value.rsplit(".", maxsplit=1)[-1]
+        return Markup('<sup class="marker"><a href="#n-{}">{}</a></sup>').format(value, number)
     if kind == "sup":
-        return Markup(f"<sup>{escape(value)}</sup>")
+        return Markup("<sup>{}</sup>").format(value)
     if kind in ("strong", "em"):
-        return Markup(f"<{kind}>{inner}</{kind}>")
+        return TAGS[kind].format(inner)
     return escape(value)

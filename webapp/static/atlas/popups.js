@@ -34,7 +34,8 @@ export function actItem(a) {
     el("strong", a.date_text ? a.date_text + " (" + a.date + ")" : a.date),
     el("span", " — " + a.body + ": "),
     el("em", a.title),
-    el("div", a.did, "did")
+    el("div", a.did, "did"),
+    a.date_note ? el("div", a.date_note, "note") : null
   ]);
 }
 
@@ -64,7 +65,9 @@ function zonePopup(p) {
     p.name_ru ? el("div", p.name_ru, "alt-name") : null,
     el("p", "Depth: " + depthText(p)),
     el("p", "In force: " + period(p)),
+    p.start_note ? el("p", p.start_note, "note") : null,
     p.end_note ? el("p", p.end_note, "note") : null,
+    p.caveat ? el("p", p.caveat, "caveat") : null,
     el("h4", "What was restricted or permitted"),
     rulesList(p.rules),
     el("h4", "Acts"),
@@ -78,6 +81,7 @@ function borderPopup(p) {
   return popup([
     el("h3", p.name),
     el("p", "Drawn on the " + p.location_basis + "."),
+    p.caveat ? el("p", p.caveat, "caveat") : null,
     el("h4", "Acts for the border zone as a whole (no depth stated in the sources)"),
     append(el("ul", null, "acts"), (p.general_acts || []).map(actItem)),
     el("h4", "Sources"),
@@ -115,6 +119,7 @@ function placePopup(p) {
     others.length ? el("div", "Also: " + others.join(" · "), "note") : null,
     el("p", (FEATURE_TYPE[p.feature_type] || p.feature_type) + ", " + p.side + (p.admin_1920s ? " — " + p.admin_1920s : "")),
     p.in_1927_list ? el("p", "In the 1927 list of border settlements of the 7.5 km zone", "listed") : null,
+    p.zone_caveat ? el("p", p.zone_caveat, "caveat") : null,
     el("p", whereSentence(p), "where-basis"),
     p.relative_location ? el("p", "As the source puts it: " + p.relative_location, "note") : null,
     p.population && p.population.length ? el("h4", "Population") : null,

@@ -1,0 +1,56 @@
+"""Citations for reference managers: of a feature, of a view (collections, years, box) and of the whole atlas,
+as CSL-JSON, RIS or BibTeX (layers/citation_formats.py). Zotero imports all three."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, request
+
+from layers import citation_formats
+from webapp import params
+from webapp.api import _check_collection, _collection_ids
+from webapp.store import get_store
+
+bp = Blueprint("cite", __name__)
+
+
+def _format() -> str:
+    value = request.args.get("format", "csl-json")
+    if value not in citation_formats.FORMATS:
+        raise params.QueryError("format", f"{value!r} is not offered; allowed: {sorted(citation_formats.FORMATS)}")
+    return value
+
+
+def _send(value, name: str) -> Response:
+    """The citations of `value` (features, frames' cells) in the requested format, as a file."""
+    fmt = _format()
+    writer, mimetype, extension = citation_formats.FORMATS[fmt]
+    documents = {d["id"]: d["csl"] for d in (get_store().meta("texts") or {}).values()}
+    body = writer(citation_formats.items(value, documents))
+    headers = {"Content-Disposition": f'attachment; filename="border-atlas-{name}.{extension}"'}
+    return Response(body, mimetype=mimetype, headers=headers)
+
+
+@bp.get("/cite")
+def view_citations():
+    """The sources of a view (`collections`, `datetime`, `bbox`), or of the whole atlas without them."""
+    params.check_known(request.args, {"format", "collections", "datetime", "bbox"})
+    store = get_store()
+    wanted = request.args.get("collections")
+    cids = [c.strip() for c in wanted.split(",")] if wanted else _collection_ids()
+    for cid in cids:
+        _check_collection(cid)
+    period = params.parse_datetime(request.args["datetime"], store.first_date()) if "datetime" in request.args else None
+    bbox = params.parse_bbox(request.args["bbox"]) if "bbox" in request.args else None
+    frames = [store.query(cid, period=period, bbox=bbox)[0] for cid in cids]
+    is_view = any(k in request.args for k in ("collections", "datetime", "bbox"))
+    return _send([frame["sources"].tolist() for frame in frames], "view" if is_view else "atlas")
+
+
+@bp.get("/collections/<cid>/items/<fid>/cite")
+def feature_citations(cid: str, fid: str):
+    """The sources of one feature."""
+    params.check_known(request.args, {"format"})
+    _check_collection(cid)
+    frame = get_store().get(cid, fid)
+    cells = [frame[c].tolist() for c in frame.columns if c != frame.geometry.name and frame[c].dtype == object]
+    return _send(cells, f"{cid}-{fid}")
