@@ -405,8 +405,7 @@ def test_frame_has_the_common_schema_first(frame):
 
 def test_unlocated_places_are_kept_without_a_geometry(frame):
     unlocated = frame[~frame["located"]]
-    assert len(unlocated) == 10  # 9, and Matveyevka since the audit (no area marks the Southern Altai alone)
-    assert "matveyevka" in set(unlocated["id"])
+    assert len(unlocated) == 9
     assert unlocated.geometry.isna().all()
     assert (unlocated["precision_class"] == "unlocated").all()
     assert frame[frame["located"]].geometry.notna().all()
@@ -429,7 +428,7 @@ def test_unlocated_places_survive_the_store(frame, tmp_path):
     out = tmp_path / "atlas.gpkg"
     write_store({"places": (frame, frame)}, gpd.read_file(REFERENCE / "basemap.geojson"), out)
     stored = GeoPackageStore(out).frame("places")
-    assert stored.geometry.isna().sum() == 10
+    assert stored.geometry.isna().sum() == 9
     assert stored.set_index("id").loc["uryl", "geometry"] is None
     assert stored.set_index("id").loc["dararty-tract", "area_id"] == "jetisu-7-5km"
     assert stored.set_index("id").loc["narynkol", "geometry"].equals(Point(80.17495, 42.72636))
@@ -562,5 +561,5 @@ def test_quality_report_on_the_real_layers(layers, frame):
     outside = {f["id"] for f in findings["outside_1927_zone"]}
     assert not outside & {"narynkol", "khorgos", "bakhty"}
     assert outside <= set(LIST_1927.values())
-    assert len(findings["unlocated"]) == 10
-    assert "without coordinates: 10" in quality.format_report(findings)
+    assert len(findings["unlocated"]) == 9
+    assert "without coordinates: 9" in quality.format_report(findings)
