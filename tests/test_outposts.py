@@ -74,7 +74,9 @@ def test_district_counts(units, what, year, value, qualifier):
     ("unit_id", "year", "name"),
     [
         ("zaysan-border-detachment", 1923, "Zaysan squadron"),
-        ("zaysan-border-detachment", 1924, "Zaysan border detachment"),
+        # the squadron "later became known as" the detachment: renamed between February 1924 and 1927
+        ("zaysan-border-detachment", 1924, "Zaysan squadron"),
+        ("zaysan-border-detachment", 1927, "Zaysan border detachment"),
         ("zaysan-border-detachment", 1931, "Zaysan border detachment"),
         ("directorate-border-troops-kazakh-ssr", 1938, "Directorate of border and internal troops of the Kazakh SSR"),
         ("directorate-border-troops-kazakh-ssr", 1939, "Directorate of border troops of the Kazakh SSR"),
