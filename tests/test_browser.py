@@ -120,8 +120,9 @@ def test_zone_popup_shows_depth_acts_rules_and_citation(browser, live_server):
             "Depth: 22 km",
             "June 15, 1927",
             "Entry",
-            "note 21",
-            "f. 13, op. 1, d. 2, l. 3",
+            "n. 21",
+            "f. 13, op. 1, d. 2, l. 3, Spetsial'nyi gosudarstvennyi arkhiv",
+            "the zone's nominal depth",  # the caveat
         ):
             assert expected in text, f"{expected!r} missing from the popup"
     finally:
@@ -614,5 +615,30 @@ def test_a_crowded_view_shows_count_bubbles_and_a_click_on_one_zooms_to_its_mark
         assert count_bubbles(page, "places") == []
         assert place_ids_on_map(page), "zoomed into a cell: its places are drawn as markers"
         assert not page.errors
+    finally:
+        page.close()
+
+
+def test_the_reader_and_the_map_link_both_ways(browser, live_server):
+    """From a cited passage in the reader to the incident on the map, and from its popup back to the passage."""
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    try:
+        page.goto(live_server.url + "/texts/ablazhey-zhanbossinova-2026")
+        link = page.locator('ul.supports a[href*="sel=santos-1927-08-24"]').first
+        passage = link.locator("xpath=ancestor::li[1]").get_attribute("id").removesuffix("-features")
+        assert page.locator(f"mark#{passage}").inner_text().strip(), "the passage is marked in the text"
+        link.click()
+        page.wait_for_selector("path.border-path")
+        wait_loaded(page)
+        popup = page.locator(".leaflet-popup-content")
+        popup.wait_for()
+        assert "Exchange of fire with six armed smugglers" in popup.inner_text()
+        assert page.evaluate("document.querySelector('.leaflet-container').dataset.year") == "1927"
+        back = popup.locator('a:has-text("read the passage in")').first
+        assert back.get_attribute("href").startswith("/texts/ablazhey-zhanbossinova-2026#q-")
+        back.click()
+        page.wait_for_load_state()
+        target = page.evaluate("location.hash.slice(1)")
+        assert page.locator(f"mark#{target}").count() == 1, "the popup's link lands on a marked passage"
     finally:
         page.close()

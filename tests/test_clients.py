@@ -95,6 +95,18 @@ def test_geojsonhint_can_fail(tmp_path):
 
 
 @pytest.mark.parametrize("cid", COLLECTIONS)
+def _citations(value):
+    """Every citation in a feature's properties: its sources, and those of its acts, facts and events."""
+    if isinstance(value, dict):
+        if "reference" in value and "quote" in value:
+            yield value
+        for item in value.values():
+            yield from _citations(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _citations(item)
+
+
 def test_geopackage_round_trip(client, tmp_path, cid):
     path = tmp_path / f"{cid}.gpkg"
     path.write_bytes(client.get(f"/collections/{cid}/download?format=gpkg").data)
@@ -103,7 +115,11 @@ def test_geopackage_round_trip(client, tmp_path, cid):
     assert len(read) == len(served)
     layers_in_file = {name for name, _ in pyogrio.list_layers(path)}
     named_areas = {f["properties"].get("area_id") for f in served} - {None}
-    assert layers_in_file == ({cid, "areas"} if named_areas else {cid}), "the areas named travel with them"
+    assert layers_in_file == {cid, "sources"} | ({"areas"} if named_areas else set()), "areas and sources travel"
+    sources = pyogrio.read_dataframe(path, layer="sources")
+    cited = {f["id"]: len({(c["document"], c["quote"]) for c in _citations(f["properties"])}) for f in served}
+    assert sources.groupby("feature_id").size().to_dict() == {k: v for k, v in cited.items() if v}
+    assert set(sources["collection"]) == {cid} and sources["reference"].str.len().min() > 40
     if named_areas:
         assert set(pyogrio.read_dataframe(path, layer="areas")["id"]) == named_areas
     info = pyogrio.read_info(path, layer=cid)

@@ -67,7 +67,7 @@ def test_build_draws_lines_between_anchors(records):
             "{low: 150000, best: 170000, high: 160000",
             r"best 170000 is outside",
         ),
-        ("{low: 40000, best: 40000", "{low: -4, best: 40000", r"households low is negative"),
+        ("{low: 40000, best: null", "{low: -4, best: null", r"households low is negative"),
         ("    kind: emigration", "    kind: tourism", r"kind 'tourism' is not one of"),
         ("authority: OGPU\n", "authority: OGPU\n    colour: red\n", r"unknown field\(s\) \['colour'\]"),
     ],
