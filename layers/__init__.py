@@ -4,7 +4,7 @@ The registry maps each OGC API collection id to the module that builds it; each 
 TITLE and DESCRIPTION.
 """
 
-from layers import areas, border, customs, incidents, migration, outposts, places, zones
+from layers import areas, border, customs, diplomacy, incidents, migration, outposts, places, zones
 from layers.errors import DataError, NotFound, QueryError
 from layers.store import GeoPackageStore, write_store
 
@@ -14,6 +14,7 @@ REGISTRY = {
     "places": places,
     "outposts": outposts,
     "customs": customs,
+    "diplomacy": diplomacy,
     "incidents": incidents,
     "migration": migration,
     "areas": areas,

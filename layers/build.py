@@ -23,6 +23,7 @@ from layers import (
     caveats,
     citations,
     customs,
+    diplomacy,
     incidents,
     migration,
     outposts,
@@ -68,7 +69,9 @@ def build_layers(sources: Path = SOURCES, reference: Path = REFERENCE, progress=
     built["outposts"] = outposts.build(outposts.read_outposts(sources), lonlat, names)
     built["customs"] = customs.build(customs.read_customs(sources).posts, lonlat, names)
     built["customs"]["tariff_1923"] = customs.on_tariff_stretch(built["customs"], built["places"])
-    for name, column in (("outposts", "seat"), ("customs", "place")):
+    progress("reading data/sources/diplomacy.yaml")
+    built["diplomacy"] = diplomacy.build(diplomacy.read_diplomacy(sources), lonlat, names)
+    for name, column in (("outposts", "seat"), ("customs", "place"), ("diplomacy", "place")):
         built[name]["where_prec"] = _levels_at_places(built[name], column, built["places"])
     line = border.border_line(reference)
     progress("reading data/sources/incidents.yaml and migration.yaml; resolving incident locations")

@@ -52,6 +52,8 @@ JSON_COLUMNS = {
     "ratio_of_emigration",
     "rule",
     "used_by",
+    "parties",
+    "related",
 }
 
 

@@ -48,7 +48,7 @@ TEXT_KEYS = {
     "start_note", "date_note", "counts_note", "location_text", "location_basis", "who", "what", "text",
     "note_basis", "locator", "quote", "date_text", "authority", "scope", "title", "body", "did", "basis", "admin_1920s",
     "title_ru", "title_en", "general_note_ru", "general_note_en", "goods_ru", "goods_en", "duty_ru", "unit_ru",
-    "unit_en",
+    "unit_en", "summary", "place_note",
 }  # fmt: skip
 # Keys whose value is looked up elsewhere (a place's name resolves relative locations): payload appended.
 APPEND_ONLY = {"name", "name_ru", "name_kk", "name_zh", "modern_name"}

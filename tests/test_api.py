@@ -23,7 +23,11 @@ def check_rfc7946(collection: dict) -> None:
     assert "crs" not in collection
     for f in collection["features"]:
         assert f["type"] == "Feature" and "crs" not in f
+        text = json.dumps(f["properties"])
+        assert "NaN" not in text and "Infinity" not in text
         geom = f["geometry"]
+        if geom is None:  # an unlocated feature (RFC 7946, 3.2)
+            continue
         polygons = {"Polygon": [geom.get("coordinates")], "MultiPolygon": geom.get("coordinates")}.get(geom["type"], [])
         for polygon in polygons:
             assert ring_is_ccw(polygon[0]), f"{f['id']}: exterior ring is clockwise"
@@ -36,8 +40,6 @@ def check_rfc7946(collection: dict) -> None:
         )
         decimals = max(len(repr(float(v)).split(".")[1]) for v in xy[:200].ravel())
         assert decimals <= 7
-        text = json.dumps(f["properties"])
-        assert "NaN" not in text and "Infinity" not in text
 
 
 def test_the_rfc_check_can_fail():
@@ -243,3 +245,22 @@ def test_bad_grid_requests_name_the_parameter(client, url, parameter):
 
 def test_grid_of_an_unknown_collection_is_404(client):
     assert client.get("/collections/rivers/grid?bbox=78,42,88,50").status_code == 404
+
+
+def test_the_diplomacy_collection_is_served_dated_and_filterable(client):
+    """Seed 001's records (layers/diplomacy.py): listed, filtered by date and kind, each with its precision."""
+    listed = {c["id"]: c for c in client.get("/collections").get_json()["collections"]}
+    assert listed["diplomacy"]["extent"]["temporal"]["interval"] == [["1920-05-01", "1923-12-31"]]
+    october = client.get("/collections/diplomacy/items?datetime=1923-10-05").get_json()
+    ids = {f["id"] for f in october["features"]}
+    assert {"russian-chinese-jsc-draft-1923", "nkid-plenipotentiary-chuguchak-1923"} <= ids
+    assert not ids & {"ili-protocol-1920", "snk-draft-licence-free-trade-1923", "kazansky-talks-urumqi-1921"}
+    check_rfc7946(october)
+    seated = client.get("/collections/diplomacy/items?kind=representation").get_json()
+    assert {f["properties"]["place"] for f in seated["features"]} == {"chuguchak", "urumqi", "alma-ata", "kuldja"}
+    ili = client.get("/collections/diplomacy/items/ili-protocol-1920").get_json()
+    assert (ili["properties"]["start"], ili["properties"]["date_precision"]) == ("1920-05", "month")
+    assert ili["properties"]["where_prec"] == "district" and ili["geometry"]["type"] == "Point"
+    assert [p["side"] for p in ili["properties"]["parties"]] == ["USSR", "China"]
+    order = client.get("/collections/diplomacy/items/nkvt-order-cattle-drives-1923").get_json()
+    assert order["geometry"] is None and order["properties"]["area"] == "afghan-persian-west-china-borders"

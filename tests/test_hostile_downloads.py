@@ -15,7 +15,7 @@ from layers import schema
 from tests.payloads import FORMULA_PREFIXES, PAYLOADS
 from webapp import create_app
 
-COLLECTIONS = ["border", "zones", "places", "outposts", "customs", "incidents", "migration", "areas"]
+COLLECTIONS = ["border", "zones", "places", "outposts", "customs", "diplomacy", "incidents", "migration", "areas"]
 KML = "{http://www.opengis.net/kml/2.2}"
 csv.field_size_limit(10**7)  # the 10,000-character name, inside JSON lists
 

@@ -16,7 +16,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from layers import areas, customs, incidents, migration, outposts, places, statistics, zones
+from layers import areas, customs, diplomacy, incidents, migration, outposts, places, statistics, zones
 from layers import build as build_module
 from layers import sources as source_checks
 from layers.build import SOURCES
@@ -27,6 +27,7 @@ from layers.sources import FIELD_TYPES
 LOADERS = {
     "areas.yaml": areas.read_areas,
     "customs.yaml": customs.read_customs,
+    "diplomacy.yaml": diplomacy.read_diplomacy,
     "tariff_1923.yaml": customs.read_tariff,
     "incidents.yaml": incidents.read_incidents,
     "migration.yaml": migration.read_migration,
@@ -122,7 +123,7 @@ def test_any_text(sources, name, text):
 
 # --- the type table, and refusals from the build ---------------------------------------------------------
 
-MODULES = (areas, customs, incidents, migration, outposts, places, statistics, zones, source_checks)
+MODULES = (areas, customs, diplomacy, incidents, migration, outposts, places, statistics, zones, source_checks)
 
 
 def test_every_field_a_loader_allows_has_a_kind():
@@ -148,6 +149,8 @@ def test_every_field_a_loader_allows_has_a_kind():
         ("migration.yaml", ("flows", 0, "to"), [1], r"`to` was \[1\] but must be a text or a list of texts"),
         ("migration.yaml", ("areas", 5, "lonlat"), ["a", "b"], r"`lonlat` was \['a', 'b'\] but must be a list of n"),
         ("customs.yaml", ("facts",), [1], r"`facts` was \[1\] but must be a list of mappings or null"),
+        ("diplomacy.yaml", ("records", 0, "status"), ["held"], r"`status` was \['held'\] but must be a text"),
+        ("diplomacy.yaml", ("records", 0, "parties", 0, "who"), None, r"`who` was None but must be a text"),
         ("outposts.yaml", ("units", 0, "parent"), {"a": 1}, r"`parent` was \{'a': 1\} but must be a text or null"),
         ("places.yaml", (0, "lat"), float("nan"), r"`lat` was nan but must be a number or null"),
         ("statistics.yaml", ("statistics", 0, "value"), 3, r"`value` was 3 but must be a mapping or null"),
