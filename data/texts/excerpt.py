@@ -27,6 +27,7 @@ from layers.documents import documents  # noqa: E402
 
 SOURCES = ROOT / "data" / "sources"
 FOOTNOTE_LINE = re.compile(r"^\s?\d{1,2}\.\s+\S")
+QUOTE_ONLY = False  # True ships the quoted lines only; whole sentences read better and are barely longer
 MARKER = re.compile(r"[а-яёa-z»\.\)]\d{1,2}(?=[\s.,;:]|$)")  # a footnote number glued to a word
 SENTENCE_END = re.compile(r"[.!?»\"”](?= [«\"“(]?[A-ZА-ЯЁ0-9])")
 
@@ -67,7 +68,8 @@ def normalized_with_lines(lines: list[str]) -> tuple[str, list[int]]:
 
 def sentence_span(text: str, start: int, end: int) -> tuple[int, int]:
     """The span of the sentences that hold text[start:end]."""
-    before = [m.end() for m in SENTENCE_END.finditer(text, 0, start)]
+    # look a little past the start: a sentence end just before the quote is seen only with the capital after it
+    before = [m.end() for m in SENTENCE_END.finditer(text, 0, start + 3) if m.end() <= start]
     after = SENTENCE_END.search(text, end)
     return (before[-1] if before else 0), (after.end() if after else len(text))
 
@@ -94,7 +96,7 @@ def wanted_lines(doc, lines: list[str]) -> tuple[set[int], list[str]]:
         if at < 0:
             missing.append(phrase)
             continue
-        first, last = sentence_span(text, at, at + len(needle))
+        first, last = (at, at + len(needle)) if QUOTE_ONLY else sentence_span(text, at, at + len(needle))
         keep.update(range(where[first], through_marker(lines, where[last - 1]) + 1))
     for spec in doc.excerpt:
         a, b = (int(n) for n in spec["lines"].split("-"))
