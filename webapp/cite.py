@@ -36,6 +36,8 @@ def view_citations():
     params.check_known(request.args, {"format", "collections", "datetime", "bbox"})
     store = get_store()
     wanted = request.args.get("collections")
+    if wanted is not None and not wanted.strip():
+        raise params.QueryError("collections", "'' is empty; allowed: comma-separated collection ids, or leave it out")
     cids = [c.strip() for c in wanted.split(",")] if wanted else _collection_ids()
     for cid in cids:
         _check_collection(cid)

@@ -225,9 +225,9 @@ def _figure_params(filters: list) -> list:
 
 
 def _citations() -> dict:
-    text = {"schema": {"type": "string"}}
-    media = [mimetype for _, mimetype, _ in citation_formats.FORMATS.values()]
-    return {"description": "the citations as a file", "content": dict.fromkeys(media, text)}
+    shapes = {"csl-json": {"type": "array", "items": {"type": "object"}}}
+    content = {m: {"schema": shapes.get(f, {"type": "string"})} for f, (_, m, _) in citation_formats.FORMATS.items()}
+    return {"description": "the citations as a file", "content": content}
 
 
 def _files() -> dict:
