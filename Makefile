@@ -7,7 +7,7 @@ PORT    ?= 8000
 WORKERS ?= 3
 THREADS ?= 4
 STORE   := data/build/atlas.gpkg
-BUILD_INPUTS := $(shell find data/sources data/texts data/reference geo layers -type f \( -name '*.py' -o -name '*.yaml' -o -name '*.csv' -o -name '*.geojson' -o -name '*.txt' \) 2>/dev/null)
+BUILD_INPUTS := $(shell find data/sources data/texts data/reference geo layers store -type f \( -name '*.py' -o -name '*.yaml' -o -name '*.csv' -o -name '*.geojson' -o -name '*.txt' \) 2>/dev/null)
 
 .PHONY: setup run test bench bench-peer data lint format reference browser fonts postgresql postgis clean screenshots
 .DELETE_ON_ERROR:
@@ -40,7 +40,7 @@ run: setup fonts
 
 # Load the current build into PostGIS at $(BORDER_ATLAS_DATABASE) (a new schema, switched in one transaction).
 postgis: setup
-	$(PY) -m layers.postgis load --gpkg $(STORE)
+	$(PY) -m store.postgis load --gpkg $(STORE)
 
 browser:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \

@@ -34,7 +34,7 @@ LINE_ENDS = {"start": lambda length: 0.0, "end": lambda length: length}
 # Place levels an anchor or a `within` circle may rest on: a point, never another area.
 ANCHOR_LEVELS = ("exact", "near", "feature", "district")
 EXTRA_COLUMNS = ["rule", "depth_m", "inner_m", "within", "marker_lon", "marker_lat", "marker_radius_m", "used_by"]
-JSON_COLUMNS = {"rule", "used_by"}
+JSON_COLUMNS = {"rule", "used_by"}  # columns holding lists or mappings (stored as JSON text)
 
 
 def read_areas(sources: Path) -> list[dict]:

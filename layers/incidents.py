@@ -79,7 +79,7 @@ EXTRA_COLUMNS = [
     "direction", "goods", "location_text", "location_place", "location_phrase", "located", "where_prec", "area_id",
     "quote", "note",
 ]  # fmt: skip
-# Columns holding lists or mappings: the build must add these to layers.schema.JSON_COLUMNS.
+# Columns holding lists or mappings (stored as JSON text).
 JSON_COLUMNS = {"actors", "counts", "goods"}
 
 

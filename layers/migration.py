@@ -54,7 +54,7 @@ EXTRA_COLUMNS = [
     "from_area", "to_areas", "kind", "kind_label", "people", "households", "ratio_of_emigration", "authority",
     "text", "approximate_geometry", "note",
 ]  # fmt: skip
-# Columns holding lists or mappings: the build must add these to layers.schema.JSON_COLUMNS.
+# Columns holding lists or mappings (stored as JSON text).
 JSON_COLUMNS = {"to_areas", "people", "households", "ratio_of_emigration"}
 
 

@@ -54,7 +54,6 @@ WHERE_PREC = {
 PHYSICAL_FEATURES = {"tract", "pass", "valley", "mountain"}
 # What each level must rest on: a reader can check it (see _check_basis).
 _URL = re.compile(r"https?://\S+")
-NO_POINT = ("area", "unlocated")  # classes without lat/lon in the source
 FIELDS = (
     {"id", "name", "feature_type", "side", "in_1927_list", "precision_class", "location_basis", "sources"},
     {
@@ -99,6 +98,7 @@ EXTRA_COLUMNS = [
     "area_id",
     "note",
 ]
+JSON_COLUMNS = {"population"}  # columns holding lists or mappings (stored as JSON text)
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _KIND_SUFFIX = re.compile(
     r"\s+(?:pass|valley|tract|area|mountains?|village|settlement|outpost|district|uezd|volost|province|region)$", re.I
@@ -320,7 +320,7 @@ def _check_coordinates(path: Path, record: dict) -> None:
         value = record.get(field)
         if value is not None and not (_is_number(value) and low <= value <= high):
             raise _fail(path, record, f"{field} {value!r} must be a number from {low:g} to {high:g}")
-    unlocated = record["precision_class"] in NO_POINT
+    unlocated = WHERE_PREC[record["precision_class"]] in schema.POINTLESS  # no lat/lon in the source
     if unlocated and located(record):
         raise _fail(path, record, f"precision_class is {record['precision_class']!r} but the place has lat/lon")
     if not unlocated and not located(record):

@@ -39,6 +39,7 @@ ACT_FIELDS = ({"id", "date", "date_precision", "body", "title", "did", "zones", 
 RULE_FIELDS = ({"zones", "category", "effect", "text"}, set())
 CITATION_FIELDS = ({"footnote", "reference", "quote"}, set())
 EXTRA_COLUMNS = ["depth_value", "depth_unit", "depth_m", "end_note", "acts", "rules"]
+JSON_COLUMNS = {"acts", "rules"}  # columns holding lists or mappings (stored as JSON text)
 
 
 @dataclass

@@ -42,7 +42,7 @@ from layers import border, zones  # noqa: E402
 from layers.build import REFERENCE, SOURCES, build  # noqa: E402
 from layers.dates import overlaps  # noqa: E402
 from layers.geojson import feature_text  # noqa: E402
-from layers.store import GeoPackageStore, as_text  # noqa: E402
+from store import GeoPackageStore, as_text  # noqa: E402
 from tests import bench_page, load, pgcluster  # noqa: E402
 from tests.payloads import hostile_sources  # noqa: E402
 from webapp import create_app, figure  # noqa: E402
@@ -253,7 +253,7 @@ def report_serving(engine: str, rates: dict) -> None:
 def bench_storage_and_serving(store_path: Path) -> None:
     """Both engines: storage latency before/after, and gunicorn requests/s against a static file."""
     with pgcluster.cluster() as url, tempfile.TemporaryDirectory() as tmp:
-        from layers.postgis import load
+        from store import load
 
         load(store_path, url, progress=lambda *_: None)
         engines = {"gpkg": ({"STORE": store_path}, {}), "postgis": ({"DATABASE": url}, {"BORDER_ATLAS_DATABASE": url})}

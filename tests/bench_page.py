@@ -21,7 +21,7 @@ from pathlib import Path
 from flask import url_for
 
 from layers.build import REFERENCE, SOURCES, build
-from layers.store import GeoPackageStore
+from store import GeoPackageStore
 from tests.conftest import CHROMIUM_ARGS, LiveServer
 from tests.synthetic import write_scaled_store
 from webapp import create_app, security

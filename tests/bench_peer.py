@@ -6,8 +6,8 @@ the same builds: the real build (1x) and a synthetic 100x build (tests/synthetic
   gpkg     ours: the GeoPackage (SQL, R-tree); pygeoapi: its SQLiteGPKG provider on the same layers, in a
            copy of the file without the columns only our engine reads (start_min, end_max, bbox_*,
            feature_json), so that it answers with the same properties and does not carry our encoded copy
-  postgis  ours: layers.postgis; pygeoapi: its PostgreSQL provider on the same tables of the same database
-           (a throwaway tests/pgcluster.py cluster loaded by layers.postgis), `properties` set to the
+  postgis  ours: store.postgis; pygeoapi: its PostgreSQL provider on the same tables of the same database
+           (a throwaway tests/pgcluster.py cluster loaded by store.postgis), `properties` set to the
            layer's own columns for the same reason
 
 pygeoapi runs in its own virtual environment, .bench/pygeoapi-venv, made with Debian's /usr/bin/python3:
@@ -61,7 +61,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from layers.store import STORE_COLUMNS  # noqa: E402
+from store import STORE_COLUMNS  # noqa: E402
 
 VENV = ROOT / ".bench" / "pygeoapi-venv"
 LOGS = ROOT / ".bench" / "logs"  # both servers' gunicorn logs, kept after the run
@@ -192,7 +192,7 @@ def gpkg_providers(gpkg: Path) -> dict[str, dict]:
 
 
 def postgis_providers(url: str, gpkg: Path) -> dict[str, dict]:
-    """pygeoapi's PostgreSQL provider on the atlas schema layers.postgis loads, given our database URL."""
+    """pygeoapi's PostgreSQL provider on the atlas schema store.postgis loads, given our database URL."""
     user_host, dbname = url.removeprefix("postgresql://").rsplit("/", 1)
     user, host_port = user_host.split("@")
     host, port = host_port.split(":")
@@ -462,7 +462,7 @@ def measure(server: Server, paths: list[tuple[str, set[str]]], load: bool) -> di
 
 def bench_scale(label: str, gpkg: Path, pg_url: str, peer: Path, work: Path, load: bool = True) -> list[dict]:
     """Rows of the figures table for one build: both engines, both servers, one client and under load."""
-    from layers.postgis import load as pg_load
+    from store import load as pg_load
 
     qs = queries(gpkg)
     peer_gpkg = peer_copy(gpkg, work / f"peer-{label}.gpkg")

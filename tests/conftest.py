@@ -61,7 +61,7 @@ def engine(request):
 @pytest.fixture(scope="session")
 def postgis(built):
     """The postgresql:// URL of a throwaway PostGIS cluster holding the session's build."""
-    from layers.postgis import load
+    from store import load
 
     if pgcluster.binaries() is None:
         pytest.fail(f"PostgreSQL is not installed: {pgcluster.INSTALL_HINT}")
@@ -73,8 +73,7 @@ def postgis(built):
 @pytest.fixture(scope="session")
 def store(built, engine, request):
     """The session's build behind the engine's store (the interface the web app uses)."""
-    from layers import GeoPackageStore
-    from layers.postgis import Database, PostGISStore
+    from store import Database, GeoPackageStore, PostGISStore
 
     if engine == "gpkg":
         return GeoPackageStore(built[0])

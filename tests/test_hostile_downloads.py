@@ -11,7 +11,7 @@ import zipfile
 import pyogrio
 import pytest
 
-from layers import schema
+from store.tables import decode
 from tests.payloads import FORMULA_PREFIXES, PAYLOADS
 from webapp import create_app
 
@@ -53,7 +53,7 @@ def test_geojson_and_geopackage_keep_every_payload_exactly(hostile_client, tmp_p
     for name, _ in pyogrio.list_layers(path):
         frame = pyogrio.read_dataframe(path, layer=name)
         for column in frame.columns.drop("geometry"):
-            in_gpkg |= {s for v in frame[column] if isinstance(v, str) for s in strings(schema.decode(column, v))}
+            in_gpkg |= {s for v in frame[column] if isinstance(v, str) for s in strings(decode(column, v))}
     for name, payload in PAYLOADS.items():
         assert any(payload in t for t in texts), f"{name} is not in the GeoJSON as it was written"
         assert any(payload in t for t in in_gpkg), f"{name} is not in the GeoPackage as it was written"

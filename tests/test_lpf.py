@@ -13,7 +13,7 @@ from jsonschema import Draft7Validator
 
 from layers import lpf, places
 from layers.build import REFERENCE, SOURCES, build_areas
-from layers.store import GeoPackageStore, write_store
+from store import GeoPackageStore, write_store
 
 SCHEMA_PATH = Path(lpf.__file__).parent / "schemas" / "lpf-schema.json"
 

@@ -16,7 +16,7 @@ from layers.build import REFERENCE, SOURCES, build_areas
 from layers.documents import by_seed, normalized
 from layers.errors import DataError
 from layers.sources import LINE
-from layers.store import GeoPackageStore, write_store
+from store import GeoPackageStore, write_store
 
 GEOD = Geod(ellps="WGS84")
 SEED_003 = "003_8b2a7f5298569eee.txt"
@@ -557,7 +557,7 @@ def test_quality_report_needs_the_1927_zone():
 
 
 def test_quality_report_on_the_real_layers(layers, frame):
-    findings = quality.report(frame, layers["zones"], layers["border"])
+    findings = quality.report(frame, layers["zones"], layers["border"], border.soviet_land(REFERENCE))
     outside = {f["id"] for f in findings["outside_1927_zone"]}
     assert not outside & {"narynkol", "khorgos", "bakhty"}
     assert outside <= set(LIST_1927.values())

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import shapely
 
-from layers.store import GeoPackageStore
+from store import GeoPackageStore
 from tests.synthetic import SCALED, SYNTHETIC, scale, write_scaled_store
 from webapp import create_app
 

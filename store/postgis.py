@@ -1,6 +1,6 @@
 """The PostGIS engine: the store's interface and SQL over PostgreSQL, and the loader that fills it.
 
-    python -m layers.postgis load [--gpkg data/build/atlas.gpkg] [--database postgresql://...]
+    python -m store.postgis load [--gpkg data/build/atlas.gpkg] [--database postgresql://...]
 
 The loader copies every table of a GeoPackage build (layers, display copies, basemap, metadata, and the query
 columns: period day numbers, envelopes, pre-encoded features) into a new schema, indexes it (GiST on the
@@ -22,7 +22,9 @@ import psycopg
 import shapely
 
 from layers.errors import NotFound
-from layers.store import GEOMETRY, META, GeoPackageStore, SqlStore, _gpkg_wkb, _quote
+from store.geopackage import GeoPackageStore
+from store.sql import SqlStore
+from store.tables import GEOMETRY, KINDS, META, gpkg_wkb, quote
 
 SCHEMA = "atlas"  # the atlas readers query
 LOADING = "atlas_loading"  # a load in progress (or one that failed before its switch)
@@ -39,7 +41,6 @@ COPY_VALUE = {
     "integer": lambda v: v,
     "boolean": lambda v: None if v is None else bool(v),
 }
-_SQLITE_KINDS = {"INTEGER": "integer", "REAL": "real", "BOOLEAN": "boolean", "TEXT": "text"}
 
 
 class Database:
@@ -67,7 +68,7 @@ class Database:
             rows = self.rows(f"SELECT value FROM {SCHEMA}.{INFO} WHERE key = 'version'", {})  # noqa: S608
         except psycopg.errors.UndefinedTable:
             raise NotFound(
-                "no atlas has been loaded into PostGIS yet: run `make postgis` (python -m layers.postgis load)"
+                "no atlas has been loaded into PostGIS yet: run `make postgis` (python -m store.postgis load)"
             ) from None
         return rows[0][0]
 
@@ -87,7 +88,7 @@ class PostGISStore(SqlStore):
         return f"%({name})s"
 
     def _table(self, name: str) -> str:
-        return f"{SCHEMA}.{_quote(name)}"
+        return f"{SCHEMA}.{quote(name)}"
 
     def _floor(self, expr: str) -> str:
         return f"CAST(floor({expr}) AS bigint)"
@@ -99,7 +100,7 @@ class PostGISStore(SqlStore):
         return {}
 
     def _read_table(self, table: str, columns: list[list[str]]) -> tuple[list, list, list]:
-        names = "".join(f", {_quote(name)}" for name, _ in columns)
+        names = "".join(f", {quote(name)}" for name, _ in columns)
         geometry = f"ST_AsBinary({GEOMETRY})" if self._catalog()["geometry"].get(table) else "NULL"
         rows = self._rows(f"SELECT fid, {geometry}{names} FROM {self._table(table)} ORDER BY fid", {})  # noqa: S608
         return [r[0] for r in rows], [None if r[1] is None else bytes(r[1]) for r in rows], [r[2:] for r in rows]
@@ -113,31 +114,31 @@ def _gpkg_tables(db: sqlite3.Connection) -> list[tuple[str, list[list[str]], boo
     tables = []
     for (table,) in db.execute("SELECT table_name FROM gpkg_contents ORDER BY rowid"):
         info = db.execute("SELECT name, type FROM pragma_table_info(?)", (table,)).fetchall()
-        columns = [[n, _SQLITE_KINDS.get(t.upper(), "text")] for n, t in info if n not in ("fid", GEOMETRY)]
+        columns = [[n, KINDS.get(t.upper(), "text")] for n, t in info if n not in ("fid", GEOMETRY)]
         tables.append((table, columns, any(n == GEOMETRY for n, _ in info)))
     return tables
 
 
 def _ewkb(blobs: list) -> list:
     """GeoPackage geometry blobs as hex EWKB with SRID 4326, as COPY reads a PostGIS geometry."""
-    geometries = shapely.from_wkb(np.array([_gpkg_wkb(b) for b in blobs], dtype=object))
+    geometries = shapely.from_wkb(np.array([gpkg_wkb(b) for b in blobs], dtype=object))
     geometries = shapely.set_srid(geometries, 4326)
     return list(shapely.to_wkb(geometries, hex=True, include_srid=True))
 
 
 def _load_table(cursor, db: sqlite3.Connection, table: str, columns: list[list[str]], geometry: bool) -> int:
     """Create one table in the loading schema and COPY the GeoPackage rows into it; returns the row count."""
-    target = f"{LOADING}.{_quote(table)}"
+    target = f"{LOADING}.{quote(table)}"
     definitions = ["fid bigint PRIMARY KEY"] + ([f"{GEOMETRY} geometry(Geometry, 4326)"] if geometry else [])
-    definitions += [f"{_quote(name)} {PG_TYPES[kind]}" for name, kind in columns]
+    definitions += [f"{quote(name)} {PG_TYPES[kind]}" for name, kind in columns]
     cursor.execute(f"CREATE TABLE {target} ({', '.join(definitions)})")
     names = ["fid"] + ([GEOMETRY] if geometry else []) + [name for name, _ in columns]
-    select = ", ".join(_quote(n) for n in names)
-    rows = db.execute(f"SELECT {select} FROM {_quote(table)} ORDER BY fid").fetchall()  # noqa: S608 - catalog names
+    select = ", ".join(quote(n) for n in names)
+    rows = db.execute(f"SELECT {select} FROM {quote(table)} ORDER BY fid").fetchall()  # noqa: S608 - catalog names
     shapes = _ewkb([r[1] for r in rows]) if geometry else []
     copy_values = [COPY_VALUE[kind] for _, kind in columns]
     start = 2 if geometry else 1
-    with cursor.copy(f"COPY {target} ({', '.join(_quote(n) for n in names)}) FROM STDIN") as copy:
+    with cursor.copy(f"COPY {target} ({', '.join(quote(n) for n in names)}) FROM STDIN") as copy:
         for i, row in enumerate(rows):
             values = [f(v) for f, v in zip(copy_values, row[start:], strict=True)]
             copy.write_row([row[0], *([shapes[i]] if geometry else []), *values])
@@ -146,12 +147,12 @@ def _load_table(cursor, db: sqlite3.Connection, table: str, columns: list[list[s
 
 def _index_table(cursor, table: str, columns: list[list[str]], geometry: bool) -> None:
     """GiST on the geometry; B-tree on the period and the id where the table has them."""
-    target = f"{LOADING}.{_quote(table)}"
+    target = f"{LOADING}.{quote(table)}"
     if geometry:
         cursor.execute(f"CREATE INDEX ON {target} USING GIST ({GEOMETRY})")
     for name in ("start_min", "end_max", "id"):
         if any(c[0] == name for c in columns):
-            cursor.execute(f"CREATE INDEX ON {target} ({_quote(name)})")
+            cursor.execute(f"CREATE INDEX ON {target} ({quote(name)})")
     cursor.execute(f"ANALYZE {target}")
 
 
@@ -198,7 +199,7 @@ def _switch(conn: psycopg.Connection) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m layers.postgis", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m store.postgis", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     loader = commands.add_parser("load", help="load a GeoPackage build into PostGIS and switch it in")
     loader.add_argument("--gpkg", type=Path, default=DEFAULT_GPKG, help="the build to load (default: %(default)s)")
