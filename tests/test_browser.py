@@ -11,7 +11,7 @@ import pytest
 
 from tests.conftest import ARTIFACTS, PAYLOAD, LiveServer
 from tests.synthetic import write_scaled_store
-from webapp import create_app
+from webapp import create_app, vocabulary
 from webapp.mapview import COUNT_THRESHOLD
 
 pytestmark = pytest.mark.browser
@@ -261,6 +261,25 @@ def test_incidents_and_flows_follow_the_year(browser, live_server):
         set_year(page, 1932)
         assert page.locator("path.incidents-marker.santos-1927-08-24").count() == 0
         assert page.locator("path.migration-path.emigration-1930-1933").count() == 1
+    finally:
+        page.close()
+
+
+def test_flows_are_as_wide_as_the_vocabulary_says(browser, live_server):
+    """The page draws each flow with the server's flow_width (its parameters come in the page's config)."""
+    page = open_map(browser, live_server.url + "/#year=1932")
+    try:
+        drawn = page.evaluate(
+            """Array.from(document.querySelectorAll('path.migration-path'),
+                p => [p.getAttribute('class').split(' ')[1], parseFloat(p.getAttribute('stroke-width'))])"""
+        )
+        assert len(drawn) >= 3
+        widths = set()
+        for fid, width in drawn:
+            props = live_server.get_json(f"/collections/migration/items/{fid}")["properties"]
+            assert width == pytest.approx(vocabulary.flow_width(vocabulary.flow_range(props)[1]), abs=1e-6), fid
+            widths.add(round(width, 3))
+        assert len(widths) > 1, "flows of different sizes: the check can tell widths apart"
     finally:
         page.close()
 

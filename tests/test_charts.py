@@ -12,7 +12,8 @@ import yaml
 from layers.dates import parse_partial, year_counts
 from tests.conftest import CHART_PAYLOAD, SOURCES
 from webapp import create_app
-from webapp.charts import TOTALS, _axis
+from webapp.charts import round_axis
+from webapp.vocabulary import CHART_TOTALS as TOTALS
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -112,7 +113,7 @@ def test_features_per_year_match_the_layers(charts, client):
     [(3631, 4000, 1000), (400000, 400000, 100000), (420000, 500000, 100000), (15, 20, 5), (1, 1, 0.2)],
 )
 def test_axis_is_round(top, maximum, step):
-    axis = _axis(top)
+    axis = round_axis(top)
     assert axis["max"] == maximum and axis["ticks"][1] == pytest.approx(step) and axis["max"] >= top
 
 

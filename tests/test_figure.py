@@ -274,3 +274,46 @@ def test_north_points_to_higher_latitude():
     assert abs(figure.north_angle(centre.x, centre.y)) < 1e-6
     west = to_metric(Point(76.0, 43.0))
     assert figure.north_angle(west.x, west.y) > 0.05
+
+
+SVG = "{http://www.w3.org/2000/svg}"
+XLINK = "{http://www.w3.org/1999/xlink}"
+
+
+def marker_shapes(data: bytes) -> dict[str, set[str]]:
+    """{group id: the shapes of its markers} for the point groups of an SVG figure (one group per layer and type).
+
+    Matplotlib writes each marker's outline once, in <defs>, and places it with <use>: a circle is drawn with
+    curves, a triangle and a square with three and four straight sides.
+    """
+    root = ET.fromstring(data)
+    outlines = {p.get("id"): p.get("d") for p in root.iter(f"{SVG}path") if p.get("id")}
+    shapes = {}
+    for group in root.iter(f"{SVG}g"):
+        uses = [u.get(f"{XLINK}href", "").lstrip("#") for u in group.iter(f"{SVG}use")]
+        if group.get("id", "").split("-")[0] in ("places", "outposts", "customs", "incidents") and uses:
+            shapes[group.get("id")] = {shape_of(outlines[u]) for u in uses}
+    return shapes
+
+
+def shape_of(outline: str) -> str:
+    if "C" in outline:
+        return "circle"
+    return {3: "triangle", 4: "square"}.get(outline.count("L") + 1, "other")
+
+
+def test_units_and_customs_posts_are_drawn_with_their_own_shapes(rendered):
+    """Greyscale tells the layers apart: places are circles, units triangles, customs posts squares."""
+    shapes = marker_shapes(rendered(VIEW_1927))
+    expected = {"places": {"circle"}, "outposts": {"triangle"}, "customs": {"square"}}
+    for layer, shape in expected.items():
+        groups = {gid: s for gid, s in shapes.items() if gid.startswith(f"{layer}-")}
+        assert groups, f"no {layer} drawn in the view: the check would prove nothing"
+        assert all(s == shape for s in groups.values()), (layer, groups)
+    assert shapes["incidents-crossing"] == {"triangle"} and shapes["incidents-armed_clash"] == {"other"}
+
+
+def test_the_shape_check_can_fail():
+    """A unit drawn as a circle (as before the vocabulary) is seen as one."""
+    circle = "M 0 2.375 C 0.63 2.375 1.23 2.12 1.68 1.68 z"
+    assert shape_of(circle) == "circle" and shape_of("M 0 -3.8 L -3.8 3.8 L 3.8 3.8 z") == "triangle"

@@ -43,7 +43,7 @@ def test_the_page_loads_its_modules_and_names_the_items_api(page_html):
 
 
 def test_the_modules_are_served_as_javascript(client):
-    for name in ("main", "util", "popups", "regime", "time", "layers", "search", "urlstate", "controls"):
+    for name in ("main", "util", "records", "popups", "regime", "time", "layers", "search", "urlstate", "controls"):
         response = client.get(f"/static/atlas/{name}.js")
         assert response.status_code == 200 and "javascript" in response.mimetype, name
 

@@ -21,12 +21,12 @@ from flask import Blueprint, Response, request
 from layers import schema
 from layers.dates import parse_partial
 from webapp import geojson, kml, params
-from webapp.api import _check_collection, _collection_ids, item_query
+from webapp.api import check_collection, collection_ids, item_query
 from webapp.store import get_store
 
 bp = Blueprint("downloads", __name__)
 
-TITLE = "Border Atlas: the Kazakh–Xinjiang section of the Soviet–Chinese border, 1918–1940"
+TITLE = schema.TITLE
 SOURCE = (
     "N.N. Ablazhey, A.S. Zhanbossinova, “Kazakh-Xinjiang Section of Soviet-Chinese Border in the Second Half of "
     "the 1920s – the First Half of the 1930s”, RUDN Journal of Russian History 25(2), 2026, 268–283, "
@@ -141,7 +141,7 @@ def _format(allowed) -> str:
 @bp.get("/collections/<cid>/download")
 def collection_download(cid: str):
     """One collection as a file, with the items endpoint's filters (datetime, bbox, properties)."""
-    _check_collection(cid)
+    check_collection(cid)
     query = item_query(cid, extra={"format"})
     fmt = _format(COLLECTION_FORMATS)
     store = get_store()
@@ -170,7 +170,7 @@ def dataset_download():
     store = get_store()
     period = params.parse_datetime(request.args["datetime"], store.first_date()) if "datetime" in request.args else None
     bbox = params.parse_bbox(request.args["bbox"]) if "bbox" in request.args else None
-    frames = {cid: store.query(cid, period=period, bbox=bbox)[0] for cid in _collection_ids()}
+    frames = {cid: store.query(cid, period=period, bbox=bbox)[0] for cid in collection_ids()}
     extension, mimetype = DATASET_FORMATS[fmt]
     if fmt == "gpkg":
         data = _gpkg_bytes(frames, store.version)

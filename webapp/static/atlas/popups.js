@@ -1,53 +1,7 @@
 /* Popups of every kind of feature, built with textContent; each names (and links) what it refers to. */
 import { append, el, incidentUrl, inForce, link, period, placeUrl, state, yearOf } from "./util.js";
+import { actItem, rulesList, sourcesList } from "./records.js";
 import { regimeButton } from "./regime.js";
-
-const CATEGORY = {
-  regime: "Regime", entry: "Entry", residence: "Residence", movement: "Movement",
-  economic_activity: "Economic activity", trade: "Trade", currency: "Currency", gold: "Gold",
-  search: "Search and seizure", expulsion: "Expulsion", passport: "Passports"
-};
-const FEATURE_TYPE = {
-  town: "town", village: "village", settlement: "settlement", aul: "aul", farmstead: "farmstead",
-  fortification: "fortification", tract: "tract", pass: "pass", valley: "valley", mountain: "mountain",
-  district: "district", volost: "volost", province: "province"
-};
-
-function citation(c) {
-  const li = el("li");
-  const ref = c.seed + (c.footnote ? ", note " + c.footnote + ": " + (c.reference || "") : " (no footnote)");
-  return append(li, [el("span", ref, "ref"), el("q", c.quote)]);
-}
-
-export function sourcesList(sources) {
-  const seen = {}, ol = el("ol", null, "sources");
-  (sources || []).forEach(function (c) {
-    const key = c.seed + "|" + c.footnote + "|" + c.quote;
-    if (!seen[key]) { seen[key] = true; ol.appendChild(citation(c)); }
-  });
-  return ol;
-}
-
-export function actItem(a) {
-  return append(el("li"), [
-    el("strong", a.date_text ? a.date_text + " (" + a.date + ")" : a.date),
-    el("span", " — " + a.body + ": "),
-    el("em", a.title),
-    el("div", a.did, "did")
-  ]);
-}
-
-export function rulesList(rules) {
-  const ul = el("ul", null, "rules");
-  (rules || []).forEach(function (r) {
-    ul.appendChild(append(el("li", null, r.effect), [
-      el("strong", (CATEGORY[r.category] || r.category) + (r.effect === "permits" ? " (permitted)" : "") + ": "),
-      el("span", r.text),
-      el("span", " [" + r.date + "]", "date")
-    ]));
-  });
-  return ul;
-}
 
 function depthText(p) {
   let text = p.depth_value + " " + p.depth_unit;
@@ -112,7 +66,7 @@ function placePopup(p) {
     el("h3", p.name),
     names.length ? el("div", names.join(" · "), "alt-name") : null,
     others.length ? el("div", "Also: " + others.join(" · "), "note") : null,
-    el("p", (FEATURE_TYPE[p.feature_type] || p.feature_type) + ", " + p.side + (p.admin_1920s ? " — " + p.admin_1920s : "")),
+    el("p", p.feature_type + ", " + p.side + (p.admin_1920s ? " — " + p.admin_1920s : "")),
     p.in_1927_list ? el("p", "In the 1927 list of border settlements of the 7.5 km zone", "listed") : null,
     el("p", whereSentence(p), "where-basis"),
     p.relative_location ? el("p", "As the source puts it: " + p.relative_location, "note") : null,
