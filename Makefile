@@ -9,7 +9,7 @@ THREADS ?= 4
 STORE   := data/build/atlas.gpkg
 BUILD_INPUTS := $(shell find data/sources data/texts data/reference geo layers store -type f \( -name '*.py' -o -name '*.yaml' -o -name '*.csv' -o -name '*.geojson' -o -name '*.txt' \) 2>/dev/null)
 
-.PHONY: setup run test bench bench-peer data lint format reference browser fonts postgresql postgis clean screenshots
+.PHONY: setup run test bench bench-peer data lint format reference browser fonts postgresql postgis qgis clean screenshots
 .DELETE_ON_ERROR:
 
 setup: .venv/.installed node_modules/.package-lock.json $(STORE)
@@ -60,6 +60,13 @@ postgresql:
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1 || { \
 	  echo "== installing Debian postgresql-15-postgis-3 for the PostGIS tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15-postgis-3; }
+
+# Optional: Debian's QGIS for Python (about 110 MB), with which the tests also open the downloads in QGIS itself
+# (tests/test_qgis.py skips that part, saying why, when it is missing).
+qgis:
+	@/usr/bin/python3 -c 'import qgis.core' 2>/dev/null || { \
+	  echo "== installing Debian python3-qgis for the QGIS checks of the downloads"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-qgis; }
 
 test: setup browser fonts postgresql
 	$(PY) -m pytest

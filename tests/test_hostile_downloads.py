@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sqlite3
 import xml.etree.ElementTree as ET
 import zipfile
 
@@ -52,7 +53,7 @@ def test_geojson_and_geopackage_keep_every_payload_exactly(hostile_client, tmp_p
     in_gpkg = set()
     for name, _ in pyogrio.list_layers(path):
         frame = pyogrio.read_dataframe(path, layer=name)
-        for column in frame.columns.drop("geometry"):
+        for column in frame.columns.drop("geometry", errors="ignore"):  # layer_styles has none
             in_gpkg |= {s for v in frame[column] if isinstance(v, str) for s in strings(decode(column, v))}
     for name, payload in PAYLOADS.items():
         assert any(payload in t for t in texts), f"{name} is not in the GeoJSON as it was written"
@@ -117,3 +118,19 @@ def test_every_collection_download_carries_its_payloads(hostile_client):
         texts = [s for p in geojson_features(hostile_client, cid).values() for s in strings(p)]
         assert any("__xss" in t or "HYPERLINK" in t for t in texts), cid
         assert b"__xss" in download(hostile_client, cid, "kml") or b"HYPERLINK" in download(hostile_client, cid, "kml")
+
+
+def test_qgis_styles_and_project_keep_hostile_zone_names_as_text(hostile_client, tmp_path):
+    """Zone names become the categories of the zones' style and the project's: escaped, kept exactly."""
+    archive = zipfile.ZipFile(io.BytesIO(hostile_client.get("/download?format=qgis").data))
+    archive.extractall(tmp_path)
+    names = {f["properties"]["name"] for f in json.loads(download(hostile_client, "zones", "geojson"))["features"]}
+    assert any("<img" in n for n in names), "the hostile build has a payload in a zone name"
+    with sqlite3.connect(tmp_path / "border-atlas.gpkg") as db:
+        (qml,) = db.execute("SELECT styleQML FROM layer_styles WHERE f_table_name = 'zones'").fetchone()
+    project = (tmp_path / "border-atlas.qgs").read_text(encoding="utf-8")
+    for document in (qml, project):
+        root = ET.fromstring(document.split("\n", 1)[1])  # well-formed: no name broke out of its attribute
+        labels = {c.get("label") for c in root.iter("category")}
+        assert names <= labels
+        assert not list(root.iter("img"))

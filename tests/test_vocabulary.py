@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import re
+import xml.etree.ElementTree as ET
 
 import pytest
 from matplotlib.lines import Line2D
 from matplotlib.markers import MarkerStyle
 
 from layers import customs, incidents, migration, outposts, places
-from webapp import vocabulary
+from webapp import qgis, vocabulary
 
 # Each layer styled by type, and the list of its types that the build accepts.
 TYPE_LISTS = {
@@ -40,6 +41,17 @@ def test_every_type_has_a_map_style_a_figure_shape_and_a_qgis_style(page_config,
         assert page_config["points"][cid]["styles"][code] == [look.size, look.colour]
         assert page_config["points"][cid]["type"] == vocabulary.LAYERS[cid].column
         MarkerStyle(vocabulary.SHAPES[look.shape].figure)  # a Matplotlib marker, or ValueError
+    assert qgis_colour(cid, code) == qgis.rgba(look.colour)[: qgis.rgba(look.colour).rindex(",")]
+
+
+def qgis_colour(cid: str, code: str) -> str:
+    """The colour (r,g,b) of the symbol of the type `code` in the layer's QML style."""
+    renderer = ET.fromstring(qgis.qml(cid, []).split("\n", 1)[1]).find("renderer-v2")
+    (category,) = [c for c in renderer.find("categories") if c.get("value") == code]
+    (symbol,) = [s for s in renderer.find("symbols") if s.get("name") == category.get("symbol")]
+    props = {o.get("name"): o.get("value") for o in symbol.find("layer").find("Option")}
+    colour = props.get("color") or props["line_color"]
+    return colour[: colour.rindex(",")]
 
 
 @pytest.mark.parametrize("cid", list(TYPE_LISTS))

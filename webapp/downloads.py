@@ -20,7 +20,7 @@ from flask import Blueprint, Response, request
 
 from layers import schema
 from layers.dates import parse_partial
-from webapp import geojson, kml, params
+from webapp import geojson, kml, params, qgis
 from webapp.api import check_collection, collection_ids, item_query
 from webapp.store import get_store
 
@@ -32,6 +32,7 @@ SOURCE = (
     "the 1920s – the First Half of the 1930s”, RUDN Journal of Russian History 25(2), 2026, 268–283, "
     "doi:10.22363/2312-8674-2026-25-2-268-283; further sources cited per feature"
 )
+GPKG_NAME = "border-atlas.gpkg"
 LICENCE = (
     "ODbL 1.0 (Open Data Commons Open Database License): geometries derived from OpenStreetMap, "
     "© OpenStreetMap contributors"
@@ -65,19 +66,35 @@ def _geojson_bytes(cid: str, frame: gpd.GeoDataFrame, version: str) -> bytes:
     return json.dumps(body, ensure_ascii=False, allow_nan=False).encode()
 
 
-def _gpkg_bytes(frames: dict[str, gpd.GeoDataFrame], version: str) -> bytes:
-    metadata = {"TITLE": TITLE, "DESCRIPTION": citation(version), "LICENSE": LICENCE, "VERSION": version}
+def _gpkg_bytes(frames: dict[str, gpd.GeoDataFrame], store) -> bytes:
+    """The layers in one GeoPackage, each with its QGIS style (QML and SLD) in the `layer_styles` table."""
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "border-atlas.gpkg"
-        for cid, frame in frames.items():
-            pyogrio.write_dataframe(
-                _plain_frame(frame), path, layer=cid, driver="GPKG", dataset_metadata=metadata, layer_metadata=metadata
-            )
+        path = Path(tmp) / GPKG_NAME
+        _write_gpkg(path, frames, store)
         return path.read_bytes()
 
 
-def _kml_bytes(cid: str, frame: gpd.GeoDataFrame, version: str) -> bytes:
-    return kml.document(cid, frame, TITLE, citation(version))
+def _write_gpkg(path: Path, frames: dict[str, gpd.GeoDataFrame], store) -> None:
+    version = store.version
+    metadata = {"TITLE": TITLE, "DESCRIPTION": citation(version), "LICENSE": LICENCE, "VERSION": version}
+    for cid, frame in frames.items():
+        pyogrio.write_dataframe(
+            _plain_frame(frame), path, layer=cid, driver="GPKG", dataset_metadata=metadata, layer_metadata=metadata
+        )
+    qgis.write_layer_styles(path, list(frames), qgis.zone_list(store.frame("zones")))
+
+
+def _qgis_bytes(frames: dict[str, gpd.GeoDataFrame], store) -> bytes:
+    """A zip of a QGIS project of the atlas and the GeoPackage it opens, with the README."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / GPKG_NAME
+        _write_gpkg(path, frames, store)
+        project = qgis.project(GPKG_NAME, list(frames), qgis.zone_list(store.frame("zones")))
+        return _zip({"border-atlas.qgs": project, GPKG_NAME: path.read_bytes()}, store.version)
+
+
+def _kml_bytes(cid: str, frame: gpd.GeoDataFrame, store) -> bytes:
+    return kml.document(cid, frame, TITLE, citation(store.version))
 
 
 # A CSV cell a spreadsheet would take for a formula (OWASP, "CSV Injection") gets a leading single quote.
@@ -121,14 +138,37 @@ def _send(data: bytes, filename: str, mimetype: str) -> Response:
     return Response(data, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-# format -> (writer of one collection, file extension, media type)
+def _areas_named_by(frame: gpd.GeoDataFrame, store) -> dict[str, gpd.GeoDataFrame]:
+    """{"areas": the areas of possibility the frame's features are placed in}, or {} when there are none."""
+    if "area_id" not in frame or "areas" not in store.collections():
+        return {}
+    named = {a for a in frame["area_id"] if a}
+    areas = store.frame("areas")
+    return {"areas": areas[areas["id"].isin(named)]} if named else {}
+
+
+def _geojson_zip(frames: dict[str, gpd.GeoDataFrame], store) -> bytes:
+    return _zip({f"{cid}.geojson": _geojson_bytes(cid, f, store.version) for cid, f in frames.items()}, store.version)
+
+
+# format -> (writer of one collection (id, frame, store), file extension, media type). A GeoPackage holds the areas
+# of possibility its features name as a second layer.
 COLLECTION_FORMATS = {
-    "geojson": (_geojson_bytes, "geojson", "application/geo+json"),
-    "gpkg": (lambda cid, f, v: _gpkg_bytes({cid: f}, v), "gpkg", "application/geopackage+sqlite3"),
-    "csv": (lambda cid, f, v: _zip({f"{cid}.csv": _csv_text(f)}, v), "csv.zip", "application/zip"),
+    "geojson": (lambda cid, f, store: _geojson_bytes(cid, f, store.version), "geojson", "application/geo+json"),
+    "gpkg": (
+        lambda cid, f, store: _gpkg_bytes({cid: f, **_areas_named_by(f, store)}, store),
+        "gpkg",
+        "application/geopackage+sqlite3",
+    ),
+    "csv": (lambda cid, f, store: _zip({f"{cid}.csv": _csv_text(f)}, store.version), "csv.zip", "application/zip"),
     "kml": (_kml_bytes, "kml", "application/vnd.google-earth.kml+xml"),
 }
-DATASET_FORMATS = {"gpkg": ("gpkg", "application/geopackage+sqlite3"), "geojson": ("geojson.zip", "application/zip")}
+# format -> (writer of every collection ({id: frame}, store), file extension, media type)
+DATASET_FORMATS = {
+    "gpkg": (_gpkg_bytes, "gpkg", "application/geopackage+sqlite3"),
+    "geojson": (_geojson_zip, "geojson.zip", "application/zip"),
+    "qgis": (_qgis_bytes, "qgis.zip", "application/zip"),
+}
 
 
 def _format(allowed) -> str:
@@ -147,35 +187,17 @@ def collection_download(cid: str):
     store = get_store()
     frame, _ = store.query(cid, **query)
     writer, extension, mimetype = COLLECTION_FORMATS[fmt]
-    if fmt == "gpkg":  # the areas of possibility its features name travel with them, as a second layer
-        data = _gpkg_bytes({cid: frame, **_areas_named_by(frame, store)}, store.version)
-        return _send(data, f"border-atlas-{cid}.{extension}", mimetype)
-    return _send(writer(cid, frame, store.version), f"border-atlas-{cid}.{extension}", mimetype)
-
-
-def _areas_named_by(frame: gpd.GeoDataFrame, store) -> dict[str, gpd.GeoDataFrame]:
-    """{"areas": the areas of possibility the frame's features are placed in}, or {} when there are none."""
-    if "area_id" not in frame or "areas" not in store.collections():
-        return {}
-    named = {a for a in frame["area_id"] if a}
-    areas = store.frame("areas")
-    return {"areas": areas[areas["id"].isin(named)]} if named else {}
+    return _send(writer(cid, frame, store), f"border-atlas-{cid}.{extension}", mimetype)
 
 
 @bp.get("/download")
 def dataset_download():
-    """Every collection in one file: a GeoPackage with all layers, or a zip of GeoJSON files."""
+    """Every collection in one file: a GeoPackage with all layers, a zip of GeoJSON files, or a QGIS project."""
     params.check_known(request.args, {"format", "datetime", "bbox"})
     fmt = _format(DATASET_FORMATS)
     store = get_store()
     period = params.parse_datetime(request.args["datetime"], store.first_date()) if "datetime" in request.args else None
     bbox = params.parse_bbox(request.args["bbox"]) if "bbox" in request.args else None
     frames = {cid: store.query(cid, period=period, bbox=bbox)[0] for cid in collection_ids()}
-    extension, mimetype = DATASET_FORMATS[fmt]
-    if fmt == "gpkg":
-        data = _gpkg_bytes(frames, store.version)
-    else:
-        data = _zip(
-            {f"{cid}.geojson": _geojson_bytes(cid, f, store.version) for cid, f in frames.items()}, store.version
-        )
-    return _send(data, f"border-atlas.{extension}", mimetype)
+    writer, extension, mimetype = DATASET_FORMATS[fmt]
+    return _send(writer(frames, store), f"border-atlas.{extension}", mimetype)

@@ -314,6 +314,7 @@ class AtlasControls(JSCSSMixin, MacroElement):
                 "Yearly figures": url_for("statistics.statistics_page"),
                 "Charts": url_for("charts.charts_page"),
                 "Download everything (GeoPackage)": url_for("downloads.dataset_download", format="gpkg"),
+                "QGIS project": url_for("downloads.dataset_download", format="qgis"),
             },
         }
         self.default_css = [("atlas_css", url_for("static", filename="atlas.css"))]

@@ -133,7 +133,7 @@ def _more_paths(op, cid: dict, f_html: dict, items_params: list) -> dict:
             "get": op(
                 "Every collection in one file",
                 [fmt(sorted(DATASET_FORMATS)), *filters],
-                _download([mimetype for _, mimetype in DATASET_FORMATS.values()]),
+                _download([mimetype for *_, mimetype in DATASET_FORMATS.values()]),
             )
         },
         "/collections/{collectionId}/grid": {
