@@ -15,7 +15,7 @@ from shapely.geometry import LineString, MultiLineString
 from layers import schema
 from layers.errors import DataError
 from layers.outposts import read_place_ids
-from layers.places import located
+from layers.placenames import located
 from layers.sources import (
     LINE,
     check_citations,

@@ -11,7 +11,7 @@ from shapely.geometry import LineString, Point, box
 
 import geo
 from geo import areas as geo_areas
-from layers import areas, border, places
+from layers import areas, border, placenames, places
 from layers.build import REFERENCE, SOURCES, build_areas
 from layers.errors import DataError
 from layers.schema import LEVELS
@@ -100,7 +100,7 @@ def test_every_level_rests_on_what_it_claims(layers, gazetteer, cid):
         if level == "near" and cid == "places":
             assert row["relative_location"] or URL.search(basis), row["id"]
         if level == "near" and cid == "incidents":
-            loc = places.resolve_in_gazetteer(row["location_phrase"], gazetteer, line)
+            loc = placenames.resolve_in_gazetteer(row["location_phrase"], gazetteer, line)
             assert Point(loc.point).distance(row["geometry"]) < 1e-9, "the offset resolves to the point drawn"
         if level == "area":
             assert row["area_id"] in area_ids, row["id"]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pyproj import Geod
 
-from layers import border, incidents, places, statistics
+from layers import border, incidents, placenames, places, statistics
 from layers.build import build_areas
 from layers.errors import DataError
 
@@ -100,7 +100,7 @@ def test_duplicate_id(tmp_path):
 
 
 def test_santos_resolves_4_km_south_east_of_narynkol(frame):
-    narynkol = places.find_place("Narynkol", places.read_places(SOURCES))
+    narynkol = placenames.find_place("Narynkol", places.read_places(SOURCES))
     santos = frame.set_index("id").loc["santos-1927-08-24"]
     azimuth, _, distance = Geod(ellps="WGS84").inv(
         narynkol["lon"], narynkol["lat"], santos.geometry.x, santos.geometry.y

@@ -11,7 +11,7 @@ import yaml
 from pyproj import Geod
 from shapely.geometry import LineString, Point, box
 
-from layers import border, places, quality, schema
+from layers import border, placenames, places, quality, schema
 from layers.build import REFERENCE, SOURCES, build_areas
 from layers.documents import by_seed, normalized
 from layers.errors import DataError
@@ -153,7 +153,7 @@ def _seed(name: str) -> str:
 
 @pytest.mark.parametrize(("name", "place_id"), sorted(ALL_NAMES.items()))
 def test_every_place_name_of_the_seeds_is_in_the_gazetteer(gazetteer, name, place_id):
-    found = places.find_place(name, gazetteer)
+    found = placenames.find_place(name, gazetteer)
     assert found is not None, f"{name!r} is not a name or variant of any place"
     assert found["id"] == place_id
 
@@ -175,7 +175,7 @@ def test_the_russian_forms_are_the_texts_own(form):
 
 
 def test_the_name_check_can_fail(gazetteer):
-    assert places.find_place("Atlantis", gazetteer) is None
+    assert placenames.find_place("Atlantis", gazetteer) is None
 
 
 # --- pins --------------------------------------------------------------------------------------
@@ -194,12 +194,12 @@ def test_the_name_check_can_fail(gazetteer):
     ],
 )
 def test_pinned_identifications(gazetteer, name, place_id, modern_name, geonames_id):
-    record = places.find_place(name, gazetteer)
+    record = placenames.find_place(name, gazetteer)
     assert (record["id"], record["modern_name"], record["geonames_id"]) == (place_id, modern_name, geonames_id)
 
 
 def test_lepsinsk_is_the_village_in_the_alatau_foothills_not_lepsy_station(gazetteer):
-    lepsinsk = places.find_place("Lepsinsk", gazetteer)
+    lepsinsk = placenames.find_place("Lepsinsk", gazetteer)
     assert lepsinsk["lat"] == pytest.approx(45.5, abs=0.15)
     assert lepsinsk["lon"] == pytest.approx(80.6, abs=0.15)
     assert lepsinsk["geonames_id"] != 1521333  # GeoNames 'Lepsi', the station
@@ -451,20 +451,20 @@ def test_geonames_id_survives_the_store_as_an_integer(frame, tmp_path):
 
 
 def test_santos_resolves_to_its_recorded_point(gazetteer):
-    santos = places.find_place("Santos", gazetteer)
-    location = places.resolve_in_gazetteer(santos["relative_location"], gazetteer)
+    santos = placenames.find_place("Santos", gazetteer)
+    location = placenames.resolve_in_gazetteer(santos["relative_location"], gazetteer)
     assert GEOD.inv(*location.point, santos["lon"], santos["lat"])[2] < 50
     assert location.radius_m > santos["precision_m"]  # 2 km for Narynkol + the 8-wind sector
 
 
 def test_russian_phrase_finds_its_anchor_by_stem(gazetteer):
-    english = places.resolve_in_gazetteer("4 km southeast of the village of Narynkol", gazetteer)
-    russian = places.resolve_in_gazetteer("в 4 км к юго-востоку от Нарынкола", gazetteer)
+    english = placenames.resolve_in_gazetteer("4 km southeast of the village of Narynkol", gazetteer)
+    russian = placenames.resolve_in_gazetteer("в 4 км к юго-востоку от Нарынкола", gazetteer)
     assert russian.point == pytest.approx(english.point)
 
 
 def test_versts_south_of_bakhty(gazetteer):
-    location = places.resolve_in_gazetteer("25 versts south of Bakhty", gazetteer)
+    location = placenames.resolve_in_gazetteer("25 versts south of Bakhty", gazetteer)
     azimuth, _, distance = GEOD.inv(82.73, 46.67, *location.point)
     assert distance == pytest.approx(25 * 1066.8, abs=0.01)
     assert abs(azimuth) == pytest.approx(180)
@@ -472,7 +472,7 @@ def test_versts_south_of_bakhty(gazetteer):
 
 def test_border_phrase_on_the_real_border(gazetteer):
     line = border.border_line(REFERENCE)
-    location = places.resolve_in_gazetteer("500 meters from the border", gazetteer, border_line=line)
+    location = placenames.resolve_in_gazetteer("500 meters from the border", gazetteer, border_line=line)
     assert location.point is None
     assert location.geometry.area > 0
 
@@ -493,7 +493,7 @@ def test_border_phrase_on_the_real_border(gazetteer):
 )
 def test_resolve_in_gazetteer_errors(gazetteer, phrase, message):
     with pytest.raises(ValueError, match=message):
-        places.resolve_in_gazetteer(phrase, gazetteer)
+        placenames.resolve_in_gazetteer(phrase, gazetteer)
 
 
 # --- quality report ----------------------------------------------------------------------------
