@@ -205,7 +205,7 @@ def requests_per_second(port: int, path: str, headers: dict) -> tuple[float, int
 
 def serving_rates(env: dict, tmp: Path) -> dict[str, tuple[float, int]]:
     """gunicorn (as `make run`) serving the incidents items, with and without If-None-Match, and a static copy."""
-    port = pgcluster._free_port()
+    port = pgcluster.free_port()
     static = tmp / "incidents.json"
     command = [sys.executable, "-m", "gunicorn", "--workers", "3", "--threads", "4", "--bind", f"127.0.0.1:{port}"]
     command.append("tests.bench_wsgi:application")
