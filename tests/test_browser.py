@@ -405,6 +405,8 @@ def test_every_incident_of_1927_is_on_the_map_with_its_area_and_basis(browser, l
         assert incident_ids_on_map(page) == sorted(f["id"] for f in features)
         assert page.locator("path.area-path.sector-49-jarkent").count() == 1, "the 49th detachment's zone is drawn"
         assert page.locator("path.area-path.sector-50-zaysan").count() == 0, "no 1927 incident lies in it"
+        hatch = page.evaluate("document.querySelector('#atlas-hatch line').getAttribute('stroke')")
+        assert hatch == vocabulary.AREA.colour, "hatched in the areas' colour of the vocabulary"
         set_year(page, 1931)
         assert page.locator("path.area-path.sector-50-zaysan").count() == 1
         assert page.locator("path.area-path.sector-49-jarkent").count() == 0

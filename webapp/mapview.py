@@ -293,6 +293,7 @@ class AtlasControls(JSCSSMixin, MacroElement):
             "indexUrl": url_for("mapview.index"),
             "migrationColours": {kind: look.colour for kind, look in vocabulary.LAYERS["migration"].types.items()},
             "flowWidth": vocabulary.FLOW_WIDTH,
+            "hatch": {"colour": vocabulary.AREA.colour, "opacity": vocabulary.AREA_HATCH_OPACITY},
             "pageSize": params.MAX_LIMIT,
             "maxPages": MAX_PAGES,
             "gridUrl": url_for("api.grid", cid="CID"),

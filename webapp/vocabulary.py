@@ -176,7 +176,8 @@ ZONE_EDGE_WIDTH = 1.5
 # An area of possibility: a hatched fill behind a thin dashed outline.
 AREA = Look("#6a3d9a", 1, "dash")
 AREA_FILL_OPACITY = 0.35
-AREA_HATCH = "...."  # a figure's hatch (the map's is a diagonal pattern, static/atlas/controls.js)
+AREA_HATCH_OPACITY = 0.55  # the map's diagonal hatch lines (static/atlas/controls.js)
+AREA_HATCH = "...."  # a figure's hatch (the map's is a diagonal pattern)
 # The rings around markers: a place of the 1927 list, and a feature by how well its date is known (Leaflet styles).
 RINGS = {
     "listed": {"color": "#b2182b", "weight": 3},
