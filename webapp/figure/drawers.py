@@ -1,8 +1,8 @@
 """What a figure draws: the features of a view, selected by the store's query, and one drawer per layer.
 
 The features are those the map shows for the same years and view: the store's SQL query (the time filter of the
-map and the API) on the view's WGS84 box, then the display geometries that meet the view itself. Each drawer takes
-its colours, sizes, shapes and line styles from the vocabulary (webapp/vocabulary.py), in the figure's points.
+map and the API), then the display geometries that meet the view itself, in the metric CRS. Each drawer takes its
+colours, sizes, shapes and line styles from the vocabulary (webapp/vocabulary.py), in the figure's points.
 """
 
 from __future__ import annotations
@@ -49,15 +49,10 @@ def features(store, view: View) -> dict[str, gpd.GeoDataFrame]:
     frames = {}
     for cid in DRAWN:
         if cid not in view.off:
-            frames[cid] = _in_view(_query(store, cid, view, period=view.period), view)
+            frames[cid] = _in_view(store.query(cid, period=view.period, display=True)[0], view)
     frames["zones"] = frames["zones"][[f"zone:{z}" not in view.off for z in frames["zones"]["id"]]]
     frames["areas"] = _incident_areas(store, frames.get("incidents"), view)
     return {cid: frame for cid, frame in frames.items() if len(frame)}
-
-
-def _query(store, cid: str, view: View, **filters) -> gpd.GeoDataFrame:
-    """The display rows of a layer the store's query selects in the view's WGS84 box."""
-    return store.query(cid, bbox=view.bbox, display=True, **filters)[0]
 
 
 def _in_view(frame: gpd.GeoDataFrame, view: View) -> gpd.GeoDataFrame:
@@ -69,7 +64,7 @@ def _in_view(frame: gpd.GeoDataFrame, view: View) -> gpd.GeoDataFrame:
 
 def _incident_areas(store, incidents, view: View) -> gpd.GeoDataFrame:
     """The areas of possibility of the incidents drawn that were located to an area (unless switched off)."""
-    areas = _query(store, "areas", view)
+    areas = store.frame("areas", display=True)
     if incidents is None or "areas" in view.off:
         return areas.iloc[0:0]
     used = set(incidents.loc[incidents["where_prec"] == "area", "area_id"].dropna())

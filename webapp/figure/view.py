@@ -74,14 +74,6 @@ class View:
         minx, miny, maxx, maxy = self.extent
         return max(maxx - minx, maxy - miny)
 
-    @property
-    def bbox(self) -> tuple[float, float, float, float]:
-        """The WGS84 box around the extent (what the store's query is asked for; drawn is what meets the extent)."""
-        minx, miny, maxx, maxy = to_lonlat(box(*self.extent).segmentize(self.span / 64)).bounds
-        if not all(map(math.isfinite, (minx, miny, maxx, maxy))):
-            return -180.0, -90.0, 180.0, 90.0
-        return max(minx, -180.0), max(miny, -90.0), min(maxx, 180.0), min(maxy, 90.0)
-
 
 def parse_view(args, store) -> View:
     """The view of the query string, or a QueryError naming the parameter and what is allowed."""
