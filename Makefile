@@ -62,7 +62,7 @@ postgresql:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15-postgis-3; }
 
 # Optional: Debian's QGIS for Python (about 110 MB), with which the tests also open the downloads in QGIS itself
-# (tests/test_qgis.py skips that part, saying why, when it is missing).
+# (tests/web/test_qgis.py skips that part, saying why, when it is missing).
 qgis:
 	@/usr/bin/python3 -c 'import qgis.core' 2>/dev/null || { \
 	  echo "== installing Debian python3-qgis for the QGIS checks of the downloads"; \
@@ -72,12 +72,12 @@ test: setup browser fonts postgresql
 	$(PY) -m pytest
 
 bench: setup fonts postgresql bench-peer
-	$(PY) tests/bench.py
+	$(PY) tests/bench/bench.py
 
 # Ours against pygeoapi on the same data (1x and 100x, GeoPackage and PostGIS); pygeoapi in .bench/pygeoapi-venv,
 # made with Debian's /usr/bin/python3 (its SQLite provider loads SpatiaLite, which our .venv's Python cannot).
 bench-peer: setup postgresql
-	$(PY) tests/bench_peer.py --store $(STORE)
+	$(PY) tests/bench/bench_peer.py --store $(STORE)
 
 # Regenerate the README's screenshots (docs/*.png) from headless Chromium.
 screenshots: setup browser

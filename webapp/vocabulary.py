@@ -3,7 +3,7 @@
 One table for every renderer: the map page (webapp/mapview.py, and static/atlas/ through the page's config), the
 figure (webapp/figure/), the charts, the Content-Security-Policy (webapp/security.py) and the QGIS styles of the
 downloads (webapp/qgis.py). Nothing here imports Flask, Folium or Matplotlib. A new type in a layer is one entry in
-that layer's `types` below (tests/test_vocabulary.py checks that every type of every layer has one).
+that layer's `types` below (tests/web/test_vocabulary.py checks that every type of every layer has one).
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ import pytest
 from layers import migration, places
 from layers.errors import DataError
 
-SOURCES = Path(__file__).resolve().parent.parent / "data" / "sources"
+SOURCES = Path(__file__).resolve().parents[2] / "data" / "sources"
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ Figures are medians over several runs, each beside a baseline measured in the sa
           (faster, but it simplifies the line by 1% of the depth first, so edges err by up to 1%)
   page    the map page with display geometries vs the same page at full precision
   map     the map page's bytes and its first view drawn in headless Chromium, on the build and on a synthetic
-          100x build and one with 100,000 incidents (tests/bench_page.py), vs an empty Leaflet map served by the
+          100x build and one with 100,000 incidents (tests/bench/bench_page.py), vs an empty Leaflet map served by the
           same app
   latency items requests (bbox+datetime) per collection and the charts page vs GET /conformance
   figure  the default view (1930, the whole border) rendered to PNG (300 dpi) and SVG vs an empty axes
@@ -32,7 +32,7 @@ import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 import shapely  # noqa: E402
@@ -43,7 +43,8 @@ from layers.build import REFERENCE, SOURCES, build  # noqa: E402
 from layers.dates import overlaps  # noqa: E402
 from layers.geojson import feature_text  # noqa: E402
 from store import GeoPackageStore, as_text  # noqa: E402
-from tests import bench_page, load, pgcluster  # noqa: E402
+from tests import pgcluster  # noqa: E402
+from tests.bench import bench_page, load  # noqa: E402
 from tests.payloads import hostile_sources  # noqa: E402
 from webapp import create_app, figure  # noqa: E402
 from webapp.mapview import build_map  # noqa: E402
@@ -208,7 +209,7 @@ def serving_rates(env: dict, tmp: Path) -> dict[str, tuple[float, int]]:
     port = pgcluster.free_port()
     static = tmp / "incidents.json"
     command = [sys.executable, "-m", "gunicorn", "--workers", "3", "--threads", "4", "--bind", f"127.0.0.1:{port}"]
-    command.append("tests.bench_wsgi:application")
+    command.append("tests.bench.bench_wsgi:application")
     path = "/collections/incidents/items"
     static.write_bytes(b"")
     process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env, "BENCH_STATIC": str(static)})

@@ -12,7 +12,7 @@ from layers import border, incidents, placenames, places, statistics
 from layers.build import build_areas
 from layers.errors import DataError
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ROOT / "data" / "sources"
 REFERENCE = ROOT / "data" / "reference"
 EXPECTED = {

@@ -1,7 +1,7 @@
 """QGIS styles: every downloaded GeoPackage carries each layer's style in `layer_styles`, and the project opens them.
 
 Read back from the downloads themselves (always); and, where Debian's python3-qgis is installed, opened by QGIS
-(offscreen, tests/qgis_check.py run with Debian's Python): each layer takes its style as QGIS opens it.
+(offscreen, tests/web/qgis_check.py run with Debian's Python): each layer takes its style as QGIS opens it.
 """
 
 from __future__ import annotations
@@ -138,7 +138,7 @@ def pyqgis() -> str | None:
 
 @pytest.fixture(scope="module")
 def opened(app, tmp_path_factory) -> dict:
-    """What QGIS makes of the QGIS download (its GeoPackage and its project), as tests/qgis_check.py reports it."""
+    """What QGIS makes of the QGIS download (its GeoPackage and its project), as tests/web/qgis_check.py reports it."""
     reason = pyqgis()
     if reason:
         pytest.skip(f"QGIS is not installed, so the styles are checked by reading them back only: {reason}")

@@ -1,6 +1,6 @@
 """`make bench`, the map page: its weight and how soon its first view is drawn in headless Chromium.
 
-    .venv/bin/python -m tests.bench_page    # this part of `make bench` alone (builds the three stores itself)
+    .venv/bin/python -m tests.bench.bench_page    # this part of `make bench` alone (builds the three stores itself)
 
 Measured on the real build (1x), on a synthetic build with 100 times the incidents, places and flows
 (tests/synthetic.py) and on one with at least INCIDENTS incidents (places and flows 100x), beside a baseline
@@ -55,7 +55,7 @@ def weights(client) -> dict[str, int]:
     """Bytes of the map page, of the scripts and stylesheets it loads from the app, and of the places index."""
     html = client.get("/map").get_data(as_text=True)
     assets = re.findall(r'(?:src|href)="(/[^"]+)"', html)
-    modules = [f"/static/atlas/{p.name}" for p in (Path(__file__).parent.parent / "webapp/static/atlas").glob("*.js")]
+    modules = [f"/static/atlas/{p.name}" for p in (Path(__file__).parents[2] / "webapp/static/atlas").glob("*.js")]
     assets += [m for m in modules if m not in assets]  # main.js imports the others
     return {
         "page": len(html.encode()),

@@ -1,6 +1,6 @@
 """What QGIS itself makes of a downloaded GeoPackage and project: run with Debian's Python, which has PyQGIS.
 
-    /usr/bin/python3 tests/qgis_check.py GPKG LAYER[,LAYER...] [PROJECT] [WIDTH_EXPRESSION]
+    /usr/bin/python3 tests/web/qgis_check.py GPKG LAYER[,LAYER...] [PROJECT] [WIDTH_EXPRESSION]
 
 Opens each layer as QGIS does when a user adds it (offscreen; its default style from `layer_styles`), and the
 project if given, and prints what they hold as JSON: each layer's renderer, categories and symbols, the

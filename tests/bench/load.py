@@ -20,7 +20,7 @@ import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 # name -> (path, what of the answer is compared)
 MIX = {
     "map": ("/map", "map"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.test_api import check_rfc7946
+from tests.web.api.test_api import check_rfc7946
 
 
 def test_incidents_by_year(client):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import PLACE_PAYLOAD
-from tests.test_api import check_rfc7946
+from tests.web.api.test_api import check_rfc7946
 from webapp import create_app
 
 
@@ -54,7 +54,7 @@ def test_places_filter_by_property(client):
 
 
 def test_linked_places_endpoint_validates(client):
-    from tests.test_lpf import VALIDATOR  # the LPF schema of the gazetteer's own test
+    from tests.layers.test_lpf import VALIDATOR  # the LPF schema of the gazetteer's own test
 
     collection = client.get("/collections/places/lpf").get_json()
     assert [e.message for f in collection["features"] for e in VALIDATOR.iter_errors(f)] == []

@@ -3,7 +3,7 @@ replaced under the server."""
 
 from __future__ import annotations
 
-from tests import load
+from tests.bench import load
 
 
 def test_load_with_a_store_replaced_halfway(built, hostile_store, tmp_path):

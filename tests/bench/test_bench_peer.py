@@ -1,4 +1,4 @@
-"""The pure parts of `make bench-peer` (tests/bench_peer.py): pygeoapi's configuration, the reference answers
+"""The pure parts of `make bench-peer` (tests/bench/bench_peer.py): pygeoapi's configuration, the reference answers
 and the wrong-answer check. Needs neither pygeoapi's environment nor a server."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import sqlite3
 import geopandas as gpd
 from shapely.geometry import Point
 
-from tests import bench_peer
+from tests.bench import bench_peer
 
 
 def test_config_serves_each_collection_with_its_provider():

@@ -15,7 +15,7 @@ from shapely.geometry import shape
 
 from layers import REGISTRY
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 GEOJSONHINT = ROOT / "node_modules" / ".bin" / "geojsonhint"
 COLLECTIONS = list(REGISTRY)
 

@@ -2,7 +2,7 @@
 
 The pages are opened with the Content-Security-Policy bypassed, so what is proven here is the escaping alone:
 nothing runs (no dialog, no `window.__xss`), nothing is asked of another host, and the payloads are shown
-as text. tests/test_csp.py proves the policy alone.
+as text. tests/hostile/test_csp.py proves the policy alone.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from urllib.parse import urlparse
 
 import pytest
 
+from tests.browser.test_browser import items_requests, open_popup, wait_loaded, wait_until
 from tests.payloads import EVIL_HOST, PAYLOADS
-from tests.test_browser import items_requests, open_popup, wait_loaded, wait_until
 
 pytestmark = pytest.mark.browser
 

@@ -10,7 +10,7 @@ import yaml
 
 from layers.documents import by_seed
 
-SOURCES = Path(__file__).resolve().parent.parent / "data" / "sources"
+SOURCES = Path(__file__).resolve().parents[2] / "data" / "sources"
 _SPACE = re.compile(r"\s+")
 _FOOTNOTE = re.compile(r"^<sup>(\d+)</sup>\s*(.+?)(?=\n\s*\n|\Z)", re.M | re.S)
 _NUMBERED = re.compile(r"^(\d+)\.\s+(.+)$", re.M)  # 001's footnotes: "1. РГАЭ. Ф. 635 ..."

@@ -21,7 +21,7 @@ from layers.dates import overlaps
 from store import Database, PostGISStore, as_text, load
 from store.postgis import APPLICATION
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BBOXES = [(80, 42, 82, 45), (85, 43, 86, 44), (78, 40, 90, 51), (80.38, 44.2, 80.5, 44.3), (70, 30, 71, 31)]
 PERIODS = [(date(1930, 1, 1), date(1930, 12, 31)), (None, date(1925, 1, 1)), (date(1935, 1, 1), None)]
 
