@@ -24,14 +24,16 @@ def _html(template: str, title: str, **context):
     return render_template(template, title=title, json_url=json_url, **context)
 
 
-def _collection_ids() -> list[str]:
+def collection_ids() -> list[str]:
+    """The collections this server has, in the registry's order."""
     stored = get_store().collections()
     return [cid for cid in REGISTRY if cid in stored]
 
 
-def _check_collection(cid: str) -> None:
-    if cid not in _collection_ids():
-        raise NotFound(f"no collection {cid!r}; available: {_collection_ids()}")
+def check_collection(cid: str) -> None:
+    """NotFound unless `cid` is a collection this server has."""
+    if cid not in collection_ids():
+        raise NotFound(f"no collection {cid!r}; available: {collection_ids()}")
 
 
 def _extent(cid: str) -> dict:
@@ -69,7 +71,7 @@ def collections():
     """The collections this server has."""
     params.check_known(request.args, {"f"})
     body = {
-        "collections": [_collection(cid) for cid in _collection_ids()],
+        "collections": [_collection(cid) for cid in collection_ids()],
         "links": [{"rel": "self", "type": "application/json", "href": url_for("api.collections", _external=True)}],
     }
     if params.wants_html():
@@ -81,7 +83,7 @@ def collections():
 def collection(cid: str):
     """One collection's description and extent."""
     params.check_known(request.args, {"f"})
-    _check_collection(cid)
+    check_collection(cid)
     body = _collection(cid)
     if params.wants_html():
         return _html("collection.html", body["title"], collection=body)
@@ -104,7 +106,7 @@ def item_query(cid: str, extra: set[str] = frozenset()) -> dict:
 @bp.get("/collections/<cid>/items")
 def items(cid: str):
     """Features of a collection, filtered by datetime, bbox and properties, paged by limit and offset."""
-    _check_collection(cid)
+    check_collection(cid)
     query = item_query(cid)
     html = params.wants_html()
     limit = params.parse_limit(request.args.get("limit"))
@@ -125,7 +127,7 @@ def items(cid: str):
 @bp.get("/collections/<cid>/grid")
 def grid(cid: str):
     """How many features match the datetime in each cell of a grid over the bbox (for a map too full to draw)."""
-    _check_collection(cid)
+    check_collection(cid)
     args, store = request.args, get_store()
     params.check_known(args, GRID_PARAMS)
     if "bbox" not in args:
@@ -181,7 +183,7 @@ def item(cid: str, fid: str):
     """One feature by id."""
     params.check_known(request.args, {"f"})
     html = params.wants_html()
-    _check_collection(cid)
+    check_collection(cid)
     if not html:  # the stored text, as items serves it: a large zone is not decoded and encoded again
         return current_app.response_class(get_store().feature_text(cid, fid), mimetype=GEOJSON)
     feature = geojson.features(get_store().get(cid, fid))[0]

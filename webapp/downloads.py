@@ -21,18 +21,19 @@ from flask import Blueprint, Response, request
 from layers import schema
 from layers import texts as reader
 from layers.dates import parse_partial
-from webapp import geojson, kml, params
-from webapp.api import _check_collection, _collection_ids, item_query
+from webapp import geojson, kml, params, qgis
+from webapp.api import check_collection, collection_ids, item_query
 from webapp.store import get_store
 
 bp = Blueprint("downloads", __name__)
 
-TITLE = "Border Atlas: the Kazakh–Xinjiang section of the Soviet–Chinese border, 1918–1940"
+TITLE = schema.TITLE
 SOURCE = (
     "N.N. Ablazhey, A.S. Zhanbossinova, “Kazakh-Xinjiang Section of Soviet-Chinese Border in the Second Half of "
     "the 1920s – the First Half of the 1930s”, RUDN Journal of Russian History 25(2), 2026, 268–283, "
     "doi:10.22363/2312-8674-2026-25-2-268-283; further sources cited per feature"
 )
+GPKG_NAME = "border-atlas.gpkg"
 LICENCE = (
     "ODbL 1.0 (Open Data Commons Open Database License): geometries derived from OpenStreetMap, "
     "© OpenStreetMap contributors"
@@ -66,16 +67,23 @@ def _geojson_bytes(cid: str, frame: gpd.GeoDataFrame, version: str) -> bytes:
     return json.dumps(body, ensure_ascii=False, allow_nan=False).encode()
 
 
-def _gpkg_bytes(frames: dict[str, gpd.GeoDataFrame], version: str) -> bytes:
-    metadata = {"TITLE": TITLE, "DESCRIPTION": citation(version), "LICENSE": LICENCE, "VERSION": version}
+def _gpkg_bytes(frames: dict[str, gpd.GeoDataFrame], store) -> bytes:
+    """The layers in one GeoPackage, each with its QGIS style (QML and SLD) in the `layer_styles` table."""
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "border-atlas.gpkg"
-        for cid, frame in frames.items():
-            pyogrio.write_dataframe(
-                _plain_frame(frame), path, layer=cid, driver="GPKG", dataset_metadata=metadata, layer_metadata=metadata
-            )
-        pyogrio.write_dataframe(_sources_table(frames), path, layer="sources", driver="GPKG")
+        path = Path(tmp) / GPKG_NAME
+        _write_gpkg(path, frames, store)
         return path.read_bytes()
+
+
+def _write_gpkg(path: Path, frames: dict[str, gpd.GeoDataFrame], store) -> None:
+    version = store.version
+    metadata = {"TITLE": TITLE, "DESCRIPTION": citation(version), "LICENSE": LICENCE, "VERSION": version}
+    for cid, frame in frames.items():
+        pyogrio.write_dataframe(
+            _plain_frame(frame), path, layer=cid, driver="GPKG", dataset_metadata=metadata, layer_metadata=metadata
+        )
+    pyogrio.write_dataframe(_sources_table(frames), path, layer="sources", driver="GPKG")
+    qgis.write_layer_styles(path, list(frames), qgis.zone_list(store.frame("zones")))
 
 
 def _sources_table(frames: dict[str, gpd.GeoDataFrame]) -> pd.DataFrame:
@@ -88,8 +96,17 @@ def _sources_table(frames: dict[str, gpd.GeoDataFrame]) -> pd.DataFrame:
     return table.astype({"note": "string"})
 
 
-def _kml_bytes(cid: str, frame: gpd.GeoDataFrame, version: str) -> bytes:
-    return kml.document(cid, frame, TITLE, citation(version))
+def _qgis_bytes(frames: dict[str, gpd.GeoDataFrame], store) -> bytes:
+    """A zip of a QGIS project of the atlas and the GeoPackage it opens, with the README."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / GPKG_NAME
+        _write_gpkg(path, frames, store)
+        project = qgis.project(GPKG_NAME, list(frames), qgis.zone_list(store.frame("zones")))
+        return _zip({"border-atlas.qgs": project, GPKG_NAME: path.read_bytes()}, store.version)
+
+
+def _kml_bytes(cid: str, frame: gpd.GeoDataFrame, store) -> bytes:
+    return kml.document(cid, frame, TITLE, citation(store.version))
 
 
 # A CSV cell a spreadsheet would take for a formula (OWASP, "CSV Injection") gets a leading single quote.
@@ -136,18 +153,43 @@ def _send(data: bytes, filename: str, mimetype: str) -> Response:
     return Response(data, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-# format -> (writer of one collection, file extension, media type)
+def _areas_named_by(frame: gpd.GeoDataFrame, store) -> dict[str, gpd.GeoDataFrame]:
+    """{"areas": the areas of possibility the frame's features are placed in}, or {} when there are none."""
+    if "area_id" not in frame or "areas" not in store.collections():
+        return {}
+    named = {a for a in frame["area_id"] if a}
+    areas = store.frame("areas")
+    return {"areas": areas[areas["id"].isin(named)]} if named else {}
+
+
+def _geojson_zip(frames: dict[str, gpd.GeoDataFrame], store) -> bytes:
+    return _zip({f"{cid}.geojson": _geojson_bytes(cid, f, store.version) for cid, f in frames.items()}, store.version)
+
+
+# format -> (writer of one collection (id, frame, store), file extension, media type). A GeoPackage holds the areas
+# of possibility its features name as a second layer.
 COLLECTION_FORMATS = {
-    "geojson": (_geojson_bytes, "geojson", "application/geo+json"),
-    "gpkg": (lambda cid, f, v: _gpkg_bytes({cid: f}, v), "gpkg", "application/geopackage+sqlite3"),
+    "geojson": (lambda cid, f, store: _geojson_bytes(cid, f, store.version), "geojson", "application/geo+json"),
+    "gpkg": (
+        lambda cid, f, store: _gpkg_bytes({cid: f, **_areas_named_by(f, store)}, store),
+        "gpkg",
+        "application/geopackage+sqlite3",
+    ),
     "csv": (
-        lambda cid, f, v: _zip({f"{cid}.csv": _csv_text(f), "sources.csv": _table_csv(_sources_table({cid: f}))}, v),
+        lambda cid, f, store: _zip(
+            {f"{cid}.csv": _csv_text(f), "sources.csv": _table_csv(_sources_table({cid: f}))}, store.version
+        ),
         "csv.zip",
         "application/zip",
     ),
     "kml": (_kml_bytes, "kml", "application/vnd.google-earth.kml+xml"),
 }
-DATASET_FORMATS = {"gpkg": ("gpkg", "application/geopackage+sqlite3"), "geojson": ("geojson.zip", "application/zip")}
+# format -> (writer of every collection ({id: frame}, store), file extension, media type)
+DATASET_FORMATS = {
+    "gpkg": (_gpkg_bytes, "gpkg", "application/geopackage+sqlite3"),
+    "geojson": (_geojson_zip, "geojson.zip", "application/zip"),
+    "qgis": (_qgis_bytes, "qgis.zip", "application/zip"),
+}
 
 
 def _format(allowed) -> str:
@@ -160,41 +202,23 @@ def _format(allowed) -> str:
 @bp.get("/collections/<cid>/download")
 def collection_download(cid: str):
     """One collection as a file, with the items endpoint's filters (datetime, bbox, properties)."""
-    _check_collection(cid)
+    check_collection(cid)
     query = item_query(cid, extra={"format"})
     fmt = _format(COLLECTION_FORMATS)
     store = get_store()
     frame, _ = store.query(cid, **query)
     writer, extension, mimetype = COLLECTION_FORMATS[fmt]
-    if fmt == "gpkg":  # the areas of possibility its features name travel with them, as a second layer
-        data = _gpkg_bytes({cid: frame, **_areas_named_by(frame, store)}, store.version)
-        return _send(data, f"border-atlas-{cid}.{extension}", mimetype)
-    return _send(writer(cid, frame, store.version), f"border-atlas-{cid}.{extension}", mimetype)
-
-
-def _areas_named_by(frame: gpd.GeoDataFrame, store) -> dict[str, gpd.GeoDataFrame]:
-    """{"areas": the areas of possibility the frame's features are placed in}, or {} when there are none."""
-    if "area_id" not in frame or "areas" not in store.collections():
-        return {}
-    named = {a for a in frame["area_id"] if a}
-    areas = store.frame("areas")
-    return {"areas": areas[areas["id"].isin(named)]} if named else {}
+    return _send(writer(cid, frame, store), f"border-atlas-{cid}.{extension}", mimetype)
 
 
 @bp.get("/download")
 def dataset_download():
-    """Every collection in one file: a GeoPackage with all layers, or a zip of GeoJSON files."""
+    """Every collection in one file: a GeoPackage with all layers, a zip of GeoJSON files, or a QGIS project."""
     params.check_known(request.args, {"format", "datetime", "bbox"})
     fmt = _format(DATASET_FORMATS)
     store = get_store()
     period = params.parse_datetime(request.args["datetime"], store.first_date()) if "datetime" in request.args else None
     bbox = params.parse_bbox(request.args["bbox"]) if "bbox" in request.args else None
-    frames = {cid: store.query(cid, period=period, bbox=bbox)[0] for cid in _collection_ids()}
-    extension, mimetype = DATASET_FORMATS[fmt]
-    if fmt == "gpkg":
-        data = _gpkg_bytes(frames, store.version)
-    else:
-        data = _zip(
-            {f"{cid}.geojson": _geojson_bytes(cid, f, store.version) for cid, f in frames.items()}, store.version
-        )
-    return _send(data, f"border-atlas.{extension}", mimetype)
+    frames = {cid: store.query(cid, period=period, bbox=bbox)[0] for cid in collection_ids()}
+    writer, extension, mimetype = DATASET_FORMATS[fmt]
+    return _send(writer(frames, store), f"border-atlas.{extension}", mimetype)

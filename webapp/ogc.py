@@ -5,7 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, render_template, request, url_for
 
 from layers import citation_formats
+from layers import schema
 from webapp import mapview, params
+from webapp.vocabulary import LANGUAGES
 
 bp = Blueprint("ogc", __name__)
 
@@ -15,8 +17,8 @@ CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
 ]
-TITLE = "Border Atlas"
-DESCRIPTION = "The Kazakh–Xinjiang section of the Soviet–Chinese border, 1918–1940: border, legal zones and sources."
+TITLE = schema.NAME
+DESCRIPTION = f"{schema.SUBJECT[0].upper()}{schema.SUBJECT[1:]}, {schema.YEARS_TEXT}: border, legal zones and sources."
 
 
 @bp.get("/")
@@ -115,7 +117,7 @@ def _more_paths(op, cid: dict, f_html: dict, items_params: list) -> dict:
         _param("lat", number, "latitude, WGS84 degrees (-90..90)"),
         _param("lon", number, "longitude, WGS84 degrees (-180..180)"),
         _param("place", {"type": "string"}, "a place id, instead of lat/lon"),
-        _param("date", {"type": "string"}, "YYYY, YYYY-MM or YYYY-MM-DD within 1918–1940", required=True),
+        _param("date", {"type": "string"}, f"YYYY, YYYY-MM or YYYY-MM-DD within {schema.YEARS_TEXT}", required=True),
         only_f[0],
     ]
     pid = _param("placeId", {"type": "string"}, "place id", "path", True)
@@ -134,7 +136,7 @@ def _more_paths(op, cid: dict, f_html: dict, items_params: list) -> dict:
             "get": op(
                 "Every collection in one file",
                 [fmt(sorted(DATASET_FORMATS)), *filters],
-                _download([mimetype for _, mimetype in DATASET_FORMATS.values()]),
+                _download([mimetype for *_, mimetype in DATASET_FORMATS.values()]),
             )
         },
         "/collections/{collectionId}/grid": {
@@ -210,7 +212,7 @@ def _download(mimetypes: list[str]) -> dict:
 def _figure_params(filters: list) -> list:
     """The parameters of /figure: the map view's own (webapp.figure.parse_view)."""
     from webapp.figure import FORMATS
-    from webapp.mapview import LANGUAGES, MAX_ZOOM
+    from webapp.mapview import MAX_ZOOM
 
     lat_lon = r"^-?[0-9]+(\.[0-9]+)?,-?[0-9]+(\.[0-9]+)?$"
     return [

@@ -9,8 +9,8 @@ from flask import request
 
 from layers import QueryError
 from layers.dates import parse_partial
+from layers.schema import PERIOD, YEARS_TEXT  # what the atlas covers; the sources may reach further back
 
-PERIOD = (date(1918, 1, 1), date(1940, 12, 31))  # what the atlas covers; the sources may reach further back
 DEFAULT_LIMIT, MAX_LIMIT = 100, 10_000
 MAX_DIGITS = 30
 _INSTANT = re.compile(r"^([0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?)(?:T[0-9:.]+(?:Z|[+-][0-9]{2}:?[0-9]{2})?)?$")
@@ -19,7 +19,7 @@ _INTEGER = re.compile(r"^-?[0-9]+$")
 _NUMBER = re.compile(r"^-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?$")
 DATETIME_HELP = (
     "allowed: a date or year (1930, 1930-05, 1930-05-01, 1930-05-01T00:00:00Z) or an interval "
-    "start/end with '..' for an open end (1927/1932, ../1932, 1930/..), within the atlas's period (1918–1940, "
+    f"start/end with '..' for an open end (1927/1932, ../1932, 1930/..), within the atlas's period ({YEARS_TEXT}, "
     "or from the earliest date in the data)"
 )
 

@@ -28,7 +28,7 @@ function datedRing(p, rings) {
 const RING = { places: placeRing, outposts: datedRing, customs: datedRing, incidents: datedRing };
 
 function markerStyle(config, cid, p) {
-  const layer = config.points[cid], look = layer.styles[p[layer.type]] || [6, "#969696"];
+  const layer = config.points[cid], look = layer.styles[p[layer.type]] || layer.other;
   const style = { radius: look[0], fill: true, fillColor: look[1], fillOpacity: 0.9, className: CLASS[cid] + " " + p.id };
   return Object.assign(style, RING[cid](p, config.rings));
 }
@@ -82,11 +82,17 @@ function figures(p) {
   return [null, null];
 }
 
+/* A flow's width by its highest figure, with the parameters of the server's vocabulary (webapp/vocabulary.py
+ * flow_width): `min`, plus `per_tenfold` for each factor of ten above `from`. */
+function flowWidth(w, count) {
+  return count ? Math.max(w.min, w.min + w.per_tenfold * Math.log10(Math.max(count, w.from) / w.from)) : w.min;
+}
+
 function flowStyle(config, p) {
   const f = figures(p), high = f[1];
   return {
     color: config.migrationColours[p.kind] || "#54278f",
-    weight: high ? Math.max(2, 2 + 2 * Math.log10(Math.max(high, 100) / 100)) : 2,
+    weight: flowWidth(config.flowWidth, high),
     opacity: 0.75,
     dashArray: f[0] !== null && high !== null && high > f[0] ? "8 6" : null,
     className: "migration-path " + p.id

@@ -1,55 +1,7 @@
 /* Popups of every kind of feature, built with textContent; each names (and links) what it refers to. */
 import { append, el, incidentUrl, inForce, link, period, placeUrl, state, yearOf } from "./util.js";
+import { actItem, rulesList, sourcesList } from "./records.js";
 import { regimeButton } from "./regime.js";
-
-const CATEGORY = {
-  regime: "Regime", entry: "Entry", residence: "Residence", movement: "Movement",
-  economic_activity: "Economic activity", trade: "Trade", currency: "Currency", gold: "Gold",
-  search: "Search and seizure", expulsion: "Expulsion", passport: "Passports"
-};
-const FEATURE_TYPE = {
-  town: "town", village: "village", settlement: "settlement", aul: "aul", farmstead: "farmstead",
-  fortification: "fortification", tract: "tract", pass: "pass", valley: "valley", mountain: "mountain",
-  district: "district", volost: "volost", province: "province"
-};
-
-function citation(c) {
-  const parts = [el("span", c.reference, "ref"), el("q", c.quote)];
-  if (c.note_basis) parts.splice(1, 0, el("span", " (" + c.note_basis + ")", "note"));
-  if (c.passage) parts.push(link("read the passage in " + c.cited_as, c.passage));
-  return append(el("li"), parts);
-}
-
-export function sourcesList(sources) {
-  const seen = {}, ol = el("ol", null, "sources");
-  (sources || []).forEach(function (c) {
-    const key = c.document + "|" + c.note + "|" + c.quote;
-    if (!seen[key]) { seen[key] = true; ol.appendChild(citation(c)); }
-  });
-  return ol;
-}
-
-export function actItem(a) {
-  return append(el("li"), [
-    el("strong", a.date_text ? a.date_text + " (" + a.date + ")" : a.date),
-    el("span", " — " + a.body + ": "),
-    el("em", a.title),
-    el("div", a.did, "did"),
-    a.date_note ? el("div", a.date_note, "note") : null
-  ]);
-}
-
-export function rulesList(rules) {
-  const ul = el("ul", null, "rules");
-  (rules || []).forEach(function (r) {
-    ul.appendChild(append(el("li", null, r.effect), [
-      el("strong", (CATEGORY[r.category] || r.category) + (r.effect === "permits" ? " (permitted)" : "") + ": "),
-      el("span", r.text),
-      el("span", " [" + r.date + "]", "date")
-    ]));
-  });
-  return ul;
-}
 
 function depthText(p) {
   let text = p.depth_value + " " + p.depth_unit;
@@ -117,7 +69,7 @@ function placePopup(p) {
     el("h3", p.name),
     names.length ? el("div", names.join(" · "), "alt-name") : null,
     others.length ? el("div", "Also: " + others.join(" · "), "note") : null,
-    el("p", (FEATURE_TYPE[p.feature_type] || p.feature_type) + ", " + p.side + (p.admin_1920s ? " — " + p.admin_1920s : "")),
+    el("p", p.feature_type + ", " + p.side + (p.admin_1920s ? " — " + p.admin_1920s : "")),
     p.in_1927_list ? el("p", "In the 1927 list of border settlements of the 7.5 km zone", "listed") : null,
     p.zone_caveat ? el("p", p.zone_caveat, "caveat") : null,
     el("p", whereSentence(p), "where-basis"),
