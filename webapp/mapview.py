@@ -45,7 +45,7 @@ AREA_STYLE = {
     "fillOpacity": vocabulary.AREA_FILL_OPACITY,
 }
 # The point layers the browser fetches, and whether the period filters them.
-POINT_LAYERS = {"places": False, "outposts": True, "customs": True, "incidents": True}
+POINT_LAYERS = {"places": False, "outposts": True, "customs": True, "diplomacy": True, "incidents": True}
 
 
 @bp.get("/map")
@@ -79,7 +79,8 @@ def build_map(store, display: bool = True) -> folium.Map:
     incident_areas = _add_areas(m, areas, store.frame("incidents"), OVERLAYS["incidentAreas"], show=True)
     place_areas = _add_areas(m, areas, store.frame("places"), OVERLAYS["placeAreas"], show=False)
     groups = {
-        key: _group(m, OVERLAYS[key]) for key in ("placeCircles", "places", "outposts", "customs", "incidentCircles")
+        key: _group(m, OVERLAYS[key])
+        for key in ("placeCircles", "places", "outposts", "customs", "diplomacy", "incidentCircles")
     }
     groups["incidents"] = _cluster(m, OVERLAYS["incidents"])
     groups["migration"] = _group(m, OVERLAYS["migration"])

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 import pyogrio
 
-from layers import customs, incidents, migration, outposts, places, schema
+from layers import customs, diplomacy, incidents, migration, outposts, places, schema
 from webapp import vocabulary
 from webapp.vocabulary import AREA, BORDER, FLOW_WIDTH, LAYERS, LINES, OVERLAYS, RINGS, SHAPES, Look
 
@@ -32,6 +32,7 @@ GEOMETRY = {
     "places": "Point",
     "outposts": "Point",
     "customs": "Point",
+    "diplomacy": "Point",
     "incidents": "Point",
 }
 GEOMETRY_TYPE = {"Point": "0", "Line": "1", "Polygon": "2"}
@@ -40,6 +41,7 @@ TYPE_WORDS = {
     "places": {kind: kind.replace("_", " ") for kind in places.FEATURE_TYPES},
     "outposts": outposts.UNIT_TYPES,
     "customs": customs.POST_TYPES,
+    "diplomacy": diplomacy.KINDS,
     "incidents": incidents.EVENT_TYPES,
     "migration": migration.KINDS,
 }

@@ -151,6 +151,22 @@ LAYERS = {
         },
         Look("#969696", 6, "circle"),
     ),
+    # Diplomacy and trade policy, 1920–1923: browns, a shape per kind (points at the towns the text names).
+    "diplomacy": Layer(
+        "kind",
+        {
+            "talks": Look("#8c2d04", 8, "hexagon"),
+            "agreement": Look("#662506", 8, "pentagon"),
+            "protocol": Look("#662506", 7, "pentagon"),
+            "representation": Look("#cc4c02", 7, "diamond"),
+            "trade_measure": Look("#ec7014", 7, "square"),
+            "note_of_protest": Look("#fe9929", 7, "triangle_down"),
+            "concession_project": Look("#993404", 7, "star"),
+            "correspondence": Look("#fec44f", 6, "circle"),
+            "expedition": Look("#d95f0e", 6, "triangle"),
+        },
+        Look("#969696", 6, "circle"),
+    ),
     # Migration: a colour and a line style per kind; the width follows the count (flow_width).
     "migration": Layer(
         "kind",
@@ -224,7 +240,10 @@ def flow_width(count: float | None) -> float:
 
 # The overlays of the map's layer control by key, named as the control names them: the public vocabulary of
 # `off=` in map URLs and figure requests (each zone is an overlay too, under its own name).
-OVERLAYS = {cid: REGISTRY[cid].TITLE for cid in ("border", "places", "outposts", "customs", "incidents", "migration")}
+OVERLAYS = {
+    cid: REGISTRY[cid].TITLE
+    for cid in ("border", "places", "outposts", "customs", "diplomacy", "incidents", "migration")
+}
 OVERLAYS |= {
     "placeCircles": "Places: uncertainty (radius)",
     "placeAreas": "Places: areas of possibility",
@@ -245,6 +264,7 @@ HISTOGRAM_SERIES = {
     "incidents": "#1f78b4",
     "migration": "#54278f",
     "customs": "#fd8d3c",
+    "diplomacy": "#cc4c02",
     "outposts": "#238b45",
     "zones": "#fcbba1",
 }

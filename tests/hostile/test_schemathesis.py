@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from webapp import create_app
-from webapp.ogc import LINKS
+from webapp.openapi import LINKS
 
 # /api needs no data, so the document is loaded at collection; the store is set per test below.
 APP = create_app({"STORE": Path("/nonexistent/atlas.gpkg")})

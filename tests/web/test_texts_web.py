@@ -8,9 +8,11 @@ import zipfile
 
 import pytest
 
+from layers import REGISTRY
+
 HTML = {"Accept": "text/html"}
 CORE = "ablazhey-zhanbossinova-2026"
-COLLECTIONS = ("border", "zones", "places", "outposts", "customs", "incidents", "migration", "areas")
+COLLECTIONS = tuple(REGISTRY)
 
 
 @pytest.fixture(scope="module")

@@ -20,13 +20,14 @@ from webapp import vocabulary
 from webapp.figure.page import BORDER_WIDTH, LINE_SCALE, MAP_W_IN, MARKER_SCALE, SMALL
 from webapp.figure.view import View
 
-DRAWN = ("zones", "border", "places", "outposts", "customs", "incidents", "migration")
+DRAWN = ("zones", "border", "places", "outposts", "customs", "diplomacy", "incidents", "migration")
 # The layers drawn as typed points: the legend's prefix, the column naming the type in words (None: the type
 # itself), and the drawing order (higher on top).
 POINTS = {
     "places": ("Place", None, 5),
     "outposts": ("Unit", "unit_type_label", 6),
     "customs": ("Customs", "post_type_label", 6),
+    "diplomacy": ("Diplomacy", "kind_label", 6),
     "incidents": ("Incident", "event_type_label", 7),
 }
 LABEL_ALL_BELOW_M = 400_000  # a view narrower than this labels every place; a wider one the important ones
@@ -202,6 +203,7 @@ DRAWERS = {
     "places": draw_places,
     "outposts": partial(draw_points, "outposts"),
     "customs": partial(draw_points, "customs"),
+    "diplomacy": partial(draw_points, "diplomacy"),
     "incidents": partial(draw_points, "incidents"),
 }
 

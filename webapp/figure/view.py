@@ -32,6 +32,7 @@ FIGURE_LAYERS = {
     "places": "places",
     "outposts": "outposts",
     "customs": "customs",
+    "diplomacy": "diplomacy",
     "incidents": "incidents",
     "migration": "migration",
     "incidentAreas": "areas",

@@ -156,7 +156,7 @@ def test_limit_above_the_maximum_is_cut(client):
 
 @pytest.mark.parametrize("value", ["1930-05-31", "1930-05-01T00:00:00Z", "/1932", "1927/..", "/"])
 def test_the_api_document_describes_the_datetimes_the_server_takes(client, value):
-    from webapp.ogc import DATETIME_PATTERN
+    from webapp.openapi import DATETIME_PATTERN
 
     assert re.match(DATETIME_PATTERN, value), "the document allows it"
     assert client.get(f"/collections/zones/items?datetime={value}").status_code == 200, "and the server takes it"

@@ -9,11 +9,14 @@ import { countLayers } from "./counts.js";
 const DEBOUNCE_MS = 150;
 const DRAWN = "atlas-drawn";
 const PAD = 0.1;  // the view plus a tenth on every side: a small pan needs no new request
-const CLASS = { places: "place-marker", outposts: "outposts-marker", customs: "customs-marker", incidents: "incidents-marker" };
+const CLASS = {
+  places: "place-marker", outposts: "outposts-marker", customs: "customs-marker", diplomacy: "diplomacy-marker",
+  incidents: "incidents-marker"
+};
 const CIRCLES = { places: "placeCircles", incidents: "incidentCircles" };  // the group of each layer's uncertainty circles
 /* The groups whose being on the map makes a layer worth fetching (the heat map is fed by the incidents). */
 const WANTED_BY = {
-  places: ["places", "placeCircles"], outposts: ["outposts"], customs: ["customs"],
+  places: ["places", "placeCircles"], outposts: ["outposts"], customs: ["customs"], diplomacy: ["diplomacy"],
   incidents: ["incidents", "incidentCircles", "heat"], migration: ["migration"]
 };
 export const FETCHED = Object.keys(WANTED_BY);
@@ -25,7 +28,7 @@ function datedRing(p, rings) {
   return p.start ? rings.dated : rings.undated;
 }
 
-const RING = { places: placeRing, outposts: datedRing, customs: datedRing, incidents: datedRing };
+const RING = { places: placeRing, outposts: datedRing, customs: datedRing, diplomacy: datedRing, incidents: datedRing };
 
 function markerStyle(config, cid, p) {
   const layer = config.points[cid], look = layer.styles[p[layer.type]] || layer.other;

@@ -137,6 +137,23 @@ function postPopup(p) {
   ]);
 }
 
+/* Talks, agreements, representatives and trade measures of 1920–1923 */
+function diplomacyPopup(p) {
+  return popup([
+    el("h3", p.name),
+    p.name_ru ? el("div", p.name_ru, "alt-name") : null,
+    el("p", (p.kind_label || "") + (p.status_label ? " — " + p.status_label : "")),
+    el("p", "When: " + period(p) + (p.date_text ? " (“" + p.date_text + "”)" : "")),
+    p.date_note ? el("p", p.date_note, "note") : null,
+    refLine("Place", placeRef(p.place)),
+    p.parties && p.parties.length ? el("p", "Parties: " + p.parties.map(function (x) { return x.who + (x.side ? " (" + x.side + ")" : ""); }).join("; ")) : null,
+    p.summary ? el("p", p.summary) : null,
+    p.note ? el("p", p.note, "note") : null,
+    el("h4", "Sources"),
+    sourcesList(p.sources)
+  ]);
+}
+
 export function range(v) {
   if (!v) return null;
   const parts = [v.low, v.best, v.high].filter(function (x) { return x !== null && x !== undefined; });
@@ -220,6 +237,7 @@ const KINDS = {
   places: { build: placePopup, width: 420, regime: true },
   outposts: { build: postPopup, width: 420, regime: true },
   customs: { build: postPopup, width: 420, regime: true },
+  diplomacy: { build: diplomacyPopup, width: 440, regime: false },
   incidents: { build: incidentPopup, width: 440, regime: true },
   migration: { build: flowPopup, width: 440, regime: false },
   areas: { build: areaPopup, width: 440, regime: false }
