@@ -29,6 +29,10 @@ class Store:
         """A build metadata value (e.g. "quality"), or None."""
         raise NotImplementedError
 
+    def meta_keys(self) -> list[str]:
+        """The keys of the build metadata."""
+        raise NotImplementedError
+
     def frame(self, collection: str, display: bool = False) -> gpd.GeoDataFrame:
         """The whole layer, decoded (display=True: the simplified copy for the map page)."""
         raise NotImplementedError

@@ -83,6 +83,10 @@ class SqlStore(Store):
         """A build metadata value (e.g. "quality"), or None."""
         return self._meta_values().get(key)
 
+    def meta_keys(self) -> list[str]:
+        """The keys of the build metadata."""
+        return list(self._meta_values())
+
     def _catalog(self) -> dict:
         catalog = self._meta_values().get(CATALOG)
         if catalog is None:
