@@ -15,6 +15,7 @@ import os
 import sqlite3
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -61,6 +62,19 @@ class Database:
             cursor.execute(sql, params)
             return cursor.fetchall()
 
+    def stream(self, sql: str, params: dict, batch: int = 64) -> Iterator[tuple]:
+        """The rows of one statement, fetched `batch` at a time through a server-side cursor on a connection of its
+        own, in one transaction (one snapshot; a load's switch waits for it); the connection closes with it."""
+        conn = psycopg.connect(self.url)
+        try:
+            cursor = conn.cursor(name="atlas_stream")
+            cursor.itersize = batch
+            cursor.execute(sql, params)
+        except BaseException:
+            conn.close()
+            raise
+        return _Rows(conn, cursor)
+
     def version(self) -> str:
         """The data version of the atlas being served (one small query)."""
         try:
@@ -70,6 +84,28 @@ class Database:
                 "no atlas has been loaded into PostGIS yet: run `make postgis` (python -m layers.postgis load)"
             ) from None
         return rows[0][0]
+
+
+class _Rows:
+    """The rows of a server-side cursor; its connection is closed at the end, or when the reader stops early."""
+
+    def __init__(self, conn: psycopg.Connection, cursor):
+        self._conn, self._rows = conn, iter(cursor)
+
+    def __iter__(self) -> _Rows:
+        return self
+
+    def __next__(self) -> tuple:
+        try:
+            return next(self._rows)
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        self._conn.close()
+
+    __del__ = close
 
 
 class PostGISStore(SqlStore):
@@ -82,6 +118,9 @@ class PostGISStore(SqlStore):
 
     def _rows(self, sql: str, params: dict) -> list[tuple]:
         return self.database.rows(sql, params)
+
+    def _stream(self, sql: str, params: dict) -> Iterator[tuple]:
+        return self.database.stream(sql, params)
 
     def _param(self, name: str) -> str:
         return f"%({name})s"

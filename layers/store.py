@@ -18,6 +18,7 @@ import os
 import re
 import sqlite3
 import threading
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -228,8 +229,8 @@ BIND = {
 class SqlStore:
     """What both engines share: the catalog, the decoded frames (read once) and the SQL of a query.
 
-    An engine gives `_rows(sql, params)`, `_param(name)`, `_table(name)`, `_bbox_clause(collection)`,
-    `_bbox_params(collection, bbox)`, `_floor(expr)`, `_read_table(table)` and `version`.
+    An engine gives `_rows(sql, params)`, `_stream(sql, params)`, `_param(name)`, `_table(name)`,
+    `_bbox_clause(collection)`, `_bbox_params(collection, bbox)`, `_floor(expr)`, `_read_table(table)` and `version`.
     """
 
     def __init__(self):
@@ -377,6 +378,24 @@ class SqlStore:
         rows, matched = self._select(collection, "t.feature_json", filters, limit, offset)
         return [r[0] for r in rows], matched
 
+    def texts(
+        self,
+        collection: str,
+        *,
+        period: tuple[date | None, date | None] | None = None,
+        bbox: tuple[float, float, float, float] | None = None,
+        equals: dict[str, str] | None = None,
+    ) -> Iterator[str]:
+        """As `items` without paging, read while they are sent: every matching feature's stored text, a few rows
+        in memory at a time, all from one snapshot of the store (a download of any size in constant memory).
+
+        The query is checked and started now; the rows are read as the iterator is.
+        """
+        self._check(collection)
+        where, bound = self._where(collection, period, bbox, equals)
+        sql = f"SELECT t.feature_json FROM {self._table(collection)} t WHERE {where} ORDER BY t.fid"  # noqa: S608 - catalog names, bound values
+        return (row[0] for row in self._stream(sql, bound))
+
     def grid(
         self,
         collection: str,
@@ -458,6 +477,10 @@ class GeoPackageStore(SqlStore):
 
     def _rows(self, sql: str, params: dict) -> list[tuple]:
         return self._db.execute(sql, params).fetchall()
+
+    def _stream(self, sql: str, params: dict) -> Iterator[tuple]:
+        """The rows of one statement as SQLite steps to them (a replaced file is still read from its old copy)."""
+        return self._db.execute(sql, params)
 
     def _param(self, name: str) -> str:
         return f":{name}"

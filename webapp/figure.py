@@ -31,7 +31,7 @@ from shapely.geometry import MultiPoint, Point, box
 from geo import METRIC_CRS, to_lonlat, to_metric
 from layers import REGISTRY, QueryError
 from layers.dates import overlaps
-from webapp import params
+from webapp import limits, params
 from webapp.mapview import (
     AREA_STYLE,
     BASEMAP_FILL,
@@ -151,7 +151,7 @@ def figure():
     store = get_store()
     view = parse_view(request.args, store)
     view.url = map_url(request.args, view)
-    body = render(store, view)
+    body = limits.figure(lambda: render(store, view))
     name = f"border-atlas-{view.years_text.replace('–', '-')}.{view.fmt}"
     headers = {"Content-Disposition": f'inline; filename="{name}"'}
     return Response(body, mimetype=FORMATS[view.fmt], headers=headers)

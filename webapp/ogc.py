@@ -131,7 +131,7 @@ def _more_paths(op, cid: dict, f_html: dict, items_params: list) -> dict:
             "get": op(
                 "Every collection in one file",
                 [fmt(sorted(DATASET_FORMATS)), *filters],
-                _download([mimetype for _, mimetype in DATASET_FORMATS.values()]),
+                _download([mimetype for *_, mimetype in DATASET_FORMATS.values()]),
             )
         },
         "/collections/{collectionId}/grid": {
@@ -281,7 +281,7 @@ def openapi() -> dict:
     return {
         "openapi": "3.0.3",
         "info": {"title": TITLE, "description": DESCRIPTION, "version": "0.1.0"},
-        "servers": [{"url": request.host_url.rstrip("/")}],
+        "servers": [{"url": request.root_url.rstrip("/")}],
         "paths": _with_links(
             {
                 "/": {"get": op("Landing page", [f_html], landing_ok)},
