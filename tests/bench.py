@@ -208,7 +208,7 @@ def serving_rates(env: dict, tmp: Path) -> dict[str, tuple[float, int]]:
     port = pgcluster._free_port()
     static = tmp / "incidents.json"
     command = [sys.executable, "-m", "gunicorn", "--workers", "3", "--threads", "4", "--bind", f"127.0.0.1:{port}"]
-    command.append("tests.bench_wsgi:application")
+    command += ["--no-control-socket", "tests.bench_wsgi:application"]
     path = "/collections/incidents/items"
     static.write_bytes(b"")
     process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env, "BENCH_STATIC": str(static)})

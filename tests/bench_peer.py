@@ -398,7 +398,7 @@ class Server:
 
         self.port = port or _free_port()
         self.command = [str(python), "-m", "gunicorn", "--workers", str(WORKERS), "--threads", str(THREADS)]
-        self.command += ["--bind", f"127.0.0.1:{self.port}", "--timeout", "120", app]
+        self.command += ["--bind", f"127.0.0.1:{self.port}", "--timeout", "120", "--no-control-socket", app]
         self.env, self.probe, self.log = {**os.environ, **env}, probe, log
 
     def __enter__(self) -> Server:

@@ -63,6 +63,7 @@ def _free_port() -> int:
 def _start_server(store: Path, port: int) -> subprocess.Popen:
     env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port), "BORDER_ATLAS_STORE": str(store)}
     command = [sys.executable, "-m", "gunicorn", "--workers", "3", "--threads", "4", "--bind", f"127.0.0.1:{port}"]
+    command.append("--no-control-socket")  # gunicorn's default is one socket shared by every server of the user
     process = subprocess.Popen([*command, "webapp:create_app()"], cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
     for _ in range(200):
         try:
