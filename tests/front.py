@@ -134,6 +134,15 @@ MIX = [
 ]
 
 
+def _all(target, n: int) -> None:
+    """`target(0)` ... `target(n - 1)` at once, each in a thread of its own; returns when all have."""
+    threads = [threading.Thread(target=target, args=(i,)) for i in range(n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
 @dataclass
 class Run:
     """What ordinary clients saw: each request's seconds, and the failures (status other than 200, or an error)."""
@@ -172,11 +181,7 @@ def clients(port: int, seconds: float, n: int = 20, paths: list[str] = MIX, time
                 if error:
                     run.errors.append(error)
 
-    threads = [threading.Thread(target=client, args=(k,)) for k in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    _all(client, n)
     return run
 
 
@@ -243,9 +248,5 @@ def parallel(port: int, path: str, n: int, timeout: float = 120) -> list[int]:
         with contextlib.suppress(OSError, http.client.HTTPException):
             statuses[i] = get(port, path, timeout=timeout)[0]
 
-    threads = [threading.Thread(target=one, args=(i,)) for i in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    _all(one, n)
     return statuses

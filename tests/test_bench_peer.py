@@ -30,13 +30,16 @@ def test_config_serves_each_collection_with_its_provider():
     assert temporal["begin"].tzinfo is not None  # pygeoapi refuses a datetime query against text extents
 
 
-def test_postgis_providers_use_our_database_and_the_layer_columns(tmp_path):
-    gpkg = tmp_path / "a.gpkg"
+def _tables(gpkg, columns: str):
+    """A file with a table of these columns per collection (all that layer_columns reads)."""
     with sqlite3.connect(gpkg) as db:
         for cid in bench_peer.COLLECTIONS:
-            db.execute(
-                f'CREATE TABLE "{cid}" (fid INTEGER PRIMARY KEY, geom BLOB, id TEXT, start TEXT, start_min INTEGER)'
-            )
+            db.execute(f'CREATE TABLE "{cid}" (fid INTEGER PRIMARY KEY, geom BLOB, {columns})')
+    return gpkg
+
+
+def test_postgis_providers_use_our_database_and_the_layer_columns(tmp_path):
+    gpkg = _tables(tmp_path / "a.gpkg", "id TEXT, start TEXT, start_min INTEGER")
     providers = bench_peer.postgis_providers("postgresql://postgres@127.0.0.1:5433/postgres", gpkg)
     provider = providers["incidents"]
     assert provider["data"]["host"] == "127.0.0.1" and provider["data"]["port"] == 5433
@@ -104,12 +107,7 @@ def test_percentiles_by_nearest_rank():
 
 
 def test_tipg_serves_our_three_tables_with_their_own_columns_and_id(tmp_path):
-    gpkg = tmp_path / "t.gpkg"
-    with sqlite3.connect(gpkg) as db:
-        for cid in bench_peer.COLLECTIONS:
-            db.execute(
-                f'CREATE TABLE "{cid}" (fid INTEGER PRIMARY KEY, geom BLOB, id TEXT, name TEXT, feature_json TEXT)'
-            )
+    gpkg = _tables(tmp_path / "t.gpkg", "id TEXT, name TEXT, feature_json TEXT")
     env = bench_peer.tipg_env("postgresql://postgres@127.0.0.1:5433/postgres", gpkg)
     assert env["DATABASE_URL"] == "postgresql://postgres@127.0.0.1:5433/postgres"
     assert json.loads(env["TIPG_DB_TABLES"]) == ["atlas.places", "atlas.incidents", "atlas.zones"]
