@@ -14,7 +14,7 @@ worker_class = "gthread"
 # Recycled after about 20,000 requests (the jitter keeps them from all restarting at once), or when over WORKER_MB.
 max_requests, max_requests_jitter = 20000, 2000
 timeout, graceful_timeout = 30, 30  # a worker whose main loop is silent this long is killed; then 30 s to finish
-keepalive = 30  # nginx keeps a few connections to gunicorn open
+keepalive = 2  # nginx opens a connection per request
 limit_request_line, limit_request_fields, limit_request_field_size = 8190, 100, 8190
 # No header from a client or a proxy sets the scheme or the path prefix (over a Unix socket gunicorn would trust
 # them from anyone): webapp/origin.py reads forwarded headers, and only as configured.

@@ -236,6 +236,7 @@ class SqlStore:
     def __init__(self):
         self._frames: dict[str, gpd.GeoDataFrame] = {}
         self._prepared: dict[str, np.ndarray] = {}
+        self._prepared_lock = threading.Lock()  # GEOS prepares in place, lazily: never two threads on one geometry
         self._meta: dict | None = None
 
     # -- metadata ---------------------------------------------------------------------------------------
@@ -451,11 +452,12 @@ class SqlStore:
 
     def _exact_fids(self, collection: str, bbox) -> list[int]:
         """The fids whose geometry itself meets the box (lines and polygons: the envelope is not enough)."""
-        if collection not in self._prepared:  # prepared once (GEOS indexes each polygon's edges), then reused
-            geometries = np.array(self.frame(collection).geometry.values, dtype=object).copy()
-            shapely.prepare(geometries)
-            self._prepared[collection] = geometries
-        hits = shapely.intersects(self._prepared[collection], box(*bbox))
+        with self._prepared_lock:  # two threads preparing or querying the same geometries at once crashed workers
+            if collection not in self._prepared:  # prepared once (GEOS indexes each polygon's edges), then reused
+                geometries = np.array(self.frame(collection).geometry.values, dtype=object).copy()
+                shapely.prepare(geometries)
+                self._prepared[collection] = geometries
+            hits = shapely.intersects(self._prepared[collection], box(*bbox))
         return [int(f) for f, hit in zip(self.frame(collection).attrs["fid"], hits, strict=True) if hit]
 
 
