@@ -57,8 +57,9 @@ class Database:
         return conn
 
     def rows(self, sql: str, params: dict) -> list[tuple]:
-        """The rows of one statement (values bound by psycopg, never formatted into the text)."""
-        with self.connection().cursor() as cursor:
+        """The rows of one statement (values bound by psycopg, never formatted into the text), in PostgreSQL's binary
+        format (a bytea as its bytes, not in hex)."""
+        with self.connection().cursor(binary=True) as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
 
@@ -67,7 +68,7 @@ class Database:
         own, in one transaction (one snapshot; a load's switch waits for it); the connection closes with it."""
         conn = psycopg.connect(self.url)
         try:
-            cursor = conn.cursor(name="atlas_stream")
+            cursor = conn.cursor(name="atlas_stream", binary=True)
             cursor.itersize = batch
             cursor.execute(sql, params)
         except BaseException:
@@ -131,6 +132,9 @@ class PostGISStore(SqlStore):
     def _floor(self, expr: str) -> str:
         return f"CAST(floor({expr}) AS bigint)"
 
+    def _utf8(self, expr: str) -> str:
+        return f"convert_to({expr}, 'UTF8')"
+
     def _bbox_clause(self, collection: str) -> str:
         return f"ST_Intersects(t.{GEOMETRY}, ST_MakeEnvelope(%(minx)s, %(miny)s, %(maxx)s, %(maxy)s, 4326))"
 
@@ -170,6 +174,8 @@ def _load_table(cursor, db: sqlite3.Connection, table: str, columns: list[list[s
     definitions = ["fid bigint PRIMARY KEY"] + ([f"{GEOMETRY} geometry(Geometry, 4326)"] if geometry else [])
     definitions += [f"{_quote(name)} {PG_TYPES[kind]}" for name, kind in columns]
     cursor.execute(f"CREATE TABLE {target} ({', '.join(definitions)})")
+    if any(name == "feature_json" for name, _ in columns):  # sent whole, never searched: kept uncompressed
+        cursor.execute(f"ALTER TABLE {target} ALTER COLUMN feature_json SET STORAGE EXTERNAL")
     names = ["fid"] + ([GEOMETRY] if geometry else []) + [name for name, _ in columns]
     select = ", ".join(_quote(n) for n in names)
     rows = db.execute(f"SELECT {select} FROM {_quote(table)} ORDER BY fid").fetchall()  # noqa: S608 - catalog names

@@ -229,7 +229,7 @@ BIND = {
 class SqlStore:
     """What both engines share: the catalog, the decoded frames (read once) and the SQL of a query.
 
-    An engine gives `_rows(sql, params)`, `_stream(sql, params)`, `_param(name)`, `_table(name)`,
+    An engine gives `_rows(sql, params)`, `_stream(sql, params)`, `_param(name)`, `_table(name)`, `_utf8(expr)`,
     `_bbox_clause(collection)`, `_bbox_params(collection, bbox)`, `_floor(expr)`, `_read_table(table)` and `version`.
     """
 
@@ -377,11 +377,12 @@ class SqlStore:
         equals: dict[str, str] | None = None,
         limit: int | None = None,
         offset: int = 0,
-    ) -> tuple[list[str], int]:
-        """As `query`, but the page as the stored RFC 7946 text of each feature: (texts, number matched)."""
+    ) -> tuple[list[bytes], int]:
+        """As `query`, but the page as the stored RFC 7946 text of each feature, in UTF-8 as it is sent (read as
+        bytes: never decoded and encoded again): (texts, number matched)."""
         self._check(collection)
         filters = {"period": period, "bbox": bbox, "equals": equals}
-        rows, matched = self._select(collection, "t.feature_json", filters, limit, offset)
+        rows, matched = self._select(collection, self._utf8("t.feature_json"), filters, limit, offset)
         return [r[0] for r in rows], matched
 
     def texts(
@@ -391,15 +392,16 @@ class SqlStore:
         period: tuple[date | None, date | None] | None = None,
         bbox: tuple[float, float, float, float] | None = None,
         equals: dict[str, str] | None = None,
-    ) -> Iterator[str]:
-        """As `items` without paging, read while they are sent: every matching feature's stored text, a few rows
-        in memory at a time, all from one snapshot of the store (a download of any size in constant memory).
+    ) -> Iterator[bytes]:
+        """As `items` without paging, read while they are sent: every matching feature's stored text (UTF-8), a few
+        rows in memory at a time, all from one snapshot of the store (a download of any size in constant memory).
 
         The query is checked and started now; the rows are read as the iterator is.
         """
         self._check(collection)
         where, bound = self._where(collection, period, bbox, equals)
-        sql = f"SELECT t.feature_json FROM {self._table(collection)} t WHERE {where} ORDER BY t.fid"  # noqa: S608 - catalog names, bound values
+        text, table = self._utf8("t.feature_json"), self._table(collection)
+        sql = f"SELECT {text} FROM {table} t WHERE {where} ORDER BY t.fid"  # noqa: S608 - catalog names, bound values
         return (row[0] for row in self._stream(sql, bound))
 
     def grid(
@@ -498,6 +500,10 @@ class GeoPackageStore(SqlStore):
     def _floor(self, expr: str) -> str:
         """The whole number below `expr` (truncation: the same after clamping negatives into the grid)."""
         return f"CAST({expr} AS INTEGER)"
+
+    def _utf8(self, expr: str) -> str:
+        """A text column read as its UTF-8 bytes."""
+        return f"CAST({expr} AS BLOB)"
 
     def _bbox_clause(self, collection: str) -> str:
         """R-tree candidates, the exact envelope in doubles, and for lines and polygons the geometry itself."""

@@ -151,7 +151,7 @@ def row_by_row_items(store):
         if bbox is not None:
             frame = frame[frame.intersects(shapely.box(*bbox))]
         page = frame.iloc[offset : None if limit is None else offset + limit]
-        return [feature_text(row) for row in page.to_dict("records")], len(frame)
+        return [feature_text(row).encode() for row in page.to_dict("records")], len(frame)
 
     return items
 

@@ -164,12 +164,11 @@ def grid(cid: str):
     )
 
 
-def _feature_collection(texts: list[str], rest: dict) -> list[bytes]:
-    """A FeatureCollection whose features are the stored texts, joined, not decoded and encoded again: three parts
-    sent one after the other (not copied into one string: a page of zones is 15 MB)."""
+def _feature_collection(texts: list[bytes], rest: dict) -> list[bytes]:
+    """A FeatureCollection whose features are the stored texts (UTF-8), joined, not decoded and encoded again: three
+    parts sent one after the other (not copied into one string: a page of zones is 15 MB)."""
     tail = current_app.json.dumps(rest)  # '{"numberMatched": ...}'
-    features = b",".join(text.encode() for text in texts)
-    return [b'{"type":"FeatureCollection","features":[', features, b"]," + tail[1:].encode()]
+    return [b'{"type":"FeatureCollection","features":[', b",".join(texts), b"]," + tail[1:].encode()]
 
 
 def _page_links(cid: str, offset: int, limit: int, matched: int) -> list[dict]:

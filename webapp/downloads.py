@@ -57,12 +57,12 @@ def _plain_frame(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return out
 
 
-def _geojson_parts(cid: str, texts: Iterable[str], version: str) -> Iterator[bytes]:
-    """A collection as GeoJSON, its features the stored texts as the store reads them (never all in memory)."""
+def _geojson_parts(cid: str, texts: Iterable[bytes], version: str) -> Iterator[bytes]:
+    """A collection as GeoJSON, its features the stored texts (UTF-8) as the store reads them (never all in memory)."""
     head = {"type": "FeatureCollection", "name": cid, "title": TITLE, "citation": citation(version), "licence": LICENCE}
     yield json.dumps(head, ensure_ascii=False)[:-1].encode() + b', "features": ['
     for i, text in enumerate(texts):
-        yield (b"," if i else b"") + text.encode()
+        yield (b"," if i else b"") + text
     yield b"]}"
 
 
