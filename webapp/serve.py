@@ -160,7 +160,9 @@ class Server:
         conf = self.runtime / "nginx.conf"
         conf.write_text(nginx_config(options, self.runtime, f"unix:{sock}"), encoding="utf-8")
         nginx = [nginx_binary(), "-e", str(self.runtime / "error.log"), "-p", str(self.runtime), "-c", str(conf)]
-        subprocess.run([*nginx, "-t", "-q"], check=True)
+        checked = subprocess.run([*nginx, "-t", "-q"], capture_output=True, text=True, check=False)
+        if checked.returncode:
+            raise RuntimeError(f"nginx refused the configuration {conf}: {checked.stderr.strip()}")
         try:
             self._start_gunicorn(sock)
             _wait_for(lambda: _unix(sock), "gunicorn", self.processes)
@@ -225,13 +227,17 @@ def main(argv: list[str] | None = None) -> int:
     stop = lambda *_: sys.exit(0)  # noqa: E731 - unwinds through the Server's exit: both stopped
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    with Server(options) as server:
-        print(
-            f"== Border Atlas on {options.url} (nginx in front of gunicorn, {options.workers} workers x "
-            f"{options.threads} threads; runtime {server.runtime})",
-            flush=True,
-        )
-        return server.wait()
+    try:
+        with Server(options) as server:
+            print(
+                f"== Border Atlas on {options.url} (nginx in front of gunicorn, {options.workers} workers x "
+                f"{options.threads} threads; runtime {server.runtime})",
+                flush=True,
+            )
+            return server.wait()
+    except RuntimeError as exc:  # nginx or gunicorn did not start: say why, in one line
+        print(f"serve: {exc}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":
