@@ -130,6 +130,17 @@ def _wait_for(connect, what: str, processes: list[subprocess.Popen]) -> None:
     raise RuntimeError(f"{what} did not start within {STARTUP_SECONDS} s")
 
 
+def _check_free(host: str, port: int) -> None:
+    """Refuse a HOST:PORT that another program listens on (nginx would retry for seconds, then stop)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise RuntimeError(f"cannot listen on {host}:{port} ({exc.strerror}): set another HOST or PORT") from None
+
+
 def _unix(path: Path):
     conn = socket.socket(socket.AF_UNIX)
     try:
@@ -149,6 +160,7 @@ class Server:
 
     def __enter__(self) -> Server:
         options = self.options
+        _check_free(options.host, options.port)
         self._temporary = options.runtime is None
         self.runtime = Path(options.runtime or tempfile.mkdtemp(prefix=f"border-atlas-{options.port}-"))
         self.runtime.mkdir(parents=True, exist_ok=True)
