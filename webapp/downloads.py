@@ -64,14 +64,23 @@ def _geojson_parts(cid: str, texts: Iterable[bytes], version: str) -> Iterator[b
     head = {"type": "FeatureCollection", "name": cid, "title": TITLE, "citation": citation(version), "licence": LICENCE}
     yield json.dumps(head, ensure_ascii=False)[:-1].encode() + b', "features": ['
     for i, text in enumerate(texts):
-        yield (b"," if i else b"") + text
+        if i:
+            yield b","
+        yield text
     yield b"]}"
 
 
 def _chunks(parts: Iterable[bytes], size: int = CHUNK) -> Iterator[bytes]:
-    """The parts joined into chunks of about `size` bytes (one write each, not one per feature)."""
+    """The parts joined into chunks of about `size` bytes (one write each, not one per feature); a part of that size
+    or more is sent as it is (a 2 MB zone is not copied once more)."""
     buffer, held = [], 0
     for part in parts:
+        if len(part) >= size:
+            if buffer:
+                yield b"".join(buffer)
+                buffer, held = [], 0
+            yield part
+            continue
         buffer.append(part)
         held += len(part)
         if held >= size:
