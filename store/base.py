@@ -7,6 +7,7 @@ carry their HTTP meaning, answered in one place by the web app).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 
 import geopandas as gpd
@@ -71,8 +72,19 @@ class Store:
         equals: dict[str, str] | None = None,
         limit: int | None = None,
         offset: int = 0,
-    ) -> tuple[list[str], int]:
-        """As `query`, but the page as the stored RFC 7946 text of each feature: (texts, number matched)."""
+    ) -> tuple[list[bytes], int]:
+        """As `query`, but the page as the stored RFC 7946 text of each feature, in UTF-8: (texts, number matched)."""
+        raise NotImplementedError
+
+    def texts(
+        self,
+        collection: str,
+        *,
+        period: Period | None = None,
+        bbox: BBox | None = None,
+        equals: dict[str, str] | None = None,
+    ) -> Iterator[bytes]:
+        """Every matching feature's stored text (UTF-8), read as it is sent (constant memory)."""
         raise NotImplementedError
 
     def grid(

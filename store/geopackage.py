@@ -6,6 +6,7 @@ import hashlib
 import json
 import sqlite3
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 from store.sql import SqlStore
@@ -36,6 +37,10 @@ class GeoPackageStore(SqlStore):
     def _rows(self, sql: str, params: dict) -> list[tuple]:
         return self._db.execute(sql, params).fetchall()
 
+    def _stream(self, sql: str, params: dict) -> Iterator[tuple]:
+        """The rows of one statement as SQLite steps to them (a replaced file is still read from its old copy)."""
+        return self._db.execute(sql, params)
+
     def _param(self, name: str) -> str:
         return f":{name}"
 
@@ -45,6 +50,10 @@ class GeoPackageStore(SqlStore):
     def _floor(self, expr: str) -> str:
         """The whole number below `expr` (truncation: the same after clamping negatives into the grid)."""
         return f"CAST({expr} AS INTEGER)"
+
+    def _utf8(self, expr: str) -> str:
+        """A text column read as its UTF-8 bytes."""
+        return f"CAST({expr} AS BLOB)"
 
     def _bbox_clause(self, collection: str) -> str:
         """R-tree candidates, the exact envelope in doubles, and for lines and polygons the geometry itself."""

@@ -15,6 +15,7 @@ import os
 import sqlite3
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -57,10 +58,24 @@ class Database:
         return conn
 
     def rows(self, sql: str, params: dict) -> list[tuple]:
-        """The rows of one statement (values bound by psycopg, never formatted into the text)."""
-        with self.connection().cursor() as cursor:
+        """The rows of one statement (values bound by psycopg, never formatted into the text), in PostgreSQL's binary
+        format (a bytea as its bytes, not in hex)."""
+        with self.connection().cursor(binary=True) as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
+
+    def stream(self, sql: str, params: dict, batch: int = 64) -> Iterator[tuple]:
+        """The rows of one statement, fetched `batch` at a time through a server-side cursor on a connection of its
+        own, in one transaction (one snapshot; a load's switch waits for it); the connection closes with it."""
+        conn = psycopg.connect(self.url)
+        try:
+            cursor = conn.cursor(name="atlas_stream", binary=True)
+            cursor.itersize = batch
+            cursor.execute(sql, params)
+        except BaseException:
+            conn.close()
+            raise
+        return _Rows(conn, cursor)
 
     def version(self) -> str:
         """The data version of the atlas being served (one small query)."""
@@ -71,6 +86,28 @@ class Database:
                 "no atlas has been loaded into PostGIS yet: run `make postgis` (python -m store.postgis load)"
             ) from None
         return rows[0][0]
+
+
+class _Rows:
+    """The rows of a server-side cursor; its connection is closed at the end, or when the reader stops early."""
+
+    def __init__(self, conn: psycopg.Connection, cursor):
+        self._conn, self._rows = conn, iter(cursor)
+
+    def __iter__(self) -> _Rows:
+        return self
+
+    def __next__(self) -> tuple:
+        try:
+            return next(self._rows)
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        self._conn.close()
+
+    __del__ = close
 
 
 class PostGISStore(SqlStore):
@@ -84,6 +121,9 @@ class PostGISStore(SqlStore):
     def _rows(self, sql: str, params: dict) -> list[tuple]:
         return self.database.rows(sql, params)
 
+    def _stream(self, sql: str, params: dict) -> Iterator[tuple]:
+        return self.database.stream(sql, params)
+
     def _param(self, name: str) -> str:
         return f"%({name})s"
 
@@ -92,6 +132,9 @@ class PostGISStore(SqlStore):
 
     def _floor(self, expr: str) -> str:
         return f"CAST(floor({expr}) AS bigint)"
+
+    def _utf8(self, expr: str) -> str:
+        return f"convert_to({expr}, 'UTF8')"
 
     def _bbox_clause(self, collection: str) -> str:
         return f"ST_Intersects(t.{GEOMETRY}, ST_MakeEnvelope(%(minx)s, %(miny)s, %(maxx)s, %(maxy)s, 4326))"
@@ -132,6 +175,8 @@ def _load_table(cursor, db: sqlite3.Connection, table: str, columns: list[list[s
     definitions = ["fid bigint PRIMARY KEY"] + ([f"{GEOMETRY} geometry(Geometry, 4326)"] if geometry else [])
     definitions += [f"{quote(name)} {PG_TYPES[kind]}" for name, kind in columns]
     cursor.execute(f"CREATE TABLE {target} ({', '.join(definitions)})")
+    if any(name == "feature_json" for name, _ in columns):  # sent whole, never searched: kept uncompressed
+        cursor.execute(f"ALTER TABLE {target} ALTER COLUMN feature_json SET STORAGE EXTERNAL")
     names = ["fid"] + ([GEOMETRY] if geometry else []) + [name for name, _ in columns]
     select = ", ".join(quote(n) for n in names)
     rows = db.execute(f"SELECT {select} FROM {quote(table)} ORDER BY fid").fetchall()  # noqa: S608 - catalog names

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import re
+import threading
+from collections.abc import Iterator
 from datetime import date
 
 import geopandas as gpd
@@ -62,13 +64,14 @@ BIND = {
 class SqlStore(Store):
     """What both engines share: the catalog, the decoded frames (read once) and the SQL of a query.
 
-    An engine gives `_rows(sql, params)`, `_param(name)`, `_table(name)`, `_bbox_clause(collection)`,
-    `_bbox_params(collection, bbox)`, `_floor(expr)`, `_read_table(table)` and `version`.
+    An engine gives `_rows(sql, params)`, `_stream(sql, params)`, `_param(name)`, `_table(name)`, `_utf8(expr)`,
+    `_bbox_clause(collection)`, `_bbox_params(collection, bbox)`, `_floor(expr)`, `_read_table(table)` and `version`.
     """
 
     def __init__(self):
         self._frames: dict[str, gpd.GeoDataFrame] = {}
         self._prepared: dict[str, np.ndarray] = {}
+        self._prepared_lock = threading.Lock()  # GEOS prepares in place, lazily: never two threads on one geometry
         self._meta: dict | None = None
 
     # -- metadata ---------------------------------------------------------------------------------------
@@ -168,12 +171,17 @@ class SqlStore(Store):
         return " AND ".join(clauses), bound
 
     def _select(self, collection, what, filters, limit, offset) -> tuple[list, int]:
-        """(rows of `what`, number matched) for a query; the count comes in the same statement."""
+        """(rows of `what`, number matched) for a query; the count comes in the same statement.
+
+        The count is a scalar subquery, run once: `count(*) OVER ()` would copy every matching row (15 MB of zone
+        texts) into a window buffer first.
+        """
         where, bound = self._where(collection, **filters)
         paging = f" LIMIT {self._param('limit')} OFFSET {self._param('offset')}"
         bound |= {"limit": ALL_ROWS if limit is None else int(limit), "offset": int(offset)}
         table = self._table(collection)
-        sql = f"SELECT {what}, count(*) OVER () FROM {table} t WHERE {where} ORDER BY t.fid{paging}"  # noqa: S608 - catalog names, bound values
+        count = f"(SELECT count(*) FROM {table} t WHERE {where})"  # noqa: S608 - catalog names, bound values
+        sql = f"SELECT {what}, {count} FROM {table} t WHERE {where} ORDER BY t.fid{paging}"  # noqa: S608 - as above
         rows = self._rows(sql, bound)
         if rows:
             return [r[:-1] for r in rows], rows[0][-1]
@@ -211,12 +219,32 @@ class SqlStore(Store):
         equals: dict[str, str] | None = None,
         limit: int | None = None,
         offset: int = 0,
-    ) -> tuple[list[str], int]:
-        """As `query`, but the page as the stored RFC 7946 text of each feature: (texts, number matched)."""
+    ) -> tuple[list[bytes], int]:
+        """As `query`, but the page as the stored RFC 7946 text of each feature, in UTF-8 as it is sent (read as
+        bytes: never decoded and encoded again): (texts, number matched)."""
         self._check(collection)
         filters = {"period": period, "bbox": bbox, "equals": equals}
-        rows, matched = self._select(collection, "t.feature_json", filters, limit, offset)
+        rows, matched = self._select(collection, self._utf8("t.feature_json"), filters, limit, offset)
         return [r[0] for r in rows], matched
+
+    def texts(
+        self,
+        collection: str,
+        *,
+        period: Period | None = None,
+        bbox: BBox | None = None,
+        equals: dict[str, str] | None = None,
+    ) -> Iterator[bytes]:
+        """As `items` without paging, read while they are sent: every matching feature's stored text (UTF-8), a few
+        rows in memory at a time, all from one snapshot of the store (a download of any size in constant memory).
+
+        The query is checked and started now; the rows are read as the iterator is.
+        """
+        self._check(collection)
+        where, bound = self._where(collection, period, bbox, equals)
+        text, table = self._utf8("t.feature_json"), self._table(collection)
+        sql = f"SELECT {text} FROM {table} t WHERE {where} ORDER BY t.fid"  # noqa: S608 - catalog names, bound values
+        return (row[0] for row in self._stream(sql, bound))
 
     def grid(
         self,
@@ -268,9 +296,10 @@ class SqlStore(Store):
 
     def _exact_fids(self, collection: str, bbox) -> list[int]:
         """The fids whose geometry itself meets the box (lines and polygons: the envelope is not enough)."""
-        if collection not in self._prepared:  # prepared once (GEOS indexes each polygon's edges), then reused
-            geometries = np.array(self.frame(collection).geometry.values, dtype=object).copy()
-            shapely.prepare(geometries)
-            self._prepared[collection] = geometries
-        hits = shapely.intersects(self._prepared[collection], box(*bbox))
+        with self._prepared_lock:  # two threads preparing or querying the same geometries at once crashed workers
+            if collection not in self._prepared:  # prepared once (GEOS indexes each polygon's edges), then reused
+                geometries = np.array(self.frame(collection).geometry.values, dtype=object).copy()
+                shapely.prepare(geometries)
+                self._prepared[collection] = geometries
+            hits = shapely.intersects(self._prepared[collection], box(*bbox))
         return [int(f) for f, hit in zip(self.frame(collection).attrs["fid"], hits, strict=True) if hit]

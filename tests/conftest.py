@@ -167,7 +167,17 @@ class LiveServer:
             return json.loads(response.read())
 
 
-GUNICORN = [sys.executable, "-m", "gunicorn", "--workers", "2", "--threads", "4", "webapp:create_app()"]
+GUNICORN = [
+    sys.executable,
+    "-m",
+    "gunicorn",
+    "--workers",
+    "2",
+    "--threads",
+    "4",
+    "--no-control-socket",
+    "webapp:create_app()",
+]
 
 
 @pytest.fixture(scope="session")

@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from urllib.parse import quote
 
 import folium
-from flask import Blueprint, jsonify, request, url_for
+from flask import Blueprint, current_app, jsonify, request, url_for
 from folium.elements import Element, JSCSSMixin, MacroElement
 from folium.plugins import HeatMap, MarkerCluster
 from jinja2 import Template
 
 from layers import REGISTRY, schema
-from webapp import params, security, vocabulary
+from webapp import origin, params, security, vocabulary
 from webapp.store import get_store, per_build
 from webapp.summary import search_index, summary
 from webapp.vocabulary import OVERLAYS
@@ -48,13 +49,22 @@ AREA_STYLE = {
 POINT_LAYERS = {"places": False, "outposts": True, "customs": True, "diplomacy": True, "incidents": True}
 
 
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\ssrc=)")  # a <script> tag without src: this response's nonce goes in
+
+
 @bp.get("/map")
 def page():
     """The map page (built once per data build, then served from memory)."""
-    # kept cut at each <script, to put in this response's CSP nonce
-    parts = per_build("map_html", lambda store: build_map(store).get_root().render().split("<script"))
     tag = f'<script nonce="{security.nonce()}"'
-    return tag.join(parts), 200, {"Content-Type": "text/html; charset=utf-8"}
+    return tag.join(per_build("map_html", _page_parts)), 200, {"Content-Type": "text/html; charset=utf-8"}
+
+
+def _page_parts(store) -> list[str]:
+    """The page, made for every client alike (under the configured origin, with nothing of the request that
+    asked first), cut at each inline script's tag, where a response puts its CSP nonce."""
+    app = current_app._get_current_object()
+    with app.test_request_context("/map", base_url=origin.base_url(app)):
+        return INLINE_SCRIPT.split(build_map(store).get_root().render())
 
 
 @bp.get("/favicon.ico")

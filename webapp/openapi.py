@@ -255,7 +255,7 @@ def openapi() -> dict:
     return {
         "openapi": "3.0.3",
         "info": {"title": TITLE, "description": DESCRIPTION, "version": "0.1.0"},
-        "servers": [{"url": request.host_url.rstrip("/")}],
+        "servers": [{"url": request.root_url.rstrip("/")}],
         "paths": _with_links(
             {
                 "/": {"get": op("Landing page", [f_html], landing_ok)},

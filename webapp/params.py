@@ -13,6 +13,7 @@ from layers.schema import PERIOD, YEARS_TEXT  # what the atlas covers; the sourc
 
 DEFAULT_LIMIT, MAX_LIMIT = 100, 10_000
 MAX_DIGITS = 30
+INT64 = (-(2**63), 2**63 - 1)  # the whole numbers both engines hold (SQLite's INTEGER, PostgreSQL's bigint)
 _INSTANT = re.compile(r"^([0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?)(?:T[0-9:.]+(?:Z|[+-][0-9]{2}:?[0-9]{2})?)?$")
 # Numbers as JSON writes them, in ASCII digits (Python's int() and float() would also take " 5", "1_0", "٥").
 _INTEGER = re.compile(r"^-?[0-9]+$")
@@ -94,6 +95,8 @@ def parse_int(name: str, text: str, minimum: int) -> int:
     value = int(text)
     if value < minimum:
         raise QueryError(name, f"{value} is below {minimum}; allowed: an integer >= {minimum}")
+    if value > INT64[1]:
+        raise QueryError(name, f"{value} is beyond the store's range; allowed: an integer from {minimum} to {INT64[1]}")
     return value
 
 
@@ -126,6 +129,9 @@ def parse_equals(name: str, text: str) -> str:
             f"{text!r} is not a plain value; allowed: up to 200 letters, digits, spaces and . , : ( ) / + - "
             "(filters compare for equality; query languages such as SQL or CQL are not accepted)",
         )
+    if _INTEGER.match(text) and not INT64[0] <= int(text) <= INT64[1]:
+        allowed = f"a whole number from {INT64[0]} to {INT64[1]}"
+        raise QueryError(name, f"{text} is beyond the store's range; allowed: {allowed}")
     return text
 
 

@@ -14,8 +14,11 @@ Figures are medians over several runs, each beside a baseline measured in the sa
           and per-request GeoJSON encoding the store used before (kept here as the reference), same app
   serving requests/s under gunicorn for /collections/incidents/items (200, and 304 with If-None-Match) vs a
           static file of the same bytes served by the same gunicorn
-  load    20 client threads for 60 s over map, items, item, regime and download against `python -m webapp`,
-          the store replaced by another build halfway: requests, 5xx, wrong answers, p50/p95, peak RSS
+  load    20 client threads for 60 s over map, items, item, regime and download against the serving path of
+          `make run` (nginx in front of gunicorn), the store replaced by another build halfway: requests, 5xx, wrong
+          answers, p50/p95, peak RSS, the workers' memory after it
+  front   slow and idle connections, concurrent figures and parallel downloads against the serving path, each
+          beside a baseline of the same run (tests/bench/bench_front.py)
 """
 
 from __future__ import annotations
@@ -44,7 +47,7 @@ from layers.dates import overlaps  # noqa: E402
 from layers.geojson import feature_text  # noqa: E402
 from store import GeoPackageStore, as_text  # noqa: E402
 from tests import pgcluster  # noqa: E402
-from tests.bench import bench_page, load  # noqa: E402
+from tests.bench import bench_front, bench_page, load  # noqa: E402
 from tests.payloads import hostile_sources  # noqa: E402
 from webapp import create_app, figure  # noqa: E402
 from webapp.mapview import build_map  # noqa: E402
@@ -92,7 +95,11 @@ def items_latency(client) -> dict[str, tuple[float, float]]:
     urls = {"baseline": "/conformance"}
     collections = ("border", "zones", "places", "outposts", "customs", "incidents", "migration")
     urls |= {cid: f"/collections/{cid}/items?{QUERY}" for cid in collections}
-    urls |= {"charts": "/charts?f=html", "charts json": "/charts?f=json"}
+    urls |= {
+        "charts": "/charts?f=html",
+        "charts json": "/charts?f=json",
+        "zones html": "/collections/zones/items?f=html",
+    }
     figures = {}
     for name, url in urls.items():
         client.get(url)  # warm the store's cache
@@ -145,7 +152,7 @@ def row_by_row_items(store):
         if bbox is not None:
             frame = frame[frame.intersects(shapely.box(*bbox))]
         page = frame.iloc[offset : None if limit is None else offset + limit]
-        return [feature_text(row) for row in page.to_dict("records")], len(frame)
+        return [feature_text(row).encode() for row in page.to_dict("records")], len(frame)
 
     return items
 
@@ -209,7 +216,7 @@ def serving_rates(env: dict, tmp: Path) -> dict[str, tuple[float, int]]:
     port = pgcluster.free_port()
     static = tmp / "incidents.json"
     command = [sys.executable, "-m", "gunicorn", "--workers", "3", "--threads", "4", "--bind", f"127.0.0.1:{port}"]
-    command.append("tests.bench.bench_wsgi:application")
+    command += ["--no-control-socket", "tests.bench.bench_wsgi:application"]
     path = "/collections/incidents/items"
     static.write_bytes(b"")
     process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env, "BENCH_STATIC": str(static)})
@@ -290,6 +297,7 @@ def main() -> None:
         build(hostile_sources(SOURCES, Path(tmp) / "sources"), REFERENCE, other, progress=lambda *_: None)
         (Path(tmp) / "served").mkdir()
         loaded = load.run(store_path, other, Path(tmp) / "served", seconds=LOAD_SECONDS, clients=LOAD_CLIENTS)
+        served = bench_front.measure(store_path)
     detail = ", ".join(f"{k}: {v:,}" for k, v in parts.items())
     print(f"map page weight: {total:,} bytes ({detail})")
     print(f"  full-precision page: {full_total:,} bytes; ratio {total / full_total:.3f}")
@@ -316,6 +324,7 @@ def main() -> None:
         print(f"  5xx: {name} {status} {body!r}")
     for name, status, version in loaded["wrong"][:5]:
         print(f"  wrong answer: {name} {status} version {version}")
+    print(bench_front.report(served))
 
 
 if __name__ == "__main__":

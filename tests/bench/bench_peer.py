@@ -1,19 +1,22 @@
-"""`make bench-peer` (part of `make bench`): Border Atlas against pygeoapi serving the same data, in one run.
+"""`make bench-peer` (part of `make bench`): Border Atlas against pygeoapi and tipg serving the same data, in one run.
 
-Both servers run under gunicorn as `make run` serves ours (3 workers x 4 threads), one after the other, on
-the same builds: the real build (1x) and a synthetic 100x build (tests/synthetic.py). Two engines each:
+Each server is served the way its documentation says, one after the other, on the same builds: the real build
+(1x) and a synthetic 100x build (tests/synthetic.py). Ours as `make run` serves it (the README's serving path:
+nginx in front of gunicorn, 3 workers x 4 threads, webapp/serve.py); pygeoapi under gunicorn with the same
+workers and threads; tipg (FastAPI, asyncpg; PostGIS only) under uvicorn with 3 worker processes. Two engines:
 
   gpkg     ours: the GeoPackage (SQL, R-tree); pygeoapi: its SQLiteGPKG provider on the same layers, in a
            copy of the file without the columns only our engine reads (start_min, end_max, bbox_*,
            feature_json), so that it answers with the same properties and does not carry our encoded copy
-  postgis  ours: store.postgis; pygeoapi: its PostgreSQL provider on the same tables of the same database
-           (a throwaway tests/pgcluster.py cluster loaded by store.postgis), `properties` set to the
-           layer's own columns for the same reason
+  postgis  ours: store.postgis; pygeoapi: its PostgreSQL provider, and tipg, on the same tables of the same
+           database (a throwaway tests/pgcluster.py cluster loaded by store.postgis), their properties set to
+           the layer's own columns for the same reason (tipg: `id` as the feature id)
 
 pygeoapi runs in its own virtual environment, .bench/pygeoapi-venv, made with Debian's /usr/bin/python3:
 the SQLiteGPKG provider loads SpatiaLite (libsqlite3-mod-spatialite) into sqlite3, which needs
 `enable_load_extension`, and our .venv's Python is built without it. pygeoapi 0.21.0 is the newest release
-that runs on Debian 12's Python 3.11 (0.22 and later need 3.12).
+that runs on Debian 12's Python 3.11 (0.22 and later need 3.12). tipg 1.6.1 has .bench/tipg-venv, made the
+same way, with uvicorn[standard] (uvloop, httptools).
 
 Queries, per collection (places, incidents, zones):
   items    bbox=79,42,84,47 and the year 1930. Ours: datetime=1930, every feature whose period (start to end,
@@ -24,10 +27,12 @@ Queries, per collection (places, incidents, zones):
            `1930` alone sorts before `1930-01-01` and is missed; a feature in force since 1928 is missed; an
            undated place is missed). Its SQLiteGPKG provider ignores `datetime` altogether (it answers the
            bbox alone). Both are counted as wrong answers: the question is the same, the answer is not.
+           tipg filters `datetime` on a date or timestamp column only, and our periods are text: it answers
+           500 ("Must have timestamp/timestamptz/date typed column"), counted as errors.
   bbox     the same bbox, no datetime: a question both can answer right, so that the times compare like
            with like.
   item     one feature by id (the feature in the middle of the table).
-All with limit=10000 (both servers' maximum) and f=json for pygeoapi. Every answer is checked: status 200,
+All with limit=10000 (every server's maximum) and f=json for pygeoapi. Every answer is checked: status 200,
 and its set of feature ids against the reference answer, worked out from the GeoPackage directly
 (geopandas, layers.dates.overlaps, shapely), not by either server.
 
@@ -42,6 +47,7 @@ cores with the servers.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import http.client
 import json
@@ -54,6 +60,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -64,6 +71,10 @@ sys.path.insert(0, str(ROOT))
 from store import STORE_COLUMNS  # noqa: E402
 
 VENV = ROOT / ".bench" / "pygeoapi-venv"
+TIPG_VENV = ROOT / ".bench" / "tipg-venv"
+# tipg (FastAPI, asyncpg) as its README serves it: uvicorn, with its fast loop and parser ([standard]).
+TIPG_REQUIREMENTS = ["tipg==1.6.1", "uvicorn[standard]==0.55.0"]
+TIPG_SCHEMA = "atlas"  # tipg names a collection schema.table
 LOGS = ROOT / ".bench" / "logs"  # both servers' gunicorn logs, kept after the run
 DEBIAN_PYTHON = Path("/usr/bin/python3")
 SPATIALITE_PACKAGE = "libsqlite3-mod-spatialite"
@@ -75,6 +86,7 @@ BBOX = (79.0, 42.0, 84.0, 47.0)
 YEAR = 1930
 OURS_TIME = f"datetime={YEAR}"
 THEIRS_TIME = f"datetime={YEAR}-01-01/{YEAR}-12-31"
+TIPG_TIME = f"datetime={YEAR}-01-01T00:00:00Z/{YEAR}-12-31T23:59:59Z"  # it filters a date or timestamp column only
 MAX_ITEMS = 10_000  # our MAX_LIMIT; pygeoapi is given the same maximum
 REQUESTS, MIN_REQUESTS, ONE_CLIENT_SECONDS = 30, 5, 10.0
 CLIENTS, LOAD_SECONDS = 20, 30
@@ -109,13 +121,25 @@ def ensure_peer() -> Path:
             sys.exit(
                 f"bench-peer: {DEBIAN_PYTHON} cannot load SpatiaLite ({missing}): apt-get install {SPATIALITE_PACKAGE}"
             )
-    python, marker = VENV / "bin" / "python", VENV / ".installed"
-    if not marker.exists() or marker.read_text() != "\n".join(REQUIREMENTS):
-        print(f"== pygeoapi's environment ({VENV.relative_to(ROOT)}): {' '.join(REQUIREMENTS)}", flush=True)
+    return _venv(VENV, REQUIREMENTS, "pygeoapi")
+
+
+def ensure_tipg() -> Path:
+    """The Python of tipg's venv (.bench/tipg-venv, Debian's python3), made if missing."""
+    if not DEBIAN_PYTHON.exists():
+        sys.exit(f"bench-peer: {DEBIAN_PYTHON} is missing (Debian's python3 and python3-venv)")
+    return _venv(TIPG_VENV, TIPG_REQUIREMENTS, "tipg")
+
+
+def _venv(venv: Path, requirements: list[str], name: str) -> Path:
+    """The Python of a virtual environment made with Debian's python3 holding `requirements` (pinned)."""
+    python, marker = venv / "bin" / "python", venv / ".installed"
+    if not marker.exists() or marker.read_text() != "\n".join(requirements):
+        print(f"== {name}'s environment ({venv.relative_to(ROOT)}): {' '.join(requirements)}", flush=True)
         if not python.exists():
-            subprocess.run([str(DEBIAN_PYTHON), "-m", "venv", str(VENV)], check=True)
-        subprocess.run([str(python), "-m", "pip", "install", "--quiet", *REQUIREMENTS], check=True)
-        marker.write_text("\n".join(REQUIREMENTS))
+            subprocess.run([str(DEBIAN_PYTHON), "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(python), "-m", "pip", "install", "--quiet", *requirements], check=True)
+        marker.write_text("\n".join(requirements))
     return python
 
 
@@ -216,6 +240,21 @@ def postgis_providers(url: str, gpkg: Path) -> dict[str, dict]:
     }
 
 
+def tipg_env(url: str, gpkg: Path) -> dict[str, str]:
+    """tipg's configuration (its environment) for the same tables of the same database: our three collections, each
+    with the layer's own columns as properties and `id` as the feature id, and the same largest page."""
+    env = {
+        "DATABASE_URL": url,
+        "TIPG_DB_SCHEMAS": json.dumps([TIPG_SCHEMA]),
+        "TIPG_DB_TABLES": json.dumps([f"{TIPG_SCHEMA}.{cid}" for cid in COLLECTIONS]),
+        "TIPG_MAX_FEATURES_PER_QUERY": str(MAX_ITEMS),
+    }
+    for cid in COLLECTIONS:
+        env[f"TIPG_TABLE_CONFIG__{TIPG_SCHEMA}_{cid}__PK"] = "id"
+        env[f"TIPG_TABLE_CONFIG__{TIPG_SCHEMA}_{cid}__PROPERTIES"] = json.dumps(layer_columns(gpkg, cid))
+    return env
+
+
 # ---------------------------------------------------------------------------------------------------- answers
 
 
@@ -286,23 +325,27 @@ class Query:
     ours: str  # path on our server
     theirs: str  # path on pygeoapi
     expected: set[str]
+    tipg: str = ""  # path on tipg (PostGIS only)
 
 
 def queries(gpkg: Path) -> list[Query]:
     """Per collection: items with bbox and the year, items with the bbox alone, one item by id."""
     bbox = ",".join(f"{v:g}" for v in BBOX)
     found = []
+    tipg = lambda path: path.replace("/collections/", f"/collections/{TIPG_SCHEMA}.", 1)  # noqa: E731
     for cid in COLLECTIONS:
         items = f"/collections/{cid}/items?bbox={bbox}&limit={MAX_ITEMS}"
         expected = reference_ids(gpkg, cid)
-        found.append(Query(f"{cid} items", f"{items}&{OURS_TIME}", f"{items}&{THEIRS_TIME}&f=json", expected))
+        theirs, year = f"{items}&{THEIRS_TIME}&f=json", tipg(f"{items}&{TIPG_TIME}")
+        found.append(Query(f"{cid} items", f"{items}&{OURS_TIME}", theirs, expected, year))
     for cid in COLLECTIONS:
         items = f"/collections/{cid}/items?bbox={bbox}&limit={MAX_ITEMS}"
-        found.append(Query(f"{cid} bbox", items, f"{items}&f=json", reference_ids(gpkg, cid, dated=False)))
+        expected = reference_ids(gpkg, cid, dated=False)
+        found.append(Query(f"{cid} bbox", items, f"{items}&f=json", expected, tipg(items)))
     for cid in COLLECTIONS:
         fid = middle_id(gpkg, cid)
         item = f"/collections/{cid}/items/{fid}"
-        found.append(Query(f"{cid} item", item, f"{item}?f=json", {fid}))
+        found.append(Query(f"{cid} item", item, f"{item}?f=json", {fid}, tipg(item)))
     return found
 
 
@@ -391,14 +434,10 @@ def under_load(port: int, paths: list[tuple[str, set[str]]], clients: int = CLIE
 
 
 class Server:
-    """A gunicorn (WORKERS x THREADS) started with `command`, waited for until `probe` answers 200."""
+    """A server process started with `command` on `port`, waited for until `probe` answers 200."""
 
-    def __init__(self, python: Path, app: str, env: dict, probe: str, log: Path, port: int | None = None):
-        from tests.pgcluster import free_port
-
-        self.port = port or free_port()
-        self.command = [str(python), "-m", "gunicorn", "--workers", str(WORKERS), "--threads", str(THREADS)]
-        self.command += ["--bind", f"127.0.0.1:{self.port}", "--timeout", "120", app]
+    def __init__(self, command: list[str], port: int, env: dict, probe: str, log: Path):
+        self.command, self.port = command, port
         self.env, self.probe, self.log = {**os.environ, **env}, probe, log
 
     def __enter__(self) -> Server:
@@ -426,6 +465,12 @@ class Server:
         self.out.close()
 
 
+def gunicorn(python: Path, app: str, port: int) -> list[str]:
+    """gunicorn with `make run`'s workers and threads, as pygeoapi's documentation serves it."""
+    command = [str(python), "-m", "gunicorn", "--workers", str(WORKERS), "--threads", str(THREADS)]
+    return command + ["--bind", f"127.0.0.1:{port}", "--timeout", "120", "--no-control-socket", app]
+
+
 def pygeoapi_server(python: Path, providers: dict[str, dict], work: Path, name: str) -> Server:
     """pygeoapi under gunicorn serving `providers`, its OpenAPI document generated by pygeoapi itself."""
     import yaml
@@ -443,11 +488,29 @@ def pygeoapi_server(python: Path, providers: dict[str, dict], work: Path, name: 
         env={**os.environ, **env},
         capture_output=True,
     )
-    return Server(python, "pygeoapi.flask_app:APP", env, "/collections?f=json", LOGS / "pygeoapi.log", port)
+    command = gunicorn(python, "pygeoapi.flask_app:APP", port)
+    return Server(command, port, env, "/collections?f=json", LOGS / "pygeoapi.log")
 
 
-def ours_server(env: dict, work: Path) -> Server:
-    return Server(Path(sys.executable), "webapp:create_app()", env, "/conformance", LOGS / "ours.log")
+def tipg_server(python: Path, url: str, gpkg: Path) -> Server:
+    """tipg as its README serves it, under uvicorn, with as many worker processes as ours."""
+    from tests.pgcluster import free_port
+
+    port = free_port()
+    command = [str(python), "-m", "uvicorn", "tipg.main:app", "--host", "127.0.0.1", "--port", str(port)]
+    command += ["--workers", str(WORKERS), "--no-access-log"]
+    return Server(command, port, tipg_env(url, gpkg), "/collections", LOGS / "tipg.log")
+
+
+@contextlib.contextmanager
+def ours_server(env: dict, work: Path) -> Iterator[Server]:
+    """Ours as `make run` serves it (the README's serving path): nginx in front of gunicorn, 3 workers x 4 threads."""
+    from tests.front import front
+
+    log = {"GUNICORN_CMD_ARGS": f"--error-logfile {LOGS / 'ours.log'}"}
+    with front(Path(env["BORDER_ATLAS_STORE"]), env={**env, **log}, workers=WORKERS, threads=THREADS) as server:
+        server.port = server.options.port
+        yield server
 
 
 # ---------------------------------------------------------------------------------------------------- the run
@@ -460,8 +523,11 @@ def measure(server: Server, paths: list[tuple[str, set[str]]], load: bool) -> di
     return figures
 
 
-def bench_scale(label: str, gpkg: Path, pg_url: str, peer: Path, work: Path, load: bool = True) -> list[dict]:
-    """Rows of the figures table for one build: both engines, both servers, one client and under load."""
+def bench_scale(
+    label: str, gpkg: Path, pg_url: str, peer: Path, work: Path, load: bool = True, tipg: Path | None = None
+) -> list[dict]:
+    """Rows of the figures table for one build: both engines, both peers (tipg: PostGIS only), one client and
+    under load."""
     from store import load as pg_load
 
     qs = queries(gpkg)
@@ -482,11 +548,15 @@ def bench_scale(label: str, gpkg: Path, pg_url: str, peer: Path, work: Path, loa
         print(f"-- {label} {engine}: pygeoapi", flush=True)
         with pygeoapi_server(peer, providers, work, f"{label}-{engine}") as server:
             theirs = measure(server, [(q.theirs, q.expected) for q in qs], load)
+        third = {}
+        if tipg and engine == "postgis":
+            print(f"-- {label} {engine}: tipg", flush=True)
+            with tipg_server(tipg, pg_url, gpkg) as server:
+                third = measure(server, [(q.tipg, q.expected) for q in qs], load)
         for clients in ours:
-            for q, a, b in zip(qs, ours[clients], theirs[clients], strict=True):
-                rows.append(
-                    {"scale": label, "engine": engine, "clients": clients, "query": q.name, "ours": a, "theirs": b}
-                )
+            for i, (q, a, b) in enumerate(zip(qs, ours[clients], theirs[clients], strict=True)):
+                row = {"scale": label, "engine": engine, "clients": clients, "query": q.name, "ours": a, "theirs": b}
+                rows.append(row | ({"tipg": third[clients][i]} if third else {}))
     return rows
 
 
@@ -496,20 +566,38 @@ def _cells(t: Tally) -> str:
     return f"{t.p(50) * 1000:6.1f}ms {t.p(95) * 1000:6.1f}ms {len(t.times):5d} {t.errors:3d} {t.wrong:5d}"
 
 
-def ratio(row: dict) -> float:
-    """pygeoapi's p50 over ours: how many times faster ours is."""
-    a, b = row["ours"], row["theirs"]
+def ratio(row: dict, peer: str = "theirs") -> float:
+    """The peer's p50 over ours (pygeoapi's, or tipg's): how many times faster ours is."""
+    a, b = row["ours"], row[peer]
     return b.p(50) / a.p(50) if a.times and b.times else float("nan")
 
 
+HEAD = f"{'p50':>8s} {'p95':>8s} {'n':>5s} {'err':>3s} {'wrong':>5s}"
+
+
 def report(rows: list[dict]) -> str:
-    head = f"{'p50':>8s} {'p95':>8s} {'n':>5s} {'err':>3s} {'wrong':>5s}"
-    lines = [f"{'scale':5s} {'engine':7s} {'clients':10s} {'query':15s} | ours {head} | pygeoapi {head} | ratio"]
+    lines = [f"{'scale':5s} {'engine':7s} {'clients':10s} {'query':15s} | ours {HEAD} | pygeoapi {HEAD} | ratio"]
     for r in rows:
         mark = "" if ratio(r) >= GOAL and r["ours"].errors == 0 else "  < goal"
         mark += "  (pygeoapi answers wrong)" if r["theirs"].wrong else ""
         where = f"{r['scale']:5s} {r['engine']:7s} {r['clients']:10s} {r['query']:15s}"
         lines.append(f"{where} | ours {_cells(r['ours'])} | pygeoapi {_cells(r['theirs'])} | {ratio(r):5.1f}x{mark}")
+    return "\n".join(lines)
+
+
+def right(t: Tally) -> bool:
+    """Did a server answer every request of a query, and right?"""
+    return bool(t.times) and t.errors == 0 and t.wrong == 0
+
+
+def report_tipg(rows: list[dict]) -> str:
+    """Ours against tipg (PostGIS): the goal is ours at least as fast at p50 on every query tipg answers right."""
+    lines = [f"{'scale':5s} {'clients':10s} {'query':15s} | ours {HEAD} | tipg {HEAD} | ratio"]
+    for r in (r for r in rows if "tipg" in r):
+        mark = "" if right(r["tipg"]) else "  (tipg cannot answer it right)"
+        mark += "  < goal" if right(r["tipg"]) and not ratio(r, "tipg") >= 1 else ""
+        where = f"{r['scale']:5s} {r['clients']:10s} {r['query']:15s}"
+        lines.append(f"{where} | ours {_cells(r['ours'])} | tipg {_cells(r['tipg'])} | {ratio(r, 'tipg'):5.1f}x{mark}")
     return "\n".join(lines)
 
 
@@ -520,11 +608,12 @@ def main(store: Path | None = None, scales: tuple[int, ...] = (1, 100)) -> None:
     from tests.synthetic import write_scaled_store
 
     started = time.perf_counter()
-    peer = ensure_peer()
+    peer, tipg = ensure_peer(), ensure_tipg()
     LOGS.mkdir(parents=True, exist_ok=True)
     for log in LOGS.glob("*.log"):
         log.unlink()
-    print(f"Border Atlas against pygeoapi 0.21.0, gunicorn {WORKERS} workers x {THREADS} threads each", flush=True)
+    print(f"Border Atlas (make run: nginx, gunicorn {WORKERS} workers x {THREADS} threads) against pygeoapi 0.21.0")
+    print(f"(gunicorn, the same) and tipg 1.6.1 (uvicorn, {WORKERS} workers)", flush=True)
     with tempfile.TemporaryDirectory(prefix="border-atlas-peer-") as tmp, pgcluster.cluster() as pg_url:
         work = Path(tmp)
         if store is None:
@@ -536,19 +625,28 @@ def main(store: Path | None = None, scales: tuple[int, ...] = (1, 100)) -> None:
             if factor != 1:
                 gpkg = work / f"atlas-{factor}x.gpkg"
                 write_scaled_store(gpkg, factor)
-            rows += bench_scale(f"{factor}x", gpkg, pg_url, peer, work)
+            rows += bench_scale(f"{factor}x", gpkg, pg_url, peer, work, tipg=tipg)
         bbox = ",".join(f"{v:g}" for v in BBOX)
         print(f"items: bbox={bbox}, ours {OURS_TIME}, pygeoapi {THEIRS_TIME} (time_field start; SQLiteGPKG ignores")
         print(f"datetime); item: one feature by id. 1 client: up to {REQUESTS} requests per query; {CLIENTS} clients:")
         print(f"{LOAD_SECONDS:g} s of the nine queries in turn. ratio = pygeoapi p50 / ours p50 (goal {GOAL:g}x)")
         print(report(rows))
+        print(f"\nours against tipg (PostGIS; tipg {TIPG_TIME}: no date column, it refuses)")
+        print("ratio = tipg p50 / ours p50 (goal: at least 1 where tipg answers right)")
+        print(report_tipg(rows))
         for r in rows:
-            for who in ("ours", "theirs"):
+            for who in ("ours", "theirs", "tipg") if "tipg" in r else ("ours", "theirs"):
                 if r[who].first_error:
                     where = f"{r['scale']} {r['engine']} {r['clients']} {r['query']}"
                     print(f"  first error, {who}, {where}: {r[who].first_error}")
     met = all(r["ours"].errors == 0 and ratio(r) >= GOAL for r in rows)
     print(f"goal (ours >= {GOAL:g}x faster at p50 on every query, 0 errors): {'met' if met else 'NOT met'}")
+    against = [r for r in rows if "tipg" in r and right(r["tipg"])]
+    met = all(r["ours"].errors == 0 and ratio(r, "tipg") >= 1 for r in against)
+    print(
+        f"goal (ours at least as fast as tipg at p50 on the {len(against)} queries it answers right, with and without"
+    )
+    print(f"load): {'met' if met else 'NOT met'}")
     print(f"bench-peer took {time.perf_counter() - started:.0f} s")
 
 

@@ -1,6 +1,5 @@
-"""A bounded load test: client threads over a mix of requests against the app under gunicorn on 127.0.0.1.
-
-The server is started as `make run` starts it (3 workers x 4 threads).
+"""A bounded load test: client threads over a mix of requests against the app on 127.0.0.1, served as `make run`
+serves it (nginx in front of gunicorn, 3 workers x 4 threads: tests/front.py).
 
 Halfway through, the store is replaced by another build (atomically, as the data build does). Each answer
 is checked against the data version it names in `X-Data-Version`: the expected answers of both builds are
@@ -9,16 +8,16 @@ worked out before the clients start.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import os
 import shutil
-import socket
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
+
+from tests import front
 
 ROOT = Path(__file__).resolve().parents[2]
 # name -> (path, what of the answer is compared)
@@ -54,34 +53,14 @@ def _get(port: int, path: str) -> tuple[int, str, bytes]:
         connection.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _start_server(store: Path, port: int) -> subprocess.Popen:
-    env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port), "BORDER_ATLAS_STORE": str(store)}
-    command = [sys.executable, "-m", "gunicorn", "--workers", "3", "--threads", "4", "--bind", f"127.0.0.1:{port}"]
-    process = subprocess.Popen([*command, "webapp:create_app()"], cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
-    for _ in range(200):
-        try:
-            _get(port, "/conformance")
-            return process
-        except OSError:
-            time.sleep(0.1)
-    process.kill()
-    raise RuntimeError(f"the server did not start on port {port}")
-
-
-def _peak_rss_kb(pid: int) -> int:
-    """The peak resident memory of the server: the master and its workers, summed."""
-    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+def _peak_rss_mb(server) -> float:
+    """The peak resident memory of the server: nginx and gunicorn, masters and workers, summed."""
     total = 0
-    for process in [pid, *map(int, children)]:
-        status = Path(f"/proc/{process}/status").read_text()
-        total += int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:")))
-    return total
+    for pid in front.processes(server):
+        with contextlib.suppress(OSError):  # a worker recycled meanwhile
+            status = Path(f"/proc/{pid}/status").read_text()
+            total += int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:")))
+    return total / 1024
 
 
 def _expected(port: int) -> dict[tuple[str, str], object]:
@@ -99,20 +78,17 @@ def run(first: Path, second: Path, workdir: Path, seconds: float = 60, clients: 
     """Serve `first`, load it, replace it with `second` halfway; the figures of the run."""
     store = workdir / "atlas.gpkg"
     shutil.copy(second, store)
-    port = _free_port()
-    server = _start_server(store, port)
-    try:
+    with front.front(store) as server:
+        port = server.options.port
         expected = _expected(port)  # the second build's answers, then the first's
         shutil.copy(first, workdir / "next.gpkg")
         os.replace(workdir / "next.gpkg", store)
         expected |= _expected(port)
         shutil.copy(second, workdir / "next.gpkg")  # ready for the swap halfway
         figures = _load(port, expected, seconds, clients, swap=lambda: os.replace(workdir / "next.gpkg", store))
-        figures["peak_rss_mb"] = _peak_rss_kb(server.pid) / 1024
+        figures["peak_rss_mb"] = _peak_rss_mb(server)
+        figures["workers_mb"] = [front.rss_mb([pid]) for pid in front.workers(server)]
         return figures
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def _load(port: int, expected: dict, seconds: float, clients: int, swap) -> dict:
@@ -164,6 +140,7 @@ def report(figures: dict, seconds: float, clients: int) -> str:
     return (
         f"load: {clients} clients for {seconds:.0f} s, store replaced halfway: {figures['requests']} requests, "
         f"{len(figures['errors'])} 5xx, {len(figures['wrong'])} wrong answers, p50 {figures['p50_ms']:.0f} ms, "
-        f"p95 {figures['p95_ms']:.0f} ms, server peak RSS {figures['peak_rss_mb']:.0f} MB, "
+        f"p95 {figures['p95_ms']:.0f} ms, server peak RSS {figures['peak_rss_mb']:.0f} MB (nginx and gunicorn), "
+        f"workers after it {[round(w) for w in figures['workers_mb']]} MB, "
         f"data versions seen {figures['versions']}"
     )

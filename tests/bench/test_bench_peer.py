@@ -30,13 +30,16 @@ def test_config_serves_each_collection_with_its_provider():
     assert temporal["begin"].tzinfo is not None  # pygeoapi refuses a datetime query against text extents
 
 
-def test_postgis_providers_use_our_database_and_the_layer_columns(tmp_path):
-    gpkg = tmp_path / "a.gpkg"
+def _tables(gpkg, columns: str):
+    """A file with a table of these columns per collection (all that layer_columns reads)."""
     with sqlite3.connect(gpkg) as db:
         for cid in bench_peer.COLLECTIONS:
-            db.execute(
-                f'CREATE TABLE "{cid}" (fid INTEGER PRIMARY KEY, geom BLOB, id TEXT, start TEXT, start_min INTEGER)'
-            )
+            db.execute(f'CREATE TABLE "{cid}" (fid INTEGER PRIMARY KEY, geom BLOB, {columns})')
+    return gpkg
+
+
+def test_postgis_providers_use_our_database_and_the_layer_columns(tmp_path):
+    gpkg = _tables(tmp_path / "a.gpkg", "id TEXT, start TEXT, start_min INTEGER")
     providers = bench_peer.postgis_providers("postgresql://postgres@127.0.0.1:5433/postgres", gpkg)
     provider = providers["incidents"]
     assert provider["data"]["host"] == "127.0.0.1" and provider["data"]["port"] == 5433
@@ -101,3 +104,28 @@ def test_cached_verdicts_ignore_only_the_time_stamp():
 def test_percentiles_by_nearest_rank():
     tally = bench_peer.Tally(times=[0.3, 0.1])
     assert tally.p(50) == 0.2 and tally.p(95) == 0.3
+
+
+def test_tipg_serves_our_three_tables_with_their_own_columns_and_id(tmp_path):
+    gpkg = _tables(tmp_path / "t.gpkg", "id TEXT, name TEXT, feature_json TEXT")
+    env = bench_peer.tipg_env("postgresql://postgres@127.0.0.1:5433/postgres", gpkg)
+    assert env["DATABASE_URL"] == "postgresql://postgres@127.0.0.1:5433/postgres"
+    assert json.loads(env["TIPG_DB_TABLES"]) == ["atlas.places", "atlas.incidents", "atlas.zones"]
+    assert env["TIPG_TABLE_CONFIG__atlas_zones__PK"] == "id"
+    assert json.loads(env["TIPG_TABLE_CONFIG__atlas_places__PROPERTIES"]) == ["id", "name"]  # not feature_json
+    assert env["TIPG_MAX_FEATURES_PER_QUERY"] == str(bench_peer.MAX_ITEMS)
+
+
+def test_the_tipg_report_holds_ours_to_tipg_only_where_tipg_answers_right():
+    fast, slow = bench_peer.Tally(times=[0.01] * 5), bench_peer.Tally(times=[0.05] * 5)
+    refused = bench_peer.Tally(times=[0.001] * 5, errors=5)
+    row = {"scale": "1x", "engine": "postgis", "clients": "1 client", "ours": fast, "theirs": slow}
+    rows = [
+        row | {"query": "places bbox", "tipg": slow},
+        row | {"query": "zones item", "ours": slow, "tipg": fast},
+        row | {"query": "zones items", "tipg": refused},
+    ]
+    lines = bench_peer.report_tipg(rows).splitlines()
+    assert "5.0x" in lines[1] and "< goal" not in lines[1]
+    assert "0.2x" in lines[2] and "< goal" in lines[2]
+    assert "cannot answer it right" in lines[3] and "< goal" not in lines[3]

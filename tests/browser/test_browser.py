@@ -300,7 +300,7 @@ def test_the_view_is_in_the_url_and_can_be_cited(browser, live_server):
         wait_until(page, "location.hash.includes('off=') && location.hash.includes('22%20km%20border%20zone')")
         open_popup(page, "zone-7-5-km")
         wait_until(page, "location.hash.includes('sel=zone-7-5-km')")
-        shared = page.evaluate("location.href")
+        shared = settled_href(page)  # the popup may pan the map into view first, which rewrites the URL
 
         page.locator(".atlas-cite button").click()
         text = page.locator(".atlas-cite-text").input_value()
@@ -313,6 +313,18 @@ def test_the_view_is_in_the_url_and_can_be_cited(browser, live_server):
         again.locator(".leaflet-popup-content .atlas-popup", has_text="7.5 km border zone").wait_for()
     finally:
         again.close()
+
+
+def settled_href(page, still_ms: int = 300) -> str:
+    """The page's URL once it has not changed for `still_ms` (a pan or zoom in progress rewrites it)."""
+    previous = None
+    for _ in range(100):
+        current = page.evaluate("location.href")
+        if current == previous:
+            return current
+        previous = current
+        page.wait_for_timeout(still_ms)
+    raise AssertionError(f"the URL kept changing: {current}")
 
 
 def histogram_count(page, year: int) -> int:

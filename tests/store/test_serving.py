@@ -190,3 +190,31 @@ def test_a_complete_load_is_switched_in(postgis, built, other_build):
     finally:
         load(built[0], postgis, progress=lambda *_: None)
     assert _served_version(postgis) == before
+
+
+RACE = """
+import sys, threading
+from store import GeoPackageStore
+
+for _ in range(10):  # a fresh store each time: its geometries not yet prepared
+    store = GeoPackageStore(sys.argv[1])
+    store.frame("zones"), store.frame("areas")
+    barrier = threading.Barrier(16)
+
+    def query(i):
+        barrier.wait()
+        for _ in range(5):
+            store.items("zones" if i % 2 else "areas", bbox=(79 + i * 0.1, 42, 84, 47))
+
+    threads = [threading.Thread(target=query, args=(i,)) for i in range(16)]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+"""
+
+
+def test_concurrent_first_bbox_queries_on_lines_and_polygons_do_not_crash(built):
+    """GEOS prepares geometries in place: two threads preparing the same ones at once crashed gunicorn workers
+    (SIGSEGV, in a process of its own here)."""
+    command = [sys.executable, "-c", RACE, str(built[0])]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr.decode()[-2000:]

@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from shapely.geometry import Point, box
 
 from geo import to_lonlat, to_metric
-from webapp import figure
+from webapp import figure, limits
 from webapp.mapview import build_map
 
 VIEW_1927 = "year=1927-1932"
@@ -120,6 +120,7 @@ def test_labels_in_cyrillic_kazakh_and_chinese_render_with_no_missing_glyph(clie
 def test_the_glyph_check_can_fail(client, monkeypatch):
     """With only DejaVu Sans (no Chinese), the same check sees the missing glyphs."""
     monkeypatch.setitem(figure.RC, "font.family", ["DejaVu Sans"])
+    monkeypatch.setattr(client.application.extensions["atlas_figures"], "cache", limits.BytesCache(0))  # drawn anew
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         assert client.get("/figure?lang=name_zh&format=png").status_code == 200

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
+from webapp import limits
 from webapp.figure.drawers import features
 from webapp.figure.page import FORMATS, PNG_DPI, RC, WIDTH_IN
 from webapp.figure.render import footnotes, nice_length, north_angle, render
@@ -28,7 +29,7 @@ def figure():
     store = get_store()
     view = parse_view(request.args, store)
     view.url = map_url(request.args, view)
-    body = render(store, view)
+    body = limits.figure(lambda: render(store, view))
     name = f"border-atlas-{view.years_text.replace('–', '-')}.{view.fmt}"
     headers = {"Content-Disposition": f'inline; filename="{name}"'}
     return Response(body, mimetype=FORMATS[view.fmt], headers=headers)

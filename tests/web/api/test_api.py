@@ -134,6 +134,11 @@ def test_paging_links(client):
         ("/regime?lat=%2045&lon=80&date=1930", 400, "lat"),
         ("/regime?lat=45&lon=8_0&date=1930", 400, "lon"),
         ("/collections/zones/items?f=xml", 400, "f"),
+        # beyond the whole numbers both engines hold (2**63 and more): a 400 on both, not their overflow
+        ("/collections/zones/items?offset=9223372036854775808", 400, "offset"),
+        ("/collections/zones/items?limit=99999999999999999999", 400, "limit"),
+        ("/collections/places/items?geonames_id=9223372036854775808", 400, "geonames_id"),
+        ("/collections/migration/items?precision_m=-9223372036854775809", 400, "precision_m"),
         ("/collections/rivers/items", 404, None),
         ("/collections/rivers", 404, None),
         ("/collections/zones/items/zone-1000-km", 404, None),
@@ -147,6 +152,14 @@ def test_bad_requests_get_a_json_error(client, url, status, parameter):
     assert body["code"] and body["description"]
     if parameter:
         assert body["parameter"] == parameter and "allowed" in body["description"]
+
+
+def test_the_largest_whole_numbers_both_engines_hold_are_answered(client):
+    top = 2**63 - 1
+    body = client.get(f"/collections/zones/items?offset={top}").get_json()
+    assert body["features"] == [] and body["numberMatched"] == 9
+    assert client.get(f"/collections/places/items?geonames_id={top}").get_json()["numberMatched"] == 0
+    assert client.get(f"/collections/migration/items?precision_m={-(2**63)}").get_json()["numberMatched"] == 0
 
 
 def test_limit_above_the_maximum_is_cut(client):

@@ -21,7 +21,7 @@ function bindEmbedded(opts) {
 function overlayOn(map, layerControl) {
   return function (series) {
     const byName = overlays(layerControl);
-    return series.layers.some(function (name) { return byName[name] && map.hasLayer(byName[name]); });
+    return series.layers.some(function (name) { return byName.has(name) && map.hasLayer(byName.get(name)); });
   };
 }
 
