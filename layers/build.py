@@ -1,6 +1,9 @@
 """Build every layer into the GeoPackage the web app serves.
 
-Usage: python -m layers.build [--sources DIR] [--reference DIR] [--out FILE]
+Usage: python -m layers.build [--sources DIR] [--reference DIR] [--out FILE] [--releases DIR | --no-release]
+
+A build whose content differs from the latest release's is then kept as a new release (store.releases;
+data/releases for the default store, else a `releases` directory beside --out).
 
 A malformed source stops the build with the file, line and reason; the store already built
 stays as it was.
@@ -37,6 +40,7 @@ from layers import (
 from layers import texts as reader
 from layers.documents import TEXTS
 from layers.errors import DataError
+from store import releases as kept
 from store import write_store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -186,9 +190,16 @@ def _light(geom, depth_m: float | None):
 
 
 def build(
-    sources: Path = SOURCES, reference: Path = REFERENCE, out: Path = STORE, progress=print, texts: Path = TEXTS
+    sources: Path = SOURCES,
+    reference: Path = REFERENCE,
+    out: Path = STORE,
+    progress=print,
+    texts: Path = TEXTS,
+    *,
+    releases: Path | None = None,
 ) -> dict:
-    """Build all layers and write the store; returns the full-precision layers."""
+    """Build all layers and write the store, then (with `releases`) keep it as a release if its content is new;
+    returns the full-precision layers."""
     started = time.perf_counter()
     try:
         layers = build_layers(sources, reference, progress, texts)
@@ -213,6 +224,8 @@ def build(
         land=gpd.GeoDataFrame({"side": ["USSR"]}, geometry=[land], crs=basemap.crs),
     )
     progress(f"wrote {out} in {time.perf_counter() - started:.1f} s")
+    if releases is not None:
+        kept.publish(out, releases, progress)
     return layers
 
 
@@ -221,10 +234,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sources", type=Path, default=SOURCES)
     parser.add_argument("--reference", type=Path, default=REFERENCE)
     parser.add_argument("--out", type=Path, default=STORE)
+    parser.add_argument("--releases", type=Path, help="where releases are kept (default: beside --out)")
+    parser.add_argument("--no-release", action="store_true", help="write the store only, keep no release")
     parser.add_argument("--traceback", action="store_true", help="show the traceback of an unexpected error")
     args = parser.parse_args(argv)
     try:
-        build(args.sources, args.reference, args.out)
+        releases = None if args.no_release else (args.releases or kept.beside(args.out))
+        build(args.sources, args.reference, args.out, releases=releases)
     except DataError as exc:
         print(f"build failed: {exc}\n(the store at {args.out} was left as it was)", file=sys.stderr)
         return 1

@@ -20,6 +20,7 @@ TYPES = {
     "chapter": ("CHAP", "incollection"),
     "manuscript": ("MANSCPT", "unpublished"),
     "webpage": ("ELEC", "misc"),
+    "dataset": ("DATA", "misc"),
 }
 # CSL field -> RIS field (rispy's names); DB/AN are where Zotero reads an item's archive and its place in it
 RIS_FIELDS = {

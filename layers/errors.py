@@ -49,3 +49,9 @@ class NotFound(LookupError):
     """A collection or feature does not exist (HTTP 404)."""
 
     status = 404
+
+
+class Gone(NotFound):
+    """Something that existed and was removed on purpose, e.g. a pruned release (HTTP 410)."""
+
+    status = 410

@@ -55,9 +55,8 @@ def _fields(old_text: str, new_text: str) -> dict[str, list]:
 
 def layer_changes(old: dict[str, str], new: dict[str, str]) -> dict:
     """{added: [ids], removed: [ids], changed: [{id, fields}]} between two layers given as {id: text}."""
-    changed = [
-        {"id": fid, "fields": _fields(old[fid], new[fid])} for fid in sorted(old.keys() & new.keys()) if old[fid] != new[fid]
-    ]
+    both = sorted(old.keys() & new.keys())
+    changed = [{"id": fid, "fields": _fields(old[fid], new[fid])} for fid in both if old[fid] != new[fid]]
     return {
         "added": sorted(new.keys() - old.keys()),
         "removed": sorted(old.keys() - new.keys()),

@@ -4,20 +4,22 @@ A release has an id (a short hash of its content), a readable number (`2026.12.3
 its place that day), its creation time, the features per layer, the source documents and the changelog against
 the release before it. The GeoPackage engine keeps each in a directory of `data/releases/`:
 
-    data/releases/2026.12.3-1/atlas.gpkg       the store, never written again
+    data/releases/2026.12.3-1/atlas.gpkg       the store (a hard link to the build's file), never written again
     data/releases/2026.12.3-1/manifest.json    the manifest
+    data/releases/LATEST                       the number of the latest release (replaced atomically)
 
-A release is written beside the others under a hidden name and renamed into place when complete (the rename is
-the switch of the latest), one at a time (a lock file); a build killed at any point leaves every release as it
-was. PostGIS keeps releases as schemas (store.pgreleases). Pruning removes a release's data but keeps its
-manifest, so that its number is never given again and its URLs say it was pruned.
+A release is written under a hidden name and renamed into place when complete; then LATEST is replaced. One at a
+time (a lock file); a build killed at any point leaves every release as it was (a hidden leftover is removed by
+the next build). Pruning removes a release's data but keeps its manifest, so that its number is never given
+again and its URLs say it was pruned (410).
 
-    python -m store.releases list  [--releases DIR | --database URL]
-    python -m store.releases prune --keep N [--apply] [--releases DIR | --database URL]
+    python -m store.releases list  [--releases DIR]
+    python -m store.releases prune [--keep N] [--yes] [--releases DIR]
 """
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import fcntl
 import hashlib
@@ -26,6 +28,7 @@ import os
 import re
 import shutil
 import sqlite3
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -36,15 +39,25 @@ from store import changelog
 from store.base import Store
 from store.geopackage import GeoPackageStore
 
-ROOT = Path(__file__).resolve().parent.parent / "data" / "releases"
-DATA, MANIFEST, LOCK = "atlas.gpkg", "manifest.json", ".lock"
+ROOT = Path(__file__).resolve().parent.parent / "data"
+DEFAULT = ROOT / "releases"
+DATA, MANIFEST, LOCK, LATEST = "atlas.gpkg", "manifest.json", ".lock", "LATEST"
 NEW = ".new-"  # a release being written (a leftover of a killed build is removed by the next one)
 NUMBER = re.compile(r"^([0-9]{4})\.([0-9]{1,2})\.([0-9]{1,2})-([0-9]+)$")
 
 
+def beside(store_path: Path) -> Path:
+    """Where the releases of a build written to `store_path` are kept: data/releases for the default
+    data/build/atlas.gpkg, else a `releases` directory beside the file."""
+    store_path = Path(store_path).resolve()
+    if store_path == ROOT / "build" / "atlas.gpkg":
+        return DEFAULT
+    return store_path.parent / "releases"
+
+
 @dataclass(frozen=True)
 class Release:
-    """One release as its manifest describes it; `where` is its GeoPackage's path or its PostGIS schema."""
+    """One release as its manifest describes it; `where` is its GeoPackage's path."""
 
     number: str
     id: str
@@ -55,6 +68,11 @@ class Release:
     @property
     def date(self) -> str:
         return self.created[:10]
+
+    @property
+    def version(self) -> str:
+        """The data version of its store (a hash of the file's bytes, as GeoPackageStore.version)."""
+        return self.manifest.get("version", "")
 
     @property
     def pruned(self) -> str | None:
@@ -103,7 +121,6 @@ def _documents(store: Store) -> list[dict]:
             "id": doc["id"],
             "label": doc.get("label"),
             "reference": doc.get("reference"),
-            "licence": doc.get("licence"),
             "digest": hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()[:12],
         }
         for doc in texts.values()
@@ -118,6 +135,7 @@ def make_manifest(store: Store, content: str, number: str, created: str, previou
         "id": content,
         "number": number,
         "created": created,
+        "version": store.version,
         "previous": before.number if before else None,
         "counts": {cid: store.query(cid, limit=0)[1] for cid in store.collections()},
         "documents": _documents(store),
@@ -134,15 +152,10 @@ def stamp(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-# ---------------------------------------------------------------------------------------------------- a directory
-
-
 class Directory:
     """The releases kept in a directory (data/releases): listed again whenever the directory changes."""
 
-    kind = "gpkg"
-
-    def __init__(self, root: Path = ROOT):
+    def __init__(self, root: Path = DEFAULT):
         self.root = Path(root)
         self._listed: tuple[int, list[Release]] | None = None
 
@@ -156,40 +169,39 @@ class Directory:
             self._listed = (changed, _read_all(self.root))
         return self._listed[1]
 
-    def latest(self) -> Release:
-        """The newest release that is not pruned; NotFound when there is none yet."""
+    def latest(self) -> Release | None:
+        """The release LATEST names (else the newest one not pruned), or None when there is none yet."""
         kept = [r for r in self.all() if not r.pruned]
-        if not kept:
-            raise NotFound(f"no release has been made yet in {self.root}: run `make data`")
-        return kept[-1]
+        try:
+            named = (self.root / LATEST).read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            named = ""
+        return next((r for r in kept if r.number == named), kept[-1] if kept else None)
 
     def find(self, number: str) -> Release:
-        """The release with this number (NotFound naming it and where the list is; Gone when pruned)."""
-        return find(self.all(), number)
+        """The release with this number or id: NotFound naming it and where the list is; Gone when pruned."""
+        for release in self.all():
+            if number in (release.number, release.id):
+                if release.pruned:
+                    raise Gone(f"release {release.number} was pruned on {release.pruned[:10]}; kept: /releases")
+                return release
+        newest = self.latest()
+        latest = newest.number if newest else "none yet"
+        raise NotFound(f"no release {number[:40]!r}; the releases are listed at /releases (latest: {latest})")
+
+    def of_version(self, version: str) -> Release | None:
+        """The release kept whose store is the file with this data version (the build's file), or None."""
+        return next((r for r in reversed(self.all()) if r.version == version and not r.pruned), None)
 
     def open(self, release: Release) -> Store:
-        return GeoPackageStore(Path(release.where), version=release.id)
+        store = GeoPackageStore(Path(release.where))
+        store._version = release.version or release.id  # known from the manifest: no need to hash the file
+        return store
 
-    def remove(self, release: Release) -> None:
-        """Prune one release: its GeoPackage goes, its manifest stays (marked)."""
-        folder = self.root / release.number
-        (folder / DATA).unlink(missing_ok=True)
-        _write_json(folder / MANIFEST, release.manifest | {"pruned": stamp(now())})
-        os.utime(self.root)  # the listing changes
-
-
-def find(releases: list[Release], number: str) -> Release:
-    """The release `number` of a list; NotFound (unknown) or Gone (pruned), saying where the releases are listed."""
-    for release in releases:
-        if release.number == number:
-            if release.pruned:
-                raise Gone(f"release {number!r} was pruned on {release.pruned[:10]}; the releases kept: /releases")
-            return release
-    raise NotFound(f"no release {number!r}; the releases: /releases (newest {_newest(releases)})")
-
-
-def _newest(releases: list[Release]) -> str:
-    return releases[-1].number if releases else "none yet"
+    def newer(self, release: Release) -> list[Release]:
+        """The releases after `release`, oldest first."""
+        found = self.all()
+        return found[found.index(release) + 1 :] if release in found else []
 
 
 def _read_all(root: Path) -> list[Release]:
@@ -201,14 +213,18 @@ def _read_all(root: Path) -> list[Release]:
     return sorted(found, key=lambda r: order(r.number))
 
 
-def _write_json(path: Path, value: dict) -> None:
-    """Write JSON durably beside `path`, then rename it into place."""
+def _write_durably(path: Path, text: str) -> None:
+    """Write `path` beside itself under a hidden name, flushed to disk, then rename it into place."""
     tmp = path.with_name(f".{path.name}.tmp")
     with open(tmp, "w", encoding="utf-8") as out:
-        json.dump(value, out, ensure_ascii=False, indent=1)
+        out.write(text)
         out.flush()
         os.fsync(out.fileno())
     os.replace(tmp, path)
+
+
+def _json(value: dict) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=1)
 
 
 @contextlib.contextmanager
@@ -232,33 +248,6 @@ def _place(gpkg: Path, target: Path) -> None:
             os.fsync(out.fileno())
 
 
-def publish(gpkg: Path, root: Path = ROOT, progress=print) -> Release | None:
-    """Make the GeoPackage build `gpkg` a release in `root` if its content differs from the latest's.
-
-    Returns the new release, or None when the content is the latest's. Written under a hidden name beside the
-    other releases and renamed into place when complete; no release is ever rewritten.
-    """
-    directory = Directory(root)
-    with _locked(directory.root):
-        content = content_id(gpkg)
-        kept = [r for r in directory.all() if not r.pruned]
-        if kept and kept[-1].id == content:
-            progress(f"the build's content is that of release {kept[-1].number} ({content}): no new release")
-            return None
-        moment = now()
-        number = next_number([r.number for r in directory.all()], moment.date())
-        previous = (kept[-1], directory.open(kept[-1])) if kept else None
-        manifest = make_manifest(GeoPackageStore(gpkg, version=content), content, number, stamp(moment), previous)
-        new = directory.root / f"{NEW}{number}"
-        new.mkdir()
-        _place(Path(gpkg), new / DATA)
-        _write_json(new / MANIFEST, manifest)
-        os.rename(new, directory.root / number)
-        _sync_directory(directory.root)
-    progress(f"release {number} ({content}): {_words(manifest['summary'])}")
-    return Release.of(manifest, str(directory.root / number / DATA))
-
-
 def _sync_directory(path: Path) -> None:
     descriptor = os.open(path, os.O_RDONLY)
     try:
@@ -267,8 +256,38 @@ def _sync_directory(path: Path) -> None:
         os.close(descriptor)
 
 
-def _words(summary: dict) -> str:
-    """A changelog summary in words: "12 changes (zones: 1 added, 2 changed)"."""
+def publish(gpkg: Path, root: Path = DEFAULT, progress=print) -> Release | None:
+    """Make the GeoPackage build `gpkg` a release in `root` if its content differs from the latest's.
+
+    Returns the new release, or None when the content is the latest's. Written under a hidden name beside the
+    other releases and renamed into place when complete; no release is ever rewritten.
+    """
+    directory = Directory(root)
+    with _locked(directory.root):
+        content = content_id(gpkg)
+        latest = directory.latest()
+        if latest is not None and latest.id == content:
+            progress(f"the build's content is that of release {latest.number} ({content}): no new release")
+            return None
+        moment = now()
+        number = next_number([r.number for r in directory.all()], moment.date())
+        new = directory.root / f"{NEW}{number}"
+        new.mkdir()
+        _place(Path(gpkg), new / DATA)  # first: a build replacing `gpkg` meanwhile cannot change what is kept
+        previous = (latest, directory.open(latest)) if latest else None
+        manifest = make_manifest(GeoPackageStore(new / DATA), content, number, stamp(moment), previous)
+        _write_durably(new / MANIFEST, _json(manifest))
+        _sync_directory(new)
+        os.rename(new, directory.root / number)
+        _sync_directory(directory.root)
+        _write_durably(directory.root / LATEST, number + "\n")
+        _sync_directory(directory.root)
+    progress(f"release {number} ({content}): {words(manifest['summary'])}")
+    return Release.of(manifest, str(directory.root / number / DATA))
+
+
+def words(summary: dict) -> str:
+    """A changelog summary in words: "3 changes (zones: 1 added, 2 changed)"."""
     parts = [
         f"{cid}: " + ", ".join(f"{n} {kind}" for kind, n in counts.items() if n)
         for cid, counts in summary["layers"].items()
@@ -283,3 +302,45 @@ def prune_plan(releases: list[Release], keep: int) -> list[Release]:
         raise ValueError(f"`--keep` was {keep} but must be at least 1: the latest release is always kept")
     kept = [r for r in releases if not r.pruned]
     return kept[:-keep] if len(kept) > keep else []
+
+
+def prune(directory: Directory, release: Release) -> None:
+    """Remove one release's data; its manifest stays, marked pruned (its number is never given again)."""
+    with _locked(directory.root):
+        folder = directory.root / release.number
+        (folder / DATA).unlink(missing_ok=True)
+        _write_durably(folder / MANIFEST, _json(release.manifest | {"pruned": stamp(now())}))
+        os.utime(directory.root)  # the listing changes
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="List or prune the atlas's releases (data/releases).")
+    parser.add_argument("command", choices=["list", "prune"])
+    parser.add_argument("--releases", type=Path, default=DEFAULT, help="the releases directory (default data/releases)")
+    parser.add_argument("--keep", type=int, default=5, help="prune: how many of the newest releases to keep")
+    parser.add_argument("--yes", action="store_true", help="prune: remove them (without it, only list them)")
+    args = parser.parse_args(argv)
+    directory = Directory(args.releases)
+    if args.command == "list":
+        for r in reversed(directory.all()):
+            state = f"pruned {r.pruned[:10]}" if r.pruned else words(r.manifest["summary"])
+            print(f"{r.number}\t{r.id}\t{r.created}\t{state}")
+        return 0
+    try:
+        plan = prune_plan(directory.all(), args.keep)
+    except ValueError as exc:
+        print(f"prune: {exc}", file=sys.stderr)
+        return 2
+    for release in plan:
+        print(f"{'removing' if args.yes else 'would remove'} {release.number} ({release.id}, {release.created})")
+        if args.yes:
+            prune(directory, release)
+    if not plan:
+        print(f"nothing to prune: at most {args.keep} releases are kept")
+    elif not args.yes:
+        print("nothing removed: run again with --yes to remove these")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -13,6 +13,7 @@ DEFAULTS = {
     "ASSETS": ROOT / "node_modules",
     "JSON_SORT_KEYS": False,
     "DATABASE": None,  # postgresql://... selects the PostGIS engine
+    "RELEASES": None,  # the releases directory (None: store.releases.beside(STORE))
     "PUBLIC_URL": None,  # the base URL every link is built from (webapp/origin.py)
     "TRUSTED_HOSTS": ["127.0.0.1", "localhost"],  # without PUBLIC_URL: the Host values links may be built from
     "PROXIES": 0,  # how many proxies in front whose forwarded headers are read (0: none)
@@ -28,6 +29,7 @@ def _names(text: str) -> list[str]:
 ENVIRONMENT = {
     "BORDER_ATLAS_STORE": ("STORE", Path),
     "BORDER_ATLAS_DATABASE": ("DATABASE", str),
+    "BORDER_ATLAS_RELEASES": ("RELEASES", Path),
     "BORDER_ATLAS_PUBLIC_URL": ("PUBLIC_URL", str),
     "BORDER_ATLAS_TRUSTED_HOSTS": ("TRUSTED_HOSTS", _names),
     "BORDER_ATLAS_PROXIES": ("PROXIES", int),
@@ -61,8 +63,10 @@ def create_app(config: dict | None = None) -> Flask:
         mapview,
         ogc,
         origin,
+        pinned,
         places,
         regime,
+        releases,
         security,
         statistics,
         store,
@@ -75,6 +79,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(config or {})
     app.json.sort_keys = False
     app.json.ensure_ascii = False
+    pinned.register(app)  # inside origin's layer, which sets the script root first
     origin.register(app)
     errors.register(app)
     caching.register(app)
@@ -96,4 +101,5 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(figure.bp)
     app.register_blueprint(texts.bp)
     app.register_blueprint(cite.bp)
+    app.register_blueprint(releases.bp)
     return app

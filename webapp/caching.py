@@ -2,7 +2,8 @@
 
 Every answer derived from a build is fixed by (data version, path, query, the representation the Accept header
 picks), so its ETag is a hash of those and a matching If-None-Match is answered 304 before any work is done.
-The ETag is weak: the items' `timeStamp` says when a response was made.
+The ETag is weak: the items' `timeStamp` says when a response was made. A pinned answer (`/v/<release>/...`,
+webapp/pinned.py) never changes: its ETag is strong (the release's id) and it may be cached for a year.
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ import hashlib
 from flask import Flask, Response, g, request
 
 from layers import NotFound
+from webapp import pinned
 from webapp.store import get_store
 
 CACHE_CONTROL = "public, max-age=60"  # then revalidate: a rebuilt atlas has a new ETag
+IMMUTABLE = "public, max-age=31536000, immutable"  # a pinned answer: its release never changes
 NOT_DERIVED = {"assets", None}  # blueprints whose answers do not come from the build (None: Flask's static)
 _VARIANTS = ["application/json", "application/geo+json", "text/html"]
 
@@ -33,7 +36,13 @@ def etag() -> str:
     variant = request.accept_mimetypes.best_match(_VARIANTS) or ""
     selector = f"{request.root_url}{request.path}?{request.query_string.decode('latin-1')}#{variant}"
     store = g.atlas_store if "atlas_store" in g else get_store()  # the store this answer was made from
-    return f'W/"{store.version}-{hashlib.sha256(selector.encode()).hexdigest()[:16]}"'
+    digest = hashlib.sha256(selector.encode()).hexdigest()[:16]
+    release = pinned.requested()
+    return f'"{release.id}-{digest}"' if release else f'W/"{store.version}-{digest}"'
+
+
+def cache_control() -> str:
+    return IMMUTABLE if pinned.requested() else CACHE_CONTROL
 
 
 def _not_modified() -> Response | None:
@@ -47,7 +56,7 @@ def _not_modified() -> Response | None:
         t.strip().removeprefix("W/") for t in request.headers["If-None-Match"].split(",")
     }:
         return None
-    return Response(status=304, headers={"ETag": tag, "Cache-Control": CACHE_CONTROL, "Vary": "Accept"})
+    return Response(status=304, headers={"ETag": tag, "Cache-Control": cache_control(), "Vary": "Accept"})
 
 
 def _tag(response: Response) -> Response:
@@ -59,7 +68,7 @@ def _tag(response: Response) -> Response:
             response.headers["ETag"] = etag()
         except NotFound:
             return response
-        response.headers["Cache-Control"] = CACHE_CONTROL
+        response.headers["Cache-Control"] = cache_control()
         response.vary.add("Accept")
     return response
 

@@ -18,13 +18,13 @@ from typing import IO
 import geopandas as gpd
 import pandas as pd
 import pyogrio
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, has_request_context, request
 from werkzeug.wsgi import wrap_file
 
 from layers import schema
 from layers import texts as reader
 from layers.dates import parse_partial
-from webapp import kml, params, qgis
+from webapp import kml, params, pinned, qgis
 from webapp.api import check_collection, collection_ids, item_query
 from webapp.store import get_store
 
@@ -45,8 +45,13 @@ LICENCE = (
 
 
 def citation(version: str) -> str:
-    """The dataset citation with its data version."""
-    return f"{TITLE}. Data version {version}. Sources: {SOURCE}. Licence: {LICENCE}."
+    """The dataset citation: in a request, its release and this download's pinned URL (webapp/pinned.py), else
+    the data version."""
+    words = f"Data version {version}"
+    if has_request_context():
+        store = get_store()
+        words = f"{pinned.data_words(store)}. {pinned.cite_url(request.url, store)}"
+    return f"{TITLE}. {words}. Sources: {SOURCE}. Licence: {LICENCE}."
 
 
 def _plain_frame(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -59,9 +64,9 @@ def _plain_frame(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return out
 
 
-def _geojson_parts(cid: str, texts: Iterable[bytes], version: str) -> Iterator[bytes]:
+def _geojson_parts(cid: str, texts: Iterable[bytes], cited: str) -> Iterator[bytes]:
     """A collection as GeoJSON, its features the stored texts (UTF-8) as the store reads them (never all in memory)."""
-    head = {"type": "FeatureCollection", "name": cid, "title": TITLE, "citation": citation(version), "licence": LICENCE}
+    head = {"type": "FeatureCollection", "name": cid, "title": TITLE, "citation": cited, "licence": LICENCE}
     yield json.dumps(head, ensure_ascii=False)[:-1].encode() + b', "features": ['
     for i, text in enumerate(texts):
         if i:
@@ -173,7 +178,7 @@ def _send(body: Iterable[bytes] | IO[bytes], filename: str, mimetype: str) -> Re
 
 
 def _geojson_file(cid: str, store, query: dict) -> Iterable[bytes]:
-    return _chunks(_geojson_parts(cid, store.texts(cid, **query), store.version))
+    return _chunks(_geojson_parts(cid, store.texts(cid, **query), citation(store.version)))
 
 
 def _gpkg_file(cid: str, store, query: dict) -> IO[bytes]:

@@ -33,7 +33,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(NotFound)
     def _not_found(exc: NotFound):
-        return _body(404, "NotFound", str(exc.args[0]))
+        return _body(exc.status, "Gone" if exc.status == 410 else "NotFound", str(exc.args[0]))
 
     @app.errorhandler(Busy)
     def _busy(exc: Busy):

@@ -18,7 +18,7 @@ from folium.plugins import HeatMap, MarkerCluster
 from jinja2 import Template
 
 from layers import REGISTRY, schema
-from webapp import origin, params, security, vocabulary
+from webapp import params, pinned, security, vocabulary
 from webapp.store import get_store, per_build
 from webapp.summary import search_index, summary
 from webapp.vocabulary import OVERLAYS
@@ -54,16 +54,24 @@ INLINE_SCRIPT = re.compile(r"<script(?![^>]*\ssrc=)")  # a <script> tag without 
 
 @bp.get("/map")
 def page():
-    """The map page (built once per data build, then served from memory)."""
+    """The map page (built once per data build, then served from memory); on an older release's pinned URL,
+    with a banner naming the latest (webapp/releases.py)."""
+    from webapp.releases import banner
+
     tag = f'<script nonce="{security.nonce()}"'
-    return tag.join(per_build("map_html", _page_parts)), 200, {"Content-Type": "text/html; charset=utf-8"}
+    page_html = tag.join(per_build("map_html", _page_parts))
+    found = banner()
+    if found:
+        words = f'{html.escape(found["text"])} <a href="{html.escape(found["url"])}">See the changes</a>.'
+        page_html = page_html.replace("<body>", f'<body>\n<p class="release-banner" role="status">{words}</p>', 1)
+    return page_html, 200, {"Content-Type": "text/html; charset=utf-8"}
 
 
 def _page_parts(store) -> list[str]:
     """The page, made for every client alike (under the configured origin, with nothing of the request that
     asked first), cut at each inline script's tag, where a response puts its CSP nonce."""
     app = current_app._get_current_object()
-    with app.test_request_context("/map", base_url=origin.base_url(app)):
+    with app.test_request_context("/map", **pinned.page_context(app)):
         return INLINE_SCRIPT.split(build_map(store).get_root().render())
 
 
@@ -317,7 +325,8 @@ class AtlasControls(JSCSSMixin, MacroElement):
             "tariffUrl": url_for("customs.tariff_1923"),
             "statisticsUrl": url_for("statistics.statistics_page"),
             "figureUrl": url_for("figure.figure"),
-            "dataVersion": get_store().version,
+            "dataVersion": pinned.data_words(get_store()),
+            "citeUrl": pinned.cite_url(url_for("mapview.page", _external=True), get_store()),
             "citeTitle": schema.TITLE,
             "links": {
                 "Collections (HTML)": url_for("api.collections", f="html"),

@@ -124,6 +124,21 @@ def _more_paths(op, cid: dict, f_html: dict, items_params: list) -> dict:
                 _citations(),
             )
         },
+        "/releases": {"get": op("The releases, newest first: counts and a summary of their changes", only_f, _page())},
+        "/releases/{releases}": {
+            "get": op(
+                "`a...b`: every change between two releases; one release: its changes against the one before",
+                [_param("releases", {"type": "string"}, "a release, or two joined by ...", "path", True), *only_f],
+                _page(),
+            )
+        },
+        "/releases/{release}/cite": {
+            "get": op(
+                "The atlas's own citation at a release (or `latest`), for reference managers",
+                [_param("release", {"type": "string"}, "release number or id", "path", True), cite_fmt],
+                _citations(),
+            )
+        },
         "/texts/{documentId}": {
             "get": op("A source document with its notes, cited passages linked to features", [doc, *only_f], _page())
         },

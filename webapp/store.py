@@ -10,11 +10,15 @@ from flask import Response, current_app, g, jsonify, render_template, request, u
 
 import store
 from layers import NotFound
-from webapp import params
+from webapp import params, pinned
 
 
 def get_store():
-    """The store for this app (either engine has the same interface)."""
+    """The store of this request: the release a pinned URL names (webapp/pinned.py), else the app's store."""
+    release = pinned.requested()
+    if release is not None:
+        g.atlas_store, g.atlas_derived = pinned.release_store(release)
+        return g.atlas_store
     app = current_app._get_current_object()
     key, open_store = store.selected(app.config, app.extensions)
     cached = app.extensions.get("atlas_store")

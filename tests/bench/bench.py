@@ -19,6 +19,7 @@ Figures are medians over several runs, each beside a baseline measured in the sa
           answers, p50/p95, peak RSS, the workers' memory after it
   front   slow and idle connections, concurrent figures and parallel downloads against the serving path, each
           beside a baseline of the same run (tests/bench/bench_front.py)
+  releases disk per release, the time of a changelog, pinned against plain items p50 (tests/bench/bench_releases.py)
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ from layers.dates import overlaps  # noqa: E402
 from layers.geojson import feature_text  # noqa: E402
 from store import GeoPackageStore, as_text  # noqa: E402
 from tests import pgcluster  # noqa: E402
-from tests.bench import bench_front, bench_page, load  # noqa: E402
+from tests.bench import bench_front, bench_page, bench_releases, load  # noqa: E402
 from tests.payloads import hostile_sources  # noqa: E402
 from webapp import create_app, figure  # noqa: E402
 from webapp.mapview import build_map  # noqa: E402
@@ -295,6 +296,7 @@ def main() -> None:
         bench_storage_and_serving(store_path)
         other = Path(tmp) / "other.gpkg"  # the build that replaces the store under load
         build(hostile_sources(SOURCES, Path(tmp) / "sources"), REFERENCE, other, progress=lambda *_: None)
+        kept = bench_releases.measure(store_path, other, Path(tmp))  # before the load test replaces the store
         (Path(tmp) / "served").mkdir()
         loaded = load.run(store_path, other, Path(tmp) / "served", seconds=LOAD_SECONDS, clients=LOAD_CLIENTS)
         served = bench_front.measure(store_path)
@@ -325,6 +327,7 @@ def main() -> None:
     for name, status, version in loaded["wrong"][:5]:
         print(f"  wrong answer: {name} {status} version {version}")
     print(bench_front.report(served))
+    print(bench_releases.report(kept))
 
 
 if __name__ == "__main__":

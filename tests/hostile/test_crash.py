@@ -118,3 +118,40 @@ def test_a_full_disk_leaves_the_store(built, tmp_path):
         assert client.get("/collections/zones/items?limit=1").status_code == 200
     finally:
         subprocess.run(["umount", "--lazy", str(disk)], check=False)  # lazy: the app still holds the store open
+
+
+def test_a_build_killed_while_it_makes_a_release_leaves_every_release(store, tmp_path):
+    """Killed while reading, once the store is written, and while the new release is written: every release kept
+    is as it was and its pinned URLs answer; the next build makes the release and clears the leftover."""
+    from store import releases
+    from tests.store.test_releases import changed_copy
+
+    root = tmp_path / "releases"  # beside --out, where the build keeps its releases
+    first = releases.publish(changed_copy(store, tmp_path / "older.gpkg"), root, progress=lambda *_: None)
+    kept = {p: digest(p) for p in root.rglob("*") if p.is_file() and p.name != releases.LOCK}
+    client = create_app({"STORE": store, "RELEASES": root, "TESTING": True}).test_client()
+    pinned = f"/v/{first.number}/collections/places/items/narynkol?f=json"
+    points = {
+        "reading the sources": KILL_POINTS["reading the sources"],
+        "the release being written": lambda out, tmp, lines: any(root.glob(releases.NEW + "*")),
+    }
+    for name, point in points.items():
+        process = start_build(store)
+        assert kill_when(process, store, point), f"the build ended before {name}"
+        assert {p: digest(p) for p in kept} == kept, f"killed at {name}: a release changed"
+        assert [r.number for r in releases.Directory(root).all()] == [first.number], name
+        answer = client.get(pinned)
+        assert answer.status_code == 200 and answer.json["properties"]["modern_name"] == "Narynkol (renamed)"
+    finished = run_build(store)
+    assert finished.returncode == 0, finished.stderr[-2000:]
+    assert not list(root.glob(releases.NEW + "*"))
+    numbers = [r.number for r in releases.Directory(root).all()]
+    assert len(numbers) == 2 and numbers[0] == first.number
+    assert {p: digest(p) for p in kept if p.name != releases.LATEST} == {
+        p: h for p, h in kept.items() if p.name != releases.LATEST
+    }
+    assert client.get(pinned).json["properties"]["modern_name"] == "Narynkol (renamed)"
+    assert (
+        client.get(f"/v/{numbers[1]}/collections/places/items/narynkol?f=json").json["properties"]["modern_name"]
+        == "Narynkol"
+    )

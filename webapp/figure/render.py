@@ -239,7 +239,7 @@ def _legend(fig, entries: list[tuple[str, object]]):
 def _caption_lines(view: View, notes: list[str]) -> list[str]:
     """The caption: the citation of the atlas, the data version and the view, then the numbered sources."""
     width = int(MAP_W_IN * 72 / (SMALL * 0.52))
-    cite = f"{TITLE}. Map view, {view.years_text}. Data version {view.version}. {view.url}"
+    cite = f"{TITLE}. Map view, {view.years_text}. {view.version}. {view.url}"
     wrap = functools.partial(textwrap.wrap, width=width, break_long_words=False, break_on_hyphens=False)
     lines = wrap(cite)
     sources = (

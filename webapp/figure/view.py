@@ -18,10 +18,11 @@ from shapely.geometry import MultiPoint, box
 from geo import to_lonlat, to_metric
 from layers import QueryError
 from layers.schema import DEFAULT_YEAR, YEARS
-from webapp import params
+from webapp import params, pinned
 from webapp.figure.page import FORMATS, fit_extent
 from webapp.mapview import MAX_ZOOM
 from webapp.mapview import map_url as map_view_url
+from webapp.store import get_store
 from webapp.vocabulary import LANGUAGES, OVERLAYS
 
 ALLOWED = {"year", "bbox", "c", "z", "off", "lang", "format"}
@@ -58,7 +59,7 @@ class View:
     lang: str = "name"
     fmt: str = "svg"
     url: str = ""  # the map view's URL, cited in the caption
-    version: str = ""  # the data version, cited in the caption
+    version: str = ""  # the release and data version, cited in the caption
 
     @property
     def period(self) -> tuple[date, date]:
@@ -83,7 +84,7 @@ def parse_view(args, store) -> View:
     view.fmt = _choice("format", args.get("format", "svg"), FORMATS)
     view.off = parse_off(args.get("off", ""), store)
     view.extent = fit_extent(_extent(args, store))
-    view.version = store.version
+    view.version = pinned.data_words(store)
     return view
 
 
@@ -225,4 +226,4 @@ def map_url(args, view: View) -> str:
     else:
         lat, lon, zoom = zoom_for(view.extent)
     off = [n for n in args.get("off", "").split(",") if n]
-    return map_view_url(external=True, year=view.years, z=zoom, c=(lat, lon), off=off)
+    return pinned.cite_url(map_view_url(external=True, year=view.years, z=zoom, c=(lat, lon), off=off), get_store())

@@ -102,7 +102,7 @@ export function trackView(map, layers) {
 function viewCitation(config) {
   const today = new Date().toISOString().slice(0, 10);
   return config.citeTitle + ". Map view, " + (state.from === state.to ? "year " : "years ") + periodText(state.from, state.to) +
-    ". Data version " + config.dataVersion + ". " + window.location.href + " (accessed " + today + ").";
+    ". " + config.dataVersion + ". " + config.citeUrl + window.location.hash + " (accessed " + today + ").";
 }
 
 export function citeControl(config) {

@@ -1,0 +1,168 @@
+"""Releases on the web: build, change one record, build again; the pinned URLs of the first release keep
+answering as it did, the plain ones with the new data; /releases, the changes, the banner and the citations."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+
+from layers.build import REFERENCE, SOURCES, build
+from layers.documents import TEXTS
+from store import releases
+from tests.web.test_figure import svg_text
+from webapp import create_app
+
+PUBLIC = "https://atlas.example.org/atlas"
+ITEM = "/collections/places/items/narynkol"
+
+
+@pytest.fixture(scope="module")
+def rebuilt(built, tmp_path_factory):
+    """(app, first release, second release): the session's build kept as a release, then a build of the sources
+    with Narynkol's modern name changed, kept as the next."""
+    root = tmp_path_factory.mktemp("rebuilt")
+    out, kept = root / "build" / "atlas.gpkg", root / "releases"
+    out.parent.mkdir()
+    shutil.copyfile(built[0], out)
+    first = releases.publish(out, kept, progress=lambda *_: None)
+    sources = root / "sources"
+    shutil.copytree(SOURCES, sources)
+    text = (sources / "places.yaml").read_text(encoding="utf-8")
+    changed = text.replace("- id: narynkol\n  name: Narynkol\n", "- id: narynkol\n  name: Narynkol-Sumbe\n", 1)
+    assert changed != text
+    (sources / "places.yaml").write_text(changed, encoding="utf-8")
+    build(sources, REFERENCE, out, progress=lambda *_: None, texts=TEXTS, releases=kept)
+    second = releases.Directory(kept).latest()
+    app = create_app({"STORE": out, "RELEASES": kept, "PUBLIC_URL": PUBLIC, "TESTING": True})
+    return app, first, second
+
+
+def test_two_builds_two_releases_and_the_changelog_names_the_field(rebuilt):
+    _app, first, second = rebuilt
+    assert first is not None and second.number != first.number and second.manifest["previous"] == first.number
+    assert second.manifest["changes"]["layers"]["places"]["added"] == []  # an incident that names it changes too
+    (changed,) = second.manifest["changes"]["layers"]["places"]["changed"]
+    assert changed["id"] == "narynkol" and changed["fields"]["name"] == ["Narynkol", "Narynkol-Sumbe"]
+
+
+def test_pinned_urls_keep_the_old_value_and_plain_urls_give_the_new(rebuilt):
+    app, first, second = rebuilt
+    client = app.test_client()
+    old = client.get(f"/v/{first.number}{ITEM}?f=json")
+    assert old.status_code == 200 and old.json["properties"]["name"] == "Narynkol"
+    assert client.get(f"/v/{first.id}{ITEM}?f=json").json["properties"]["name"] == "Narynkol"  # by id too
+    assert client.get(f"{ITEM}?f=json").json["properties"]["name"] == "Narynkol-Sumbe"
+    assert client.get(f"/v/{second.number}{ITEM}?f=json").json["properties"]["name"] == "Narynkol-Sumbe"
+
+
+def test_a_pinned_answer_is_immutable_with_a_strong_etag(rebuilt):
+    app, first, _second = rebuilt
+    client = app.test_client()
+    answer = client.get(f"/v/{first.number}/collections/places/items?limit=2")
+    assert answer.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    tag = answer.headers["ETag"]
+    assert not tag.startswith("W/") and first.id in tag
+    again = client.get(f"/v/{first.number}/collections/places/items?limit=2", headers={"If-None-Match": tag})
+    assert again.status_code == 304
+    assert client.get("/collections/places/items?limit=2").headers["Cache-Control"] == "public, max-age=60"
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/statistics?f=json", "/charts", "/quality?f=json", "/texts?f=json", "/collections/zones/download?format=kml"],
+)
+def test_every_kind_of_route_answers_pinned(rebuilt, path):
+    app, first, _second = rebuilt
+    answer = app.test_client().get(f"/v/{first.number}{path}")
+    assert answer.status_code == 200, answer.get_data(as_text=True)[:300]
+    assert answer.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "words"),
+    [
+        (f"/v/1999.1.1-1{ITEM}", 404, "no release '1999.1.1-1'"),
+        ("/v/<script>/map", 404, "names no release"),
+        ("/releases/1999.1.1-1", 404, "no release"),
+        ("/releases/a...b...c", 400, "is not `<release>`"),
+        ("/releases/latest/cite?format=word", 400, "format"),
+    ],
+)
+def test_bad_release_names_are_clear_errors(rebuilt, path, status, words):
+    answer = rebuilt[0].test_client().get(path)
+    assert answer.status_code == status and words in answer.json["description"]
+
+
+def test_the_releases_page_lists_newest_first(rebuilt):
+    app, first, second = rebuilt
+    listed = app.test_client().get("/releases?f=json").json["releases"]
+    assert [r["number"] for r in listed] == [second.number, first.number]
+    assert (
+        listed[0]["summary"]["layers"]["places"]["changed"] == 1
+        and listed[0]["counts"]["places"] == first.manifest["counts"]["places"]
+    )
+    page = app.test_client().get("/releases?f=html").get_data(as_text=True)
+    assert f'href="/atlas/v/{second.number}/map"' in page
+
+
+def test_the_changes_link_the_feature_at_both_releases(rebuilt):
+    app, first, second = rebuilt
+    body = app.test_client().get(f"/releases/{first.number}...{second.number}?f=json").json
+    (row,) = [r for r in body["changes"] if r["id"] == "narynkol"]
+    assert row["before"] == f"/atlas/v/{first.number}{ITEM}" and row["after"] == f"/atlas/v/{second.number}{ITEM}"
+    assert row["fields"]["name"] == ["Narynkol", "Narynkol-Sumbe"]
+    page = app.test_client().get(f"/releases/{first.number}...{second.number}?f=html").get_data(as_text=True)
+    assert "Narynkol-Sumbe" in page and f'href="/atlas/v/{first.number}{ITEM}"' in page
+
+
+def test_an_older_release_says_so_in_a_banner(rebuilt):
+    app, first, second = rebuilt
+    client = app.test_client()
+    total = second.manifest["summary"]["total"]
+    words = f"release {first.number} of {first.date}; the latest is {second.number}, with {total} changes"
+    for path in ("/quality?f=html", "/map"):
+        assert words in client.get(f"/v/{first.number}{path}").get_data(as_text=True)
+    assert "release-banner" not in client.get(f"/v/{second.number}/quality?f=html").get_data(as_text=True)
+    assert "release-banner" not in client.get("/map").get_data(as_text=True)
+
+
+def test_a_figure_of_each_release_cites_its_own_pinned_url(rebuilt):
+    app, first, second = rebuilt
+    client = app.test_client()
+    for prefix, release in ((f"/v/{first.number}", first), ("", second)):
+        text = " ".join(svg_text(client.get(f"{prefix}/figure?year=1930&format=svg").data).split())
+        assert f"Release {release.number}" in text
+        assert f"{PUBLIC}/v/{release.number}/map#year=1930" in text.replace(" ", "")
+
+
+def test_cite_this_view_and_downloads_cite_the_pinned_url_on_the_public_base(rebuilt):
+    app, first, second = rebuilt
+    client = app.test_client()
+    page = client.get("/map").get_data(as_text=True)
+    assert f'"citeUrl": "{PUBLIC}/v/{second.number}/map"' in page
+    pinned_page = client.get(f"/v/{first.number}/map").get_data(as_text=True)
+    assert f'"citeUrl": "{PUBLIC}/v/{first.number}/map"' in pinned_page
+    place = client.get("/places/narynkol?f=html").get_data(as_text=True)
+    assert f"Release {second.number}" in place and f"{PUBLIC}/v/{second.number}/places/narynkol?f=html" in place
+    old_place = client.get(f"/v/{first.number}/places/narynkol?f=html").get_data(as_text=True)
+    assert f"{PUBLIC}/v/{first.number}/places/narynkol?f=html" in old_place and "Narynkol-Sumbe" not in old_place
+    download = client.get("/collections/places/download?format=geojson").json
+    assert f"Release {second.number}" in download["citation"]
+    assert f"{PUBLIC}/v/{second.number}/collections/places/download" in download["citation"]
+    assert "127.0.0.1" not in download["citation"] and "localhost" not in download["citation"]
+
+
+@pytest.mark.parametrize("fmt", ["csl-json", "ris", "bibtex"])
+def test_a_release_cites_itself(rebuilt, fmt):
+    app, first, _second = rebuilt
+    answer = app.test_client().get(f"/releases/{first.number}/cite?format={fmt}")
+    assert answer.status_code == 200
+    text = answer.get_data(as_text=True)
+    assert f"{PUBLIC}/v/{first.number}/map" in text and first.number in text
+
+
+def test_citation_cff_names_the_atlas():
+    text = (SOURCES.parent.parent / "CITATION.cff").read_text(encoding="utf-8")
+    assert re.search(r"^cff-version: 1\.2\.0$", text, re.M) and "Border Atlas" in text
