@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import folium
 from flask import Blueprint, current_app, jsonify, request, url_for
@@ -119,6 +119,17 @@ def build_map(store, display: bool = True) -> folium.Map:
     )
     controls.add_to(m)
     return m
+
+
+def _cite_url() -> str | None:
+    """The map's URL "Cite this view" gives (the view's hash appended): pinned at the page's release, absolute on
+    the public URL, else a path the browser resolves on the page's own origin; None (the page's own address)
+    when the build is no release and no public URL is set."""
+    store = get_store()
+    if pinned.current(store) is None and not current_app.config.get("PUBLIC_URL"):
+        return None
+    url = pinned.cite_url(url_for("mapview.page", _external=True), store)
+    return url if current_app.config.get("PUBLIC_URL") else urlsplit(url).path
 
 
 def _group(m: folium.Map, name: str) -> folium.FeatureGroup:
@@ -326,7 +337,7 @@ class AtlasControls(JSCSSMixin, MacroElement):
             "statisticsUrl": url_for("statistics.statistics_page"),
             "figureUrl": url_for("figure.figure"),
             "dataVersion": pinned.data_words(get_store()),
-            "citeUrl": pinned.cite_url(url_for("mapview.page", _external=True), get_store()),
+            "citeUrl": _cite_url(),
             "citeTitle": schema.TITLE,
             "links": {
                 "Collections (HTML)": url_for("api.collections", f="html"),

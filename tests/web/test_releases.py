@@ -166,3 +166,9 @@ def test_a_release_cites_itself(rebuilt, fmt):
 def test_citation_cff_names_the_atlas():
     text = (SOURCES.parent.parent / "CITATION.cff").read_text(encoding="utf-8")
     assert re.search(r"^cff-version: 1\.2\.0$", text, re.M) and "Border Atlas" in text
+
+
+def test_without_a_public_url_the_map_cites_a_pinned_path_on_its_own_origin(rebuilt):
+    app, _first, second = rebuilt
+    local = create_app({"STORE": app.config["STORE"], "RELEASES": app.config["RELEASES"], "TESTING": True})
+    assert f'"citeUrl": "/v/{second.number}/map"' in local.test_client().get("/map").get_data(as_text=True)

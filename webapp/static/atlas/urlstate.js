@@ -102,7 +102,13 @@ export function trackView(map, layers) {
 function viewCitation(config) {
   const today = new Date().toISOString().slice(0, 10);
   return config.citeTitle + ". Map view, " + (state.from === state.to ? "year " : "years ") + periodText(state.from, state.to) +
-    ". " + config.dataVersion + ". " + config.citeUrl + window.location.hash + " (accessed " + today + ").";
+    ". " + config.dataVersion + ". " + citedUrl(config) + " (accessed " + today + ").";
+}
+
+// The view's URL at the page's release (config.citeUrl, absolute or a path on this origin), else this address.
+function citedUrl(config) {
+  if (!config.citeUrl) return window.location.href;
+  return new URL(config.citeUrl, window.location.href).href + window.location.hash;
 }
 
 export function citeControl(config) {
