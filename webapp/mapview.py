@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import folium
 from flask import Blueprint, current_app, jsonify, request, url_for
@@ -56,15 +56,10 @@ INLINE_SCRIPT = re.compile(r"<script(?![^>]*\ssrc=)")  # a <script> tag without 
 def page():
     """The map page (built once per data build, then served from memory); on an older release's pinned URL,
     with a banner naming the latest (webapp/releases.py)."""
-    from webapp.releases import banner
+    from webapp.releases import with_banner
 
     tag = f'<script nonce="{security.nonce()}"'
-    page_html = tag.join(per_build("map_html", _page_parts))
-    found = banner()
-    if found:
-        words = f'{html.escape(found["text"])} <a href="{html.escape(found["url"])}">See the changes</a>.'
-        page_html = page_html.replace("<body>", f'<body>\n<p class="release-banner" role="status">{words}</p>', 1)
-    return page_html, 200, {"Content-Type": "text/html; charset=utf-8"}
+    return with_banner(tag.join(per_build("map_html", _page_parts))), 200, {"Content-Type": "text/html; charset=utf-8"}
 
 
 def _page_parts(store) -> list[str]:
@@ -119,17 +114,6 @@ def build_map(store, display: bool = True) -> folium.Map:
     )
     controls.add_to(m)
     return m
-
-
-def _cite_url() -> str | None:
-    """The map's URL "Cite this view" gives (the view's hash appended): pinned at the page's release, absolute on
-    the public URL, else a path the browser resolves on the page's own origin; None (the page's own address)
-    when the build is no release and no public URL is set."""
-    store = get_store()
-    if pinned.current(store) is None and not current_app.config.get("PUBLIC_URL"):
-        return None
-    url = pinned.cite_url(url_for("mapview.page", _external=True), store)
-    return url if current_app.config.get("PUBLIC_URL") else urlsplit(url).path
 
 
 def _group(m: folium.Map, name: str) -> folium.FeatureGroup:
@@ -337,7 +321,7 @@ class AtlasControls(JSCSSMixin, MacroElement):
             "statisticsUrl": url_for("statistics.statistics_page"),
             "figureUrl": url_for("figure.figure"),
             "dataVersion": pinned.data_words(get_store()),
-            "citeUrl": _cite_url(),
+            "citeUrl": pinned.map_cite_url(get_store()),
             "citeTitle": schema.TITLE,
             "links": {
                 "Collections (HTML)": url_for("api.collections", f="html"),

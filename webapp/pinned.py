@@ -15,7 +15,7 @@ import re
 from collections import OrderedDict
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g, request, url_for
 
 from layers import NotFound
 from store import releases
@@ -104,6 +104,17 @@ def cite_url(url: str, store: Store) -> str:
     if request.environ.get(KEY) is None and release is not None and url.startswith(plain_root):
         return link(release.number, url[len(plain_root) :], external=True)
     return url
+
+
+def map_cite_url(store: Store) -> str | None:
+    """The map's URL "Cite this view" gives (the view's hash appended): pinned at the page's release, absolute on
+    the public URL, else a path the browser resolves on the page's own origin; None (the page's own address)
+    when the build is no release and no public URL is set."""
+    public = current_app.config.get("PUBLIC_URL")
+    if current(store) is None and not public:
+        return None
+    url = cite_url(url_for("mapview.page", _external=True), store)
+    return url if public else urlsplit(url).path
 
 
 def data_words(store: Store) -> str:

@@ -3,6 +3,8 @@ pages, and the atlas's own citation per release (/releases/<release>/cite)."""
 
 from __future__ import annotations
 
+import html
+
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 
 from layers import NotFound, citation_formats
@@ -50,6 +52,15 @@ def banner() -> dict | None:
         f"with {total} changes.",
         "url": pinned.link(latest.number, f"releases/{release.number}{SPAN}{latest.number}"),
     }
+
+
+def with_banner(page: str) -> str:
+    """The map page with the banner of an older release after its <body> tag (escaped: no HTML from data)."""
+    found = banner()
+    if not found:
+        return page
+    words = f'{html.escape(found["text"])} <a href="{html.escape(found["url"])}">See the changes</a>.'
+    return page.replace("<body>", f'<body>\n<p class="release-banner" role="status">{words}</p>', 1)
 
 
 def _describe(release: releases.Release) -> dict:
