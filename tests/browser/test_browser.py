@@ -671,8 +671,8 @@ def test_the_reader_and_the_map_link_both_ways(browser, live_server):
         assert page.evaluate("document.querySelector('.leaflet-container').dataset.year") == "1927"
         back = popup.locator('a:has-text("read the passage in")').first
         assert back.get_attribute("href").startswith("/texts/ablazhey-zhanbossinova-2026#q-")
-        back.click()
-        page.wait_for_load_state()
+        with page.expect_navigation():  # wait_for_load_state alone may return before the navigation starts
+            back.click()
         target = page.evaluate("location.hash.slice(1)")
         assert page.locator(f"mark#{target}").count() == 1, "the popup's link lands on a marked passage"
     finally:
