@@ -8,7 +8,7 @@ from flask import Blueprint, current_app, jsonify, render_template, request, url
 
 from layers import REGISTRY, NotFound, QueryError
 from layers.dates import parse_partial
-from webapp import geojson, params
+from webapp import geojson, params, pinned
 from webapp.store import get_store
 
 bp = Blueprint("api", __name__)
@@ -115,7 +115,7 @@ def items(cid: str):
     rest = {
         "numberMatched": matched,
         "numberReturned": len(texts),
-        "timeStamp": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "timeStamp": pinned.time_stamp() or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "links": _page_links(cid, offset, limit, matched),
     }
     if html:

@@ -3,7 +3,8 @@
 Every answer derived from a build is fixed by (data version, path, query, the representation the Accept header
 picks), so its ETag is a hash of those and a matching If-None-Match is answered 304 before any work is done.
 The ETag is weak: the items' `timeStamp` says when a response was made. A pinned answer (`/v/<release>/...`,
-webapp/pinned.py) never changes: its ETag is strong (the release's id) and it may be cached for a year.
+webapp/pinned.py) never changes (its `timeStamp` is the release's): its ETag is strong (the release's id) and it
+may be cached for a year.
 """
 
 from __future__ import annotations

@@ -117,6 +117,12 @@ def map_cite_url(store: Store) -> str | None:
     return url if public else urlsplit(url).path
 
 
+def time_stamp() -> str | None:
+    """The `timeStamp` of a pinned answer: when its release was made (so that its bytes never change), else None."""
+    release = requested()
+    return release.created if release else None
+
+
 def data_words(store: Store) -> str:
     """How a citation names the data: "release 2026.12.3-1 (data version ...)", or the data version alone."""
     release = current(store)

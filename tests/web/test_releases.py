@@ -66,6 +66,8 @@ def test_a_pinned_answer_is_immutable_with_a_strong_etag(rebuilt):
     assert not tag.startswith("W/") and first.id in tag
     again = client.get(f"/v/{first.number}/collections/places/items?limit=2", headers={"If-None-Match": tag})
     assert again.status_code == 304
+    later = client.get(f"/v/{first.number}/collections/places/items?limit=2")
+    assert later.data == answer.data and answer.json["timeStamp"] == first.created  # the same bytes, always
     assert client.get("/collections/places/items?limit=2").headers["Cache-Control"] == "public, max-age=60"
 
 
