@@ -15,7 +15,7 @@ import re
 from collections import OrderedDict
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, g, request, url_for
+from flask import Flask, current_app, g, has_request_context, request, url_for
 
 from layers import NotFound
 from store import releases
@@ -52,7 +52,10 @@ def directory(app: Flask | None = None) -> releases.Directory:
 
 
 def requested() -> releases.Release | None:
-    """The release this request names (`/v/<release>/...`), None for a plain URL; NotFound (404) or Gone (410)."""
+    """The release this request names (`/v/<release>/...`), None for a plain URL or outside a request (the app's
+    store); NotFound (404) or Gone (410)."""
+    if not has_request_context():
+        return None
     name = request.environ.get(KEY)
     if name is None:
         if request.path.startswith("/v/"):
