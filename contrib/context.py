@@ -65,8 +65,15 @@ class Context:
         return shapely.line_merge(shapely.union_all(self.frame("border").geometry.values))
 
     @cached_property
-    def soviet_land(self):
-        return shapely.prepared.prep(self.store.soviet_land())
+    def outlines(self) -> list[tuple[str, object]]:
+        """(side, prepared outline) of today's countries the basemap has: China, or a Soviet successor state."""
+        from layers.lpf import ALPHA3_TO_2
+        from layers.places import SIDE_COUNTRIES
+
+        basemap = self.store.basemap()
+        sides = {code: side for side, codes in SIDE_COUNTRIES.items() for code in codes}
+        return [(sides.get(ALPHA3_TO_2.get(a3)), shapely.prepared.prep(g)) for a3, g in zip(basemap["a3"],
+                basemap.geometry, strict=True)]  # fmt: skip
 
     def existing(self, layer: str) -> dict[str, dict]:
         """The published records of a layer by id, in source form."""
@@ -94,6 +101,7 @@ class Context:
         value = frame["precision_m"].iloc[0]
         return None if value is None or value != value else value  # noqa: PLR0124 - NaN
 
-    def side_of(self, lon: float, lat: float) -> str:
-        """USSR where the point is on the Soviet side of today's line, else China."""
-        return "USSR" if self.soviet_land.contains(shapely.Point(lon, lat)) else "China"
+    def side_of(self, lon: float, lat: float) -> str | None:
+        """The side of the border a point is on by today's countries (China, else USSR); None outside them."""
+        point = shapely.Point(lon, lat)
+        return next((side for side, outline in self.outlines if side and outline.contains(point)), None)

@@ -7,7 +7,7 @@ import zipfile
 LIMITS = {
     "file_bytes": 64 * 2**20,  # an upload or a file given to `border-atlas import`
     "unpacked_bytes": 512 * 2**20,  # all members of a zip (XLSX, CSV zip) unpacked
-    "ratio": 200,  # unpacked / packed size of a zip member larger than 1 MB: more is a zip bomb
+    "ratio": 1000,  # unpacked / packed size of a zip member larger than 1 MB: more is a zip bomb
     "rows": 100_000,  # rows or features of a file
     "columns": 200,  # columns of a sheet
     "cell_chars": 10_000,  # characters of one cell

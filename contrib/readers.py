@@ -49,10 +49,10 @@ class Table:
         number = row.number if row is not None else 1
         letter = self.letters.get(column)
         if self.kind == "xlsx":
-            return f"{self.sheet}!{letter or 'A'}{number}"
+            return f"{self.file}:{self.sheet}!{letter or 'A'}{number}"
         if self.kind == "csv":
-            return f"{number}:{letter}" if letter else str(number)
-        return f"feature {number}" + (f":{column}" if column else "")
+            return f"{self.file}:{number}:{letter}" if letter else f"{self.file}:{number}"
+        return f"{self.file}:feature {number}" + (f":{column}" if column else "")
 
 
 def read(path: Path, name: str | None = None, collection: str | None = None) -> Table:

@@ -85,7 +85,7 @@ def _set(entry: Entry, table: Table, column, value) -> None:
     except values.CellError as exc:
         entry.problems.append(_problem(table, entry.row, column, exc.what, column.allowed))
         return
-    _put(entry.record, column.path, citing.to_source(typed))
+    put(entry.record, column.path, citing.to_source(typed))
 
 
 def values_limit(kinds: tuple) -> int:
@@ -95,7 +95,8 @@ def values_limit(kinds: tuple) -> int:
     return LIMITS["json_chars"] if set(kinds) & set(values.STRUCTURED) else LIMITS["cell_chars"]
 
 
-def _put(record: dict, path: str, value) -> None:
+def put(record: dict, path: str, value) -> None:
+    """Set a value at a dotted field path of a record."""
     *parents, leaf = path.split(".")
     for parent in parents:
         if not isinstance(record.get(parent), dict):
@@ -120,8 +121,7 @@ def _citation(entry: Entry, table: Table, spec: Layer) -> None:
                                       row=entry.row.number))  # fmt: skip
         return
     entry.columns.setdefault("sources", next(c for c in CITATION_COLUMNS if c in table.columns))
-    if cite is not None:
-        entry.record["sources"] = [*(entry.record.get("sources") or []), cite]
+    entry.record["sources"] = [*(entry.record.get("sources") or []), *([cite] if cite else [])]
 
 
 def _generated_id(spec: Layer, row: Row) -> str:

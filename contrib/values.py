@@ -48,17 +48,15 @@ def parse(value, kinds: tuple):
             continue
         if kind != "null" and KINDS[kind][0](candidate):
             return candidate
-    raise CellError(f"{shown(value)} is not {_allowed(kinds, article=False)}", _allowed(kinds))
+    raise CellError(f"{shown(value)} is not " + " or ".join(KINDS[k][1] for k in kinds if k != "null"), _allowed(kinds))
 
 
 def _looks_json(value) -> bool:
     return isinstance(value, str) and value.lstrip()[:1] in ("[", "{")
 
 
-def _allowed(kinds: tuple, article: bool = True) -> str:
-    words = [KINDS[k][1] for k in kinds if k != "null"]
-    text = " or ".join(words) + (" or empty" if "null" in kinds else "")
-    return text if article else text.removeprefix("a ").removeprefix("an ")
+def _allowed(kinds: tuple) -> str:
+    return " or ".join(KINDS[k][1] for k in kinds if k != "null") + (" or empty" if "null" in kinds else "")
 
 
 def _text(value):

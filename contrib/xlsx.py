@@ -52,7 +52,8 @@ def _rows(sheet, name: str) -> tuple[list[str], list, list[str]]:
         if not any(v is not None and str(v).strip() for v in values):
             continue
         if columns is None:
-            columns = [str(v).strip() if v is not None else f"column {i}" for i, v in enumerate(values, 1)]
+            width = max(i for i, v in enumerate(values, 1) if v is not None and str(v).strip())
+            columns = [str(v).strip() if v is not None else f"column {i}" for i, v in enumerate(values[:width], 1)]
             continue
         cells = {}
         for i, (column, value) in enumerate(zip(columns, values, strict=False), 1):

@@ -287,7 +287,8 @@ def check_citation(path: Path, line: int | None, ident: str | None, cite) -> Non
 
 def check_archival(path: Path, line: int | None, ident: str | None, cite: dict) -> None:
     """{archive, fond, opis, delo, locator, quote, note}: the file and its sheets, with a quote or a note."""
-    check_fields(path, {**cite, "id": ident}, ARCHIVAL_FIELDS[0] | {"id"}, ARCHIVAL_FIELDS[1], {"note": TEXT_OR_NULL})
+    own = {"note": TEXT_OR_NULL, "quote": TEXT_OR_NULL}
+    check_fields(path, {**cite, "id": ident}, ARCHIVAL_FIELDS[0] | {"id"}, ARCHIVAL_FIELDS[1], own)
     line = cite.get(LINE, line)
     empty = [k for k in sorted(ARCHIVAL_FIELDS[0]) if not str(cite[k]).strip()]
     if empty:
