@@ -219,7 +219,7 @@ class _Run:
 
     def _record_check(self, entry: Entry, record: dict, kind: str) -> None:
         try:
-            RECORD_CHECKS[kind](self.table.file, _with_lines(record, entry.row.number), self.ids)
+            RECORD_CHECKS[kind](self.table.file, with_lines(record, entry.row.number), self.ids)
         except DataError as exc:
             path = _field_of(exc.reason, entry.columns)
             what, _, allowed = exc.reason.partition("; allowed: ")
@@ -255,7 +255,7 @@ def _ids(layer: str, context, rows: list[Entry], added) -> dict[str, set]:
     return ids
 
 
-def _with_lines(value, line: int):
+def with_lines(value, line: int):
     """A copy with every mapping carrying the row as its line (the layer checks name it)."""
     value = copy.deepcopy(value)
     stack = [value]

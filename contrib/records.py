@@ -17,6 +17,7 @@ from contrib import citing, values
 from contrib.columns import CITATION_COLUMNS, LAYERS, Layer
 from contrib.readers import Row, Table
 from contrib.report import NOTE, Problem
+from layers.sources import FIELD_TYPES
 
 _SLUG = re.compile(r"[^a-z0-9]+")
 
@@ -57,7 +58,9 @@ def _main_rows(table: Table, spec: Layer) -> list[Row]:
 
 def _entry(table: Table, spec: Layer, row: Row) -> Entry:
     required = spec.fields[0]
-    entry = Entry(row, {name: None for name in required}, required=required | {"location.place", "location.phrase"})
+    entry = Entry(
+        row, {name: _default(name) for name in required}, required=required | {"location.place", "location.phrase"}
+    )
     for column in spec.columns:
         if column.name not in table.columns and column.name not in row.cells:
             continue
@@ -69,6 +72,16 @@ def _entry(table: Table, spec: Layer, row: Row) -> Entry:
         entry.problems.append(Problem(table.where(row, "id"), "id", f"no id: given {entry.record['id']}",
                                       severity=NOTE, row=row.number))  # fmt: skip
     return entry
+
+
+def _default(name: str):
+    """A required field's value when its column is absent: empty for a list or a mapping, else None."""
+    if name == "location":
+        return {"place": None, "phrase": None}  # incidents: a location names a place, a phrase, or neither
+    try:
+        return values.parse(None, FIELD_TYPES.get(name, ("null",)))
+    except values.CellError:
+        return None
 
 
 def _set(entry: Entry, table: Table, column, value) -> None:
@@ -100,7 +113,7 @@ def put(record: dict, path: str, value) -> None:
     *parents, leaf = path.split(".")
     for parent in parents:
         if not isinstance(record.get(parent), dict):
-            record[parent] = {"place": None, "phrase": None} if parent == "location" else {}
+            record[parent] = _default(parent)
         record = record[parent]
     record[leaf] = value
 
