@@ -282,11 +282,17 @@ export function placeLabel(feature) {
   return label;
 }
 
+/* Who gave a contributed feature, and in which submission (none for the atlas's own). */
+function contributedBy(p) {
+  if (!p.contributor) return null;
+  return el("p", "Contributed by " + p.contributor + " (submission " + p.submission + ")", "contributed");
+}
+
 /* Bind the popup of a feature of a kind (and the flow tooltip) to its layer. */
 export function bind(kind, feature, layer) {
   const k = KINDS[kind];
   const content = function () {
-    const node = k.build(feature.properties);
+    const node = append(k.build(feature.properties), [contributedBy(feature.properties)]);
     return k.regime ? append(node, [regimeButton(layer)]) : node;
   };
   layer.bindPopup(content, { maxWidth: k.width, maxHeight: 420 });
