@@ -123,6 +123,25 @@ class ContributionStore:
     def has_users(self) -> bool:
         return bool(self._run("SELECT 1 FROM {p}users LIMIT 1"))
 
+    def configured_users(self) -> bool:
+        """Does the store exist and hold an account? (Creates nothing: a read-only deployment stays so.)"""
+        if not self.postgres and not Path(self.url).exists():
+            return False
+        errors: tuple = (sqlite3.Error, OSError)
+        if self.postgres:
+            import psycopg
+
+            errors += (psycopg.Error,)
+        try:
+            with self._db() as db:
+                probe = "SELECT to_regclass('contributions.users')" if self.postgres else (
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'users'")  # fmt: skip
+                if db.execute(probe).fetchone()[0] is None:
+                    return False
+            return self.has_users()
+        except errors:
+            return False
+
     # -- submissions ----------------------------------------------------------------------------------
 
     def create(

@@ -15,7 +15,11 @@ DEFAULTS = {
     "DATABASE": None,  # postgresql://... selects the PostGIS engine
 }
 # Environment variable -> (config key, how to read it); read by create_app, never at import.
-ENVIRONMENT = {"BORDER_ATLAS_STORE": ("STORE", Path), "BORDER_ATLAS_DATABASE": ("DATABASE", str)}
+ENVIRONMENT = {
+    "BORDER_ATLAS_STORE": ("STORE", Path),
+    "BORDER_ATLAS_DATABASE": ("DATABASE", str),
+    "BORDER_ATLAS_CONTRIBUTIONS": ("CONTRIBUTIONS", str),
+}
 
 
 def _from_environment() -> dict:
@@ -27,6 +31,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     Configuration: DEFAULTS, then the environment (BORDER_ATLAS_STORE, BORDER_ATLAS_DATABASE), then `config`.
     """
+    from contrib import web as contribute
     from webapp import (
         api,
         assets,
@@ -72,4 +77,5 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(figure.bp)
     app.register_blueprint(texts.bp)
     app.register_blueprint(cite.bp)
+    contribute.register(app)  # templates always; sign-in, contribute and review only where accounts exist
     return app
