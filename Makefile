@@ -7,9 +7,9 @@ PORT    ?= 8000
 WORKERS ?= 3
 THREADS ?= 4
 STORE   := data/build/atlas.gpkg
-BUILD_INPUTS := $(shell find data/sources data/texts data/reference geo layers -type f \( -name '*.py' -o -name '*.yaml' -o -name '*.csv' -o -name '*.geojson' -o -name '*.txt' \) 2>/dev/null)
+BUILD_INPUTS := $(shell find data/sources data/texts data/reference geo layers store -type f \( -name '*.py' -o -name '*.yaml' -o -name '*.csv' -o -name '*.geojson' -o -name '*.txt' \) 2>/dev/null)
 
-.PHONY: setup run test bench bench-peer data lint format reference browser fonts postgresql postgis clean screenshots
+.PHONY: setup run test bench bench-peer data lint format reference browser fonts nginx postgresql postgis qgis clean screenshots
 .DELETE_ON_ERROR:
 
 setup: .venv/.installed node_modules/.package-lock.json $(STORE)
@@ -33,19 +33,24 @@ $(STORE): .venv/.installed $(BUILD_INPUTS)
 data: .venv/.installed
 	$(PY) -m layers.build
 
-run: setup fonts
-	@echo "== serving on http://$(HOST):$(PORT) (gunicorn, $(WORKERS) workers x $(THREADS) threads)"
-	$(PY) -m gunicorn --workers $(WORKERS) --threads $(THREADS) --bind $(HOST):$(PORT) \
-	  --access-logfile - 'webapp:create_app()'
+# nginx on HOST:PORT in front of gunicorn (deploy/nginx.conf, deploy/gunicorn.conf.py): see README, Serving.
+run: setup fonts nginx
+	$(PY) -m webapp.serve --host $(HOST) --port $(PORT) --workers $(WORKERS) --threads $(THREADS)
 
 # Load the current build into PostGIS at $(BORDER_ATLAS_DATABASE) (a new schema, switched in one transaction).
 postgis: setup
-	$(PY) -m layers.postgis load --gpkg $(STORE)
+	$(PY) -m store.postgis load --gpkg $(STORE)
 
 browser:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
 	  echo "== installing Debian chromium and chromium-driver for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }
+
+# Debian's nginx, the front `make run` serves through (and openssl, for the test of its HTTPS).
+nginx:
+	@{ command -v nginx || test -x /usr/sbin/nginx; } >/dev/null && command -v openssl >/dev/null || { \
+	  echo "== installing Debian nginx (and openssl) for the serving front"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx openssl; }
 
 # Fonts for the figures (/figure): Latin, Cyrillic and Kazakh (Noto Sans), Chinese (Noto Sans CJK).
 NOTO := /usr/share/fonts/truetype/noto/NotoSans-Regular.ttf /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
@@ -61,16 +66,23 @@ postgresql:
 	  echo "== installing Debian postgresql-15-postgis-3 for the PostGIS tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15-postgis-3; }
 
-test: setup browser fonts postgresql
+# Optional: Debian's QGIS for Python (about 110 MB), with which the tests also open the downloads in QGIS itself
+# (tests/web/test_qgis.py skips that part, saying why, when it is missing).
+qgis:
+	@/usr/bin/python3 -c 'import qgis.core' 2>/dev/null || { \
+	  echo "== installing Debian python3-qgis for the QGIS checks of the downloads"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-qgis; }
+
+test: setup browser fonts nginx postgresql
 	$(PY) -m pytest
 
-bench: setup fonts postgresql bench-peer
-	$(PY) tests/bench.py
+bench: setup fonts nginx postgresql bench-peer
+	$(PY) tests/bench/bench.py
 
 # Ours against pygeoapi on the same data (1x and 100x, GeoPackage and PostGIS); pygeoapi in .bench/pygeoapi-venv,
 # made with Debian's /usr/bin/python3 (its SQLite provider loads SpatiaLite, which our .venv's Python cannot).
-bench-peer: setup postgresql
-	$(PY) tests/bench_peer.py --store $(STORE)
+bench-peer: setup nginx postgresql
+	$(PY) tests/bench/bench_peer.py --store $(STORE)
 
 # Regenerate the README's screenshots (docs/*.png) from headless Chromium.
 screenshots: setup browser

@@ -20,7 +20,7 @@ from contrib.compare import canonical, differences
 from contrib.readers import Table
 from contrib.records import Entry, entries, put
 from contrib.report import ERROR, NOTE, WARNING, Problem
-from layers import customs, incidents, migration, outposts, places
+from layers import customs, incidents, migration, outposts, placenames, places
 from layers.dates import parse_partial
 from layers.errors import DataError
 from layers.sources import LINE
@@ -168,7 +168,7 @@ class _Run:
             entry.problems.append(self._at(entry, name, path, str(exc).split("; allowed")[0], _PHRASES))
             return None
         try:
-            return None if anchor is None or places.find_place(anchor, self.gazetteer.records) else anchor
+            return None if anchor is None or placenames.find_place(anchor, self.gazetteer.records) else anchor
         except ValueError:
             return anchor
 

@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
 def _context(args):
     from contrib.context import Context
     from contrib.reconcile import Gazetteer
-    from layers import GeoPackageStore
+    from store import GeoPackageStore
 
     if not args.store.exists():
         raise FileNotFoundError(f"the atlas has not been built at {args.store}: run `make data` first")

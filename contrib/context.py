@@ -28,7 +28,7 @@ def frame_table(frame, name: str) -> Table:
 
 
 class Context:
-    """The atlas a contribution is checked against: a store (layers.store.GeoPackageStore or PostGIS)."""
+    """The atlas a contribution is checked against: a store (store.GeoPackageStore or PostGIS)."""
 
     def __init__(self, store):
         self.store = store

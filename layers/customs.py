@@ -52,7 +52,7 @@ RATE_FIELDS = (
     set(),
 )
 EXTRA_COLUMNS = ["post_type", "post_type_label", "place", "place_note", "located", "date_note", "note"]
-JSON_COLUMNS: set[str] = set()  # every extra column is plain text
+JSON_COLUMNS: set[str] = set()  # columns holding lists or mappings: none
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """The `incidents` layer: dated clashes, crossings, detentions, smuggling cases, opium fields and raids (seed 003).
 
 A location is a gazetteer place or a relative phrase ("4 km southeast of the village of Narynkol") that
-`layers.places.resolve_in_gazetteer` turns into a point and a radius. Yearly totals are not incidents:
+`layers.placenames.resolve_in_gazetteer` turns into a point and a radius. Yearly totals are not incidents:
 they live in the `statistics` table.
 """
 
@@ -17,13 +17,14 @@ from geo import relative
 from layers import schema
 from layers.errors import DataError
 from layers.outposts import read_place_ids
-from layers.places import area_marker, find_place, located, resolve_in_gazetteer, where_prec
+from layers.placenames import find_place, located, resolve_in_gazetteer
+from layers.places import area_marker, where_prec
 from layers.sources import (
     LINE,
-    _check_number,
     check_citations,
     check_counts,
     check_fields,
+    check_number,
     check_period,
     check_place,
     entries,
@@ -79,7 +80,7 @@ EXTRA_COLUMNS = [
     "direction", "goods", "location_text", "location_place", "location_phrase", "located", "where_prec", "area_id",
     "quote", "note",
 ]  # fmt: skip
-# Columns holding lists or mappings: the build must add these to layers.schema.JSON_COLUMNS.
+# Columns holding lists or mappings (stored as JSON text).
 JSON_COLUMNS = {"actors", "counts", "goods"}
 
 
@@ -146,7 +147,7 @@ def _check(path: Path, record: dict, places: set[str], units: set[str]) -> None:
     check_counts(path, line, ident, record["counts"], COUNT_KINDS)
     for good in record["goods"] or []:
         check_fields(path, {**good, "id": ident}, {"id", "what", "value", "unit"}, set())
-        _check_number(path, line, ident, good["value"], f"goods {good['what']!r} value")
+        check_number(path, line, ident, good["value"], f"goods {good['what']!r} value")
     location = record["location"]
     if not isinstance(location, dict):
         raise DataError(path, line, ident, "`location` must be {place, phrase}")
@@ -157,7 +158,7 @@ def _check(path: Path, record: dict, places: set[str], units: set[str]) -> None:
             relative.parse(location["phrase"])
         except ValueError as exc:
             raise DataError(path, line, ident, str(exc)) from None
-    _check_number(path, line, ident, record["precision_m"], "precision_m")
+    check_number(path, line, ident, record["precision_m"], "precision_m")
     check_citations(path, ident, record)
 
 

@@ -18,11 +18,14 @@ from shapely.geometry import Point
 
 from layers import places as gazetteer
 from layers.documents import documents
+from layers.schema import YEARS
 
 CONTEXT = "https://raw.githubusercontent.com/LinkedPasts/linked-places/master/linkedplaces-context-v1.1.jsonld"
 BASE_URI = "collections/places/items/"  # relative to the atlas' root URL; the web app passes its absolute one
-PERIOD = {"start": {"in": "1918"}, "end": {"in": "1940"}}
-PERIOD_LABEL = "named in sources on the Kazakh-Xinjiang border 1918-1940 (the place may be older or younger)"
+PERIOD = {"start": {"in": str(YEARS[0])}, "end": {"in": str(YEARS[1])}}
+PERIOD_LABEL = (
+    f"named in sources on the Kazakh-Xinjiang border {YEARS[0]}-{YEARS[1]} (the place may be older or younger)"
+)
 # Feature type -> Getty AAT concept, from the World Historical Gazetteer's AAT subset
 # (LinkedPasts/linked-places-format, aat_whg-subset.tsv).
 AAT_TYPES = {

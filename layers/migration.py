@@ -15,7 +15,7 @@ from shapely.geometry import LineString, MultiLineString
 from layers import schema
 from layers.errors import DataError
 from layers.outposts import read_place_ids
-from layers.places import located
+from layers.placenames import located
 from layers.sources import (
     LINE,
     check_citations,
@@ -54,7 +54,7 @@ EXTRA_COLUMNS = [
     "from_area", "to_areas", "kind", "kind_label", "people", "households", "ratio_of_emigration", "authority",
     "text", "approximate_geometry", "note",
 ]  # fmt: skip
-# Columns holding lists or mappings: the build must add these to layers.schema.JSON_COLUMNS.
+# Columns holding lists or mappings (stored as JSON text).
 JSON_COLUMNS = {"to_areas", "people", "households", "ratio_of_emigration"}
 
 

@@ -71,7 +71,7 @@ EXTRA_COLUMNS = [
     "start_note", "end_note", "first_attested", "last_attested", "names_by_period", "seat_moves", "facts",
     "events", "note",
 ]  # fmt: skip
-# Columns holding lists or mappings: the build must add these to layers.schema.JSON_COLUMNS.
+# Columns holding lists or mappings (stored as JSON text).
 JSON_COLUMNS = {"names_by_period", "seat_moves", "facts", "events"}
 
 

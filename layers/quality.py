@@ -26,19 +26,18 @@ import shapely
 from shapely.geometry import Point
 
 from geo.measure import geodesic_distance_to_line
-from layers.schema import LEVELS
+from layers.schema import LEVELS, POINTLESS
 
 ZONE_1927 = "zone-7-5-km"
 JUDGED_WITHIN_M = 100_000.0  # the Soviet-side polygon covers the deepest (100 km) zone; beyond it, no verdict
 SOVIET = "USSR"
-OWN_POINTLESS = ("area", "unlocated")  # a marker in an area is not the place's own point
 
 
 def report(
     places: gpd.GeoDataFrame,
     zones: gpd.GeoDataFrame,
     border: gpd.GeoDataFrame,
-    soviet_land: shapely.Geometry | None = None,
+    soviet_land: shapely.Geometry,
     layers: dict[str, gpd.GeoDataFrame] | None = None,
 ) -> dict:
     """Findings as {"outside_1927_zone", "wrong_side", "unlocated", "counts", "levels", "unlocated_features"}.
@@ -48,18 +47,13 @@ def report(
     places : the `places` layer
     zones : the `zones` layer (must hold zone-7-5-km)
     border : the `border` layer
-    soviet_land : the Soviet-side land polygon; default layers.border.soviet_land(layers.build.REFERENCE)
+    soviet_land : the Soviet-side land polygon (layers.border.soviet_land)
     layers : every layer by collection id, for the table of levels (default: the places alone)
     """
-    if soviet_land is None:
-        from layers.border import soviet_land as load_soviet_land
-        from layers.build import REFERENCE
-
-        soviet_land = load_soviet_land(REFERENCE)
     line = shapely.union_all(border.geometry.to_numpy())
     has_point = places.geometry.notna() & ~places.geometry.is_empty
     if "where_prec" in places:
-        has_point &= ~places["where_prec"].isin(OWN_POINTLESS)
+        has_point &= ~places["where_prec"].isin(POINTLESS)  # a marker in an area is not the place's own point
     located, unlocated = places[has_point], places[~has_point & ~_in_area(places)]
     findings = {
         "outside_1927_zone": _outside_zone(located, _zone(zones, ZONE_1927), line),

@@ -12,8 +12,8 @@ from shapely.geometry import Point
 import geo
 from layers.dates import overlaps, parse_partial
 from layers.errors import QueryError
+from layers.schema import PERIOD
 
-PERIOD = (date(1918, 1, 1), date(1940, 12, 31))  # the years the atlas covers
 COVER_M = 500_000.0  # the atlas covers the land within this distance of the border section
 FAR_M = 100_000.0  # the deepest zone named in the sources
 STEP_DEG = 0.002  # about 200 m: how far across the line the side of a point is probed

@@ -1,10 +1,20 @@
-"""The common schema every layer's features share (see DESIGN.md)."""
+"""The atlas's identity and the common schema every layer's features share (see DESIGN.md)."""
 
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import geopandas as gpd
+
+# The atlas itself: its name, what it covers, the years it covers and the year the map opens on.
+NAME = "Border Atlas"
+SUBJECT = "the Kazakh–Xinjiang section of the Soviet–Chinese border"
+YEARS = (1918, 1940)
+YEARS_TEXT = f"{YEARS[0]}–{YEARS[1]}"
+PERIOD = (date(YEARS[0], 1, 1), date(YEARS[1], 12, 31))
+DEFAULT_YEAR = 1930
+TITLE = f"{NAME}: {SUBJECT}, {YEARS_TEXT}"  # as every citation of the atlas gives it
 
 CRS = "EPSG:4326"
 COMMON = [
@@ -30,31 +40,12 @@ LEVELS = {
     "district": "district or region: the unit the source names, its centre and a covering radius",
     "unlocated": "unlocated: the text gives no spatial clue that can be drawn",
 }
-# Columns that hold lists or mappings; the store keeps them as JSON text.
-JSON_COLUMNS = {
-    "variants",
-    "sources",
-    "acts",
-    "rules",
-    "general_acts",
-    "population",
-    "names_by_period",
-    "seat_moves",
-    "facts",
-    "events",
-    "zones_containing",
-    "actors",
-    "counts",
-    "goods",
-    "to_areas",
-    "people",
-    "households",
-    "ratio_of_emigration",
-    "rule",
-    "used_by",
-    "parties",
-    "related",
-}
+# The levels whose marker is not the feature's own position: it is not measured against the border, nor drawn
+# with a radius, nor a seat for the units and posts placed at it.
+POINTLESS = ("area", "unlocated")
+# The common columns that hold lists or mappings (the store keeps them as JSON text), and the one the build adds
+# to the point layers; each layer module names its own in JSON_COLUMNS (all of them: layers.JSON_COLUMNS).
+COMMON_JSON = {"variants", "sources", "zones_containing"}
 
 
 def frame(records: list[dict], geometries: list, extra: list[str]) -> gpd.GeoDataFrame:
@@ -67,10 +58,3 @@ def frame(records: list[dict], geometries: list, extra: list[str]) -> gpd.GeoDat
 def encode(value):
     """A value as stored: lists and mappings as JSON text."""
     return json.dumps(value, ensure_ascii=False) if isinstance(value, (list, dict)) else value
-
-
-def decode(column: str, value):
-    """A stored value back as the layer built it."""
-    if column in JSON_COLUMNS and isinstance(value, str):
-        return json.loads(value)
-    return value

@@ -378,7 +378,7 @@ def check_range(path: Path, line: int, ident: str, value, what: str) -> None:
     check_fields(path, {**value, "id": ident}, RANGE_FIELDS[0] | {"id"}, set())
     low, best, high = value["low"], value["best"], value["high"]
     for name, number in (("low", low), ("best", best), ("high", high)):
-        _check_number(path, line, ident, number, f"{what} {name}")
+        check_number(path, line, ident, number, f"{what} {name}")
     if low is not None and high is not None and high < low:
         raise DataError(path, line, ident, f"{what}: low {low} is above high {high}")
     if best is not None and ((low is not None and best < low) or (high is not None and best > high)):
@@ -387,7 +387,8 @@ def check_range(path: Path, line: int, ident: str, value, what: str) -> None:
         raise DataError(path, line, ident, f"{what}: approximate must be true or false")
 
 
-def _check_number(path: Path, line: int, ident: str, number, what: str) -> None:
+def check_number(path: Path, line: int, ident: str, number, what: str) -> None:
+    """A number >= 0 or null; DataError naming the entry and what was found otherwise."""
     if number is None:
         return
     if isinstance(number, bool) or not isinstance(number, (int, float)):

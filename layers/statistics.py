@@ -21,9 +21,6 @@ FIELDS = (
     {"year", "start", "end", "note"},
     {"value": ("mapping", "null")},  # {low, best, high, approximate}
 )
-COLUMNS = ["id", "start", "end", "scope", "measure", "low", "best", "high", "approximate", "unit", "text", "sources"]
-# Columns holding lists or mappings (for a store or export of the table).
-JSON_COLUMNS = {"sources"}
 
 
 def read_statistics(sources: Path) -> list[dict]:

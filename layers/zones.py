@@ -50,6 +50,7 @@ ACT_FIELDS = (
 )
 RULE_FIELDS = ({"zones", "category", "effect", "text"}, set())
 EXTRA_COLUMNS = ["depth_value", "depth_unit", "depth_m", "end_note", "acts", "rules"]
+JSON_COLUMNS = {"acts", "rules"}  # columns holding lists or mappings (stored as JSON text)
 
 
 @dataclass

@@ -1,6 +1,8 @@
 """Shared fixtures: one data build per test session, the Flask app on it, a live server.
 
-The API modules (ENGINE_MODULES) run against both storage engines: the GeoPackage and PostGIS, the latter in a
+The tests are in folders by floor: geo/, layers/, store/, web/ (web/api/ the OGC API), browser/, hostile/ and
+bench/ (the benchmarks and their helpers). The folders whose tests must hold on both storage engines (store/,
+web/api/) run them against the GeoPackage and PostGIS (both_engines, named in their conftest.py), PostGIS in a
 throwaway cluster this session starts (tests/pgcluster.py), loaded with the same build.
 """
 
@@ -44,25 +46,28 @@ def layers(built):
 
 
 ENGINES = ["gpkg", "postgis"]
-ENGINE_MODULES = {"tests.test_api", "tests.test_ogc", "tests.test_time", "tests.test_clients", "tests.test_serving"}
 
 
-def pytest_generate_tests(metafunc):
-    """In the API modules, every test that uses the app (or a server) runs once per storage engine."""
-    if metafunc.module.__name__ in ENGINE_MODULES and "engine" in metafunc.fixturenames:
+def both_engines(metafunc) -> None:
+    """Every test that uses the app, a server or the store runs once per storage engine, with the same expectations.
+
+    A folder whose tests must hold on both engines says so in its conftest.py:
+    `from tests.conftest import both_engines as pytest_generate_tests`.
+    """
+    if "engine" in metafunc.fixturenames:
         metafunc.parametrize("engine", ENGINES, indirect=True, scope="session")
 
 
 @pytest.fixture(scope="session")
 def engine(request):
-    """The storage engine the app uses: "gpkg" unless an API module asks for both."""
+    """The storage engine the app uses: "gpkg" unless the test's folder asks for both (both_engines)."""
     return getattr(request, "param", "gpkg")
 
 
 @pytest.fixture(scope="session")
 def postgis(built):
     """The postgresql:// URL of a throwaway PostGIS cluster holding the session's build."""
-    from layers.postgis import load
+    from store import load
 
     if pgcluster.binaries() is None:
         pytest.fail(f"PostgreSQL is not installed: {pgcluster.INSTALL_HINT}")
@@ -74,8 +79,7 @@ def postgis(built):
 @pytest.fixture(scope="session")
 def store(built, engine, request):
     """The session's build behind the engine's store (the interface the web app uses)."""
-    from layers import GeoPackageStore
-    from layers.postgis import Database, PostGISStore
+    from store import Database, GeoPackageStore, PostGISStore
 
     if engine == "gpkg":
         return GeoPackageStore(built[0])
@@ -163,7 +167,17 @@ class LiveServer:
             return json.loads(response.read())
 
 
-GUNICORN = [sys.executable, "-m", "gunicorn", "--workers", "2", "--threads", "4", "webapp:create_app()"]
+GUNICORN = [
+    sys.executable,
+    "-m",
+    "gunicorn",
+    "--workers",
+    "2",
+    "--threads",
+    "4",
+    "--no-control-socket",
+    "webapp:create_app()",
+]
 
 
 @pytest.fixture(scope="session")

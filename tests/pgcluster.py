@@ -30,7 +30,7 @@ def _as_owner(command: list[str]) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
@@ -43,7 +43,7 @@ def cluster() -> Iterator[str]:
     if bin_dir is None:
         raise RuntimeError(f"PostgreSQL is not installed: {INSTALL_HINT}")
     root = Path(tempfile.mkdtemp(prefix="border-atlas-pg-"))
-    data, port = root / "data", _free_port()
+    data, port = root / "data", free_port()
     if os.geteuid() == 0:
         shutil.chown(root, "postgres")
     run = lambda *args: subprocess.run(_as_owner([str(bin_dir / args[0]), *args[1:]]), check=True, capture_output=True)  # noqa: E731

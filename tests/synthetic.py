@@ -15,7 +15,7 @@ import pandas as pd
 import shapely
 
 from layers.build import REFERENCE, build_layers, display_copy
-from layers.store import write_store
+from store import write_store
 
 SCALED = ("incidents", "places", "migration")  # the layers a research group would grow
 REGION = (78.0, 42.0, 88.0, 50.0)  # lon/lat box of the Kazakh–Xinjiang border region

@@ -13,12 +13,26 @@ DEFAULTS = {
     "ASSETS": ROOT / "node_modules",
     "JSON_SORT_KEYS": False,
     "DATABASE": None,  # postgresql://... selects the PostGIS engine
+    "PUBLIC_URL": None,  # the base URL every link is built from (webapp/origin.py)
+    "TRUSTED_HOSTS": ["127.0.0.1", "localhost"],  # without PUBLIC_URL: the Host values links may be built from
+    "PROXIES": 0,  # how many proxies in front whose forwarded headers are read (0: none)
+    "FORWARDED": ["for", "proto"],  # which of them, when PROXIES is set: for, proto, host, port, prefix
 }
+
+
+def _names(text: str) -> list[str]:
+    return [name.strip() for name in text.split(",") if name.strip()]
+
+
 # Environment variable -> (config key, how to read it); read by create_app, never at import.
 ENVIRONMENT = {
     "BORDER_ATLAS_STORE": ("STORE", Path),
     "BORDER_ATLAS_DATABASE": ("DATABASE", str),
     "BORDER_ATLAS_CONTRIBUTIONS": ("CONTRIBUTIONS", str),
+    "BORDER_ATLAS_PUBLIC_URL": ("PUBLIC_URL", str),
+    "BORDER_ATLAS_TRUSTED_HOSTS": ("TRUSTED_HOSTS", _names),
+    "BORDER_ATLAS_PROXIES": ("PROXIES", int),
+    "BORDER_ATLAS_FORWARDED": ("FORWARDED", _names),
 }
 
 
@@ -29,7 +43,8 @@ def _from_environment() -> dict:
 def create_app(config: dict | None = None) -> Flask:
     """Create the app; nothing is read or built until a request needs it.
 
-    Configuration: DEFAULTS, then the environment (BORDER_ATLAS_STORE, BORDER_ATLAS_DATABASE), then `config`.
+    Configuration: DEFAULTS, then the environment (ENVIRONMENT: BORDER_ATLAS_STORE, BORDER_ATLAS_DATABASE,
+    BORDER_ATLAS_PUBLIC_URL, ...), then `config`.
     """
     from contrib import web as contribute
     from webapp import (
@@ -38,13 +53,16 @@ def create_app(config: dict | None = None) -> Flask:
         caching,
         charts,
         cite,
+        cors,
         customs,
         downloads,
         errors,
         figure,
         incidents,
+        limits,
         mapview,
         ogc,
+        origin,
         places,
         regime,
         security,
@@ -59,10 +77,13 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(config or {})
     app.json.sort_keys = False
     app.json.ensure_ascii = False
+    origin.register(app)
     errors.register(app)
     caching.register(app)
     security.register(app)
+    cors.register(app)
     store.register(app)
+    limits.register(app)
     app.register_blueprint(assets.bp)
     app.register_blueprint(mapview.bp)
     app.register_blueprint(api.bp)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 
 from flask import Blueprint, current_app, jsonify, render_template, request, url_for
@@ -24,14 +23,16 @@ def _html(template: str, title: str, **context):
     return render_template(template, title=title, json_url=json_url, **context)
 
 
-def _collection_ids() -> list[str]:
+def collection_ids() -> list[str]:
+    """The collections this server has, in the registry's order."""
     stored = get_store().collections()
     return [cid for cid in REGISTRY if cid in stored]
 
 
-def _check_collection(cid: str) -> None:
-    if cid not in _collection_ids():
-        raise NotFound(f"no collection {cid!r}; available: {_collection_ids()}")
+def check_collection(cid: str) -> None:
+    """NotFound unless `cid` is a collection this server has."""
+    if cid not in collection_ids():
+        raise NotFound(f"no collection {cid!r}; available: {collection_ids()}")
 
 
 def _extent(cid: str) -> dict:
@@ -69,7 +70,7 @@ def collections():
     """The collections this server has."""
     params.check_known(request.args, {"f"})
     body = {
-        "collections": [_collection(cid) for cid in _collection_ids()],
+        "collections": [_collection(cid) for cid in collection_ids()],
         "links": [{"rel": "self", "type": "application/json", "href": url_for("api.collections", _external=True)}],
     }
     if params.wants_html():
@@ -81,7 +82,7 @@ def collections():
 def collection(cid: str):
     """One collection's description and extent."""
     params.check_known(request.args, {"f"})
-    _check_collection(cid)
+    check_collection(cid)
     body = _collection(cid)
     if params.wants_html():
         return _html("collection.html", body["title"], collection=body)
@@ -104,12 +105,13 @@ def item_query(cid: str, extra: set[str] = frozenset()) -> dict:
 @bp.get("/collections/<cid>/items")
 def items(cid: str):
     """Features of a collection, filtered by datetime, bbox and properties, paged by limit and offset."""
-    _check_collection(cid)
+    check_collection(cid)
     query = item_query(cid)
     html = params.wants_html()
     limit = params.parse_limit(request.args.get("limit"))
     offset = params.parse_int("offset", request.args.get("offset", "0"), 0)
-    texts, matched = get_store().items(cid, **query, limit=limit, offset=offset)
+    page = _table_rows if html else get_store().items  # HTML shows a table: no feature is decoded for it
+    texts, matched = page(cid, **query, limit=limit, offset=offset)
     rest = {
         "numberMatched": matched,
         "numberReturned": len(texts),
@@ -117,15 +119,24 @@ def items(cid: str):
         "links": _page_links(cid, offset, limit, matched),
     }
     if html:
-        body = {"type": "FeatureCollection", "features": [json.loads(t) for t in texts], **rest}
+        body = {"type": "FeatureCollection", "features": texts, **rest}
         return _html("items.html", f"{REGISTRY[cid].TITLE}: items", body=body, cid=cid)
     return current_app.response_class(_feature_collection(texts, rest), mimetype=GEOJSON)
+
+
+def _table_rows(cid: str, **query) -> tuple[list[dict], int]:
+    """A page of features as the HTML table shows them (properties, the geometry's type), from the decoded layer:
+    no stored text is parsed and no coordinates are copied."""
+    frame, matched = get_store().query(cid, **query)
+    rows = frame.drop(columns=frame.geometry.name).to_dict("records")
+    kinds = [None if g is None or g.is_empty else {"type": g.geom_type} for g in frame.geometry]
+    return [{"id": r["id"], "properties": r, "geometry": k} for r, k in zip(rows, kinds, strict=True)], matched
 
 
 @bp.get("/collections/<cid>/grid")
 def grid(cid: str):
     """How many features match the datetime in each cell of a grid over the bbox (for a map too full to draw)."""
-    _check_collection(cid)
+    check_collection(cid)
     args, store = request.args, get_store()
     params.check_known(args, GRID_PARAMS)
     if "bbox" not in args:
@@ -155,10 +166,11 @@ def grid(cid: str):
     )
 
 
-def _feature_collection(texts: list[str], rest: dict) -> str:
-    """A FeatureCollection whose features are the stored texts, joined, not decoded and encoded again."""
+def _feature_collection(texts: list[bytes], rest: dict) -> list[bytes]:
+    """A FeatureCollection whose features are the stored texts (UTF-8), joined, not decoded and encoded again: three
+    parts sent one after the other (not copied into one string: a page of zones is 15 MB)."""
     tail = current_app.json.dumps(rest)  # '{"numberMatched": ...}'
-    return '{"type":"FeatureCollection","features":[' + ",".join(texts) + "]," + tail[1:]
+    return [b'{"type":"FeatureCollection","features":[', b",".join(texts), b"]," + tail[1:].encode()]
 
 
 def _page_links(cid: str, offset: int, limit: int, matched: int) -> list[dict]:
@@ -181,7 +193,7 @@ def item(cid: str, fid: str):
     """One feature by id."""
     params.check_known(request.args, {"f"})
     html = params.wants_html()
-    _check_collection(cid)
+    check_collection(cid)
     if not html:  # the stored text, as items serves it: a large zone is not decoded and encoded again
         return current_app.response_class(get_store().feature_text(cid, fid), mimetype=GEOJSON)
     feature = geojson.features(get_store().get(cid, fid))[0]

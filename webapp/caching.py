@@ -28,9 +28,10 @@ def _derived() -> bool:
 
 
 def etag() -> str:
-    """The weak ETag of this request's answer: the data version and a hash of what selects the answer."""
+    """The weak ETag of this request's answer: the data version and a hash of what selects the answer (the
+    scheme, host and prefix its links are built on included: an http and an https answer differ)."""
     variant = request.accept_mimetypes.best_match(_VARIANTS) or ""
-    selector = f"{request.host}{request.path}?{request.query_string.decode('latin-1')}#{variant}"
+    selector = f"{request.root_url}{request.path}?{request.query_string.decode('latin-1')}#{variant}"
     store = g.atlas_store if "atlas_store" in g else get_store()  # the store this answer was made from
     return f'W/"{store.version}-{hashlib.sha256(selector.encode()).hexdigest()[:16]}"'
 

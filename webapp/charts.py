@@ -12,21 +12,14 @@ import math
 from flask import Blueprint, jsonify, render_template, request, url_for
 
 from layers.dates import parse_partial
+from layers.schema import YEARS
 from webapp import params
-from webapp.mapview import HISTOGRAM_SERIES, YEARS, histogram_series
 from webapp.store import get_store
+from webapp.summary import histogram_series
+from webapp.vocabulary import CHART_INCIDENT_COUNTS, CHART_TOTALS, HISTOGRAM_SERIES
 
 bp = Blueprint("charts", __name__)
 
-# Reported totals (statistics.yaml measures) drawn in the detentions-and-deaths chart: label, colour.
-TOTALS = {
-    "detained_crossing_into_ussr": ("Detained crossing into the USSR", "#1f78b4"),
-    "detained_crossing_out_of_ussr": ("Detained crossing out of the USSR", "#a6cee3"),
-    "border_violators_killed": ("Border violators killed", "#e31a1c"),
-    "border_guards_killed": ("Border guards killed", "#67001f"),
-}
-# Counts of single incidents (incidents.yaml `counts` kinds) summed by year: label, colour.
-INCIDENT_COUNTS = {"detained": ("Detained", "#1f78b4"), "killed": ("Killed", "#e31a1c")}
 UNITS = {"people": "People", "households": "Households"}
 WIDTH, PLOT_HEIGHT, LEFT, BOTTOM = 760, 180, 56, 36
 ROW, LABEL_WIDTH = 26, 330
@@ -73,9 +66,9 @@ def charts_page():
 
 
 def total_series(statistics: list[dict]) -> list[dict]:
-    """One series per reported measure in TOTALS, with the figures by year and their sources."""
+    """One series per reported measure in CHART_TOTALS, with the figures by year and their sources."""
     series = []
-    for measure, (label, colour) in TOTALS.items():
+    for measure, (label, colour) in CHART_TOTALS.items():
         rows = [r for r in statistics if r["measure"] == measure and r["start"] and _one_year(r["start"], r["end"])]
         points = [_point(_year(r["start"]), r, r.get("scope")) for r in rows if _has_figure(r)]
         series.append({"label": label, "colour": colour, "points": points, "sources": _sources(rows)})
@@ -83,10 +76,10 @@ def total_series(statistics: list[dict]) -> list[dict]:
 
 
 def incident_series(incidents) -> list[dict]:
-    """Per kind in INCIDENT_COUNTS, the sum of the incidents' counts in each year (low, best, high)."""
+    """Per kind in CHART_INCIDENT_COUNTS, the sum of the incidents' counts in each year (low, best, high)."""
     series = []
     records = incidents.to_dict("records")
-    for kind, (label, colour) in INCIDENT_COUNTS.items():
+    for kind, (label, colour) in CHART_INCIDENT_COUNTS.items():
         by_year: dict[int, list[dict]] = {}
         for r in records:
             value = (r.get("counts") or {}).get(kind)
@@ -118,7 +111,7 @@ def migration_chart(migration) -> dict:
     for unit, label in UNITS.items():
         rows = [r for r in records if _has_figure(r.get(unit))]
         bars = [_migration_bar(r, r[unit]) for r in rows]
-        axis = _axis(max([_top(b) for b in bars] or [1]))
+        axis = round_axis(max([_top(b) for b in bars] or [1]))
         ticks = [{"x": LABEL_WIDTH + v / axis["max"] * SPAN, "value": v} for v in axis["ticks"]]
         height = len(bars) * ROW + BOTTOM
         panels.append({"unit": label, "bars": _lay_out_bars(bars, axis["max"]), "ticks": ticks, "height": height})
@@ -142,7 +135,7 @@ def year_chart(ident: str, title: str, series: list[dict], note: str) -> dict:
     """Grouped bars, one slot per year of YEARS, one bar per series, with whiskers for ranges."""
     years = list(range(YEARS[0], YEARS[1] + 1))
     top = max([_top(p) for s in series for p in s["points"]] or [1])
-    axis = _axis(top)
+    axis = round_axis(top)
     slot = (WIDTH - LEFT - 8) / len(years)
     width = slot * 0.8 / max(len(series), 1)
     for index, s in enumerate(series):
@@ -191,7 +184,7 @@ def _lay_out_bars(bars: list[dict], top: float) -> list[dict]:
     return bars
 
 
-def _axis(top: float) -> dict:
+def round_axis(top: float) -> dict:
     """A rounded maximum at or above `top`, and ticks at round steps up to it."""
     top = max(top, 1)
     step = 10 ** math.floor(math.log10(top))

@@ -7,7 +7,7 @@ from flask import Blueprint, Response, request
 
 from layers import citation_formats
 from webapp import params
-from webapp.api import _check_collection, _collection_ids
+from webapp.api import check_collection, collection_ids
 from webapp.store import get_store
 
 bp = Blueprint("cite", __name__)
@@ -38,9 +38,9 @@ def view_citations():
     wanted = request.args.get("collections")
     if wanted is not None and not wanted.strip():
         raise params.QueryError("collections", "'' is empty; allowed: comma-separated collection ids, or leave it out")
-    cids = [c.strip() for c in wanted.split(",")] if wanted else _collection_ids()
+    cids = [c.strip() for c in wanted.split(",")] if wanted else collection_ids()
     for cid in cids:
-        _check_collection(cid)
+        check_collection(cid)
     period = params.parse_datetime(request.args["datetime"], store.first_date()) if "datetime" in request.args else None
     bbox = params.parse_bbox(request.args["bbox"]) if "bbox" in request.args else None
     frames = [store.query(cid, period=period, bbox=bbox)[0] for cid in cids]
@@ -52,7 +52,7 @@ def view_citations():
 def feature_citations(cid: str, fid: str):
     """The sources of one feature."""
     params.check_known(request.args, {"format"})
-    _check_collection(cid)
+    check_collection(cid)
     frame = get_store().get(cid, fid)
     cells = [frame[c].tolist() for c in frame.columns if c != frame.geometry.name and frame[c].dtype == object]
     return _send(cells, f"{cid}-{fid}")

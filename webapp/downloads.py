@@ -7,25 +7,30 @@ document's description. Downloads take the same filters as the items endpoint.
 
 from __future__ import annotations
 
-import io
+import functools
 import json
 import tempfile
 import zipfile
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import IO
 
 import geopandas as gpd
 import pandas as pd
 import pyogrio
 from flask import Blueprint, Response, request
+from werkzeug.wsgi import wrap_file
 
 from layers import schema
 from layers import texts as reader
 from layers.dates import parse_partial
-from webapp import geojson, kml, params
-from webapp.api import _check_collection, _collection_ids, item_query
+from webapp import kml, params, qgis
+from webapp.api import check_collection, collection_ids, item_query
 from webapp.store import get_store
 
 bp = Blueprint("downloads", __name__)
+CHUNK = 64 * 1024  # bytes per write of a streamed download
+GPKG_NAME = "border-atlas.gpkg"
 
 TITLE = "Border Atlas: the Kazakh–Xinjiang section of the Soviet–Chinese border, 1918–1940"
 SOURCE = (
@@ -54,28 +59,47 @@ def _plain_frame(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return out
 
 
-def _geojson_bytes(cid: str, frame: gpd.GeoDataFrame, version: str) -> bytes:
-    body = {
-        "type": "FeatureCollection",
-        "name": cid,
-        "title": TITLE,
-        "citation": citation(version),
-        "licence": LICENCE,
-        "features": geojson.features(frame),
-    }
-    return json.dumps(body, ensure_ascii=False, allow_nan=False).encode()
+def _geojson_parts(cid: str, texts: Iterable[bytes], version: str) -> Iterator[bytes]:
+    """A collection as GeoJSON, its features the stored texts (UTF-8) as the store reads them (never all in memory)."""
+    head = {"type": "FeatureCollection", "name": cid, "title": TITLE, "citation": citation(version), "licence": LICENCE}
+    yield json.dumps(head, ensure_ascii=False)[:-1].encode() + b', "features": ['
+    for i, text in enumerate(texts):
+        if i:
+            yield b","
+        yield text
+    yield b"]}"
 
 
-def _gpkg_bytes(frames: dict[str, gpd.GeoDataFrame], version: str) -> bytes:
-    metadata = {"TITLE": TITLE, "DESCRIPTION": citation(version), "LICENSE": LICENCE, "VERSION": version}
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "border-atlas.gpkg"
-        for cid, frame in frames.items():
-            pyogrio.write_dataframe(
-                _plain_frame(frame), path, layer=cid, driver="GPKG", dataset_metadata=metadata, layer_metadata=metadata
-            )
-        pyogrio.write_dataframe(_sources_table(frames), path, layer="sources", driver="GPKG")
-        return path.read_bytes()
+def _chunks(parts: Iterable[bytes], size: int = CHUNK) -> Iterator[bytes]:
+    """The parts joined into chunks of about `size` bytes (one write each, not one per feature); a part of that size
+    or more is sent as it is (a 2 MB zone is not copied once more)."""
+    buffer, held = [], 0
+    for part in parts:
+        if len(part) >= size:
+            if buffer:
+                yield b"".join(buffer)
+                buffer, held = [], 0
+            yield part
+            continue
+        buffer.append(part)
+        held += len(part)
+        if held >= size:
+            yield b"".join(buffer)
+            buffer, held = [], 0
+    if buffer:
+        yield b"".join(buffer)
+
+
+def _gpkg_write(frames: dict[str, gpd.GeoDataFrame], store, path: Path) -> None:
+    """The layers in one GeoPackage, their citations in a `sources` table, each layer with its QGIS style (QML and
+    SLD) in the `layer_styles` table."""
+    metadata = {"TITLE": TITLE, "DESCRIPTION": citation(store.version), "LICENSE": LICENCE, "VERSION": store.version}
+    for cid, frame in frames.items():
+        pyogrio.write_dataframe(
+            _plain_frame(frame), path, layer=cid, driver="GPKG", dataset_metadata=metadata, layer_metadata=metadata
+        )
+    pyogrio.write_dataframe(_sources_table(frames), path, layer="sources", driver="GPKG")
+    qgis.write_layer_styles(path, list(frames), qgis.zone_list(store.frame("zones")))
 
 
 def _sources_table(frames: dict[str, gpd.GeoDataFrame]) -> pd.DataFrame:
@@ -123,31 +147,106 @@ def _readme(version: str, files: list[str]) -> str:
     )
 
 
-def _zip(files: dict[str, bytes | str], version: str) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+def _zip_write(files: dict[str, Callable[[IO[bytes]], None]], version: str, path: Path) -> None:
+    """A zip at `path` of a README and each file written by its writer into its member (streamed, not held)."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("README.txt", _readme(version, sorted(files)))
-        for name, data in files.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
+        for name, write in files.items():
+            with archive.open(name, "w") as member:
+                write(member)
 
 
-def _send(data: bytes, filename: str, mimetype: str) -> Response:
-    return Response(data, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+def _on_disk(write: Callable[[Path], None], suffix: str = "") -> IO[bytes]:
+    """A file made by `write(path)` in a temporary directory, opened and unlinked: sent from disk, gone once closed."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"download{suffix}"
+        write(path)
+        return path.open("rb")
 
 
-# format -> (writer of one collection, file extension, media type)
+def _send(body: Iterable[bytes] | IO[bytes], filename: str, mimetype: str) -> Response:
+    """A download: a stream of parts, or an open file (sent from disk by the server, in chunks)."""
+    if hasattr(body, "read"):
+        body = wrap_file(request.environ, body)
+    headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
+    return Response(body, mimetype=mimetype, headers=headers, direct_passthrough=True)
+
+
+def _geojson_file(cid: str, store, query: dict) -> Iterable[bytes]:
+    return _chunks(_geojson_parts(cid, store.texts(cid, **query), store.version))
+
+
+def _gpkg_file(cid: str, store, query: dict) -> IO[bytes]:
+    """The collection and the areas of possibility its features name (a second layer, `areas`)."""
+    frame, _ = store.query(cid, **query)
+    frames = {cid: frame, **_areas_named_by(frame, store)}
+    return _on_disk(functools.partial(_gpkg_write, frames, store), ".gpkg")
+
+
+def _csv_file(cid: str, store, query: dict) -> IO[bytes]:
+    """The collection as CSV and its citations as sources.csv, in a zip with the README."""
+    frame, _ = store.query(cid, **query)
+    files = {f"{cid}.csv": _csv_text(frame), "sources.csv": _table_csv(_sources_table({cid: frame}))}
+    writers = {name: functools.partial(_write_text, text) for name, text in files.items()}
+    return _on_disk(functools.partial(_zip_write, writers, store.version))
+
+
+def _write_text(text: str, member: IO[bytes]) -> None:
+    member.write(text.encode())
+
+
+def _kml_file(cid: str, store, query: dict) -> Iterable[bytes]:
+    return [_kml_bytes(cid, store.query(cid, **query)[0], store.version)]
+
+
+def _dataset_gpkg(store, query: dict) -> IO[bytes]:
+    frames = {cid: store.query(cid, **query)[0] for cid in collection_ids()}
+    return _on_disk(functools.partial(_gpkg_write, frames, store), ".gpkg")
+
+
+def _dataset_geojson(store, query: dict) -> IO[bytes]:
+    files = {f"{cid}.geojson": functools.partial(_write_parts, cid, store, query) for cid in collection_ids()}
+    return _on_disk(functools.partial(_zip_write, files, store.version))
+
+
+def _dataset_qgis(store, query: dict) -> IO[bytes]:
+    """A zip of a QGIS project of the atlas and the GeoPackage it opens, with the README."""
+    frames = {cid: store.query(cid, **query)[0] for cid in collection_ids()}
+    project = qgis.project(GPKG_NAME, list(frames), qgis.zone_list(store.frame("zones")))
+    files = {
+        "border-atlas.qgs": functools.partial(_write_text, project),
+        GPKG_NAME: functools.partial(_write_gpkg_member, frames, store),
+    }
+    return _on_disk(functools.partial(_zip_write, files, store.version))
+
+
+def _write_gpkg_member(frames: dict[str, gpd.GeoDataFrame], store, member: IO[bytes]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / GPKG_NAME
+        _gpkg_write(frames, store, path)
+        with path.open("rb") as made:
+            while chunk := made.read(CHUNK):
+                member.write(chunk)
+
+
+def _write_parts(cid: str, store, query: dict, member: IO[bytes]) -> None:
+    for chunk in _geojson_file(cid, store, query):
+        member.write(chunk)
+
+
+# format -> (writer of one collection from the store and the query: the body, file extension, media type)
 COLLECTION_FORMATS = {
-    "geojson": (_geojson_bytes, "geojson", "application/geo+json"),
-    "gpkg": (lambda cid, f, v: _gpkg_bytes({cid: f}, v), "gpkg", "application/geopackage+sqlite3"),
-    "csv": (
-        lambda cid, f, v: _zip({f"{cid}.csv": _csv_text(f), "sources.csv": _table_csv(_sources_table({cid: f}))}, v),
-        "csv.zip",
-        "application/zip",
-    ),
-    "kml": (_kml_bytes, "kml", "application/vnd.google-earth.kml+xml"),
+    "geojson": (_geojson_file, "geojson", "application/geo+json"),
+    "gpkg": (_gpkg_file, "gpkg", "application/geopackage+sqlite3"),
+    "csv": (_csv_file, "csv.zip", "application/zip"),
+    "kml": (_kml_file, "kml", "application/vnd.google-earth.kml+xml"),
 }
-DATASET_FORMATS = {"gpkg": ("gpkg", "application/geopackage+sqlite3"), "geojson": ("geojson.zip", "application/zip")}
+# format -> (writer of every collection from the store and the query, file extension, media type)
+DATASET_FORMATS = {
+    "gpkg": (_dataset_gpkg, "gpkg", "application/geopackage+sqlite3"),
+    "geojson": (_dataset_geojson, "geojson.zip", "application/zip"),
+    "qgis": (_dataset_qgis, "qgis.zip", "application/zip"),
+}
 
 
 def _format(allowed) -> str:
@@ -160,16 +259,11 @@ def _format(allowed) -> str:
 @bp.get("/collections/<cid>/download")
 def collection_download(cid: str):
     """One collection as a file, with the items endpoint's filters (datetime, bbox, properties)."""
-    _check_collection(cid)
+    check_collection(cid)
     query = item_query(cid, extra={"format"})
     fmt = _format(COLLECTION_FORMATS)
-    store = get_store()
-    frame, _ = store.query(cid, **query)
     writer, extension, mimetype = COLLECTION_FORMATS[fmt]
-    if fmt == "gpkg":  # the areas of possibility its features name travel with them, as a second layer
-        data = _gpkg_bytes({cid: frame, **_areas_named_by(frame, store)}, store.version)
-        return _send(data, f"border-atlas-{cid}.{extension}", mimetype)
-    return _send(writer(cid, frame, store.version), f"border-atlas-{cid}.{extension}", mimetype)
+    return _send(writer(cid, get_store(), query), f"border-atlas-{cid}.{extension}", mimetype)
 
 
 def _areas_named_by(frame: gpd.GeoDataFrame, store) -> dict[str, gpd.GeoDataFrame]:
@@ -183,18 +277,11 @@ def _areas_named_by(frame: gpd.GeoDataFrame, store) -> dict[str, gpd.GeoDataFram
 
 @bp.get("/download")
 def dataset_download():
-    """Every collection in one file: a GeoPackage with all layers, or a zip of GeoJSON files."""
+    """Every collection in one file: a GeoPackage with all layers, a zip of GeoJSON files, or a QGIS project."""
     params.check_known(request.args, {"format", "datetime", "bbox"})
     fmt = _format(DATASET_FORMATS)
     store = get_store()
     period = params.parse_datetime(request.args["datetime"], store.first_date()) if "datetime" in request.args else None
     bbox = params.parse_bbox(request.args["bbox"]) if "bbox" in request.args else None
-    frames = {cid: store.query(cid, period=period, bbox=bbox)[0] for cid in _collection_ids()}
-    extension, mimetype = DATASET_FORMATS[fmt]
-    if fmt == "gpkg":
-        data = _gpkg_bytes(frames, store.version)
-    else:
-        data = _zip(
-            {f"{cid}.geojson": _geojson_bytes(cid, f, store.version) for cid, f in frames.items()}, store.version
-        )
-    return _send(data, f"border-atlas.{extension}", mimetype)
+    writer, extension, mimetype = DATASET_FORMATS[fmt]
+    return _send(writer(store, {"period": period, "bbox": bbox}), f"border-atlas.{extension}", mimetype)

@@ -7,8 +7,9 @@ from flask import Blueprint, jsonify, render_template, request, url_for
 from layers import NotFound
 from layers.dates import overlaps, parse_partial
 from layers.incidents import SUBTYPES
-from layers.schema import LEVELS
+from layers.schema import DEFAULT_YEAR, LEVELS
 from webapp import geojson, params
+from webapp.mapview import map_url
 from webapp.store import get_store
 
 bp = Blueprint("incidents", __name__)
@@ -25,6 +26,7 @@ def incident_page(iid: str):
         response.mimetype = "application/geo+json"
         return response
     props = feature["properties"]
+    year = parse_partial(props["start"])[0].year if props.get("start") else DEFAULT_YEAR
     return render_template(
         "incident.html",
         title=props["name"],
@@ -35,7 +37,7 @@ def incident_page(iid: str):
         place=place_ref(store, props.get("location_place")),
         area=area_ref(store, props.get("area_id")),
         json_url=url_for("incidents.incident_page", iid=iid, f="json"),
-        map_url=url_for("mapview.page") + f"#year={(props.get('start') or '1930')[:4]}&sel={iid}",
+        map_url=map_url(year=(year, year), sel=iid),
         cite_url=url_for("cite.feature_citations", cid="incidents", fid=iid),
     )
 

@@ -9,17 +9,18 @@ from flask import request
 
 from layers import QueryError
 from layers.dates import parse_partial
+from layers.schema import PERIOD, YEARS_TEXT  # what the atlas covers; the sources may reach further back
 
-PERIOD = (date(1918, 1, 1), date(1940, 12, 31))  # what the atlas covers; the sources may reach further back
 DEFAULT_LIMIT, MAX_LIMIT = 100, 10_000
 MAX_DIGITS = 30
+INT64 = (-(2**63), 2**63 - 1)  # the whole numbers both engines hold (SQLite's INTEGER, PostgreSQL's bigint)
 _INSTANT = re.compile(r"^([0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?)(?:T[0-9:.]+(?:Z|[+-][0-9]{2}:?[0-9]{2})?)?$")
 # Numbers as JSON writes them, in ASCII digits (Python's int() and float() would also take " 5", "1_0", "٥").
 _INTEGER = re.compile(r"^-?[0-9]+$")
 _NUMBER = re.compile(r"^-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?$")
 DATETIME_HELP = (
     "allowed: a date or year (1930, 1930-05, 1930-05-01, 1930-05-01T00:00:00Z) or an interval "
-    "start/end with '..' for an open end (1927/1932, ../1932, 1930/..), within the atlas's period (1918–1940, "
+    f"start/end with '..' for an open end (1927/1932, ../1932, 1930/..), within the atlas's period ({YEARS_TEXT}, "
     "or from the earliest date in the data)"
 )
 
@@ -94,6 +95,8 @@ def parse_int(name: str, text: str, minimum: int) -> int:
     value = int(text)
     if value < minimum:
         raise QueryError(name, f"{value} is below {minimum}; allowed: an integer >= {minimum}")
+    if value > INT64[1]:
+        raise QueryError(name, f"{value} is beyond the store's range; allowed: an integer from {minimum} to {INT64[1]}")
     return value
 
 
@@ -126,6 +129,9 @@ def parse_equals(name: str, text: str) -> str:
             f"{text!r} is not a plain value; allowed: up to 200 letters, digits, spaces and . , : ( ) / + - "
             "(filters compare for equality; query languages such as SQL or CQL are not accepted)",
         )
+    if _INTEGER.match(text) and not INT64[0] <= int(text) <= INT64[1]:
+        allowed = f"a whole number from {INT64[0]} to {INT64[1]}"
+        raise QueryError(name, f"{text} is beyond the store's range; allowed: {allowed}")
     return text
 
 

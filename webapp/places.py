@@ -7,6 +7,7 @@ from flask import Blueprint, jsonify, render_template, request, url_for
 from layers import QueryError, lpf
 from layers.schema import LEVELS
 from webapp import geojson, params
+from webapp.mapview import map_url
 from webapp.store import get_store, meta_view
 
 bp = Blueprint("places", __name__)
@@ -39,7 +40,7 @@ def place_page(pid: str):
         names=names,
         coords=feature["geometry"]["coordinates"] if feature["geometry"] else None,
         json_url=url_for("places.place_page", pid=pid, f="json"),
-        map_url=url_for("mapview.page") + f"#place={pid}",
+        map_url=map_url(place=pid),
         cite_url=url_for("cite.feature_citations", cid="places", fid=pid),
     )
 

@@ -10,11 +10,8 @@ import secrets
 
 from flask import Flask, Response, g
 
-# The hosts of the online base maps offered in the layer control (webapp/mapview.py ONLINE_TILES).
-TILE_HOSTS = {
-    "OpenStreetMap": "https://tile.openstreetmap.org",
-    "OpenTopoMap": "https://*.tile.opentopomap.org",
-}
+from webapp.vocabulary import TILES
+
 HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
@@ -40,9 +37,7 @@ def nonce() -> str:
 
 def tile_hosts() -> str:
     """The origins of the online base maps the map page offers (and only those)."""
-    from webapp.mapview import ONLINE_TILES  # here, not at the top: mapview imports this module
-
-    return " ".join(TILE_HOSTS[p] for p in ONLINE_TILES.values() if p in TILE_HOSTS)
+    return " ".join(host for _, host in TILES.values())
 
 
 def policy(script_nonce: str, tiles: str = "") -> str:

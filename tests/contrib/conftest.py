@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from contrib.context import Context
-from layers import GeoPackageStore
+from store import GeoPackageStore
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,7 @@ import pytest
 
 from contrib.cli import main
 from contrib.store import ContributionStore
-from layers import GeoPackageStore
+from store import GeoPackageStore
 from webapp import create_app
 
 COMMANDS = (["import"], ["check"], ["choose"], ["publish"], ["list"], ["users", "add"])

@@ -102,7 +102,8 @@ export function addHatch(map) {
   if (!svgRoot || svgRoot.querySelector("#atlas-hatch")) return;
   const defs = svg("defs");
   const pattern = svg("pattern", { id: "atlas-hatch", width: 8, height: 8, patternUnits: "userSpaceOnUse", patternTransform: "rotate(45)" });
-  pattern.appendChild(svg("line", { x1: 0, y1: 0, x2: 0, y2: 8, stroke: "#6a3d9a", "stroke-width": 2, "stroke-opacity": 0.55 }));
+  const hatch = state.config.hatch;  // the areas' colour, from the server's vocabulary
+  pattern.appendChild(svg("line", { x1: 0, y1: 0, x2: 0, y2: 8, stroke: hatch.colour, "stroke-width": 2, "stroke-opacity": hatch.opacity }));
   defs.appendChild(pattern);
   svgRoot.insertBefore(defs, svgRoot.firstChild);
 }

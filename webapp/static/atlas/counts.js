@@ -8,7 +8,8 @@ import { append, el } from "./util.js";
 /* [one, many] of each fetched layer. */
 const NOUNS = {
   places: ["place", "places"], outposts: ["border-guard unit", "border-guard units"],
-  customs: ["customs post", "customs posts"], incidents: ["incident", "incidents"],
+  customs: ["customs post", "customs posts"], diplomacy: ["diplomatic or trade record", "diplomatic or trade records"],
+  incidents: ["incident", "incidents"],
   migration: ["migration flow", "migration flows"]
 };
 const CELL_STYLE = { color: "#555555", weight: 1, opacity: 0.6, dashArray: "2 4", fill: false, interactive: false, className: "count-cell" };

@@ -9,11 +9,14 @@ import { countLayers } from "./counts.js";
 const DEBOUNCE_MS = 150;
 const DRAWN = "atlas-drawn";
 const PAD = 0.1;  // the view plus a tenth on every side: a small pan needs no new request
-const CLASS = { places: "place-marker", outposts: "outposts-marker", customs: "customs-marker", incidents: "incidents-marker" };
+const CLASS = {
+  places: "place-marker", outposts: "outposts-marker", customs: "customs-marker", diplomacy: "diplomacy-marker",
+  incidents: "incidents-marker"
+};
 const CIRCLES = { places: "placeCircles", incidents: "incidentCircles" };  // the group of each layer's uncertainty circles
 /* The groups whose being on the map makes a layer worth fetching (the heat map is fed by the incidents). */
 const WANTED_BY = {
-  places: ["places", "placeCircles"], outposts: ["outposts"], customs: ["customs"],
+  places: ["places", "placeCircles"], outposts: ["outposts"], customs: ["customs"], diplomacy: ["diplomacy"],
   incidents: ["incidents", "incidentCircles", "heat"], migration: ["migration"]
 };
 export const FETCHED = Object.keys(WANTED_BY);
@@ -25,10 +28,10 @@ function datedRing(p, rings) {
   return p.start ? rings.dated : rings.undated;
 }
 
-const RING = { places: placeRing, outposts: datedRing, customs: datedRing, incidents: datedRing };
+const RING = { places: placeRing, outposts: datedRing, customs: datedRing, diplomacy: datedRing, incidents: datedRing };
 
 function markerStyle(config, cid, p) {
-  const layer = config.points[cid], look = layer.styles[p[layer.type]] || [6, "#969696"];
+  const layer = config.points[cid], look = layer.styles[p[layer.type]] || layer.other;
   const style = { radius: look[0], fill: true, fillColor: look[1], fillOpacity: 0.9, className: CLASS[cid] + " " + p.id };
   return Object.assign(style, RING[cid](p, config.rings));
 }
@@ -82,11 +85,17 @@ function figures(p) {
   return [null, null];
 }
 
+/* A flow's width by its highest figure, with the parameters of the server's vocabulary (webapp/vocabulary.py
+ * flow_width): `min`, plus `per_tenfold` for each factor of ten above `from`. */
+function flowWidth(w, count) {
+  return count ? Math.max(w.min, w.min + w.per_tenfold * Math.log10(Math.max(count, w.from) / w.from)) : w.min;
+}
+
 function flowStyle(config, p) {
   const f = figures(p), high = f[1];
   return {
     color: config.migrationColours[p.kind] || "#54278f",
-    weight: high ? Math.max(2, 2 + 2 * Math.log10(Math.max(high, 100) / 100)) : 2,
+    weight: flowWidth(config.flowWidth, high),
     opacity: 0.75,
     dashArray: f[0] !== null && high !== null && high > f[0] ? "8 6" : null,
     className: "migration-path " + p.id

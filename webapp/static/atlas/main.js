@@ -22,7 +22,7 @@ function bindEmbedded(opts) {
 function overlayOn(map, layerControl) {
   return function (series) {
     const byName = overlays(layerControl);
-    return series.layers.some(function (name) { return byName[name] && map.hasLayer(byName[name]); });
+    return series.layers.some(function (name) { return byName.has(name) && map.hasLayer(byName.get(name)); });
   };
 }
 
@@ -101,7 +101,7 @@ function init(map, opts) {
   map.on("overlayadd overlayremove", function () { control.redraw(); });
   trackView(map, layers);
   openFromHash(map, layers, groups);
-  stagedLayer(map, opts.layerControl);
+  stagedLayer(map, opts.layerControl, config.staged);
   view.ready = true;
   writeHash(map);
   window.addEventListener("hashchange", function () {  // a view pasted into the address bar

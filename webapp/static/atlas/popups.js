@@ -1,55 +1,7 @@
 /* Popups of every kind of feature, built with textContent; each names (and links) what it refers to. */
 import { append, el, incidentUrl, inForce, link, period, placeUrl, state, yearOf } from "./util.js";
+import { actItem, rulesList, sourcesList } from "./records.js";
 import { regimeButton } from "./regime.js";
-
-const CATEGORY = {
-  regime: "Regime", entry: "Entry", residence: "Residence", movement: "Movement",
-  economic_activity: "Economic activity", trade: "Trade", currency: "Currency", gold: "Gold",
-  search: "Search and seizure", expulsion: "Expulsion", passport: "Passports"
-};
-const FEATURE_TYPE = {
-  town: "town", village: "village", settlement: "settlement", aul: "aul", farmstead: "farmstead",
-  fortification: "fortification", tract: "tract", pass: "pass", valley: "valley", mountain: "mountain",
-  district: "district", volost: "volost", province: "province"
-};
-
-function citation(c) {
-  const parts = [el("span", c.reference, "ref"), el("q", c.quote)];
-  if (c.note_basis) parts.splice(1, 0, el("span", " (" + c.note_basis + ")", "note"));
-  if (c.passage) parts.push(link("read the passage in " + c.cited_as, c.passage));
-  return append(el("li"), parts);
-}
-
-export function sourcesList(sources) {
-  const seen = {}, ol = el("ol", null, "sources");
-  (sources || []).forEach(function (c) {
-    const key = c.document + "|" + c.note + "|" + c.quote;
-    if (!seen[key]) { seen[key] = true; ol.appendChild(citation(c)); }
-  });
-  return ol;
-}
-
-export function actItem(a) {
-  return append(el("li"), [
-    el("strong", a.date_text ? a.date_text + " (" + a.date + ")" : a.date),
-    el("span", " — " + a.body + ": "),
-    el("em", a.title),
-    el("div", a.did, "did"),
-    a.date_note ? el("div", a.date_note, "note") : null
-  ]);
-}
-
-export function rulesList(rules) {
-  const ul = el("ul", null, "rules");
-  (rules || []).forEach(function (r) {
-    ul.appendChild(append(el("li", null, r.effect), [
-      el("strong", (CATEGORY[r.category] || r.category) + (r.effect === "permits" ? " (permitted)" : "") + ": "),
-      el("span", r.text),
-      el("span", " [" + r.date + "]", "date")
-    ]));
-  });
-  return ul;
-}
 
 function depthText(p) {
   let text = p.depth_value + " " + p.depth_unit;
@@ -117,7 +69,7 @@ function placePopup(p) {
     el("h3", p.name),
     names.length ? el("div", names.join(" · "), "alt-name") : null,
     others.length ? el("div", "Also: " + others.join(" · "), "note") : null,
-    el("p", (FEATURE_TYPE[p.feature_type] || p.feature_type) + ", " + p.side + (p.admin_1920s ? " — " + p.admin_1920s : "")),
+    el("p", p.feature_type + ", " + p.side + (p.admin_1920s ? " — " + p.admin_1920s : "")),
     p.in_1927_list ? el("p", "In the 1927 list of border settlements of the 7.5 km zone", "listed") : null,
     p.zone_caveat ? el("p", p.zone_caveat, "caveat") : null,
     el("p", whereSentence(p), "where-basis"),
@@ -180,6 +132,23 @@ function postPopup(p) {
     p.facts && p.facts.length ? factsList(p.facts) : null,
     p.note ? el("p", p.note, "note") : null,
     p.tariff_1923 ? append(el("p"), [link("The 1923 customs tariff for goods from China on this stretch", state.config.tariffUrl)]) : null,
+    el("h4", "Sources"),
+    sourcesList(p.sources)
+  ]);
+}
+
+/* Talks, agreements, representatives and trade measures of 1920–1923 */
+function diplomacyPopup(p) {
+  return popup([
+    el("h3", p.name),
+    p.name_ru ? el("div", p.name_ru, "alt-name") : null,
+    el("p", (p.kind_label || "") + (p.status_label ? " — " + p.status_label : "")),
+    el("p", "When: " + period(p) + (p.date_text ? " (“" + p.date_text + "”)" : "")),
+    p.date_note ? el("p", p.date_note, "note") : null,
+    refLine("Place", placeRef(p.place)),
+    p.parties && p.parties.length ? el("p", "Parties: " + p.parties.map(function (x) { return x.who + (x.side ? " (" + x.side + ")" : ""); }).join("; ")) : null,
+    p.summary ? el("p", p.summary) : null,
+    p.note ? el("p", p.note, "note") : null,
     el("h4", "Sources"),
     sourcesList(p.sources)
   ]);
@@ -268,6 +237,7 @@ const KINDS = {
   places: { build: placePopup, width: 420, regime: true },
   outposts: { build: postPopup, width: 420, regime: true },
   customs: { build: postPopup, width: 420, regime: true },
+  diplomacy: { build: diplomacyPopup, width: 440, regime: false },
   incidents: { build: incidentPopup, width: 440, regime: true },
   migration: { build: flowPopup, width: 440, regime: false },
   areas: { build: areaPopup, width: 440, regime: false }

@@ -1,6 +1,6 @@
 /* "What applied here?": the answer of GET /regime for a point and the chosen year, built with textContent. */
 import { append, el, state } from "./util.js";
-import { actItem, rulesList, sourcesList } from "./popups.js";
+import { actItem, rulesList, sourcesList } from "./records.js";
 
 const STATUS = { true: "in force", false: "not in force" };
 

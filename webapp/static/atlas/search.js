@@ -72,15 +72,14 @@ export function relabel(placesLayer) {
   });
 }
 
-/* Place labels: towns first, then the 1927 list, then the rest, as the zoom allows; a label that
- * would overlap one already shown is hidden. */
-const LABEL_RANKS = { town: 0, fortification: 1 };
-const LABEL_ZOOM = [0, 6, 8, 10];  // the zoom from which ranks 0, 1, 2, 3 are labelled
-
-function labelRank(p) {
-  if (p.where_prec === "area") return 3;  // a marker inside an area is not where the place is
-  if (p.feature_type in LABEL_RANKS) return LABEL_RANKS[p.feature_type];
-  return p.in_1927_list ? 1 : 2;
+/* Place labels: towns first, then the 1927 list, then the rest, as the zoom allows (the label priorities and
+ * their zooms come from the server's vocabulary, config.labels); a label that would overlap one already shown is
+ * hidden. */
+function labelZoom(p) {
+  const labels = state.config.labels;
+  if (p.where_prec === "area") return labels.area;  // a marker inside an area is not where the place is
+  const priority = p.feature_type in labels.priority ? labels.priority[p.feature_type] : labels.other;
+  return labels.zooms[p.in_1927_list ? Math.min(priority, labels.listed) : priority];
 }
 
 function overlapsAny(box, boxes) {
@@ -90,12 +89,12 @@ function overlapsAny(box, boxes) {
 export function placeLabels(map, placesLayer) {
   const zoom = map.getZoom(), view = map.getContainer().getBoundingClientRect(), entries = [];
   placesLayer.eachLayer(function (layer) {
-    if (layer.place && layer.getElement()) entries.push({ rank: labelRank(layer.place), node: layer.getElement() });
+    if (layer.place && layer.getElement()) entries.push({ from: labelZoom(layer.place), node: layer.getElement() });
   });
   /* Writes, then every read in one layout, then writes again: never a layout per label. */
-  entries.forEach(function (e) { e.node.classList.toggle("label-hidden", zoom < LABEL_ZOOM[e.rank]); });
-  const candidates = entries.filter(function (e) { return zoom >= LABEL_ZOOM[e.rank]; });
-  candidates.sort(function (a, b) { return a.rank - b.rank; });
+  entries.forEach(function (e) { e.node.classList.toggle("label-hidden", zoom < e.from); });
+  const candidates = entries.filter(function (e) { return zoom >= e.from; });
+  candidates.sort(function (a, b) { return a.from - b.from; });
   const boxes = candidates.map(function (e) { return e.node.getBoundingClientRect(); });
   const shown = [];
   const hidden = boxes.map(function (box) {

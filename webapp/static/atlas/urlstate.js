@@ -1,6 +1,6 @@
 /* The view in the URL (year, zoom, centre, overlays switched off, the selected feature), and opening a
  * feature by id, on the map, inside a cluster, or fetched alone. */
-import { append, control, el, periodText, rawHashValue, state } from "./util.js";
+import { append, control, decoded, el, hashNumber, periodText, rawHashValue, state } from "./util.js";
 
 export const view = { off: [], sel: null, ready: false };
 
@@ -17,9 +17,10 @@ export function writeHash(map) {
   history.replaceState(null, "", "#" + parts.join("&"));
 }
 
+/* The overlays by name: a Map, never a plain object, so that a name from the URL (`__proto__`) finds nothing. */
 export function overlays(layerControl) {
-  const byName = {};
-  (layerControl._layers || []).forEach(function (entry) { if (entry.overlay) byName[entry.name] = entry.layer; });
+  const byName = new Map();
+  (layerControl._layers || []).forEach(function (entry) { if (entry.overlay) byName.set(entry.name, entry.layer); });
   return byName;
 }
 
@@ -64,14 +65,24 @@ export function openFeature(map, layers, clusters, id) {
   });
 }
 
+/* The centre and zoom the URL gives, each checked (a latitude Web Mercator can draw, a longitude, a whole zoom the
+ * map has), or null: a view that is not one is ignored and the map starts at its own. */
+export function viewFromHash(map) {
+  const c = (rawHashValue("c") || "").split(",");
+  const z = hashNumber(rawHashValue("z"), map.getMinZoom(), map.getMaxZoom());
+  const lat = hashNumber(c[0], -85, 85), lon = hashNumber(c[1], -180, 180);
+  return c.length === 2 && lat !== null && lon !== null && z !== null && z % 1 === 0 ? { c: [lat, lon], z: z } : null;
+}
+
 export function restoreView(map, layerControl) {
-  const z = parseInt(rawHashValue("z"), 10);
-  const c = (rawHashValue("c") || "").split(",").map(parseFloat);
-  if (z >= 0 && c.length === 2 && isFinite(c[0]) && isFinite(c[1])) map.setView(c, z, { animate: false });
+  const asked = viewFromHash(map);
+  if (asked) map.setView(asked.c, asked.z, { animate: false });
   const byName = overlays(layerControl);
-  (rawHashValue("off") || "").split(",").filter(Boolean).map(decodeURIComponent).forEach(function (name) {
-    if (byName[name] && map.hasLayer(byName[name])) map.removeLayer(byName[name]);
-    if (byName[name] && view.off.indexOf(name) < 0) view.off.push(name);
+  (rawHashValue("off") || "").split(",").map(decoded).forEach(function (name) {
+    const layer = name ? byName.get(name) : undefined;
+    if (!layer) return;
+    if (map.hasLayer(layer)) map.removeLayer(layer);
+    if (view.off.indexOf(name) < 0) view.off.push(name);
   });
 }
 

@@ -52,14 +52,31 @@ export function period(p) {
   return (p.start || "?") + " – " + (p.end ? p.end : "no end given in the sources");
 }
 
+/* The URL hash is anyone's to write (a link can carry any text): every value read from it is checked. */
 export function rawHashValue(key) {
   const match = new RegExp("(?:^|[#&])" + key + "=([^&]*)").exec(window.location.hash);
   return match ? match[1] : null;
 }
 
+/* decodeURIComponent, or null for a malformed escape (`%`, `%zz`, half a UTF-8 sequence). */
+export function decoded(text) {
+  try {
+    return decodeURIComponent(text);
+  } catch (error) {
+    return null;
+  }
+}
+
 export function hashValue(key) {
   const raw = rawHashValue(key);
-  return raw === null ? null : decodeURIComponent(raw);
+  return raw === null ? null : decoded(raw);
+}
+
+/* A plain decimal number from the hash within [lo, hi], or null (no exponent, no NaN, no Infinity). */
+export function hashNumber(text, lo, hi) {
+  if (!/^-?[0-9]{1,12}(\.[0-9]{1,12})?$/.test(text || "")) return null;
+  const value = parseFloat(text);
+  return value >= lo && value <= hi ? value : null;
 }
 
 /* A control box that keeps its clicks and wheel to itself. */

@@ -1,0 +1,130 @@
+"""The charts page: figures as the sources give them, bars in proportion, sources under each chart."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from xml.etree import ElementTree
+
+import pytest
+import yaml
+from markupsafe import escape
+
+from layers.dates import parse_partial, year_counts
+from tests.conftest import CHART_PAYLOAD, SOURCES
+from webapp import create_app
+from webapp.charts import round_axis
+from webapp.vocabulary import CHART_TOTALS as TOTALS
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+@pytest.fixture(scope="module")
+def charts(app):
+    return {c["id"]: c for c in app.test_client().get("/charts?f=json").get_json()["charts"]}
+
+
+@pytest.fixture(scope="module")
+def page(app):
+    response = app.test_client().get("/charts?f=html")
+    assert response.status_code == 200
+    return response.data.decode()
+
+
+def _sources_yaml(name: str):
+    return yaml.safe_load((SOURCES / name).read_text(encoding="utf-8"))
+
+
+def _svgs(page: str, chart_id: str) -> list[ElementTree.Element]:
+    section = re.search(rf'<section class="chart" id="{chart_id}">(.*?)</section>', page, re.S).group(1)
+    return [ElementTree.fromstring(svg) for svg in re.findall(r"<svg .*?</svg>", section, re.S)]
+
+
+def test_reported_totals_are_the_yearly_statistics(charts):
+    expected = defaultdict(dict)
+    for row in _sources_yaml("statistics.yaml")["statistics"]:
+        if row["measure"] in TOTALS and "year" in row:
+            expected[TOTALS[row["measure"]][0]][row["year"]] = row["value"]["best"]
+    drawn = {s["label"]: {p["year"]: p["best"] for p in s["points"]} for s in charts["totals"]["series"]}
+    assert drawn == dict(expected)
+    assert all(s["sources"] and s["sources"][0]["note"] for s in charts["totals"]["series"])
+
+
+def test_incident_counts_are_summed_by_year_from_the_incidents(charts):
+    sums: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for incident in _sources_yaml("incidents.yaml")["incidents"]:
+        first, last = parse_partial(incident["start"])[0], parse_partial(incident["end"])[1]
+        for kind in ("detained", "killed"):
+            value = (incident.get("counts") or {}).get(kind)
+            if value and first.year == last.year:
+                sums[kind.capitalize()][first.year] += value["best"] if value["best"] is not None else value["low"]
+    drawn = {s["label"]: {p["year"]: p["best"] for p in s["points"]} for s in charts["incident-counts"]["series"]}
+    assert drawn == {k: dict(v) for k, v in sums.items()}
+    assert drawn["Detained"], "the incidents give detentions"
+
+
+def test_bars_are_in_proportion_to_their_figures(page):
+    for chart_id in ("totals", "incident-counts", "features"):
+        (svg,) = _svgs(page, chart_id)
+        bars = [r for r in svg.iter(f"{SVG}rect") if r.get("class") == "bar"]
+        assert bars, chart_id
+        ratios = {round(float(r.get("height")) / float(r.get("data-value")), 2) for r in bars}
+        assert len(ratios) == 1, f"{chart_id}: bar heights not proportional to values: {ratios}"
+
+
+def test_migration_bars_keep_each_authoritys_figure_and_its_uncertainty(charts, page):
+    migration = charts["migration"]
+    households = {b["label"]: b for b in migration["panels"][1]["bars"]}
+    ogpu = next(b for label, b in households.items() if "Xinjiang" in label or "xinjiang" in label)
+    assert ogpu["text"] == "at least about 40,000" and ogpu["open"]
+    assert any(b["text"] == "about 83,000" for b in households.values())
+    people = [b["text"] for b in migration["panels"][0]["bars"]]
+    assert "150,000–160,000" in people, "the 1916 range stays a range"
+    flows = _sources_yaml("migration.yaml")["flows"]
+    figured = [f for f in flows if f.get("people") or f.get("households")]
+    drawn = sum(len(p["bars"]) for p in migration["panels"])
+    assert drawn == sum(bool(f.get("people")) + bool(f.get("households")) for f in figured)
+    assert len(migration["without_figure"]) == len(flows) - len(figured)
+    svg_people, svg_households = _svgs(page, "migration")
+    assert len([r for r in svg_households.iter(f"{SVG}rect")]) == len(households)
+    assert any(line.get("marker-end") for line in svg_households.iter(f"{SVG}line")), "'at least' drawn as an arrow"
+    assert any("whisker" in (line.get("class") or "") for line in svg_people.iter(f"{SVG}line")), "a range whisker"
+
+
+def test_every_chart_has_its_sources_under_it(page, charts):
+    for chart_id, chart in charts.items():
+        if chart_id == "features":
+            continue  # counts of the layers, each feature with its own sources
+        section = re.search(rf'<section class="chart" id="{chart_id}">(.*?)</section>', page, re.S).group(1)
+        assert "<h3>Sources</h3>" in section
+        for citation in chart["sources"]:
+            assert str(escape(citation["reference"])) in section
+
+
+def test_features_per_year_match_the_layers(charts, client):
+    incidents = client.get("/collections/incidents/items?limit=1000").get_json()["features"]
+    periods = [(f["properties"]["start"], f["properties"]["end"]) for f in incidents]
+    counts, _ = year_counts(periods, (1918, 1940))
+    series = next(s for s in charts["features"]["series"] if s["label"] == "Incidents")
+    assert {p["year"]: p["best"] for p in series["points"]} == {1918 + i: n for i, n in enumerate(counts) if n}
+
+
+@pytest.mark.parametrize(
+    ("top", "maximum", "step"),
+    [(3631, 4000, 1000), (400000, 400000, 100000), (420000, 500000, 100000), (15, 20, 5), (1, 1, 0.2)],
+)
+def test_axis_is_round(top, maximum, step):
+    axis = round_axis(top)
+    assert axis["max"] == maximum and axis["ticks"][1] == pytest.approx(step) and axis["max"] >= top
+
+
+def test_chart_texts_from_data_are_escaped(hostile_store):
+    client = create_app({"STORE": hostile_store, "TESTING": True}).test_client()
+    html = client.get("/charts?f=html").data.decode()
+    assert CHART_PAYLOAD not in html and "<script>window.__xss" not in html
+    assert "&lt;script&gt;window.__xss=8&lt;/script&gt;" in html
+
+
+def test_unknown_parameter_is_refused(client):
+    response = client.get("/charts?colour=red")
+    assert response.status_code == 400 and "colour" in response.get_json()["description"]

@@ -1,0 +1,321 @@
+"""GET /figure: a map view as a figure for publication (SVG, PDF, PNG)."""
+
+from __future__ import annotations
+
+import io
+import re
+import warnings
+import xml.etree.ElementTree as ET
+from datetime import date
+
+import folium
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+from shapely.geometry import Point, box
+
+from geo import to_lonlat, to_metric
+from webapp import figure, limits
+from webapp.mapview import build_map
+
+VIEW_1927 = "year=1927-1932"
+CITE = "Border Atlas: the Kazakh–Xinjiang section of the Soviet–Chinese border, 1918–1940"
+
+
+def svg_text(data: bytes) -> str:
+    """All the text of an SVG, its lines joined by spaces."""
+    root = ET.fromstring(data)
+    return " ".join(" ".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text"))
+
+
+def pdf_text(data: bytes) -> str:
+    return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+TEXT = {"svg": svg_text, "pdf": pdf_text}
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.fixture(scope="module")
+def rendered(app):
+    """Figures by query string, each fetched once."""
+    cache, client = {}, app.test_client()
+
+    def get(query: str) -> bytes:
+        if query not in cache:
+            response = client.get(f"/figure?{query}")
+            assert response.status_code == 200, response.get_json()
+            cache[query] = response.data
+        return cache[query]
+
+    return get
+
+
+@pytest.fixture(scope="module")
+def store(app):
+    with app.app_context():
+        from webapp.store import get_store
+
+        return get_store()
+
+
+@pytest.mark.parametrize("fmt", ["svg", "pdf"])
+def test_a_figure_has_its_legend_years_and_citation_as_text(rendered, store, fmt):
+    text = flat(TEXT[fmt](rendered(f"{VIEW_1927}&format={fmt}")))
+    assert "The Kazakh–Xinjiang border, 1927–1932" in text
+    for entry in ("22 km border zone", "100 km gold zone", "Border line", "Place: town", "Incident: Armed clash"):
+        assert entry in text, entry
+    assert CITE in text
+    assert f"Data version {store.version}" in text
+    assert "map#year=1927-1932" in text
+
+
+@pytest.mark.parametrize(("fmt", "kind"), [("svg", "image/svg+xml"), ("pdf", "application/pdf"), ("png", "image/png")])
+def test_formats_and_content_types(client, fmt, kind):
+    response = client.get(f"/figure?year=1930&format={fmt}")
+    assert response.status_code == 200
+    assert response.mimetype == kind
+    assert 'filename="border-atlas-1930.' + fmt in response.headers["Content-Disposition"]
+
+
+def test_the_default_is_the_default_map_view(rendered):
+    text = flat(svg_text(rendered("")))
+    assert "The Kazakh–Xinjiang border, 1930" in text
+    assert "Border line" in text
+
+
+def test_a_png_is_300_dpi_and_not_blank(rendered):
+    image = Image.open(io.BytesIO(rendered("year=1930&format=png")))
+    assert [round(v) for v in image.info["dpi"]] == [300, 300]
+    assert image.width == round(figure.WIDTH_IN * 300)
+    grey = image.convert("L")
+    colours = grey.getcolors(maxcolors=256 * 256)
+    assert len(colours) > 50, "the PNG is (nearly) blank"
+    assert max(count for count, _ in colours) < 0.9 * image.width * image.height
+
+
+@pytest.mark.parametrize(
+    ("query", "label"),
+    [
+        ("lang=name_ru", "Джаркент"),
+        ("lang=name_zh", "伊宁"),
+        ("lang=name_kk&bbox=82,46.3,84.5,47.5", "Бақты"),
+    ],
+)
+def test_labels_in_cyrillic_kazakh_and_chinese_render_with_no_missing_glyph(client, query, label):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for fmt in ("svg", "png", "pdf"):
+            response = client.get(f"/figure?{query}&format={fmt}")
+            assert response.status_code == 200
+            if fmt == "svg":
+                assert label in svg_text(response.data)
+    missing = [str(w.message) for w in caught if "missing from font" in str(w.message)]
+    assert missing == []
+
+
+def test_the_glyph_check_can_fail(client, monkeypatch):
+    """With only DejaVu Sans (no Chinese), the same check sees the missing glyphs."""
+    monkeypatch.setitem(figure.RC, "font.family", ["DejaVu Sans"])
+    monkeypatch.setattr(client.application.extensions["atlas_figures"], "cache", limits.BytesCache(0))  # drawn anew
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert client.get("/figure?lang=name_zh&format=png").status_code == 200
+    assert any("missing from font" in str(w.message) for w in caught)
+
+
+BAD = [
+    ("year=abc", "year"),
+    ("year=1932-1930", "year"),
+    ("year=1900", "year"),
+    ("year=1930-05", "year"),
+    ("bbox=1,2,3", "bbox"),
+    ("bbox=80,45,79,46", "bbox"),
+    ("bbox=0,0,1,1", "bbox"),
+    ("bbox=80,42,84,47&c=44,80&z=6", "bbox"),
+    ("c=44.2,80.4", "z"),
+    ("z=6", "c"),
+    ("c=44.2&z=6", "c"),
+    ("c=95,80&z=6", "c"),
+    ("c=44.2,80.4&z=99", "z"),
+    ("c=44.2,80.4&z=-1", "z"),
+    ("off=No such layer", "off"),
+    ("lang=fr", "lang"),
+    ("format=gif", "format"),
+    ("colour=red", "colour"),
+]
+
+
+@pytest.mark.parametrize(("query", "parameter"), BAD)
+def test_bad_parameters_get_400_naming_the_parameter(client, query, parameter):
+    response = client.get(f"/figure?{query}")
+    assert response.status_code == 400
+    body = response.get_json()
+    assert body["parameter"] == parameter
+    assert "allowed" in body["description"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "bbox=79,43,79,43",  # a point: a view 1 km across
+        "bbox=79,43,82,43",  # a line
+        "bbox=-180,-90,180,90",  # the world: the part the metric CRS draws
+        "bbox=129,69,130,70",  # nothing of the atlas in view
+        "c=44.2,80.4&z=18",
+        "c=0,0&z=0",
+        "year=1918&off=Border%20line,Places,Migration,Incidents,Border-guard%20units,Customs%20offices%20and%20posts",
+    ],
+)
+def test_odd_views_are_drawn_never_a_500(client, query):
+    assert client.get(f"/figure?{query}&format=png").status_code == 200
+
+
+def test_a_view_by_centre_and_zoom_is_drawn_and_cited(rendered):
+    text = flat(svg_text(rendered("year=1925&c=44.2000,80.4000&z=8")))
+    assert "map#year=1925&z=8&c=44.2000,80.4000" in text
+    assert "4 km border zone" in text
+    assert "100 km gold zone" not in text, "the 100 km zone dates from 1929"
+
+
+def map_overlay_names(app) -> set[str]:
+    """The overlay names of the map's layer control (as the `off=` of the map URL has them)."""
+    with app.test_request_context():
+        from webapp.store import get_store
+
+        m = build_map(get_store())
+    names, todo = set(), list(m._children.values())
+    while todo:
+        item = todo.pop()
+        todo += list(item._children.values())
+        if isinstance(item, folium.map.Layer) and item.control and item.overlay:
+            names.add(item.layer_name)
+    return names
+
+
+def test_off_takes_every_layer_name_of_the_map(app, store):
+    import html
+
+    assert {html.unescape(n) for n in map_overlay_names(app)} == set(figure.overlay_names(store))
+
+
+def test_layers_switched_off_are_absent_from_the_legend(rendered):
+    everything = flat(svg_text(rendered(VIEW_1927)))
+    off = "off=Incidents,22%20km%20border%20zone,Migration,Border-guard%20units"
+    fewer = flat(svg_text(rendered(f"{VIEW_1927}&{off}")))
+    for entry in ("Incident: Armed clash", "22 km border zone", "Migration: Emigration", "Unit: Border detachment"):
+        assert entry in everything
+        assert entry not in fewer
+    assert "16 km border zone" in fewer and "Place: town" in fewer
+    assert "Incident: area of possibility" not in fewer, "the areas of possibility go with their incidents"
+
+
+def caption_text(data: bytes) -> str:
+    """The text of the caption of an SVG figure (the group Matplotlib writes with its gid)."""
+    root = ET.fromstring(data)
+    group = root.find(".//{http://www.w3.org/2000/svg}g[@id='caption']")
+    return flat(" ".join(" ".join(t.itertext()) for t in group.iter("{http://www.w3.org/2000/svg}text")))
+
+
+def caption_sources(text: str) -> list[tuple[int, str]]:
+    sources = text.split("Sources: ", 1)[1]
+    return [(int(n), s) for n, s in re.findall(r"\[(\d+)\] (.*?)(?= \[\d+\] |$)", sources)]
+
+
+def expected_features(store, view) -> dict[str, set[str]]:
+    """The ids a view should draw, found another way: the store's own time filter, then the view in WGS84."""
+    shown = to_lonlat(box(*view.extent).segmentize(1000))
+    period = (date(view.years[0], 1, 1), date(view.years[1], 12, 31))
+    ids = {}
+    for cid in ("zones", "border", "places", "outposts", "customs", "incidents", "migration"):
+        frame, _ = store.query(cid, period=period)
+        frame = frame[frame.geometry.notna()]
+        ids[cid] = set(frame[frame.intersects(shown)]["id"])
+    return ids
+
+
+@pytest.mark.parametrize("query", [VIEW_1927, "year=1935&bbox=79,44,81.5,46", "year=1930&off=Places"])
+def test_the_footnoted_sources_are_exactly_those_of_the_features_drawn(app, store, rendered, query):
+    with app.test_request_context(f"/figure?{query}"):
+        from flask import request
+
+        view = figure.parse_view(request.args, store)
+    frames = figure.features(store, view)
+    expected = expected_features(store, view)
+    for cid in ("zones", "places", "incidents", "migration"):
+        drawn = set(frames[cid]["id"]) if cid in frames else set()
+        assert drawn == (set() if cid.capitalize() in query else expected[cid]), cid
+    cited = set()
+    for frame in frames.values():
+        cited |= {flat(c["reference"]).rstrip(".") for s in frame["sources"] for c in s or []}
+    footnoted = caption_sources(caption_text(rendered(query)))
+    assert [n for n, _ in footnoted] == list(range(1, len(footnoted) + 1)), "numbered 1..n"
+    assert [s.rstrip(".") for _, s in footnoted] == list(dict.fromkeys(s.rstrip(".") for _, s in footnoted))
+    assert {s.rstrip(".") for _, s in footnoted} == cited
+
+
+def test_a_feature_not_drawn_is_not_footnoted(rendered):
+    """The Ush-Bulak crossing of summer 1927 (note 44, cited by it alone) is footnoted in 1927, not in 1930."""
+    reference = "f. 9, op. 1, d. 438, l. 76, Spetsial’nyi gosudarstvennyi arkhiv Komiteta"
+    assert reference in caption_text(rendered("year=1927"))
+    assert reference not in caption_text(rendered("year=1930"))
+
+
+def test_scale_bar_length_is_round():
+    assert figure.nice_length(1234) == 1000
+    assert figure.nice_length(270_000) == 200_000
+    assert figure.nice_length(49) == 20
+
+
+def test_north_points_to_higher_latitude():
+    """At the central meridian north is straight up; west of it the meridians lean to the right (east)."""
+    centre = to_metric(Point(83.5, 45.5))
+    assert abs(figure.north_angle(centre.x, centre.y)) < 1e-6
+    west = to_metric(Point(76.0, 43.0))
+    assert figure.north_angle(west.x, west.y) > 0.05
+
+
+SVG = "{http://www.w3.org/2000/svg}"
+XLINK = "{http://www.w3.org/1999/xlink}"
+
+
+def marker_shapes(data: bytes) -> dict[str, set[str]]:
+    """{group id: the shapes of its markers} for the point groups of an SVG figure (one group per layer and type).
+
+    Matplotlib writes each marker's outline once, in <defs>, and places it with <use>: a circle is drawn with
+    curves, a triangle and a square with three and four straight sides.
+    """
+    root = ET.fromstring(data)
+    outlines = {p.get("id"): p.get("d") for p in root.iter(f"{SVG}path") if p.get("id")}
+    shapes = {}
+    for group in root.iter(f"{SVG}g"):
+        uses = [u.get(f"{XLINK}href", "").lstrip("#") for u in group.iter(f"{SVG}use")]
+        if group.get("id", "").split("-")[0] in ("places", "outposts", "customs", "incidents") and uses:
+            shapes[group.get("id")] = {shape_of(outlines[u]) for u in uses}
+    return shapes
+
+
+def shape_of(outline: str) -> str:
+    if "C" in outline:
+        return "circle"
+    return {3: "triangle", 4: "square"}.get(outline.count("L") + 1, "other")
+
+
+def test_units_and_customs_posts_are_drawn_with_their_own_shapes(rendered):
+    """Greyscale tells the layers apart: places are circles, units triangles, customs posts squares."""
+    shapes = marker_shapes(rendered(VIEW_1927))
+    expected = {"places": {"circle"}, "outposts": {"triangle"}, "customs": {"square"}}
+    for layer, shape in expected.items():
+        groups = {gid: s for gid, s in shapes.items() if gid.startswith(f"{layer}-")}
+        assert groups, f"no {layer} drawn in the view: the check would prove nothing"
+        assert all(s == shape for s in groups.values()), (layer, groups)
+    assert shapes["incidents-crossing"] == {"triangle"} and shapes["incidents-armed_clash"] == {"other"}
+
+
+def test_the_shape_check_can_fail():
+    """A unit drawn as a circle (as before the vocabulary) is seen as one."""
+    circle = "M 0 2.375 C 0.63 2.375 1.23 2.12 1.68 1.68 z"
+    assert shape_of(circle) == "circle" and shape_of("M 0 -3.8 L -3.8 3.8 L 3.8 3.8 z") == "triangle"

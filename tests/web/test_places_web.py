@@ -1,0 +1,69 @@
+"""The gazetteer on the web: place pages, the quality report, items and Linked Places Format."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import PLACE_PAYLOAD
+from tests.web.api.test_api import check_rfc7946
+from webapp import create_app
+
+
+def test_place_page_shows_every_name_and_the_sources(client):
+    page = client.get("/places/jarkent", headers={"Accept": "text/html"}).data.decode()
+    for expected in ("Jarkent", "Джаркент", "Zharkent", "Panfilov", "1520253", "11,100", "note 32", "#place=jarkent"):
+        assert expected in page, expected
+
+
+def test_place_page_as_json(client):
+    feature = client.get("/places/chuguchak?f=json").get_json()
+    assert feature["properties"]["modern_name"] == "Tacheng" and feature["geometry"]["type"] == "Point"
+
+
+def test_unlocated_place_has_a_page_that_says_so(client):
+    page = client.get("/places/selke-pass?f=html").data.decode()
+    assert "unlocated" in page
+
+
+def test_unknown_place_is_a_json_404(client):
+    response = client.get("/places/atlantis")
+    assert response.status_code == 404 and "atlantis" in response.get_json()["description"]
+
+
+def test_quality_report_page_and_json(client):
+    findings = client.get("/quality?f=json").get_json()
+    counts = findings["counts"]
+    assert counts["places"] == len(findings["unlocated"]) + counts["located"] + counts["in_area"]
+    assert any(f["id"] == "uryl" for f in findings["unlocated"])
+    page = client.get("/quality?f=html").data.decode()
+    assert "1927 list" in page and "Uryl" in page
+
+
+def test_places_items_are_geojson_with_unlocated_places_kept(client, layers):
+    body = client.get("/collections/places/items?limit=1000").get_json()
+    assert body["numberMatched"] == len(layers["places"])
+    located = {"type": "FeatureCollection", "features": [f for f in body["features"] if f["geometry"]]}
+    check_rfc7946({**located, "features": [f for f in located["features"] if f["id"] != "moscow"]})
+    unlocated = [f for f in body["features"] if f["geometry"] is None]
+    assert unlocated and all(f["properties"]["precision_class"] == "unlocated" for f in unlocated)
+
+
+def test_places_filter_by_property(client):
+    body = client.get("/collections/places/items?in_1927_list=true&limit=100").get_json()
+    assert body["numberMatched"] == 21
+
+
+def test_linked_places_endpoint_validates(client):
+    from tests.layers.test_lpf import VALIDATOR  # the LPF schema of the gazetteer's own test
+
+    collection = client.get("/collections/places/lpf").get_json()
+    assert [e.message for f in collection["features"] for e in VALIDATOR.iter_errors(f)] == []
+    ids = {f["@id"] for f in collection["features"]}
+    assert any(i.endswith("/collections/places/items/jarkent") for i in ids)
+
+
+@pytest.mark.parametrize("url", ["/places/narynkol?f=html", "/collections/places/items?f=html&limit=200"])
+def test_place_text_is_escaped(hostile_store, url):
+    page = create_app({"STORE": hostile_store}).test_client().get(url).data.decode()
+    assert "<img src=x" not in page and "&lt;img src=x" in page
+    assert PLACE_PAYLOAD.split("<")[0] in page

@@ -1,0 +1,110 @@
+"""The source reader (/texts) linked to the map both ways, and no broken reference anywhere the atlas serves."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+import pytest
+
+from layers import REGISTRY
+
+HTML = {"Accept": "text/html"}
+CORE = "ablazhey-zhanbossinova-2026"
+COLLECTIONS = tuple(REGISTRY)
+
+
+@pytest.fixture(scope="module")
+def core_page(app):
+    return app.test_client().get(f"/texts/{CORE}", headers=HTML).data.decode()
+
+
+def test_the_documents_are_listed_with_their_records_and_licences(client):
+    docs = {d["id"]: d for d in client.get("/texts?f=json").get_json()["documents"]}
+    assert set(docs) == {
+        CORE,
+        "shemetova-2020",
+        "shemetova-2020-abstract",
+        "mongolian-talks-1921",
+        "siegelbaum-trade-pacts",
+    }
+    core = docs[CORE]
+    assert core["licence"] == "CC BY 4.0" and core["shipped"] == "full" and core["cited_passages"] > 100
+    assert core["reference"].startswith("Natalia N. Ablazhey and Albina S. Zhanbossinova, “Kazakh-Xinjiang Section")
+    assert docs["mongolian-talks-1921"]["cited_passages"] == 0
+    page = client.get("/texts", headers=HTML).data.decode()
+    assert f'href="/texts/{CORE}"' in page and "CC BY 4.0" in page
+
+
+def test_every_cited_passage_is_marked_and_lists_its_features(client, core_page):
+    data = client.get(f"/texts/{CORE}?f=json").get_json()
+    assert len(data["passages"]) > 100
+    for passage in data["passages"]:
+        assert f'<mark id="{passage["anchor"]}"' in core_page, passage["features"][0]["quote"]
+        assert f'id="{passage["anchor"]}-features"' in core_page
+    santos = next(p for p in data["passages"] if any(f["id"] == "santos-1927-08-24" for f in p["features"]))
+    feature = next(f for f in santos["features"] if f["id"] == "santos-1927-08-24")
+    assert feature["map_url"] == "/map#year=1927&sel=santos-1927-08-24"
+    assert feature["page_url"] == "/incidents/santos-1927-08-24"
+    assert 'href="/map#year=1927&amp;sel=santos-1927-08-24"' in core_page
+
+
+def test_the_article_reads_as_text_with_its_notes(core_page):
+    body = re.search(r'<article class="document">(.*)</article>', core_page, re.S).group(1)
+    assert "*" not in body and "&lt;sup&gt;" not in body  # emphasis and superscripts are markup, not text
+    assert '<sup class="marker"><a href="#n-46">46</a></sup>' in body
+    assert '<li id="n-46" value="46">Ibid., l. 75.<br><span class="ref">f. 9, op. 1, d. 438, l. 75, Spetsial’nyi' in (
+        core_page
+    )
+    assert "49</mark><sup>th</sup>" in body or "49<sup>th</sup>" in body
+
+
+def test_excerpts_show_their_gaps_and_their_notes_by_page(client):
+    page = client.get("/texts/shemetova-2020", headers=HTML).data.decode()
+    assert '<p class="gap">[…]</p>' in page and "Only excerpts are shipped" in page
+    assert '<li id="n-6.2" value="2">(page 6 of the copy) Ibid. Л. 80.' in page
+    assert '<pre id="p-' in page and "ПОСТАНОВЛЕНИЕ СОВЕТА НАРОДНЫХ КОМИССАРОВ" in page
+
+
+def test_an_unknown_document_is_a_404_that_says_where_to_look(client):
+    response = client.get("/texts/no-such-document?f=json")
+    assert response.status_code == 404
+    assert "/texts" in response.get_json()["description"]
+
+
+def test_every_incident_page_links_to_its_passages_in_the_reader(client, layers, core_page):
+    for iid in layers["incidents"]["id"]:
+        page = client.get(f"/incidents/{iid}", headers=HTML).data.decode()
+        anchors = re.findall(rf'href="/texts/{CORE}#(q-[0-9a-f]+)"', page)
+        assert anchors, iid
+        for anchor in anchors:
+            assert f'<mark id="{anchor}"' in core_page, (iid, anchor)
+
+
+def _served_texts(client, cid: str) -> dict[str, str]:
+    """The items as JSON and as an HTML page, and every file of the CSV download."""
+    texts = {path: client.get(path).data.decode() for path in (f"/collections/{cid}/items?limit=1000",)}
+    texts[f"/collections/{cid}/items?f=html"] = client.get(f"/collections/{cid}/items?f=html&limit=1000").data.decode()
+    archive = zipfile.ZipFile(io.BytesIO(client.get(f"/collections/{cid}/download?format=csv").data))
+    return texts | {name: archive.read(name).decode() for name in archive.namelist()}
+
+
+@pytest.mark.parametrize("cid", COLLECTIONS)
+def test_no_served_text_holds_ibid_or_markdown(client, cid):
+    """Items (JSON and HTML) and the CSV download (the features and sources.csv) carry whole references."""
+    texts = _served_texts(client, cid)
+    assert "sources.csv" in texts
+    for path, text in texts.items():
+        assert "Ibid" not in text, path
+        assert not re.search(r"\*[A-Za-z«]", text), path
+    features = client.get(f"/collections/{cid}/items?limit=1000").get_json()["features"]
+    for feature in features:
+        for source in feature["properties"].get("sources") or []:
+            assert source["reference"] and source["csl"]["type"], (cid, feature["id"])
+
+
+def test_the_figure_caption_has_whole_references(client):
+    svg = client.get("/figure?format=svg&year=1930").data.decode()
+    assert "Ibid" not in svg and "*Pogranichnyye" not in svg
+    assert "Spetsial" in svg and "cited in" in svg

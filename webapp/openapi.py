@@ -1,0 +1,370 @@
+"""The OpenAPI 3.0 document of the server (GET /api): every path, parameter and answer it has."""
+
+from __future__ import annotations
+
+from flask import request
+
+from layers import citation_formats, schema
+from webapp import params
+from webapp.vocabulary import LANGUAGES
+
+TITLE = schema.NAME
+DESCRIPTION = f"{schema.SUBJECT[0].upper()}{schema.SUBJECT[1:]}, {schema.YEARS_TEXT}: border, legal zones and sources."
+
+# What the server parses (webapp.params.parse_datetime): a date or date-time, or an interval whose ends may be
+# open ('..' or empty). A year outside 1918-1940 or an impossible day (1930-02-30) matches and gets a 400.
+_DATE = r"[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01])(T[0-9:.]+(Z|[+-][0-9]{2}:?[0-9]{2})?)?)?)?"
+DATETIME_PATTERN = rf"^({_DATE}|({_DATE}|\.\.)?/({_DATE}|\.\.)?)$"
+
+
+def _param(name: str, schema: dict, description: str, where: str = "query", required: bool = False) -> dict:
+    return {"name": name, "in": where, "required": required, "schema": schema, "description": description}
+
+
+def _error() -> dict:
+    return {
+        "description": "bad request or not found",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/exception"}}},
+    }
+
+
+def _json(ref: str, kind: str = "application/json") -> dict:
+    return {
+        "description": "OK",
+        "content": {
+            kind: {"schema": {"$ref": f"#/components/schemas/{ref}"}},
+            "text/html": {"schema": {"type": "string"}},
+        },
+    }
+
+
+def _page() -> dict:
+    return {
+        "description": "OK",
+        "content": {
+            "application/json": {"schema": {}},
+            "text/html": {"schema": {"type": "string"}},
+        },
+    }
+
+
+def _more_paths(op, cid: dict, f_html: dict, items_params: list) -> dict:
+    """Downloads, the regime at a point, place pages and the other pages the server has."""
+    from webapp.downloads import COLLECTION_FORMATS, DATASET_FORMATS
+
+    fmt = lambda values: _param("format", {"type": "string", "enum": values, "default": "geojson"}, "file format")  # noqa: E731
+    filters = [p for p in items_params if p["name"] in ("datetime", "bbox")]
+    grid_filters = [p | {"required": p["name"] == "bbox"} for p in filters]
+    cells = {"type": "integer", "minimum": 1, "maximum": params.MAX_CELLS, "default": params.DEFAULT_CELLS}
+    only_f = [_param("f", {"type": "string", "enum": sorted(params.FORMATS)}, "output format")]
+    number = {"type": "number"}
+    regime = [
+        _param("lat", number, "latitude, WGS84 degrees (-90..90)"),
+        _param("lon", number, "longitude, WGS84 degrees (-180..180)"),
+        _param("place", {"type": "string"}, "a place id, instead of lat/lon"),
+        _param("date", {"type": "string"}, f"YYYY, YYYY-MM or YYYY-MM-DD within {schema.YEARS_TEXT}", required=True),
+        only_f[0],
+    ]
+    pid = _param("placeId", {"type": "string"}, "place id", "path", True)
+    iid = _param("incidentId", {"type": "string"}, "incident id", "path", True)
+    doc = _param("documentId", {"type": "string"}, "document id (see /texts)", "path", True)
+    cite_fmt = _param("format", {"type": "string", "enum": sorted(citation_formats.FORMATS)}, "citation format")
+    return {
+        "/collections/{collectionId}/download": {
+            "get": op(
+                "One collection as a file",
+                [cid, fmt(sorted(COLLECTION_FORMATS)), *filters],
+                _download([mimetype for *_, mimetype in COLLECTION_FORMATS.values()]),
+            )
+        },
+        "/download": {
+            "get": op(
+                "Every collection in one file",
+                [fmt(sorted(DATASET_FORMATS)), *filters],
+                _download([mimetype for *_, mimetype in DATASET_FORMATS.values()]),
+            )
+        },
+        "/collections/{collectionId}/grid": {
+            "get": op(
+                "How many features of a collection fall in each cell of a grid over a bbox (a count, not places)",
+                [cid, *grid_filters, _param("cells", cells, "cells along each side of the grid")],
+                _json("countGrid"),
+            )
+        },
+        "/collections/places/lpf": {
+            "get": op(
+                "The gazetteer as Linked Places Format",
+                [_param("f", {"type": "string", "enum": ["json"]}, "format")],
+                {"description": "OK", "content": {"application/geo+json": {"schema": {"type": "object"}}}},
+            )
+        },
+        "/places/{placeId}": {"get": op("A place: names, location, sources", [pid, *only_f], _page())},
+        "/incidents/{incidentId}": {
+            "get": op("An incident: when, where (with its level), what happened, sources", [iid, *only_f], _page())
+        },
+        "/regime": {"get": op("What border regime applied at a point or place on a date", regime, _page())},
+        "/quality": {"get": op("The data-quality report of the last build", only_f, _page())},
+        "/statistics": {"get": op("Yearly figures (aggregates)", only_f, _page())},
+        "/charts": {
+            "get": op("Charts: detentions and deaths by year, migration by period, features per year", only_f, _page())
+        },
+        "/customs/tariff-1923": {"get": op("The 1923 customs tariff (Shemetova 2020)", only_f, _page())},
+        "/texts": {"get": op("The source documents: record, licence, what is shipped", only_f, _page())},
+        "/cite": {
+            "get": op(
+                "The sources of a view (collections, datetime, bbox) or of the whole atlas, for reference managers",
+                [cite_fmt, _param("collections", {"type": "string"}, "comma-separated collection ids"), *filters],
+                _citations(),
+            )
+        },
+        "/collections/{collectionId}/items/{featureId}/cite": {
+            "get": op(
+                "The sources of one feature, for reference managers",
+                [cid, _param("featureId", {"type": "string"}, "feature id", "path", True), cite_fmt],
+                _citations(),
+            )
+        },
+        "/texts/{documentId}": {
+            "get": op("A source document with its notes, cited passages linked to features", [doc, *only_f], _page())
+        },
+        "/figure": {
+            "get": op("A map view as a figure for publication (SVG, PDF, PNG)", _figure_params(filters), _files())
+        },
+        "/map": {
+            "get": op(
+                "The map page", [], {"description": "OK", "content": {"text/html": {"schema": {"type": "string"}}}}
+            )
+        },
+        "/map/places.json": {
+            "get": op(
+                "Every place under every name: [id, located (0/1), name, other names...] (the map's search index)",
+                [],
+                {"description": "OK", "content": {"application/json": {"schema": {"type": "array"}}}},
+            )
+        },
+    }
+
+
+def _download(mimetypes: list[str]) -> dict:
+    """A download's answer: GeoJSON is a JSON object, the other formats are files."""
+    binary = {"schema": {"type": "string", "format": "binary"}}
+    return {
+        "description": "a file",
+        "content": {kind: {"schema": {"type": "object"}} if kind.endswith("json") else binary for kind in mimetypes},
+    }
+
+
+def _figure_params(filters: list) -> list:
+    """The parameters of /figure: the map view's own (webapp.figure.parse_view)."""
+    from webapp.figure import FORMATS
+    from webapp.mapview import MAX_ZOOM
+
+    lat_lon = r"^-?[0-9]+(\.[0-9]+)?,-?[0-9]+(\.[0-9]+)?$"
+    return [
+        _param("year", {"type": "string", "pattern": r"^[0-9]{4}(-[0-9]{4})?$"}, "a year or a range (1927-1932)"),
+        *[p for p in filters if p["name"] == "bbox"],
+        _param("c", {"type": "string", "pattern": lat_lon}, "the centre lat,lon (with z), as in the map URL"),
+        _param("z", {"type": "integer", "minimum": 0, "maximum": MAX_ZOOM}, "the zoom (with c)"),
+        _param("off", {"type": "string"}, "the layers switched off, as the map's layer control names them"),
+        _param("lang", {"type": "string", "enum": sorted(LANGUAGES)}, "the label language"),
+        _param("format", {"type": "string", "enum": sorted(FORMATS), "default": "svg"}, "file format"),
+    ]
+
+
+def _citations() -> dict:
+    shapes = {"csl-json": {"type": "array", "items": {"type": "object"}}}
+    content = {m: {"schema": shapes.get(f, {"type": "string"})} for f, (_, m, _) in citation_formats.FORMATS.items()}
+    return {"description": "the citations as a file", "content": content}
+
+
+def _files() -> dict:
+    binary = {"schema": {"type": "string", "format": "binary"}}
+    return {
+        "description": "the figure",
+        "content": {"image/svg+xml": binary, "application/pdf": binary, "image/png": binary},
+    }
+
+
+# OpenAPI links (what a client, or schemathesis's stateful phase, may follow): a response's values that are
+# the parameters of another operation. Each holds for every collection: the first collection listed is a
+# collection, the first feature of a page is a feature of that collection, and so on.
+FEATURE = "/collections/{collectionId}/items/{featureId}"
+SAME_COLLECTION = {"collectionId": "$request.path.collectionId"}
+LINKS = {
+    "/collections": {
+        "collection": ("/collections/{collectionId}", {"collectionId": "$response.body#/collections/0/id"}),
+    },
+    "/collections/{collectionId}": {
+        "items": ("/collections/{collectionId}/items", SAME_COLLECTION),
+        "download": ("/collections/{collectionId}/download", SAME_COLLECTION),
+    },
+    "/collections/{collectionId}/items": {
+        "feature": (FEATURE, {**SAME_COLLECTION, "featureId": "$response.body#/features/0/id"}),
+        "collection": ("/collections/{collectionId}", SAME_COLLECTION),
+    },
+    FEATURE: {
+        "collection": ("/collections/{collectionId}", SAME_COLLECTION),
+        "items": ("/collections/{collectionId}/items", SAME_COLLECTION),
+    },
+}
+
+
+def _with_links(paths: dict) -> dict:
+    """`paths` with the LINKS on each operation's 200 response (as operationRef, a JSON pointer)."""
+    for source, links in LINKS.items():
+        paths[source]["get"]["responses"]["200"]["links"] = {
+            name: {
+                "operationRef": "#/paths/" + target.replace("~", "~0").replace("/", "~1") + "/get",
+                "parameters": values,
+            }
+            for name, (target, values) in links.items()
+        }
+    return paths
+
+
+def openapi() -> dict:
+    """The API document, built from the routes' own parameter lists."""
+    f_html = _param("f", {"type": "string", "enum": sorted(params.FORMATS)}, "output format")
+    cid = _param("collectionId", {"type": "string"}, "collection id", "path", True)
+    items_params = [
+        cid,
+        _param("datetime", {"type": "string", "pattern": DATETIME_PATTERN}, params.DATETIME_HELP),
+        _param(
+            "bbox",
+            {"type": "array", "items": {"type": "number"}, "minItems": 4, "maxItems": 4},
+            "minlon,minlat,maxlon,maxlat",
+        ),
+        _param(
+            "limit",
+            {"type": "integer", "minimum": 1, "default": params.DEFAULT_LIMIT},
+            f"page size; a value above {params.MAX_LIMIT:,} is served as {params.MAX_LIMIT:,} (OGC API - Features)",
+        ),
+        _param("offset", {"type": "integer", "minimum": 0, "default": 0}, "start of the page"),
+        f_html,
+    ]
+    items_params[2]["style"], items_params[2]["explode"] = "form", False
+    op = lambda summary, parameters, ok: {  # noqa: E731
+        "summary": summary,
+        "parameters": parameters,
+        "responses": {"200": ok, "400": _error(), "404": _error()},
+    }
+    landing_ok = {
+        "description": "OK",
+        "content": {"application/json": {"schema": {"type": "object"}}, "text/html": {"schema": {"type": "string"}}},
+    }
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": TITLE, "description": DESCRIPTION, "version": "0.1.0"},
+        "servers": [{"url": request.root_url.rstrip("/")}],
+        "paths": _with_links(
+            {
+                "/": {"get": op("Landing page", [f_html], landing_ok)},
+                "/conformance": {"get": op("Conformance classes", [f_html], _json("conformance"))},
+                "/api": {
+                    "get": op(
+                        "This document",
+                        [_param("f", {"type": "string", "enum": ["json"]}, "format")],
+                        {
+                            "description": "OK",
+                            "content": {"application/vnd.oai.openapi+json": {"schema": {"type": "object"}}},
+                        },
+                    )
+                },
+                "/collections": {"get": op("The collections", [f_html], _json("collections"))},
+                "/collections/{collectionId}": {"get": op("One collection", [cid, f_html], _json("collection"))},
+                "/collections/{collectionId}/items": {
+                    "get": op(
+                        "Features of a collection", items_params, _json("featureCollection", "application/geo+json")
+                    )
+                },
+                "/collections/{collectionId}/items/{featureId}": {
+                    "get": op(
+                        "One feature",
+                        [cid, _param("featureId", {"type": "string"}, "feature id", "path", True), f_html],
+                        _json("feature", "application/geo+json"),
+                    )
+                },
+                **_more_paths(op, cid, f_html, items_params),
+            }
+        ),
+        "components": {
+            "schemas": {
+                "exception": {
+                    "type": "object",
+                    "required": ["code", "description"],
+                    "properties": {
+                        "code": {"type": "string"},
+                        "description": {"type": "string"},
+                        "parameter": {"type": "string"},
+                    },
+                },
+                "conformance": {
+                    "type": "object",
+                    "required": ["conformsTo"],
+                    "properties": {"conformsTo": {"type": "array", "items": {"type": "string"}}},
+                },
+                "collections": {
+                    "type": "object",
+                    "required": ["collections", "links"],
+                    "properties": {
+                        "collections": {"type": "array", "items": {"$ref": "#/components/schemas/collection"}},
+                        "links": {"type": "array"},
+                    },
+                },
+                "collection": {
+                    "type": "object",
+                    "required": ["id", "links"],
+                    "properties": {
+                        "id": {"type": "string"},
+                        "title": {"type": "string"},
+                        "extent": {"type": "object"},
+                        "links": {"type": "array"},
+                    },
+                },
+                "featureCollection": {
+                    "type": "object",
+                    "required": ["type", "features"],
+                    "properties": {
+                        "type": {"type": "string", "enum": ["FeatureCollection"]},
+                        "features": {"type": "array", "items": {"$ref": "#/components/schemas/feature"}},
+                        "numberMatched": {"type": "integer"},
+                        "numberReturned": {"type": "integer"},
+                        "links": {"type": "array"},
+                    },
+                },
+                "countGrid": {
+                    "type": "object",
+                    "required": ["collection", "bbox", "cells", "numberMatched", "grid"],
+                    "properties": {
+                        "collection": {"type": "string"},
+                        "bbox": {"type": "array", "items": {"type": "number"}},
+                        "cells": {"type": "integer"},
+                        "numberMatched": {"type": "integer"},
+                        "grid": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "required": ["column", "row", "count", "bbox"],
+                                "properties": {
+                                    "column": {"type": "integer"},
+                                    "row": {"type": "integer"},
+                                    "count": {"type": "integer"},
+                                    "bbox": {"type": "array", "items": {"type": "number"}},
+                                },
+                            },
+                        },
+                    },
+                },
+                "feature": {
+                    "type": "object",
+                    "required": ["type", "geometry", "properties"],
+                    "properties": {
+                        "type": {"type": "string", "enum": ["Feature"]},
+                        "id": {"type": "string"},
+                        "geometry": {"nullable": True, "type": "object"},
+                        "properties": {"type": "object"},
+                    },
+                },
+            }
+        },
+    }

@@ -1,0 +1,47 @@
+/* The parts of a record that popups and the "what applied here?" answer both show: the sources, the acts and
+ * the rules, built with textContent. */
+import { append, el, link } from "./util.js";
+
+const CATEGORY = {
+  regime: "Regime", entry: "Entry", residence: "Residence", movement: "Movement",
+  economic_activity: "Economic activity", trade: "Trade", currency: "Currency", gold: "Gold",
+  search: "Search and seizure", expulsion: "Expulsion", passport: "Passports"
+};
+
+function citation(c) {
+  const parts = [el("span", c.reference, "ref"), el("q", c.quote)];
+  if (c.note_basis) parts.splice(1, 0, el("span", " (" + c.note_basis + ")", "note"));
+  if (c.passage) parts.push(link("read the passage in " + c.cited_as, c.passage));
+  return append(el("li"), parts);
+}
+
+export function sourcesList(sources) {
+  const seen = {}, ol = el("ol", null, "sources");
+  (sources || []).forEach(function (c) {
+    const key = c.document + "|" + c.note + "|" + c.quote;
+    if (!seen[key]) { seen[key] = true; ol.appendChild(citation(c)); }
+  });
+  return ol;
+}
+
+export function actItem(a) {
+  return append(el("li"), [
+    el("strong", a.date_text ? a.date_text + " (" + a.date + ")" : a.date),
+    el("span", " — " + a.body + ": "),
+    el("em", a.title),
+    el("div", a.did, "did"),
+    a.date_note ? el("div", a.date_note, "note") : null
+  ]);
+}
+
+export function rulesList(rules) {
+  const ul = el("ul", null, "rules");
+  (rules || []).forEach(function (r) {
+    ul.appendChild(append(el("li", null, r.effect), [
+      el("strong", (CATEGORY[r.category] || r.category) + (r.effect === "permits" ? " (permitted)" : "") + ": "),
+      el("span", r.text),
+      el("span", " [" + r.date + "]", "date")
+    ]));
+  });
+  return ul;
+}
