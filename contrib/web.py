@@ -22,6 +22,7 @@ from flask_login import LoginManager, UserMixin, current_user, login_user, logou
 from contrib import accounts, templates
 from contrib.columns import LAYERS
 from contrib.store import ContributionStore, configured
+from webapp import caching
 
 TEMPLATES = Path(__file__).parent / "templates"
 files = Blueprint("contribute_files", __name__)
@@ -93,6 +94,7 @@ def register(app: Flask) -> None:
     limiter.limit(SIGN_IN_LIMIT, methods=["POST"])(signin)
     app.register_blueprint(signin)
     app.register_blueprint(pages.bp)
+    app.extensions.setdefault(caching.PRIVATE, set()).update({signin.name, pages.bp.name})  # per user: no-store
     app.context_processor(lambda: {"contribute": {"user": current_user, "suggest": pages.suggest_url}})
 
 

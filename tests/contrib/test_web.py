@@ -152,3 +152,36 @@ def test_text_from_a_file_is_escaped_on_the_pages(web, tmp_path):
     page = client.get("/contribute/hostile").get_data(as_text=True)
     assert "<script>window.__xss" not in page and "<i>x<i>" not in page
     assert "&lt;script&gt;window.__xss=1&lt;/script&gt;" in page and "&lt;i&gt;x&lt;i&gt;.csv" in page
+
+
+def test_the_pages_of_a_user_are_never_cached_nor_answered_304(web):
+    client = signed_in(web, "con")
+    page = client.get("/contribute")
+    assert page.headers["Cache-Control"] == "no-store" and "ETag" not in page.headers
+    again = client.get("/contribute", headers={"If-None-Match": '"*", W/"x"'})
+    assert again.status_code == 200 and "Signed in as" in again.get_data(as_text=True)
+    public = client.get("/contribute/templates/incidents.csv")
+    assert public.status_code == 200
+
+
+def test_a_reviewer_rejects_with_a_comment_and_nothing_is_published(web, tmp_path, monkeypatch):
+    published = []
+    monkeypatch.setattr(pages, "_publish_in_background", published.append)
+    client = signed_in(web, "con")
+    (tmp_path / "r.csv").write_text(TWO_INCIDENTS.replace("near Kegen,Kegen,", "near Kegen,Jarkent,"), encoding="utf-8")
+    with open(tmp_path / "r.csv", "rb") as upload:
+        client.post("/contribute", data={"layer": "incidents", "file": (upload, "r.csv"), "name": "to-reject",
+                                         "csrf_token": token(client, "/contribute")})  # fmt: skip
+    assert web.extensions["contributions"].get("to-reject")["status"] == "checked"
+    client.post("/contribute/to-reject/submit", data={"csrf_token": token(client, "/contribute")})
+    reviewer = signed_in(web, "rev")
+    reviewer.post("/review/to-reject", data={"decision": "reject", "comment": "the register says 1931",
+                                             "csrf_token": token(reviewer, "/review")})  # fmt: skip
+    assert web.extensions["contributions"].get("to-reject")["status"] == "rejected" and published == []
+    last = web.extensions["contributions"].history("to-reject")[-1]
+    assert (last["who"], last["action"], last["why"]) == ("rev", "reject", "the register says 1931")
+    refused = reviewer.post("/review/to-reject", data={"decision": "maybe", "csrf_token": token(reviewer, "/review")})
+    assert (refused.status_code, refused.get_json()["description"]) == (
+        400,
+        "decision 'maybe' is not one of accept, reject",
+    )
