@@ -175,6 +175,11 @@ def suggest_url(collection: str, feature: str) -> str | None:
     return url_for("contribute.suggest", layer=layer, feature=feature) if layer else None
 
 
+def suggest_urls() -> dict[str, str]:
+    """{collection: the suggest page of its feature FID} for the map's popups (webapp/mapview.py's config)."""
+    return {spec.collection: url_for("contribute.suggest", layer=name, feature="FID") for name, spec in LAYERS.items()}
+
+
 @bp.route("/suggest/<layer>/<feature>", methods=["GET", "POST"])
 @needs("suggest")
 def suggest(layer: str, feature: str):

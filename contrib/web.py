@@ -95,6 +95,7 @@ def register(app: Flask) -> None:
     app.register_blueprint(signin)
     app.register_blueprint(pages.bp)
     app.extensions.setdefault(caching.PRIVATE, set()).update({signin.name, pages.bp.name})  # per user: no-store
+    app.extensions["suggest_urls"] = pages.suggest_urls  # the map's popups link to them
     app.context_processor(lambda: {"contribute": {"user": current_user, "suggest": pages.suggest_url}})
 
 

@@ -100,3 +100,5 @@ def test_upload_choose_preview_submit_review_publish(browser, door, tmp_path):
                        "'kegen-1929-04') n++; }); return n > 0; })()")  # fmt: skip
     open_popup(reader, "kegen-1929-04")
     assert "Contributed by historian (submission ogpu)" in reader.text_content(".leaflet-popup-content")
+    suggest = reader.locator(".leaflet-popup-content p.suggest a")
+    assert suggest.get_attribute("href") == "/suggest/incidents/kegen-1929-04"

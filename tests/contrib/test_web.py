@@ -27,6 +27,7 @@ def test_without_accounts_the_app_is_read_only(built, tmp_path):
     assert client.get("/contribute").status_code == 404
     assert client.get("/contribute/templates/incidents.xlsx").status_code == 200
     assert not (tmp_path / "none.sqlite").exists()
+    assert '"suggestUrls": {}' in client.get("/map").get_data(as_text=True)  # no popup links to a page not served
 
 
 def test_the_read_only_check_can_fail(web):
@@ -125,6 +126,11 @@ def test_upload_choose_submit_review(web, tmp_path, monkeypatch):
     assert done.status_code == 302 and published == ["rev"]
     actions = [(h["who"], h["action"]) for h in web.extensions["contributions"].history("ogpu")]
     assert actions[-3:] == [("con", "check"), ("con", "submit"), ("rev", "accept")]
+
+
+def test_the_map_popups_link_to_the_suggest_pages(web):
+    page = web.test_client().get("/map").get_data(as_text=True)
+    assert '"incidents": "/suggest/incidents/FID"' in page and '"places": "/suggest/places/FID"' in page
 
 
 def test_a_signed_in_reader_suggests_a_correction_into_the_queue(web):

@@ -258,11 +258,18 @@ function contributedBy(p) {
   return el("p", "Contributed by " + p.contributor + " (submission " + p.submission + ")", "contributed");
 }
 
+/* Where a signed-in reader suggests a correction of a published feature (only where accounts exist). */
+function suggestLink(kind, feature) {
+  const url = (state.config.suggestUrls || {})[kind];
+  if (!url || !feature.id || feature.properties.staged) return null;
+  return append(el("p", null, "suggest"), [link("Suggest a correction", url.replace("FID", encodeURIComponent(feature.id)))]);
+}
+
 /* Bind the popup of a feature of a kind (and the flow tooltip) to its layer. */
 export function bind(kind, feature, layer) {
   const k = KINDS[kind];
   const content = function () {
-    const node = append(k.build(feature.properties), [contributedBy(feature.properties)]);
+    const node = append(k.build(feature.properties), [contributedBy(feature.properties), suggestLink(kind, feature)]);
     return k.regime ? append(node, [regimeButton(layer)]) : node;
   };
   layer.bindPopup(content, { maxWidth: k.width, maxHeight: 420 });
