@@ -29,7 +29,7 @@ files = Blueprint("contribute_files", __name__)
 signin = Blueprint("signin", __name__, template_folder=str(TEMPLATES))
 SIGN_IN_LIMIT = "10 per minute"
 TEMPLATE_FORMATS = {
-    "csv": (templates.csv_text, "text/csv; charset=utf-8"),
+    "csv": (templates.csv_text, "text/csv"),
     "xlsx": (templates.xlsx_bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
 }
 
@@ -41,7 +41,7 @@ def template_file(layer: str, fmt: str):
         abort(404, f"no template {layer}.{fmt}; allowed: <layer>.csv or <layer>.xlsx, layer one of {', '.join(LAYERS)}")
     make, mimetype = TEMPLATE_FORMATS[fmt]
     headers = {"Content-Disposition": f'attachment; filename="border-atlas-{layer}-template.{fmt}"'}
-    return Response(make(layer), mimetype=mimetype, headers=headers)
+    return Response(make(layer), mimetype=mimetype, headers=headers)  # text/csv gets "; charset=utf-8" from Flask
 
 
 class User(UserMixin):
