@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, current_app, g, request
 
 from layers import NotFound
 from webapp.store import get_store
@@ -17,6 +17,11 @@ from webapp.store import get_store
 CACHE_CONTROL = "public, max-age=60"  # then revalidate: a rebuilt atlas has a new ETag
 NOT_DERIVED = {"assets", None}  # blueprints whose answers do not come from the build (None: Flask's static)
 _VARIANTS = ["application/json", "application/geo+json", "text/html"]
+PRIVATE = "private_blueprints"  # app.extensions key: blueprints whose answers are per user (never cached, no ETag)
+
+
+def _private() -> bool:
+    return request.blueprint in current_app.extensions.get(PRIVATE, ())
 
 
 def _derived() -> bool:
@@ -24,6 +29,7 @@ def _derived() -> bool:
         request.method in ("GET", "HEAD")
         and request.endpoint not in (None, "static")
         and (request.blueprint not in NOT_DERIVED)
+        and not _private()
     )
 
 
@@ -51,7 +57,7 @@ def _not_modified() -> Response | None:
 
 
 def _tag(response: Response) -> Response:
-    if g.get("csp_nonce_used"):  # a page with this response's nonce in it (webapp/security.py)
+    if g.get("csp_nonce_used") or _private():  # a page with this response's nonce in it (webapp/security.py)
         response.headers["Cache-Control"] = "no-store"
         return response
     if _derived() and response.status_code == 200:
