@@ -13,7 +13,7 @@ import pytest
 
 from contrib import accounts
 from contrib.store import ContributionStore
-from tests.browser.test_browser import open_map, open_popup, wait_until
+from tests.browser.pages import open_map, open_popup, wait_until
 from tests.conftest import LiveServer
 from tests.contrib.conftest import TWO_INCIDENTS
 from webapp import create_app
