@@ -201,10 +201,10 @@ class _Run:
         if any(m.row == entry.row.number and m.chosen is None for m in self.report.matches):
             self.report.problems += [p for p in entry.problems if p not in self.report.problems]
             return
-        if not entry.problems:
+        if not _blocking(entry.problems):
             self._record_check(entry, entry.record, self.layer)
-        if entry.problems:
-            self.report.problems += [p for p in entry.problems if p not in self.report.problems]
+        self.report.problems += [p for p in entry.problems if p not in self.report.problems]
+        if _blocking(entry.problems):
             return
         self.report.problems += _warnings(self.table, self.layer, entry, self.context)
         old = self.context.existing(self.layer).get(entry.record["id"])
@@ -234,6 +234,11 @@ class _Run:
 
 
 _PHRASES = "a distance, a direction and a place: 4 km SE of Narynkol, в 25 верстах к югу от Бахты"
+
+
+def _blocking(problems: list[Problem]) -> bool:
+    """Whether any of a row's problems is an error (a note, such as the id given to a row without one, is not)."""
+    return any(p.severity == ERROR for p in problems)
 
 
 def _duplicates(table: Table, rows: list[Entry]) -> None:

@@ -103,3 +103,14 @@ def test_a_formula_is_kept_as_its_text(tmp_path, context, gazetteer):
         "formula.xlsx:incidents!K2: a formula (=1+1) is kept as its text, never computed",
         "formula.xlsx:incidents!K2 (counts): '=1+1' is not a mapping; allowed: a mapping",
     ]
+
+
+def test_a_row_without_an_id_is_checked_and_staged_under_the_id_it_is_given(tmp_path, context, gazetteer):
+    """The note naming the id given to a row without one used to stop the row there: never checked, never staged,
+    and the submission left as "needs work" with nothing to say why."""
+    path = tmp_path / "no-ids.xlsx"
+    workbook(path, [incident(name="Entry one"), incident(name="Entry two", cite_quote="too short")])
+    report = checked(path, context, gazetteer)
+    assert [r["record"]["id"] for r in report.records] == ["entry-one-r2"]
+    assert [str(p) for p in report.errors] == ["no-ids.xlsx:incidents!U3 (sources): a quote must be 5–30 words, not 2"]
+    assert "no-ids.xlsx:incidents!A2 (id): no id: given entry-one-r2" in [str(p) for p in report.problems]
