@@ -108,10 +108,12 @@ class _Run:
         rows = entries(table, layer, context)
         self.taken = set(context.ids["place"]) | ({e.record.get("id") for e in rows} if layer == "places" else set())
         self.added: list[tuple[Entry, dict]] = []
+        self.reported: set[Problem] = set()  # the rows' problems already in the report (a list: quadratic)
         for entry in rows:
-            self.report.problems += entry.problems
+            self._report_new(entry)
             self._codes_and_references(entry)
             self._places(entry)
+        self.unsettled = {m.row for m in self.report.matches if m.chosen is None}
         _duplicates(table, rows)
         self.ids = _ids(layer, context, rows, self.added)
         for entry in rows:
@@ -119,6 +121,12 @@ class _Run:
         for entry, place in self.added:
             self._record_check(entry, place, "places")
         self.report.problems.sort(key=lambda p: (p.row or 0, p.severity != ERROR))
+
+    def _report_new(self, entry: Entry) -> None:
+        """The entry's problems not yet in the report, added to it."""
+        new = [p for p in entry.problems if p not in self.reported]
+        self.report.problems += new
+        self.reported.update(new)
 
     def _codes_and_references(self, entry: Entry) -> None:
         spec = LAYERS[self.layer]
@@ -198,12 +206,12 @@ class _Run:
 
     def _finish(self, entry: Entry) -> None:
         """The layer's check if the cells passed; then warnings, and the record staged or skipped unchanged."""
-        if any(m.row == entry.row.number and m.chosen is None for m in self.report.matches):
-            self.report.problems += [p for p in entry.problems if p not in self.report.problems]
+        if entry.row.number in self.unsettled:
+            self._report_new(entry)
             return
         if not _blocking(entry.problems):
             self._record_check(entry, entry.record, self.layer)
-        self.report.problems += [p for p in entry.problems if p not in self.report.problems]
+        self._report_new(entry)
         if _blocking(entry.problems):
             return
         self.report.problems += _warnings(self.table, self.layer, entry, self.context)
