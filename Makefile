@@ -78,6 +78,7 @@ test: setup browser fonts nginx postgresql
 
 bench: setup fonts nginx postgresql bench-peer
 	$(PY) tests/bench/bench.py
+	$(PY) -m tests.bench.bench_contrib --store $(STORE)
 
 # Ours against pygeoapi on the same data (1x and 100x, GeoPackage and PostGIS); pygeoapi in .bench/pygeoapi-venv,
 # made with Debian's /usr/bin/python3 (its SQLite provider loads SpatiaLite, which our .venv's Python cannot).

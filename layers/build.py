@@ -51,12 +51,27 @@ DISPLAY_TOLERANCE_M = 250.0  # simplification for the map page; exports keep ful
 DISPLAY_DECIMALS = 1e-4  # about 10 m
 
 
-def build_layers(sources: Path = SOURCES, reference: Path = REFERENCE, progress=print, texts: Path = TEXTS) -> dict:
-    """{collection id: full-precision GeoDataFrame} for every layer."""
+class NoContributions:
+    """The build's hook for accepted contributions (contrib.accepted gives the real one): none."""
+
+    def join(self, layer: str, records):
+        """The layer's records with the contributed ones (a contributed correction replaces its record)."""
+        return records
+
+    def label(self, built: dict) -> dict:
+        """The layers with every contributed feature naming its contributor and submission."""
+        return built
+
+
+def build_layers(
+    sources: Path = SOURCES, reference: Path = REFERENCE, progress=print, texts: Path = TEXTS, *, contributions=None
+) -> dict:
+    """{collection id: full-precision GeoDataFrame} for every layer (with the accepted `contributions`, if any)."""
+    extra = contributions or NoContributions()
     progress("reading data/sources/zones.yaml")
     regime = zones.read_regime(sources)
     progress("reading data/sources/places.yaml and checking it against GeoNames")
-    records = places.read_places(sources)
+    records = extra.join("places", places.read_places(sources))
     for line in places.check_geonames(records, sources / places.FILE):
         progress("  " + line)
     progress(f"building {len(regime.zones)} zones from {len(regime.acts)} acts")
@@ -70,8 +85,8 @@ def build_layers(sources: Path = SOURCES, reference: Path = REFERENCE, progress=
     lonlat = _lonlat(built["places"])
     progress("reading data/sources/outposts.yaml and customs.yaml")
     names = dict(zip(built["places"]["id"], built["places"]["name"], strict=True))
-    built["outposts"] = outposts.build(outposts.read_outposts(sources), lonlat, names)
-    built["customs"] = customs.build(customs.read_customs(sources).posts, lonlat, names)
+    built["outposts"] = outposts.build(extra.join("units", outposts.read_outposts(sources)), lonlat, names)
+    built["customs"] = customs.build(extra.join("customs", customs.read_customs(sources).posts), lonlat, names)
     built["customs"]["tariff_1923"] = customs.on_tariff_stretch(built["customs"], built["places"])
     progress("reading data/sources/diplomacy.yaml")
     built["diplomacy"] = diplomacy.build(diplomacy.read_diplomacy(sources), lonlat, names)
@@ -79,13 +94,15 @@ def build_layers(sources: Path = SOURCES, reference: Path = REFERENCE, progress=
         built[name]["where_prec"] = _levels_at_places(built[name], column, built["places"])
     line = border.border_line(reference)
     progress("reading data/sources/incidents.yaml and migration.yaml; resolving incident locations")
-    built["incidents"] = incidents.build(incidents.read_incidents(sources), records, line, built["areas"])
-    built["migration"] = migration.build(migration.read_migration(sources), records)
+    built["incidents"] = incidents.build(extra.join("incidents", incidents.read_incidents(sources)), records, line,
+                                         built["areas"])  # fmt: skip
+    built["migration"] = migration.build(extra.join("migration", migration.read_migration(sources)), records)
     users = areas.used_by(built)
     built["areas"]["used_by"] = [users.get(aid, []) for aid in built["areas"]["id"]]
     progress("measuring each place's, post's and incident's distance to the border and the zones it lies in")
     for name in ("places", "outposts", "customs", "incidents"):
         built[name] = _with_regime_columns(built[name], built["zones"], line)
+    built = extra.label(built)
     built |= _with_caveats(built)
     progress("resolving every citation to its full reference (data/texts)")
     return {name: _with_references(frame, texts) for name, frame in built.items()}
@@ -197,12 +214,13 @@ def build(
     texts: Path = TEXTS,
     *,
     releases: Path | None = None,
+    contributions=None,
 ) -> dict:
-    """Build all layers and write the store, then (with `releases`) keep it as a release if its content is new;
-    returns the full-precision layers."""
+    """Build all layers (with the accepted `contributions`, if any) and write the store, then (with `releases`) keep
+    it as a release if its content is new; returns the full-precision layers."""
     started = time.perf_counter()
     try:
-        layers = build_layers(sources, reference, progress, texts)
+        layers = build_layers(sources, reference, progress, texts, contributions=contributions)
     except DataError as exc:  # raised while building from records already read: find the entry's line
         raise exc.located(sources) from None
     land = border.soviet_land(reference)
@@ -237,10 +255,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--releases", type=Path, help="where releases are kept (default: beside --out)")
     parser.add_argument("--no-release", action="store_true", help="write the store only, keep no release")
     parser.add_argument("--traceback", action="store_true", help="show the traceback of an unexpected error")
+    parser.add_argument("--no-contributions", action="store_true", help="leave out the accepted contributions")
     args = parser.parse_args(argv)
     try:
         releases = None if args.no_release else (args.releases or kept.beside(args.out))
-        build(args.sources, args.reference, args.out, releases=releases)
+        contributions = None if args.no_contributions else _accepted(args.sources)
+        build(args.sources, args.reference, args.out, releases=releases, contributions=contributions)
     except DataError as exc:
         print(f"build failed: {exc}\n(the store at {args.out} was left as it was)", file=sys.stderr)
         return 1
@@ -254,6 +274,13 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
     return 0
+
+
+def _accepted(sources: Path):
+    """The accepted contributions of the configured contributions store (contrib), or None when it has none."""
+    from contrib.accepted import accepted
+
+    return accepted(sources)
 
 
 if __name__ == "__main__":

@@ -67,6 +67,8 @@ def check(path: Path, line: int | None, ident: str | None, cite: dict, root: Pat
 
 def resolve(cite: dict, root: Path = TEXTS) -> dict:
     """The citation as outputs carry it: label, note, locator, quote, reference, csl, passage."""
+    if cite.get("document") is None and "archive" in cite:
+        return resolve_archival(cite)
     doc = documents(root)[cite["document"]]
     key = note_key(cite.get("note"))
     note = note_tables(root)[doc.id].get(key) if key else None
@@ -87,6 +89,20 @@ def resolve(cite: dict, root: Path = TEXTS) -> dict:
     if cite.get("note_basis"):
         out["note_basis"] = cite["note_basis"]
     return out
+
+
+def resolve_archival(cite: dict) -> dict:
+    """An archival file cited directly ({archive, fond, opis, delo, locator, quote, note}) as outputs carry it."""
+    keys = ("archive", "fond", "opis", "delo")
+    ref = {"type": "archival", **{k: str(cite[k]) for k in keys}}
+    ref["list"] = _with_locator({"type": "archival"}, cite["locator"]).get("list")
+    item = {"id": _item_id(ref), **_archival(ref)}
+    shown = {k: v for k, v in item.items() if k != "title"}
+    shown |= {"type": "collection", "archive_location": item["archive_location"] + f", {cite['locator']}"}
+    out = {"document": None, "cited_as": f"{cite['archive']}, {item['archive_location']}", "note": None}
+    out |= {"locator": cite["locator"], "quote": cite.get("quote"), "reference": render(shown), "csl": item}
+    comment = cite.get("comment") or cite.get("note")
+    return out | {"passage": None, **{k: cite[k] for k in keys}} | ({"comment": comment} if comment else {})
 
 
 def _where(doc: Document, key: str | None, note: dict | None, place) -> dict:
@@ -255,7 +271,10 @@ def _render(item_json: str, label: str | None, value: str | None) -> str:
 
 
 def is_citation(value) -> bool:
-    return isinstance(value, dict) and "document" in value and "quote" in value
+    """A citation of a document ({document, quote, ...}) or of an archival file ({archive, delo, ...})."""
+    if not isinstance(value, dict):
+        return False
+    return ("document" in value and "quote" in value) or {"archive", "delo"} <= value.keys()
 
 
 def resolve_all(value, root: Path = TEXTS):

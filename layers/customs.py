@@ -104,6 +104,11 @@ def build(
     return schema.frame(rows, geometries, EXTRA_COLUMNS)
 
 
+def check_record(path: Path, post: dict, places: set[str]) -> None:
+    """One post against the gazetteer (contributed records are checked with it)."""
+    _check_post(path, post, places)
+
+
 def read_tariff(sources: Path) -> dict:
     """Read and validate data/sources/tariff_1923.yaml: the 1923 import tariff, article by article."""
     path = sources / TARIFF_FILE

@@ -92,11 +92,16 @@ def read_incidents(sources: Path) -> list[dict]:
     units = {u["id"] for u in entries(sources / OUTPOSTS_FILE, load_yaml(sources / OUTPOSTS_FILE), "units")}
     areas = {a["id"] for a in read_entries(sources / AREAS_FILE, "areas")}
     for record in records:
-        _check(path, record, places, units)
-        area = record["location"].get("area")
-        if area is not None and area not in areas:
-            raise DataError(path, record[LINE], record["id"], f"location area {area!r} is not an id in {AREAS_FILE}")
+        check_record(path, record, places, units, areas)
     return [strip_lines(r) for r in records]
+
+
+def check_record(path: Path, record: dict, places: set[str], units: set[str], areas: set[str]) -> None:
+    """One incident against the gazetteer, the units and the areas (contributed records are checked with it)."""
+    _check(path, record, places, units)
+    area = record["location"].get("area")
+    if area is not None and area not in areas:
+        raise DataError(path, record[LINE], record["id"], f"location area {area!r} is not an id in {AREAS_FILE}")
 
 
 def build(

@@ -74,6 +74,11 @@ def read_migration(sources: Path) -> tuple[list[dict], list[dict]]:
     return strip_lines(areas), strip_lines(flows)
 
 
+def check_record(path: Path, flow: dict, area_ids: set[str]) -> None:
+    """One flow against the areas (contributed records are checked with it)."""
+    _check_flow(path, flow, area_ids)
+
+
 def build(records: tuple[list[dict], list[dict]], places_records: list[dict]) -> gpd.GeoDataFrame:
     """The flows as (Multi)LineString features from the origin's anchor to the destination anchor(s).
 

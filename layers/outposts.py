@@ -90,6 +90,11 @@ def read_outposts(sources: Path) -> list[dict]:
     return [strip_lines(u) for u in units]
 
 
+def check_record(path: Path, unit: dict, ids: set[str], places: set[str]) -> None:
+    """One unit against the other units' ids and the gazetteer (contributed records are checked with it)."""
+    _check_unit(path, unit, ids, places)
+
+
 def build(
     records: list[dict],
     places_lonlat: dict[str, tuple[float, float, float] | None],

@@ -113,6 +113,11 @@ def read_places(sources: Path) -> list[dict]:
     return records
 
 
+def check_record(path: Path, record: dict) -> None:
+    """One place, by itself (contributed records are checked with it; names are compared by the caller)."""
+    _check_record(path, record)
+
+
 def load_yaml_list(path: Path) -> list[dict]:
     """Load a YAML source whose top level is a list of mappings, each with the line it starts on."""
     return load_yaml(path, top=list, what="places")

@@ -24,6 +24,8 @@ FACT_FIELDS = (
 QUOTE_WORDS = (5, 30)
 CITATION_SHAPE = "{document, note, locator, quote}"
 CITATION_TYPES = {"note": ("whole", "text", "null")}  # a citation's note is a footnote (46, or 6.2 by page)
+# An archival file cited directly (a contributor's own archive work): the file, the sheet(s), and a quote or a note.
+ARCHIVAL_FIELDS = ({"archive", "fond", "opis", "delo", "locator"}, {"quote", "note"})
 RANGE_FIELDS = ({"low", "best", "high", "approximate"}, set())
 SHOWN = 60  # characters of a wrong value a message quotes
 
@@ -60,7 +62,7 @@ KINDS = {
 }
 TEXT, TEXT_OR_NULL = ("text",), ("text", "null")
 FIELD_TYPES = {
-    **dict.fromkeys(("document", "name", "quote", "basis", "note_basis"), TEXT),
+    **dict.fromkeys(("document", "name", "quote", "basis", "note_basis", "archive", "fond", "opis", "delo"), TEXT),
     "id": TEXT_OR_NULL,  # null only in the id a nested mapping is checked under when its owner has none;
     # an entry's own id is required to be a non-empty text by check_unique (places: its slug check)
     **dict.fromkeys(
@@ -268,9 +270,11 @@ def check_citations(path: Path, ident: str, owner: dict, key: str = "sources") -
 
 
 def check_citation(path: Path, line: int | None, ident: str | None, cite) -> None:
-    """{document, note, locator, quote}: a known document and note, a 5–30-word quote."""
+    """{document, note, locator, quote}: a known document and note, a 5–30-word quote (or an archival file)."""
     if not isinstance(cite, dict):
         raise DataError(path, line, ident, f"a citation must be {CITATION_SHAPE}, found {shown(cite)}")
+    if "archive" in cite:
+        return check_archival(path, line, ident, cite)
     check_fields(path, {**cite, "id": ident}, citations.CITATION_FIELDS[0] | {"id"}, citations.CITATION_FIELDS[1],
                  CITATION_TYPES)  # fmt: skip
     citations.check(path, cite.get(LINE, line), ident, cite)
@@ -279,6 +283,21 @@ def check_citation(path: Path, line: int | None, ident: str | None, cite) -> Non
         raise DataError(
             path, cite[LINE], ident, f"a quote must be {QUOTE_WORDS[0]}–{QUOTE_WORDS[1]} words, not {words}"
         )
+
+
+def check_archival(path: Path, line: int | None, ident: str | None, cite: dict) -> None:
+    """{archive, fond, opis, delo, locator, quote, note}: the file and its sheets, with a quote or a note."""
+    own = {"note": TEXT_OR_NULL, "quote": TEXT_OR_NULL}
+    check_fields(path, {**cite, "id": ident}, ARCHIVAL_FIELDS[0] | {"id"}, ARCHIVAL_FIELDS[1], own)
+    line = cite.get(LINE, line)
+    empty = [k for k in sorted(ARCHIVAL_FIELDS[0]) if not str(cite[k]).strip()]
+    if empty:
+        raise DataError(path, line, ident, f"an archival citation needs {', '.join(empty)}")
+    if not (cite.get("quote") or "").strip() and not (cite.get("note") or "").strip():
+        raise DataError(path, line, ident, "an archival citation needs a quote or a note")
+    words = len((cite.get("quote") or "").split())
+    if cite.get("quote") and not QUOTE_WORDS[0] <= words <= QUOTE_WORDS[1]:
+        raise DataError(path, line, ident, f"a quote must be {QUOTE_WORDS[0]}–{QUOTE_WORDS[1]} words, not {words}")
 
 
 def check_place(path: Path, line: int, ident: str, place, places: set[str], *, what: str) -> None:

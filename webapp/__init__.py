@@ -30,6 +30,7 @@ ENVIRONMENT = {
     "BORDER_ATLAS_STORE": ("STORE", Path),
     "BORDER_ATLAS_DATABASE": ("DATABASE", str),
     "BORDER_ATLAS_RELEASES": ("RELEASES", Path),
+    "BORDER_ATLAS_CONTRIBUTIONS": ("CONTRIBUTIONS", str),
     "BORDER_ATLAS_PUBLIC_URL": ("PUBLIC_URL", str),
     "BORDER_ATLAS_TRUSTED_HOSTS": ("TRUSTED_HOSTS", _names),
     "BORDER_ATLAS_PROXIES": ("PROXIES", int),
@@ -47,6 +48,7 @@ def create_app(config: dict | None = None) -> Flask:
     Configuration: DEFAULTS, then the environment (ENVIRONMENT: BORDER_ATLAS_STORE, BORDER_ATLAS_DATABASE,
     BORDER_ATLAS_PUBLIC_URL, ...), then `config`.
     """
+    from contrib import web as contribute
     from webapp import (
         api,
         assets,
@@ -102,4 +104,5 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(texts.bp)
     app.register_blueprint(cite.bp)
     app.register_blueprint(releases.bp)
+    contribute.register(app)  # templates always; sign-in, contribute and review only where accounts exist
     return app

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, current_app, g, request
 
 from layers import NotFound
 from webapp import pinned
@@ -21,6 +21,11 @@ CACHE_CONTROL = "public, max-age=60"  # then revalidate: a rebuilt atlas has a n
 IMMUTABLE = "public, max-age=31536000, immutable"  # a pinned answer: its release never changes
 NOT_DERIVED = {"assets", None}  # blueprints whose answers do not come from the build (None: Flask's static)
 _VARIANTS = ["application/json", "application/geo+json", "text/html"]
+PRIVATE = "private_blueprints"  # app.extensions key: blueprints whose answers are per user (never cached, no ETag)
+
+
+def _private() -> bool:
+    return request.blueprint in current_app.extensions.get(PRIVATE, ())
 
 
 def _derived() -> bool:
@@ -28,6 +33,7 @@ def _derived() -> bool:
         request.method in ("GET", "HEAD")
         and request.endpoint not in (None, "static")
         and (request.blueprint not in NOT_DERIVED)
+        and not _private()
     )
 
 
@@ -61,7 +67,7 @@ def _not_modified() -> Response | None:
 
 
 def _tag(response: Response) -> Response:
-    if g.get("csp_nonce_used"):  # a page with this response's nonce in it (webapp/security.py)
+    if g.get("csp_nonce_used") or _private():  # a page with this response's nonce in it (webapp/security.py)
         response.headers["Cache-Control"] = "no-store"
         return response
     if _derived() and response.status_code == 200:

@@ -301,6 +301,8 @@ class AtlasControls(JSCSSMixin, MacroElement):
             "summary": summary,
             "points": _point_layers(),
             "rings": vocabulary.RINGS,
+            "staged": vocabulary.STAGED_STYLE,
+            "suggestUrls": current_app.extensions.get("suggest_urls", dict)(),  # with accounts (contrib/web.py)
             "labels": _labels(),
             "itemsUrl": url_for("api.items", cid="CID"),
             "itemUrl": url_for("api.item", cid="CID", fid="FID"),

@@ -200,6 +200,19 @@ def _files() -> dict:
     }
 
 
+def _templates(op) -> dict:
+    """The contribution templates, one per layer (contrib/web.py), served with accounts or without."""
+    from contrib.columns import LAYERS
+    from contrib.web import TEMPLATE_FORMATS
+
+    layer = _param("layer", {"type": "string", "enum": list(LAYERS)}, "the layer", "path", True)
+    fmt = _param("fmt", {"type": "string", "enum": list(TEMPLATE_FORMATS)}, "file format", "path", True)
+    binary = {"schema": {"type": "string", "format": "binary"}}
+    ok = {"description": "the template", "content": {kind: binary for _, kind in TEMPLATE_FORMATS.values()}}
+    summary = "A layer's template for contributions: CSV, or XLSX with drop-down lists and a sheet of help"
+    return {"/contribute/templates/{layer}.{fmt}": {"get": op(summary, [layer, fmt], ok)}}
+
+
 # OpenAPI links (what a client, or schemathesis's stateful phase, may follow): a response's values that are
 # the parameters of another operation. Each holds for every collection: the first collection listed is a
 # collection, the first feature of a page is a feature of that collection, and so on.
@@ -300,6 +313,7 @@ def openapi() -> dict:
                     )
                 },
                 **_more_paths(op, cid, f_html, items_params),
+                **_templates(op),
             }
         ),
         "components": {

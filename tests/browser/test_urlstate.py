@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from tests.browser.test_browser import wait_until
+from tests.browser.pages import wait_until
 
 pytestmark = pytest.mark.browser
 KEYS = ["year", "z", "c", "off", "sel", "place"]

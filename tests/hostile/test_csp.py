@@ -7,7 +7,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.browser.test_browser import open_map, wait_until
+from tests.browser.pages import open_map, wait_until
 
 PAGES = ["/", "/map", "/collections?f=html", "/charts", "/statistics?f=html", "/quality?f=html", "/places/jarkent"]
 VIOLATIONS = """

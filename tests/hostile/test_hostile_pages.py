@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.browser.test_browser import items_requests, open_popup, wait_loaded, wait_until
+from tests.browser.pages import items_requests, open_popup, wait_loaded, wait_until
 from tests.payloads import EVIL_HOST, PAYLOADS
 
 pytestmark = pytest.mark.browser

@@ -11,7 +11,7 @@ from shapely.geometry import LineString, Point, box
 
 import geo
 from geo import areas as geo_areas
-from layers import areas, border, placenames, places
+from layers import areas, border, placenames
 from layers.build import REFERENCE, SOURCES, build_areas
 from layers.errors import DataError
 from layers.schema import LEVELS
@@ -69,11 +69,6 @@ def test_the_marker_is_in_the_area_near_the_middle_of_its_stretch(straight):
 
 
 # --- the real data ----------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def gazetteer():
-    return places.read_places(SOURCES)
 
 
 def test_every_area_rebuilds_from_its_rule(layers, gazetteer):

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser.test_browser import wait_loaded
+from tests.browser.pages import wait_loaded
 from tests.front import Hostile, PeakMemory, clients, front, get, parallel, rss_mb, workers
 from tests.web.test_origin import links, script_sources, without_nonces
 from webapp.serve import GUNICORN_CONF

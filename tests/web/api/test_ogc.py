@@ -34,6 +34,8 @@ def test_openapi_describes_every_route_the_server_has(app, client):
         .replace("<did>", "{documentId}")
         .replace("<span>", "{releases}")
         .replace("<number>", "{release}")
+        .replace("<layer>", "{layer}")
+        .replace("<fmt>", "{fmt}")
         for rule in app.url_map.iter_rules()
         if rule.endpoint.split(".")[0] not in ("assets", "static") and rule.rule != "/favicon.ico"
     }

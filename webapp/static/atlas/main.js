@@ -6,6 +6,7 @@ import { bind } from "./popups.js";
 import { regimeOnClick } from "./regime.js";
 import { legendControl, periodControl, periodFromHash, timeFilter } from "./time.js";
 import { fetchedLayers } from "./layers.js";
+import { stagedLayer } from "./staged.js";
 import { languageControl, loadIndex, placeLabels, relabel, searchControl } from "./search.js";
 import { citeControl, openFeature, overlays, restoreView, trackView, view, writeHash } from "./urlstate.js";
 import { addHatch, circlesControl, figureControl, fitPopups, hoverCircles, linksControl, markersOnTop } from "./controls.js";
@@ -100,6 +101,7 @@ function init(map, opts) {
   map.on("overlayadd overlayremove", function () { control.redraw(); });
   trackView(map, layers);
   openFromHash(map, layers, groups);
+  stagedLayer(map, opts.layerControl, config.staged);
   view.ready = true;
   writeHash(map);
   window.addEventListener("hashchange", function () {  // a view pasted into the address bar

@@ -252,11 +252,24 @@ export function placeLabel(feature) {
   return label;
 }
 
+/* Who gave a contributed feature, and in which submission (none for the atlas's own). */
+function contributedBy(p) {
+  if (!p.contributor) return null;
+  return el("p", "Contributed by " + p.contributor + " (submission " + p.submission + ")", "contributed");
+}
+
+/* Where a signed-in reader suggests a correction of a published feature (only where accounts exist). */
+function suggestLink(kind, feature) {
+  const url = (state.config.suggestUrls || {})[kind];
+  if (!url || !feature.id || feature.properties.staged) return null;
+  return append(el("p", null, "suggest"), [link("Suggest a correction", url.replace("FID", encodeURIComponent(feature.id)))]);
+}
+
 /* Bind the popup of a feature of a kind (and the flow tooltip) to its layer. */
 export function bind(kind, feature, layer) {
   const k = KINDS[kind];
   const content = function () {
-    const node = k.build(feature.properties);
+    const node = append(k.build(feature.properties), [contributedBy(feature.properties), suggestLink(kind, feature)]);
     return k.regime ? append(node, [regimeButton(layer)]) : node;
   };
   layer.bindPopup(content, { maxWidth: k.width, maxHeight: 420 });

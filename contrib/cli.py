@@ -1,0 +1,153 @@
+"""`border-atlas`: bring a historian's own records into the atlas from the command line.
+
+  border-atlas import FILE --layer incidents|places|units|customs|migration [--as NAME]
+  border-atlas check NAME
+  border-atlas choose NAME ROW FIELD CHOICE [--basis TEXT]
+  border-atlas publish [NAME]
+  border-atlas list
+  border-atlas users add NAME --role reader|contributor|reviewer|admin [--password-stdin]
+
+The command line acts with the authority of whoever runs it on the machine that holds the data (as an
+admin): `publish NAME` accepts a checked submission and rebuilds the store. Exit status: 0 done, 1 the
+file has problems or names to choose, 2 the command could not be carried out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from pathlib import Path
+
+from contrib import accounts, workflow
+from contrib.columns import LAYERS
+from contrib.limits import ReadError
+from contrib.store import ContributionStore, StoreError, configured
+from layers.build import REFERENCE, SOURCES, STORE
+from layers.errors import DataError
+
+PROGRAM = "border-atlas"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=PROGRAM, description=__doc__.splitlines()[0])
+    parser.add_argument("--contributions", help="the contributions store: a SQLite file or a postgresql:// URL "
+                        "(default: BORDER_ATLAS_DATABASE, else data/contributions/contributions.sqlite)")  # fmt: skip
+    parser.add_argument("--store", type=Path, default=STORE, help="the built atlas the checks read and publish writes")
+    parser.add_argument("--sources", type=Path, default=SOURCES, help="the curated sources the build reads")
+    parser.add_argument("--by", default=getpass.getuser(), help="who is acting (default: your login name)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    add = commands.add_parser("import", help="keep a file as a new submission, then check it")
+    add.add_argument("file", type=Path, help="CSV, XLSX, GeoJSON, GeoPackage, LPF, or a download's CSV zip")
+    add.add_argument("--layer", required=True, choices=list(LAYERS), help="the layer its records belong to")
+    add.add_argument("--as", dest="name", help="the submission's name (default: from the file's name)")
+    check = commands.add_parser("check", help="check a submission: every problem, one line each; names to choose")
+    check.add_argument("name")
+    choose = commands.add_parser("choose", help="choose a place for a name the gazetteer does not settle")
+    choose.add_argument("name")
+    choose.add_argument("row", type=int, help="the row (the spreadsheet's row number) the name is in")
+    choose.add_argument("field", help="the field: location.place, location.phrase, seat, place")
+    choose.add_argument("choice", help="place:ID, geonames:ID, lonlat:LON,LAT[,RADIUS_M], area:AREA_ID or unlocated")
+    choose.add_argument("--basis", help="how the point was found, or why the place cannot be located")
+    publish = commands.add_parser("publish", help="accept a checked submission and rebuild the store with it")
+    publish.add_argument("name", nargs="?", help="the submission (none: rebuild with the accepted ones)")
+    commands.add_parser("list", help="every submission and its status")
+    users = commands.add_parser("users", help="accounts for the web's contribute and review pages")
+    actions = users.add_subparsers(dest="action", required=True, metavar="ACTION")
+    new = actions.add_parser("add", help="add an account (the password is asked for)")
+    new.add_argument("user")
+    new.add_argument("--role", required=True, choices=accounts.ROLES)
+    new.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    store = ContributionStore(args.contributions) if args.contributions else configured()
+    try:
+        return COMMANDS[args.command](args, store)
+    except (ValueError, StoreError, ReadError, DataError, accounts.Forbidden, FileNotFoundError) as exc:
+        print(f"{PROGRAM}: {exc}", file=sys.stderr)
+        return 2
+
+
+def _context(args):
+    from contrib.context import Context
+    from contrib.reconcile import Gazetteer
+    from store import GeoPackageStore
+
+    if not args.store.exists():
+        raise FileNotFoundError(f"the atlas has not been built at {args.store}: run `make data` first")
+    context = Context(GeoPackageStore(args.store))
+    return context, Gazetteer.of(context)
+
+
+def _import(args, store) -> int:
+    data = args.file.read_bytes()
+    name = workflow.import_file(store, data, args.file.name, layer=args.layer, contributor=args.by, name=args.name)
+    print(f"imported {args.file.name} as {name}")
+    return _check_named(args, store, name)
+
+
+def _check(args, store) -> int:
+    return _check_named(args, store, args.name)
+
+
+def _check_named(args, store, name: str) -> int:
+    report = workflow.check(store, name, *_context(args), args.by)
+    for line in report.lines():
+        print(line)
+    status = store.get(name)["status"]
+    print(f"{name}: {len(report.errors)} errors, {len(report.pending)} names to choose, "
+          f"{len(report.records)} records ready; {status}")  # fmt: skip
+    return 0 if report.ok else 1
+
+
+def _choose(args, store) -> int:
+    workflow.choose(store, args.name, row=args.row, field=args.field, text=args.choice, basis=args.basis, who=args.by)
+    return _check_named(args, store, args.name)
+
+
+def _publish(args, store) -> int:
+    if args.name:
+        sub = workflow.submission(store, args.name)
+        if sub["status"] == "checked":
+            workflow.submit(store, args.name, args.by)
+        if sub["status"] in ("checked", "submitted"):
+            operator = {"name": args.by, "role": "admin"}
+            workflow.review(store, args.name, operator, "accept", "published from the command line")
+        elif sub["status"] != "accepted":
+            raise ValueError(f"submission {args.name!r} is {sub['status']}; allowed: a checked one (run check)")
+    database = os.environ.get("BORDER_ATLAS_DATABASE")
+    workflow.publish(store, args.by, sources=args.sources, reference=REFERENCE, out=args.store, database=database,
+                     progress=lambda *_: None)  # fmt: skip
+    print(f"published: {args.store} rebuilt with {len(store.submissions(status='accepted'))} accepted submissions")
+    return 0
+
+
+def _list(args, store) -> int:
+    for sub in store.submissions():
+        print(f"{sub['name']}\t{sub['layer']}\t{sub['status']}\t{sub['contributor']}\t{sub['file_name']}")
+    return 0
+
+
+def _users(args, store) -> int:
+    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else _ask()
+    accounts.add_user(store, args.user, args.role, password, args.by)
+    print(f"added {args.user} ({args.role})")
+    return 0
+
+
+def _ask() -> str:
+    first = getpass.getpass("password: ")
+    if getpass.getpass("again: ") != first:
+        raise ValueError("the two passwords differ")
+    return first
+
+
+COMMANDS = {"import": _import, "check": _check, "choose": _choose, "publish": _publish, "list": _list,
+            "users": _users}  # fmt: skip
+
+if __name__ == "__main__":
+    sys.exit(main())

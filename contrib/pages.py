@@ -1,0 +1,205 @@
+"""The pages of a shared deployment: contribute (upload, report, choose, preview, submit), review, suggest.
+
+Every write is a POST carrying the CSRF token, guarded by `needs(action)` (the role, on the server), and
+appended to the history by contrib.workflow. Text from files and from data enters the pages through Jinja's
+autoescaping only; the staged preview is GeoJSON the map draws with textContent.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from contrib import accounts, workflow
+from contrib.columns import LAYERS
+from contrib.context import Context
+from contrib.limits import LIMITS, ReadError
+from contrib.preview import staged_features
+from contrib.reconcile import Gazetteer
+from contrib.store import StoreError
+from contrib.web import TEMPLATES, needs, store
+from webapp.store import get_store, per_build
+
+bp = Blueprint("contribute", __name__, template_folder=str(TEMPLATES))
+FORM_ERRORS = (ValueError, StoreError, ReadError, accounts.Forbidden)
+
+
+def _context() -> tuple[Context, Gazetteer]:
+    """The atlas the checks read, and its gazetteer: made once per data build."""
+    return per_build("contrib_context", lambda atlas: _made(Context(atlas)))
+
+
+def _made(context: Context) -> tuple[Context, Gazetteer]:
+    return context, Gazetteer.of(context)
+
+
+def _visible(name: str) -> dict:
+    """A submission the signed-in user may see: their own, or any for a reviewer."""
+    try:
+        sub = workflow.submission(store(), name)
+    except StoreError:
+        abort(404, f"no submission {name!r}")
+    if sub["contributor"] != current_user.name and not accounts.may(current_user.role, "review"):
+        abort(403, "a contributor sees only their own submissions")
+    return sub
+
+
+@bp.get("/contribute")
+@needs("suggest")
+def home():
+    """Upload a file; the user's submissions (all of them for a reviewer)."""
+    mine = None if accounts.may(current_user.role, "review") else current_user.name
+    return render_template("contribute.html", title="Contribute records", layers=list(LAYERS),
+                           submissions=store().submissions(contributor=mine), limit=LIMITS["file_bytes"],
+                           may_upload=accounts.may(current_user.role, "upload"))  # fmt: skip
+
+
+@bp.post("/contribute")
+@needs("upload")
+def upload():
+    """Keep an uploaded file as a submission and check it."""
+    sent = request.files.get("file")
+    if sent is None or not sent.filename:
+        abort(400, "no file: choose a CSV, XLSX, GeoJSON, GeoPackage or LPF file")
+    data = sent.stream.read(LIMITS["file_bytes"] + 1)
+    try:
+        if len(data) > LIMITS["file_bytes"]:
+            raise ValueError(f"the file is larger than {LIMITS['file_bytes']:,} bytes")
+        name = workflow.import_file(store(), data, sent.filename, layer=request.form.get("layer", ""),
+                                    contributor=current_user.name, name=request.form.get("name") or None)  # fmt: skip
+        workflow.check(store(), name, *_context(), current_user.name)
+    except FORM_ERRORS as exc:
+        abort(400, str(exc))
+    return redirect(url_for("contribute.submission", name=name))
+
+
+@bp.get("/contribute/<name>")
+@needs("suggest")
+def submission(name: str):
+    """A submission: its check report, the names to choose, a preview on the map, and submit."""
+    sub = _visible(name)
+    may_review = accounts.may(current_user.role, "review")
+    return render_template("submission.html", title=f"Submission {name}", sub=sub, report=sub["report"] or {},
+                           history=store().history(name), may_review=may_review)  # fmt: skip
+
+
+@bp.post("/contribute/<name>/choose")
+@needs("choose")
+def choose(name: str):
+    """Keep a choice for a name in the file, then check the submission again."""
+    _own(name)
+    form = request.form
+    choice = form.get("choice", "")
+    if choice in ("lonlat", "area"):
+        choice = f"{choice}:{form.get('value', '').strip()}"
+    try:
+        workflow.choose(store(), name, row=int(form.get("row", "0")), field=form.get("field", ""), text=choice,
+                        basis=form.get("basis"), who=current_user.name)  # fmt: skip
+        workflow.check(store(), name, *_context(), current_user.name)
+    except FORM_ERRORS as exc:
+        abort(400, str(exc))
+    return redirect(url_for("contribute.submission", name=name))
+
+
+@bp.post("/contribute/<name>/submit")
+@needs("submit")
+def submit(name: str):
+    """Send a checked submission to the reviewers."""
+    _own(name)
+    try:
+        workflow.submit(store(), name, current_user.name)
+    except FORM_ERRORS as exc:
+        abort(400, str(exc))
+    return redirect(url_for("contribute.submission", name=name))
+
+
+def _own(name: str) -> dict:
+    sub = _visible(name)
+    if sub["contributor"] != current_user.name:
+        abort(403, "only its contributor may change a submission")
+    return sub
+
+
+@bp.get("/contribute/<name>/staged.geojson")
+@needs("suggest")
+def staged(name: str):
+    """The submission's staged records as the map draws them (the "staged" layer)."""
+    sub = _visible(name)
+    context, _ = _context()
+    response = jsonify(staged_features(sub, context))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/review")
+@needs("review")
+def queue():
+    """The review queue: submitted contributions and suggested corrections, oldest first."""
+    waiting = sorted(store().submissions(status="submitted"), key=lambda s: s["updated"])
+    decided = store().submissions(status="accepted") + store().submissions(status="rejected")
+    return render_template("review.html", title="Review queue", waiting=waiting, decided=decided)
+
+
+@bp.post("/review/<name>")
+@needs("review")
+def decide(name: str):
+    """Accept or reject with a comment; an acceptance is published (the store rebuilt) in the background."""
+    try:
+        workflow.review(store(), name, current_user.as_dict(), request.form.get("decision", ""),
+                        request.form.get("comment"))  # fmt: skip
+    except FORM_ERRORS as exc:
+        abort(400, str(exc))
+    if request.form.get("decision") == "accept":
+        _publish_in_background(current_user.name)
+    return redirect(url_for("contribute.queue"))
+
+
+def _publish_in_background(who: str) -> None:
+    """`border-atlas publish` in its own process: the build takes longer than a request may."""
+    config = current_app.config
+    command = [sys.executable, "-m", "contrib.cli", "--contributions", store().url, "--store", str(config["STORE"]),
+               "--by", who, "publish"]  # fmt: skip
+    if config.get("SOURCES"):
+        command[3:3] = ["--sources", str(config["SOURCES"])]
+    log = Path(config["STORE"]).with_name("publish.log").open("ab")
+    subprocess.Popen(command, stdout=log, stderr=log, start_new_session=True, cwd=Path(__file__).parent.parent)  # noqa: S603
+
+
+def suggest_url(collection: str, feature: str) -> str | None:
+    """The page to suggest a correction of a feature, for a layer that takes contributions."""
+    layer = next((name for name, spec in LAYERS.items() if spec.collection == collection), None)
+    return url_for("contribute.suggest", layer=layer, feature=feature) if layer else None
+
+
+def suggest_urls() -> dict[str, str]:
+    """{collection: the suggest page of its feature FID} for the map's popups (webapp/mapview.py's config)."""
+    return {spec.collection: url_for("contribute.suggest", layer=name, feature="FID") for name, spec in LAYERS.items()}
+
+
+@bp.route("/suggest/<layer>/<feature>", methods=["GET", "POST"])
+@needs("suggest")
+def suggest(layer: str, feature: str):
+    """Suggest a correction of one feature: a field, its new value, why, and the source; into the queue."""
+    if layer not in LAYERS:
+        abort(404, f"no layer {layer!r}; allowed: {', '.join(LAYERS)}")
+    spec = LAYERS[layer]
+    if request.method == "GET":
+        return render_template("suggest.html", title="Suggest a correction", layer=layer, feature=feature,
+                               columns=[c for c in spec.columns if c.template])  # fmt: skip
+    form = request.form
+    changes = {form.get("field", ""): form.get("value", "")}
+    changes |= {k: form[k] for k in ("cite_archive", "cite_document", "cite_locator", "cite_quote") if form.get(k)}
+    try:
+        get_store().get(spec.collection, feature)
+        name = workflow.suggest(store(), _context()[0], layer=layer, feature=feature, changes=changes,
+                                reason=form.get("reason", ""), user=current_user.as_dict())  # fmt: skip
+        report = workflow.check(store(), name, *_context(), current_user.name)
+        if report.ok and report.records:
+            workflow.submit(store(), name, current_user.name)
+    except FORM_ERRORS as exc:
+        abort(400, str(exc))
+    return redirect(url_for("contribute.submission", name=name))

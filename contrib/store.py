@@ -1,0 +1,217 @@
+"""The contributions store: accounts, submissions and their append-only history.
+
+SQLite beside the build by default (data/contributions/contributions.sqlite, kept by `make clean`), or
+tables in the schema `contributions` of the PostgreSQL database at BORDER_ATLAS_DATABASE. One SQL
+template with `?` placeholders, two small dialects, values always bound. The history table refuses
+UPDATE and DELETE (a trigger in either engine): every action is a new row (who, when, what, why, which file).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SQLITE = ROOT / "data" / "contributions" / "contributions.sqlite"
+SCHEMA = "contributions"
+TABLES = """
+CREATE TABLE IF NOT EXISTS {p}users (name TEXT PRIMARY KEY, role TEXT NOT NULL, password TEXT NOT NULL,
+    created TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS {p}submissions (name TEXT PRIMARY KEY, layer TEXT NOT NULL, file_name TEXT NOT NULL,
+    file_data {blob} NOT NULL, contributor TEXT NOT NULL, status TEXT NOT NULL, kind TEXT NOT NULL,
+    choices TEXT NOT NULL, report TEXT, records TEXT, created TEXT NOT NULL, updated TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS {p}history (id {serial}, at TEXT NOT NULL, who TEXT NOT NULL, action TEXT NOT NULL,
+    submission TEXT, file_name TEXT, what TEXT, why TEXT);
+"""
+SQLITE_GUARD = """
+CREATE TRIGGER IF NOT EXISTS history_no_update BEFORE UPDATE ON history
+BEGIN SELECT RAISE(ABORT, 'the history is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS history_no_delete BEFORE DELETE ON history
+BEGIN SELECT RAISE(ABORT, 'the history is append-only'); END;
+"""
+POSTGRES_GUARD = """
+CREATE OR REPLACE FUNCTION {s}.append_only() RETURNS trigger AS $$
+BEGIN RAISE EXCEPTION 'the history is append-only'; END; $$ LANGUAGE plpgsql;
+DROP TRIGGER IF EXISTS history_append_only ON {s}.history;
+CREATE TRIGGER history_append_only BEFORE UPDATE OR DELETE ON {s}.history
+FOR EACH STATEMENT EXECUTE FUNCTION {s}.append_only();
+"""
+SUBMISSION_FIELDS = ("name", "layer", "file_name", "contributor", "status", "kind", "choices", "report", "records",
+                     "created", "updated")  # fmt: skip
+JSON_FIELDS = ("choices", "report", "records")
+
+
+class StoreError(ValueError):
+    """A request of the store that cannot be met (an unknown submission, a name taken)."""
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class ContributionStore:
+    """Accounts, submissions and history, in SQLite or PostgreSQL (chosen by `url`)."""
+
+    def __init__(self, url: str | Path | None = None):
+        self.url = str(url or SQLITE)
+        self.postgres = self.url.startswith(("postgresql://", "postgres://"))
+        self.prefix = f"{SCHEMA}." if self.postgres else ""
+        self._ready = False
+
+    # -- the engine -----------------------------------------------------------------------------------
+
+    @contextmanager
+    def _db(self):
+        if self.postgres:
+            import psycopg
+
+            with psycopg.connect(self.url) as db:
+                yield db
+            return
+        Path(self.url).parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.url, timeout=30)
+        try:
+            with db:
+                yield db
+        finally:
+            db.close()
+
+    def _sql(self, sql: str) -> str:
+        sql = sql.replace("{p}", self.prefix)
+        return re.sub(r"\?", "%s", sql) if self.postgres else sql
+
+    def _run(self, sql: str, params: tuple = ()) -> list[tuple]:
+        self._create()
+        with self._db() as db:
+            cursor = db.execute(self._sql(sql), params)
+            return cursor.fetchall() if cursor.description else []
+
+    def _create(self) -> None:
+        if self._ready:
+            return
+        with self._db() as db:
+            if self.postgres:
+                db.execute(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
+            serial = "BIGSERIAL PRIMARY KEY" if self.postgres else "INTEGER PRIMARY KEY AUTOINCREMENT"
+            dialect = {"blob": "BYTEA" if self.postgres else "BLOB", "serial": serial}
+            for statement in TABLES.format(p=self.prefix, **dialect).split(";"):
+                if statement.strip():
+                    db.execute(statement)
+            if self.postgres:
+                db.execute(POSTGRES_GUARD.format(s=SCHEMA))
+            else:
+                db.executescript(SQLITE_GUARD)
+        self._ready = True
+
+    # -- accounts -------------------------------------------------------------------------------------
+
+    def add_user(self, name: str, role: str, password_hash: str) -> None:
+        if self.user(name) is not None:
+            raise StoreError(f"there is already a user {name!r}")
+        self._run("INSERT INTO {p}users (name, role, password, created) VALUES (?, ?, ?, ?)",
+                  (name, role, password_hash, now()))  # fmt: skip
+
+    def user(self, name: str) -> dict | None:
+        rows = self._run("SELECT name, role, password FROM {p}users WHERE name = ?", (name,))
+        return dict(zip(("name", "role", "password"), rows[0], strict=True)) if rows else None
+
+    def has_users(self) -> bool:
+        return bool(self._run("SELECT 1 FROM {p}users LIMIT 1"))
+
+    def configured_users(self) -> bool:
+        """Does the store exist and hold an account? (Creates nothing: a read-only deployment stays so.)"""
+        if not self.postgres and not Path(self.url).exists():
+            return False
+        errors: tuple = (sqlite3.Error, OSError)
+        if self.postgres:
+            import psycopg
+
+            errors += (psycopg.Error,)
+        try:
+            with self._db() as db:
+                probe = "SELECT to_regclass('contributions.users')" if self.postgres else (
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'users'")  # fmt: skip
+                if db.execute(probe).fetchone()[0] is None:
+                    return False
+            return self.has_users()
+        except errors:
+            return False
+
+    # -- submissions ----------------------------------------------------------------------------------
+
+    def create(
+        self, name: str, layer: str, *, file_name: str, data: bytes, contributor: str, kind: str = "file"
+    ) -> None:
+        """A new submission holding its file (kind: file, or suggestion for a correction from a page)."""
+        if self.get(name) is not None:
+            raise StoreError(f"there is already a submission {name!r}; choose another name (--as NAME)")
+        stamp = now()
+        self._run(
+            "INSERT INTO {p}submissions (name, layer, file_name, file_data, contributor, status, kind, choices, "
+            "created, updated) VALUES (?, ?, ?, ?, ?, 'imported', ?, '{}', ?, ?)",
+            (name, layer, file_name, data, contributor, kind, stamp, stamp),
+        )
+
+    def get(self, name: str) -> dict | None:
+        """A submission (without its file), its JSON fields decoded; None if there is none."""
+        columns = ", ".join(SUBMISSION_FIELDS)
+        rows = self._run(f"SELECT {columns} FROM {{p}}submissions WHERE name = ?", (name,))  # noqa: S608 - constant
+        return _decoded(rows[0]) if rows else None
+
+    def file(self, name: str) -> bytes:
+        rows = self._run("SELECT file_data FROM {p}submissions WHERE name = ?", (name,))
+        if not rows:
+            raise StoreError(f"no submission {name!r}")
+        return bytes(rows[0][0])
+
+    def submissions(self, status: str | None = None, contributor: str | None = None) -> list[dict]:
+        """Submissions, newest first, optionally of one status or one contributor."""
+        columns = ", ".join(SUBMISSION_FIELDS)
+        rows = self._run(f"SELECT {columns} FROM {{p}}submissions ORDER BY created DESC, name")  # noqa: S608
+        found = [_decoded(r) for r in rows]
+        return [s for s in found if status in (None, s["status"]) and contributor in (None, s["contributor"])]
+
+    def update(self, name: str, **fields) -> None:
+        """Set a submission's status, choices, report or records."""
+        allowed = {"status", "choices", "report", "records"}
+        if not fields.keys() <= allowed:
+            raise StoreError(f"cannot set {sorted(fields.keys() - allowed)}; allowed: {sorted(allowed)}")
+        values = [json.dumps(v, ensure_ascii=False) if k in JSON_FIELDS else v for k, v in fields.items()]
+        sets = ", ".join(f"{k} = ?" for k in fields)
+        self._run(f"UPDATE {{p}}submissions SET {sets}, updated = ? WHERE name = ?", (*values, now(), name))  # noqa: S608
+
+    # -- history --------------------------------------------------------------------------------------
+
+    def log(self, who: str, action: str, submission: str | None = None, what=None, *, why: str | None = None,
+            file_name: str | None = None) -> None:  # fmt: skip
+        """Append one action to the history."""
+        text = None if what is None else json.dumps(what, ensure_ascii=False)
+        sql = "INSERT INTO {p}history (at, who, action, submission, file_name, what, why) VALUES (?, ?, ?, ?, ?, ?, ?)"
+        self._run(sql, (now(), who, action, submission, file_name, text, why))
+
+    def history(self, submission: str | None = None) -> list[dict]:
+        """Every action, oldest first (of one submission if given)."""
+        rows = self._run("SELECT at, who, action, submission, file_name, what, why FROM {p}history ORDER BY id")
+        keys = ("at", "who", "action", "submission", "file_name", "what", "why")
+        out = [dict(zip(keys, r, strict=True)) for r in rows]
+        return [h | {"what": json.loads(h["what"]) if h["what"] else None} for h in out
+                if submission in (None, h["submission"])]  # fmt: skip
+
+
+def _decoded(row: tuple) -> dict:
+    out = dict(zip(SUBMISSION_FIELDS, row, strict=True))
+    return out | {k: json.loads(out[k]) if out[k] else None for k in JSON_FIELDS}
+
+
+def configured(database: str | None = None, path: str | Path | None = None) -> ContributionStore:
+    """The store the configuration names: PostgreSQL at `database` (or BORDER_ATLAS_DATABASE), else SQLite at
+    `path` (or BORDER_ATLAS_CONTRIBUTIONS, or data/contributions/contributions.sqlite)."""
+    database = database or os.environ.get("BORDER_ATLAS_DATABASE")
+    if database:
+        return ContributionStore(database)
+    return ContributionStore(path or os.environ.get("BORDER_ATLAS_CONTRIBUTIONS") or SQLITE)
