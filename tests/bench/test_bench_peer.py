@@ -9,15 +9,15 @@ import sqlite3
 import geopandas as gpd
 from shapely.geometry import Point
 
-from tests.bench import bench_peer
+from tests.bench import bench_peer, peers
 
 
 def test_config_serves_each_collection_with_its_provider():
-    providers = bench_peer.gpkg_providers("/tmp/peer.gpkg")
-    config = bench_peer.pygeoapi_config(8123, providers)
+    providers = peers.gpkg_providers("/tmp/peer.gpkg")
+    config = peers.pygeoapi_config(8123, providers)
     assert config["server"]["url"] == "http://127.0.0.1:8123"
-    assert config["server"]["limits"]["max_items"] == bench_peer.MAX_ITEMS
-    assert set(config["resources"]) == set(bench_peer.COLLECTIONS)
+    assert config["server"]["limits"]["max_items"] == peers.MAX_ITEMS
+    assert set(config["resources"]) == set(peers.COLLECTIONS)
     provider = config["resources"]["places"]["providers"][0]
     assert provider == {
         "type": "feature",
@@ -33,14 +33,14 @@ def test_config_serves_each_collection_with_its_provider():
 def _tables(gpkg, columns: str):
     """A file with a table of these columns per collection (all that layer_columns reads)."""
     with sqlite3.connect(gpkg) as db:
-        for cid in bench_peer.COLLECTIONS:
+        for cid in peers.COLLECTIONS:
             db.execute(f'CREATE TABLE "{cid}" (fid INTEGER PRIMARY KEY, geom BLOB, {columns})')
     return gpkg
 
 
 def test_postgis_providers_use_our_database_and_the_layer_columns(tmp_path):
     gpkg = _tables(tmp_path / "a.gpkg", "id TEXT, start TEXT, start_min INTEGER")
-    providers = bench_peer.postgis_providers("postgresql://postgres@127.0.0.1:5433/postgres", gpkg)
+    providers = peers.postgis_providers("postgresql://postgres@127.0.0.1:5433/postgres", gpkg)
     provider = providers["incidents"]
     assert provider["data"]["host"] == "127.0.0.1" and provider["data"]["port"] == 5433
     assert provider["data"]["dbname"] == "postgres" and provider["data"]["user"] == "postgres"
@@ -65,19 +65,19 @@ def test_reference_is_period_overlap_and_bbox(tmp_path):
         crs="EPSG:4326",
     )
     frame.to_file(gpkg, layer="places", driver="GPKG")
-    assert bench_peer.reference_ids(gpkg, "places") == {"in-1930", "spans-1930", "open-end"}
+    assert peers.reference_ids(gpkg, "places") == {"in-1930", "spans-1930", "open-end"}
 
 
 def test_wrong_answers():
     collection = {"type": "FeatureCollection", "features": [{"type": "Feature", "id": "a"}, {"id": "b"}]}
     body = json.dumps(collection).encode()
-    assert bench_peer.answer_ids(body) == {"a", "b"}
-    assert not bench_peer.wrong(body, {"b", "a"})
-    assert bench_peer.wrong(body, {"a"})  # one too many
-    assert bench_peer.wrong(body, {"a", "b", "c"})  # one missing
-    assert not bench_peer.wrong(json.dumps({"type": "Feature", "id": "a"}).encode(), {"a"})
-    assert bench_peer.wrong(b"<html>", {"a"})
-    assert bench_peer.wrong(b'{"code": "NotFound"}', {"a"})
+    assert peers.answer_ids(body) == {"a", "b"}
+    assert not peers.wrong(body, {"b", "a"})
+    assert peers.wrong(body, {"a"})  # one too many
+    assert peers.wrong(body, {"a", "b", "c"})  # one missing
+    assert not peers.wrong(json.dumps({"type": "Feature", "id": "a"}).encode(), {"a"})
+    assert peers.wrong(b"<html>", {"a"})
+    assert peers.wrong(b'{"code": "NotFound"}', {"a"})
 
 
 def test_report_marks_the_queries_below_the_goal():
@@ -95,10 +95,10 @@ def test_cached_verdicts_ignore_only_the_time_stamp():
     right = b'{"type":"FeatureCollection","features":[{"id":"a"}],"timeStamp":"2026-01-01T00:00:00Z","links":[]}'
     later = right.replace(b"00:00:00Z", b"00:00:07Z")
     other = b'{"type":"FeatureCollection","features":[{"id":"b"}],"timeStamp":"2026-01-01T00:00:07Z","links":[]}'
-    assert not bench_peer.wrong_cached(right, {"a"})
-    assert not bench_peer.wrong_cached(later, {"a"})
-    assert bench_peer.wrong_cached(other, {"a"})
-    assert bench_peer.wrong_cached(right, {"b"})  # the expected set is part of the key
+    assert not peers.wrong_cached(right, {"a"})
+    assert not peers.wrong_cached(later, {"a"})
+    assert peers.wrong_cached(other, {"a"})
+    assert peers.wrong_cached(right, {"b"})  # the expected set is part of the key
 
 
 def test_percentiles_by_nearest_rank():
@@ -108,12 +108,12 @@ def test_percentiles_by_nearest_rank():
 
 def test_tipg_serves_our_three_tables_with_their_own_columns_and_id(tmp_path):
     gpkg = _tables(tmp_path / "t.gpkg", "id TEXT, name TEXT, feature_json TEXT")
-    env = bench_peer.tipg_env("postgresql://postgres@127.0.0.1:5433/postgres", gpkg)
+    env = peers.tipg_env("postgresql://postgres@127.0.0.1:5433/postgres", gpkg)
     assert env["DATABASE_URL"] == "postgresql://postgres@127.0.0.1:5433/postgres"
     assert json.loads(env["TIPG_DB_TABLES"]) == ["atlas.places", "atlas.incidents", "atlas.zones"]
     assert env["TIPG_TABLE_CONFIG__atlas_zones__PK"] == "id"
     assert json.loads(env["TIPG_TABLE_CONFIG__atlas_places__PROPERTIES"]) == ["id", "name"]  # not feature_json
-    assert env["TIPG_MAX_FEATURES_PER_QUERY"] == str(bench_peer.MAX_ITEMS)
+    assert env["TIPG_MAX_FEATURES_PER_QUERY"] == str(peers.MAX_ITEMS)
 
 
 def test_the_tipg_report_holds_ours_to_tipg_only_where_tipg_answers_right():
