@@ -16,9 +16,12 @@ from store.tables import GEOMETRY, quote, sqlite_rows
 class GeoPackageStore(SqlStore):
     """The GeoPackage engine: SQL through Python's sqlite3, bbox through the R-tree GDAL builds."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, version: str | None = None):
+        """`version`: the data version when it is already known (a release's manifest), else hashed when asked."""
         super().__init__()
         self.path = Path(path)
+        if version:
+            self._version = version
         self._local = threading.local()  # one read-only connection per thread
 
     @property

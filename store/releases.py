@@ -194,9 +194,7 @@ class Directory:
         return next((r for r in reversed(self.all()) if r.version == version and not r.pruned), None)
 
     def open(self, release: Release) -> Store:
-        store = GeoPackageStore(Path(release.where))
-        store._version = release.version or release.id  # known from the manifest: no need to hash the file
-        return store
+        return GeoPackageStore(Path(release.where), version=release.version or release.id)  # no need to hash the file
 
     def newer(self, release: Release) -> list[Release]:
         """The releases after `release`, oldest first."""
