@@ -132,7 +132,7 @@ def publish(store, who: str, *, sources: Path, reference: Path, out: Path, datab
         sources, reference, out, progress=progress, releases=releases.beside(out), contributions=contributions
     )
     if database:
-        from store.postgis import load
+        from store.pg_load import load
 
         load(out, database, progress=progress)
     store.log(who, "publish", None, {"submissions": names, "store": str(out)})

@@ -19,14 +19,22 @@ def _geopackage(config: Mapping, cache: dict) -> tuple[object, Callable[[], Stor
 
 
 def _postgis(config: Mapping, cache: dict) -> tuple[object, Callable[[], Store]]:
-    """The atlas in PostGIS at DATABASE; a new load (new data version) is a new key."""
-    from store.postgis import Database, PostGISStore
+    """The latest release in PostGIS at DATABASE (known without a query while its listener is connected); a new
+    latest release is a new key."""
+    from store.postgis import PostGISStore
 
-    database = cache.get("atlas_database")
-    if database is None:
-        database = cache["atlas_database"] = Database(config["DATABASE"])
-    version = database.version()
-    return version, lambda: PostGISStore(database, version)
+    latest = database(config, cache).latest()
+    return latest.schema, lambda: PostGISStore(cache["atlas_database"], latest.version, latest.schema)
+
+
+def database(config: Mapping, cache: dict):
+    """The app's one store.postgis.Database (its connections and its listener), kept in `cache`."""
+    from store.postgis import Database
+
+    found = cache.get("atlas_database")
+    if found is None:
+        found = cache["atlas_database"] = Database(config["DATABASE"])
+    return found
 
 
 ENGINES = {"gpkg": _geopackage, "postgis": _postgis}

@@ -79,12 +79,12 @@ def postgis(built):
 @pytest.fixture(scope="session")
 def store(built, engine, request):
     """The session's build behind the engine's store (the interface the web app uses)."""
-    from store import Database, GeoPackageStore, PostGISStore
+    from store import Database, GeoPackageStore
+    from store.postgis import open_latest
 
     if engine == "gpkg":
         return GeoPackageStore(built[0])
-    database = Database(request.getfixturevalue("postgis"))
-    return PostGISStore(database, database.version())
+    return open_latest(Database(request.getfixturevalue("postgis")))
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,8 @@ webapp.store.get_store opens the release's store for such a request. The plain U
 which the build also keeps as its latest release (store.releases); citations of a plain page name that release.
 
 The releases are read from RELEASES (BORDER_ATLAS_RELEASES), by default data/releases beside the default
-store, else a `releases` directory beside STORE (store.releases.beside).
+store, else a `releases` directory beside STORE (store.releases.beside); on PostGIS, from the database's
+catalogue of release schemas (store.pg_releases).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from urllib.parse import urlsplit
 from flask import Flask, current_app, g, has_request_context, request, url_for
 
 from layers import NotFound
+from store import config as store_config
 from store import releases
 from store.base import Store
 
@@ -42,13 +44,20 @@ class Pinned:
 
 
 def directory(app: Flask | None = None) -> releases.Directory:
-    """The app's releases directory."""
+    """The app's releases: the directory of GeoPackage releases, or on PostGIS the database's catalogue."""
     app = app or current_app._get_current_object()
     found = app.extensions.get("atlas_releases")
     if found is None:
-        root = app.config.get("RELEASES") or releases.beside(app.config["STORE"])
-        found = app.extensions["atlas_releases"] = releases.Directory(root)
+        found = app.extensions["atlas_releases"] = _directory(app)
     return found
+
+
+def _directory(app: Flask):
+    if store_config.engine(app.config) == "postgis":
+        from store.pg_releases import Catalogue
+
+        return Catalogue(store_config.database(app.config, app.extensions))
+    return releases.Directory(app.config.get("RELEASES") or releases.beside(app.config["STORE"]))
 
 
 def requested() -> releases.Release | None:
@@ -101,7 +110,7 @@ def path_of(url: str) -> str:
 
 def cite_url(url: str, store: Store) -> str:
     """The URL to cite for an external URL of this request: pinned at its release (unchanged when already
-    pinned, or when the build is no release, e.g. PostGIS)."""
+    pinned, or when the build is no release)."""
     release = current(store)
     plain_root = request.url_root
     if request.environ.get(KEY) is None and release is not None and url.startswith(plain_root):

@@ -169,7 +169,8 @@ def gpkg_providers(gpkg: Path) -> dict[str, dict]:
 
 
 def postgis_providers(url: str, gpkg: Path) -> dict[str, dict]:
-    """pygeoapi's PostgreSQL provider on the atlas schema store.postgis loads, given our database URL."""
+    """pygeoapi's PostgreSQL provider on the schema `atlas` (views of the latest release, store.pg_releases), given
+    our database URL."""
     user_host, dbname = url.removeprefix("postgresql://").rsplit("/", 1)
     user, host_port = user_host.split("@")
     host, port = host_port.split(":")

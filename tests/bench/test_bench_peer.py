@@ -44,7 +44,7 @@ def test_postgis_providers_use_our_database_and_the_layer_columns(tmp_path):
     provider = providers["incidents"]
     assert provider["data"]["host"] == "127.0.0.1" and provider["data"]["port"] == 5433
     assert provider["data"]["dbname"] == "postgres" and provider["data"]["user"] == "postgres"
-    assert provider["data"]["search_path"][0] == "atlas"  # the schema store.postgis loads into
+    assert provider["data"]["search_path"][0] == "atlas"  # the views of the latest release (store.pg_releases)
     assert provider["time_field"] == "start"
     assert provider["properties"] == ["id", "start"]  # not our engine's start_min
 

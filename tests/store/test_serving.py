@@ -18,8 +18,9 @@ import pytest
 from shapely.geometry import box
 
 from layers.dates import overlaps
-from store import Database, PostGISStore, as_text, load
-from store.postgis import APPLICATION
+from store import Database, as_text, load
+from store.pg_load import APPLICATION
+from store.postgis import open_latest
 
 ROOT = Path(__file__).resolve().parents[2]
 BBOXES = [(80, 42, 82, 45), (85, 43, 86, 44), (78, 40, 90, 51), (80.38, 44.2, 80.5, 44.3), (70, 30, 71, 31)]
@@ -131,8 +132,7 @@ def other_build(built, tmp_path):
 
 
 def _served_version(url: str) -> str:
-    database = Database(url)
-    store = PostGISStore(database, database.version())
+    store = open_latest(Database(url))
     assert store.query("zones", period=(date(1930, 1, 1), date(1930, 12, 31)))[1] > 0  # it answers queries
     return store.version
 
