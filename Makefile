@@ -37,7 +37,8 @@ data: .venv/.installed
 run: setup fonts nginx
 	$(PY) -m webapp.serve --host $(HOST) --port $(PORT) --workers $(WORKERS) --threads $(THREADS)
 
-# Load the current build into PostGIS at $(BORDER_ATLAS_DATABASE) (a new schema, switched in one transaction).
+# Load the current build into PostGIS at $(BORDER_ATLAS_DATABASE) as a new release (a schema of its own, made the
+# latest in one transaction; the releases before it are kept: python -m store.postgis list / prune).
 postgis: setup
 	$(PY) -m store.postgis load --gpkg $(STORE)
 

@@ -72,6 +72,7 @@ def test_pinned_urls_answer_from_the_release_schema_and_plain_ones_from_the_late
     assert [r["number"] for r in listed] == [second.number, first.number]
     banner = client.get(f"/v/{first.number}/quality?f=html").get_data(as_text=True)
     assert f"the latest is {second.number}" in banner
+    assert f'"citeUrl": "{PUBLIC}/v/{second.number}/map"' in client.get("/map").get_data(as_text=True)
 
 
 def test_content_already_latest_makes_no_release(loaded):
