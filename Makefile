@@ -38,9 +38,9 @@ run: setup fonts nginx
 	$(PY) -m webapp.serve --host $(HOST) --port $(PORT) --workers $(WORKERS) --threads $(THREADS)
 
 # Load the current build into PostGIS at $(BORDER_ATLAS_DATABASE) as a new release (a schema of its own, made the
-# latest in one transaction; the releases before it are kept: python -m store.postgis list / prune).
+# latest in one transaction; the releases before it are kept: python -m store.pg_admin list / prune).
 postgis: setup
-	$(PY) -m store.postgis load --gpkg $(STORE)
+	$(PY) -m store.pg_admin load --gpkg $(STORE)
 
 browser:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \

@@ -1,7 +1,7 @@
 """The atlas's storage: one small interface (store.base.Store) and two engines with the same SQL.
 
 GeoPackageStore(path)            the GeoPackage a build writes (write_store), queried through sqlite3
-PostGISStore(Database(url), v, schema)   a release loaded into PostGIS (load; python -m store.postgis load)
+PostGISStore(Database(url), v, schema)   a release loaded into PostGIS (load; python -m store.pg_admin load)
 selected(config, cache)          the one a configuration (STORE, DATABASE) selects
 """
 

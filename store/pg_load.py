@@ -1,8 +1,4 @@
-"""Loading a GeoPackage build into PostGIS as a new release, and the command line of the PostGIS engine.
-
-    python -m store.postgis load  [--gpkg data/build/atlas.gpkg] [--database postgresql://...]
-    python -m store.postgis list  [--database ...]
-    python -m store.postgis prune [--keep N] [--yes] [--database ...]
+"""Loading a GeoPackage build into PostGIS as a new release (the command line: store.pg_admin).
 
 A load copies every table of the build (layers, display copies, basemap, metadata, and the query columns: period
 day numbers, envelopes, pre-encoded features) into a schema being loaded, indexes it (GiST on the geometry,
@@ -16,10 +12,7 @@ latest release in the database.
 
 from __future__ import annotations
 
-import argparse
-import os
 import sqlite3
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -165,71 +158,3 @@ def load(gpkg: Path, url: str, progress=print, kept: Path | None = None) -> str:
         f"{releases.words(release.manifest['summary'])}"
     )
     return release.version
-
-
-# ---------------------------------------------------------------------------------------------------- command line
-
-
-def _list(url: str) -> int:
-    with psycopg.connect(url, autocommit=True) as conn:
-        latest = pg_releases.latest_number(conn)
-        for r in reversed(pg_releases.read_all(conn)):
-            state = f"pruned {r.pruned[:10]}" if r.pruned else releases.words(r.manifest["summary"])
-            mark = " (latest)" if r.number == latest else ""
-            print(f"{r.number}{mark}\t{r.id}\t{r.created}\t{r.where}\t{state}")
-    return 0
-
-
-def _prune(url: str, keep: int, yes: bool) -> int:
-    with psycopg.connect(url, autocommit=True) as conn:
-        try:
-            plan = releases.prune_plan(pg_releases.read_all(conn), keep)
-        except ValueError as exc:
-            print(f"prune: {exc}", file=sys.stderr)
-            return 2
-        latest = pg_releases.latest_number(conn)
-        plan = [r for r in plan if r.number != latest]
-        for release in plan:
-            print(
-                f"{'removing' if yes else 'would remove'} {release.number} (schema {release.where}, {release.created})"
-            )
-            if yes:
-                pg_releases.prune(conn, release)
-    if not plan:
-        print(f"nothing to prune: at most {keep} releases are kept")
-    elif not yes:
-        print("nothing removed: run again with --yes to remove these")
-    return 0
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m store.postgis", description="The atlas's releases in PostGIS.")
-    commands = parser.add_subparsers(dest="command", required=True)
-    loader = commands.add_parser("load", help="load a GeoPackage build as a new release and make it the latest")
-    loader.add_argument("--gpkg", type=Path, default=DEFAULT_GPKG, help="the build to load (default: %(default)s)")
-    commands.add_parser("list", help="the releases loaded, newest first")
-    pruner = commands.add_parser("prune", help="list (or, with --yes, drop) all but the newest releases")
-    pruner.add_argument("--keep", type=int, default=5, help="how many of the newest releases to keep (default 5)")
-    pruner.add_argument("--yes", action="store_true", help="drop them (without it, only list them)")
-    for command in commands.choices.values():
-        command.add_argument(
-            "--database",
-            default=os.environ.get("BORDER_ATLAS_DATABASE"),
-            help="postgresql://... (default: $BORDER_ATLAS_DATABASE)",
-        )
-    args = parser.parse_args(argv)
-    if not args.database:
-        parser.error("`--database` is missing: give postgresql://user@host:port/db or set BORDER_ATLAS_DATABASE")
-    try:
-        if args.command == "list":
-            return _list(args.database)
-        if args.command == "prune":
-            return _prune(args.database, args.keep, args.yes)
-        load(args.gpkg, args.database, progress=lambda text: print(text, flush=True))
-    except (OSError, ValueError, sqlite3.Error, psycopg.Error) as exc:
-        print(
-            f"{args.command} failed: {exc}\n(every release PostGIS holds is unchanged; the latest still serves)",
-            file=sys.stderr,
-        )
-        return 1
-    return 0

@@ -1,8 +1,8 @@
 """The PostGIS engine: the store's interface and SQL over PostgreSQL, each release in a schema of its own.
 
-    python -m store.postgis load  [--gpkg data/build/atlas.gpkg] [--database postgresql://...]
-    python -m store.postgis list  [--database ...]
-    python -m store.postgis prune [--keep N] [--yes] [--database ...]
+    python -m store.pg_admin load  [--gpkg data/build/atlas.gpkg] [--database postgresql://...]
+    python -m store.pg_admin list  [--database ...]
+    python -m store.pg_admin prune [--keep N] [--yes] [--database ...]
 
 A load (store.pg_load) copies a GeoPackage build into a new schema `atlas_<release id>` beside the releases
 loaded before and makes it the latest in one transaction: the release catalogue (`atlas_releases.release`,
@@ -35,7 +35,7 @@ CHANNEL = "atlas_release"  # notified (in the switch's transaction) when the lat
 INFO = "_atlas"  # (key, value) in each release schema: the data version and where it came from
 LISTEN_TIMEOUT = 30.0  # the listener re-reads the latest at least this often (a lost notification heals)
 LATEST_SQL = f"SELECT r.schema, r.version, r.number FROM {CATALOGUE}.latest l JOIN {CATALOGUE}.release r USING (number)"  # noqa: S608
-NO_ATLAS = "no atlas has been loaded into PostGIS yet: run `make postgis` (python -m store.postgis load)"
+NO_ATLAS = "no atlas has been loaded into PostGIS yet: run `make postgis` (python -m store.pg_admin load)"
 
 
 @dataclass(frozen=True)
@@ -209,11 +209,3 @@ def open_latest(database: Database) -> PostGISStore:
     """The store of the latest release."""
     latest = database.latest()
     return PostGISStore(database, latest.version, latest.schema)
-
-
-if __name__ == "__main__":
-    import sys
-
-    from store.pg_load import main
-
-    sys.exit(main())

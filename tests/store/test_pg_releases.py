@@ -132,7 +132,7 @@ def test_a_new_latest_is_heard_even_after_the_listener_lost_its_connection(loade
 
 def test_prune_lists_then_drops_schemas_and_pinned_urls_say_gone(loaded):
     url, app, first, _second = loaded
-    command = [sys.executable, "-m", "store.postgis", "prune", "--keep", "1", "--database", url]
+    command = [sys.executable, "-m", "store.pg_admin", "prune", "--keep", "1", "--database", url]
     dry = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True).stdout
     assert f"would remove {first.number}" in dry and "nothing removed" in dry
     assert _catalogue(url)[0][0].pruned is None
@@ -145,7 +145,7 @@ def test_prune_lists_then_drops_schemas_and_pinned_urls_say_gone(loaded):
     assert first.where not in schemas and found[-1].where in schemas
     _wait_for(lambda: app.test_client().get(f"/v/{first.number}{ITEM}?f=json").status_code == 410)
     listing = subprocess.run(
-        [sys.executable, "-m", "store.postgis", "list", "--database", url],
+        [sys.executable, "-m", "store.pg_admin", "list", "--database", url],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -152,7 +152,7 @@ def _wait_for_lock_wait(url: str, timeout: float = 60) -> None:
 def test_a_load_killed_halfway_leaves_the_old_atlas_serving(postgis, other_build):
     before = _served_version(postgis)
     env = {**os.environ, "BORDER_ATLAS_DATABASE": postgis}
-    command = [sys.executable, "-m", "store.postgis", "load", "--gpkg", str(other_build)]
+    command = [sys.executable, "-m", "store.pg_admin", "load", "--gpkg", str(other_build)]
     with psycopg.connect(postgis) as reader:  # a reader holding the atlas: the switch waits for it
         reader.execute('SELECT count(*) FROM atlas."zones"').fetchone()
         loader = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -173,7 +173,7 @@ def test_a_failed_load_leaves_the_old_atlas_serving(postgis, tmp_path):
     broken = tmp_path / "broken.gpkg"
     broken.write_bytes(b"not a GeoPackage")
     result = subprocess.run(
-        [sys.executable, "-m", "store.postgis", "load", "--gpkg", str(broken), "--database", postgis],
+        [sys.executable, "-m", "store.pg_admin", "load", "--gpkg", str(broken), "--database", postgis],
         cwd=ROOT,
         capture_output=True,
         text=True,
