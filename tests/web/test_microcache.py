@@ -63,6 +63,11 @@ def test_a_repeated_answer_comes_from_the_cache_and_nginx_keeps_its_header(site)
     assert "X-Accel-Expires" not in first[1] and "X-Accel-Expires" not in again[1]  # for nginx only
     code, headers, body = get(port, ITEMS, {"If-None-Match": first[1]["ETag"]})
     assert code == 304 and status(headers) == "HIT" and body == b""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("HEAD", ITEMS)
+    head = conn.getresponse()
+    assert head.status == 200 and head.getheader("X-Cache-Status") == "HIT" and head.read() == b""
+    conn.close()
     time.sleep(2.1)  # expired (1 s, counted by nginx in whole seconds): revalidated with the ETag, the app says 304
     assert status(get(port, ITEMS)[1]) == "REVALIDATED" and status(get(port, ITEMS)[1]) == "HIT"
 
@@ -93,7 +98,7 @@ def test_a_new_build_is_served_within_about_two_seconds(built, tmp_path):
         while (headers := get(port, ITEMS)[1])["X-Data-Version"] != new and time.monotonic() < deadline:
             time.sleep(0.05)
         assert old != new == headers["X-Data-Version"] and time.monotonic() - switched < 2.5
-        assert status(get(port, ITEMS)[1]) == "HIT"  # and kept again
+        assert status(get(port, ITEMS)[1]) in ("HIT", "REVALIDATED")  # and kept again
 
 
 def _absolute(port: int, path: str) -> None:
@@ -136,7 +141,8 @@ def test_no_request_header_shapes_what_the_next_client_gets_from_the_cache(site)
         assert code == 200 and headers["ETag"] == truth[1]["ETag"], forged
         assert links(body) == links(truth[2]) and all(u.startswith(own) for u in links(body)), forged
         assert b"evil" not in body and headers["Content-Type"].startswith("application/"), forged
-        assert status(get(port, url)[1]) == "HIT", forged  # and what the cache keeps is the ordinary answer
+        kept = status(get(port, url)[1])  # and what the cache keeps is the ordinary answer
+        assert kept in ("HIT", "REVALIDATED"), (forged, kept)
 
 
 def test_a_request_with_a_cookie_or_credentials_is_neither_served_nor_kept(site):
