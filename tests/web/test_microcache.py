@@ -155,6 +155,16 @@ def test_a_request_with_a_cookie_or_credentials_is_neither_served_nor_kept(site)
         assert status(get(port, url)[1]) == "MISS" and status(get(port, url, private)[1]) == "BYPASS"
 
 
+def test_errors_are_never_kept(site):
+    server = site[0]
+    port = server.options.port
+    before = stored(server)
+    for path in ("/collections/nowhere/items", "/collections/places/items?limit=-1", "/v/999/collections"):
+        answers = [get(port, path) for _ in range(2)]
+        assert all(code >= 400 and status(h) == "MISS" for code, h, _ in answers), path
+    assert stored(server) == before
+
+
 def _sign_in(port: int) -> str:
     """The session cookie of a contributor signed in through nginx."""
     _, headers, body = get(port, "/sign-in")
