@@ -155,14 +155,20 @@ def test_a_request_with_a_cookie_or_credentials_is_neither_served_nor_kept(site)
         assert status(get(port, url)[1]) == "MISS" and status(get(port, url, private)[1]) == "BYPASS"
 
 
-def test_errors_are_never_kept(site):
-    server = site[0]
-    port = server.options.port
-    before = stored(server)
-    for path in ("/collections/nowhere/items", "/collections/places/items?limit=-1", "/v/999/collections"):
-        answers = [get(port, path) for _ in range(2)]
-        assert all(code >= 400 and status(h) == "MISS" for code, h, _ in answers), path
+def never_kept(server, paths) -> list[int]:
+    """Each path asked twice, neither answer from the cache nor kept in it; the statuses."""
+    before, codes = stored(server), []
+    for path in paths:
+        answers = [get(server.options.port, path) for _ in range(2)]
+        assert [status(h) for _, h, _ in answers] == ["MISS", "MISS"], path
+        codes += [code for code, _, _ in answers]
     assert stored(server) == before
+    return codes
+
+
+def test_errors_are_never_kept(site):
+    paths = ("/collections/nowhere/items", "/collections/places/items?limit=-1", "/v/999/collections")
+    assert all(code >= 400 for code in never_kept(site[0], paths))
 
 
 def _sign_in(port: int) -> str:
@@ -187,10 +193,7 @@ def test_private_and_no_store_pages_are_never_kept(site):
     server = site[0]
     port = server.options.port
     before = stored(server)
-    for path in ("/sign-in", "/map", "/contribute"):
-        answers = [get(port, path) for _ in range(2)]
-        assert all(status(h) == "MISS" for _, h, _ in answers), path
-    assert stored(server) == before
+    never_kept(server, ("/sign-in", "/map", "/contribute"))
     session = {"Cookie": _sign_in(port)}
     code, headers, body = get(port, "/contribute", session)
     assert code == 200 and status(headers) == "BYPASS" and headers["Cache-Control"] == "no-store"
