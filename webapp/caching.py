@@ -5,6 +5,12 @@ picks), so its ETag is a hash of those and a matching If-None-Match is answered 
 The ETag is weak: the items' `timeStamp` says when a response was made. A pinned answer (`/v/<release>/...`,
 webapp/pinned.py) never changes (its `timeStamp` is the release's): its ETag is strong (the release's id) and it
 may be cached for a year.
+
+`X-Accel-Expires` (read by nginx, never passed on to clients) says how long nginx's shared micro-cache
+(deploy/nginx.conf) may keep an answer: only the answers marked here are kept there, a plain one for
+PROXY_SECONDS (a new build is served within about a second), a pinned one for PROXY_PINNED_SECONDS (a pruned
+release answers 410 within that time); each is then revalidated with its ETag, which a 304 answers cheaply.
+Nothing private, carrying a nonce, or other than 200/304 is marked.
 """
 
 from __future__ import annotations
@@ -21,6 +27,8 @@ CACHE_CONTROL = "public, max-age=60"  # then revalidate: a rebuilt atlas has a n
 IMMUTABLE = "public, max-age=31536000, immutable"  # a pinned answer: its release never changes
 NOT_DERIVED = {"assets", None}  # blueprints whose answers do not come from the build (None: Flask's static)
 _VARIANTS = ["application/json", "application/geo+json", "text/html"]
+PROXY_SECONDS = 1  # how long nginx may serve a plain answer before revalidating it (X-Accel-Expires)
+PROXY_PINNED_SECONDS = 300  # a pinned one: its release never changes, but may be pruned
 PRIVATE = "private_blueprints"  # app.extensions key: blueprints whose answers are per user (never cached, no ETag)
 
 
@@ -52,6 +60,12 @@ def cache_control() -> str:
     return IMMUTABLE if pinned.requested() else CACHE_CONTROL
 
 
+def shared_headers() -> dict[str, str]:
+    """What a shareable answer (200, or 304 to a revalidation) tells browsers and nginx's micro-cache."""
+    seconds = PROXY_PINNED_SECONDS if pinned.requested() else PROXY_SECONDS
+    return {"Cache-Control": cache_control(), "X-Accel-Expires": str(seconds)}
+
+
 def _not_modified() -> Response | None:
     if not _derived() or "If-None-Match" not in request.headers:
         return None
@@ -63,7 +77,7 @@ def _not_modified() -> Response | None:
         t.strip().removeprefix("W/") for t in request.headers["If-None-Match"].split(",")
     }:
         return None
-    return Response(status=304, headers={"ETag": tag, "Cache-Control": cache_control(), "Vary": "Accept"})
+    return Response(status=304, headers={"ETag": tag, **shared_headers(), "Vary": "Accept"})
 
 
 def _tag(response: Response) -> Response:
@@ -75,7 +89,7 @@ def _tag(response: Response) -> Response:
             response.headers["ETag"] = etag()
         except NotFound:
             return response
-        response.headers["Cache-Control"] = cache_control()
+        response.headers.update(shared_headers())
         response.vary.add("Accept")
     return response
 

@@ -8,6 +8,9 @@ socket in this server's own runtime directory (a temporary one unless --runtime 
 ports share nothing. The static files are copied there at start (restart to serve edited ones; `python -m webapp`,
 Flask's development server, serves them as they are). Ctrl-C or SIGTERM stops both; if either stops, so does the other.
 
+Micro-cache: nginx keeps the answers the app marks shareable (webapp/caching.py: 1 s for a build's public answers,
+5 min for a pinned release's) in the runtime directory, emptied at each start; `--no-cache` turns it off.
+
 TLS: with BORDER_ATLAS_TLS_CERT and BORDER_ATLAS_TLS_KEY (PEM files) nginx answers HTTPS (HTTP/2) on PORT.
 """
 
@@ -46,6 +49,7 @@ class Options:
     runtime: Path | None = None  # a temporary directory, removed at the end, if None
     access_log: str = "/dev/stdout"  # or a file, or "off"
     tls: tuple[str, str] | None = None  # (certificate, key) PEM files
+    cache: bool = True  # nginx's micro-cache of the answers the app marks shareable (deploy/nginx.conf)
 
     @property
     def url(self) -> str:
@@ -111,6 +115,7 @@ def nginx_config(options: Options, runtime: Path, upstream: str) -> str:
         "FILES": str(runtime / "files"),
         "STATIC_HEADERS": _add_headers(_file_headers() | (HSTS if options.tls else {})),
         "READ_SECONDS": str(READ_SECONDS),
+        "CACHE": "atlas" if options.cache else "off",
     }
     text = NGINX_CONF.read_text(encoding="utf-8")
     for name, value in values.items():
@@ -168,6 +173,7 @@ class Server:
         sock = self.runtime / "gunicorn.sock"
         sock.unlink(missing_ok=True)
         shutil.rmtree(self.runtime / "files", ignore_errors=True)
+        shutil.rmtree(self.runtime / "cache", ignore_errors=True)  # nothing kept from another run (or build)
         copy_files(self.runtime / "files")
         conf = self.runtime / "nginx.conf"
         conf.write_text(nginx_config(options, self.runtime, f"unix:{sock}"), encoding="utf-8")
@@ -226,12 +232,14 @@ def _options(argv: list[str] | None) -> Options:
     parser.add_argument("--threads", type=int, default=int(env.get("THREADS", "4")), help="threads per process")
     parser.add_argument("--runtime", type=Path, help="directory for the socket, configuration, logs (default: temp)")
     parser.add_argument("--access-log", default="/dev/stdout", help="nginx's access log (default: standard output)")
+    parser.add_argument("--no-cache", action="store_true", help="no nginx micro-cache (every request reaches the app)")
     args = parser.parse_args(argv)
     cert, key = env.get("BORDER_ATLAS_TLS_CERT"), env.get("BORDER_ATLAS_TLS_KEY")
     if bool(cert) != bool(key):
         parser.error("BORDER_ATLAS_TLS_CERT and BORDER_ATLAS_TLS_KEY go together: set both (PEM files) or neither")
+    tls = (cert, key) if cert else None
     return Options(
-        args.host, args.port, args.workers, args.threads, args.runtime, args.access_log, (cert, key) if cert else None
+        args.host, args.port, args.workers, args.threads, args.runtime, args.access_log, tls, not args.no_cache
     )
 
 

@@ -376,11 +376,13 @@ def tipg_server(python: Path, url: str, gpkg: Path) -> Server:
 
 
 @contextlib.contextmanager
-def ours_server(env: dict, work: Path) -> Iterator[Server]:
-    """Ours as `make run` serves it (the README's serving path): nginx in front of gunicorn, 3 workers x 4 threads."""
+def ours_server(env: dict, work: Path, cache: bool = True) -> Iterator[Server]:
+    """Ours as `make run` serves it (the README's serving path): nginx in front of gunicorn, 3 workers x 4 threads,
+    with nginx's micro-cache (or, `cache=False`, without it: `make run`'s server with --no-cache)."""
     from tests.front import front
 
     log = {"GUNICORN_CMD_ARGS": f"--error-logfile {LOGS / 'ours.log'}"}
-    with front(Path(env["BORDER_ATLAS_STORE"]), env={**env, **log}, workers=WORKERS, threads=THREADS) as server:
+    store = Path(env["BORDER_ATLAS_STORE"])
+    with front(store, env={**env, **log}, workers=WORKERS, threads=THREADS, cache=cache) as server:
         server.port = server.options.port
         yield server

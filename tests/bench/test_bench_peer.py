@@ -89,6 +89,7 @@ def test_report_marks_the_queries_below_the_goal():
     lines = bench_peer.report(rows).splitlines()
     assert "5.0x" in lines[1] and "< goal" not in lines[1]
     assert "1.0x" in lines[2] and "< goal" in lines[2]
+    assert "nan" in lines[1]  # no figures without the cache in these rows
 
 
 def test_cached_verdicts_ignore_only_the_time_stamp():
@@ -116,16 +117,17 @@ def test_tipg_serves_our_three_tables_with_their_own_columns_and_id(tmp_path):
     assert env["TIPG_MAX_FEATURES_PER_QUERY"] == str(peers.MAX_ITEMS)
 
 
-def test_the_tipg_report_holds_ours_to_tipg_only_where_tipg_answers_right():
+def test_the_tipg_report_holds_ours_to_tipg_only_where_tipg_answers_right_with_and_without_the_cache():
     fast, slow = bench_peer.Tally(times=[0.01] * 5), bench_peer.Tally(times=[0.05] * 5)
     refused = bench_peer.Tally(times=[0.001] * 5, errors=5)
-    row = {"scale": "1x", "engine": "postgis", "clients": "1 client", "ours": fast, "theirs": slow}
+    row = {"scale": "1x", "engine": "postgis", "clients": "1 client", "ours": fast, "bare": slow, "theirs": slow}
     rows = [
         row | {"query": "places bbox", "tipg": slow},
         row | {"query": "zones item", "ours": slow, "tipg": fast},
         row | {"query": "zones items", "tipg": refused},
     ]
     lines = bench_peer.report_tipg(rows).splitlines()
-    assert "5.0x" in lines[1] and "< goal" not in lines[1]
-    assert "0.2x" in lines[2] and "< goal" in lines[2]
-    assert "cannot answer it right" in lines[3] and "< goal" not in lines[3]
+    assert "ours (nginx cache)" in lines[1] and "5.0x" in lines[1] and "< goal" not in lines[1]
+    assert "ours (no cache)" in lines[2] and "1.0x" in lines[2] and "< goal" not in lines[2]
+    assert "0.2x" in lines[3] and "< goal" in lines[3] and "0.2x" in lines[4] and "< goal" in lines[4]
+    assert all("cannot answer it right" in line and "< goal" not in line for line in lines[5:7])
