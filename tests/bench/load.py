@@ -63,12 +63,17 @@ def _peak_rss_mb(server) -> float:
     return total / 1024
 
 
-def _expected(port: int) -> dict[tuple[str, str], object]:
-    """{(version, request): key} for the build the server has now."""
-    answers = {}
+def _expected(port: int, seen: dict | None = None, wait: float = 10.0) -> dict[tuple[str, str], object]:
+    """{(version, request): key} for the build the server has now; with `seen` (the answers of the build before),
+    each request is asked again until it names another version (nginx's micro-cache keeps an answer up to 2 s)."""
+    answers, old = {}, {version for version, _ in seen or {}}
     for name, (path, kind) in MIX.items():
+        deadline = time.monotonic() + wait
         status, version, body = _get(port, path)
-        if status != 200 or not version:
+        while version in old and time.monotonic() < deadline:
+            time.sleep(0.2)
+            status, version, body = _get(port, path)
+        if status != 200 or not version or version in old:
             raise RuntimeError(f"{path}: {status}, version {version!r}")
         answers[(version, name)] = _key(kind, body, version)
     return answers
@@ -83,7 +88,7 @@ def run(first: Path, second: Path, workdir: Path, seconds: float = 60, clients: 
         expected = _expected(port)  # the second build's answers, then the first's
         shutil.copy(first, workdir / "next.gpkg")
         os.replace(workdir / "next.gpkg", store)
-        expected |= _expected(port)
+        expected |= _expected(port, seen=expected)
         shutil.copy(second, workdir / "next.gpkg")  # ready for the swap halfway
         figures = _load(port, expected, seconds, clients, swap=lambda: os.replace(workdir / "next.gpkg", store))
         figures["peak_rss_mb"] = _peak_rss_mb(server)
