@@ -18,7 +18,7 @@ import pytest
 from shapely.geometry import box
 
 from layers.dates import overlaps
-from store import Database, as_text, load
+from store import Database, as_text, load, pg_releases
 from store.pg_load import APPLICATION
 from store.postgis import open_latest
 
@@ -149,8 +149,17 @@ def _wait_for_lock_wait(url: str, timeout: float = 60) -> None:
     pytest.fail("the loader never reached its switch")
 
 
+def _every_release(url: str) -> list[tuple[str, str, int]]:
+    """(number, schema, zones in it) of every release PostGIS holds: each must still answer."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        found = pg_releases.read_all(conn)
+        return [
+            (r.number, r.where, conn.execute(f'SELECT count(*) FROM "{r.where}"."zones"').fetchone()[0]) for r in found
+        ]  # noqa: S608
+
+
 def test_a_load_killed_halfway_leaves_the_old_atlas_serving(postgis, other_build):
-    before = _served_version(postgis)
+    before, kept = _served_version(postgis), _every_release(postgis)
     env = {**os.environ, "BORDER_ATLAS_DATABASE": postgis}
     command = [sys.executable, "-m", "store.pg_admin", "load", "--gpkg", str(other_build)]
     with psycopg.connect(postgis) as reader:  # a reader holding the atlas: the switch waits for it
@@ -165,7 +174,7 @@ def test_a_load_killed_halfway_leaves_the_old_atlas_serving(postgis, other_build
                 loader.kill()
         reader.rollback()
     assert loader.returncode == -signal.SIGKILL
-    assert _served_version(postgis) == before
+    assert _served_version(postgis) == before and _every_release(postgis) == kept and kept
 
 
 def test_a_failed_load_leaves_the_old_atlas_serving(postgis, tmp_path):
