@@ -129,15 +129,23 @@ class Database:
                 with psycopg.connect(self.url, autocommit=True, application_name="border-atlas-listen") as conn:
                     conn.execute(f"LISTEN {CHANNEL}")
                     while True:
-                        self._seen(read_latest(conn))
+                        self._seen(self._read(conn))
                         for _ in conn.notifies(timeout=LISTEN_TIMEOUT, stop_after=1):
                             pass
-            except (psycopg.Error, NotFound, OSError):
+            except (psycopg.Error, OSError):
                 self._known = None
                 self.generation += 1
             time.sleep(1.0)
 
-    def _seen(self, latest: Latest) -> None:
+    @staticmethod
+    def _read(conn: psycopg.Connection) -> Latest | None:
+        """The latest, or None before the first load (the listener then waits for it, connected)."""
+        try:
+            return read_latest(conn)
+        except NotFound:
+            return None
+
+    def _seen(self, latest: Latest | None) -> None:
         self._known = latest
         self.generation += 1
 

@@ -159,3 +159,13 @@ def test_the_catalogue_is_beside_the_release_schemas(loaded):
     with psycopg.connect(url) as conn:
         tables = {r[0] for r in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = %s", (CATALOGUE,))}
     assert tables == {"release", "latest"}
+
+
+def test_an_app_started_before_the_first_load_says_so_then_serves_it(built):
+    with pgcluster.cluster() as url:
+        client = create_app({"STORE": built[0], "DATABASE": url, "TESTING": True}).test_client()
+        empty = client.get(f"{ITEM}?f=json")
+        assert empty.status_code == 404 and "make postgis" in empty.get_data(as_text=True)
+        load(built[0], url, quiet)
+        _wait_for(lambda: client.get(f"{ITEM}?f=json").status_code == 200)
+        assert client.application.extensions["atlas_database"].listening()
