@@ -25,9 +25,8 @@ def _list(url: str) -> int:
     with psycopg.connect(url, autocommit=True) as conn:
         latest = pg_releases.latest_number(conn)
         for r in reversed(pg_releases.read_all(conn)):
-            state = f"pruned {r.pruned[:10]}" if r.pruned else releases.words(r.manifest["summary"])
             mark = " (latest)" if r.number == latest else ""
-            print(f"{r.number}{mark}\t{r.id}\t{r.created}\t{r.where}\t{state}")
+            print(f"{r.number}{mark}\t{r.id}\t{r.created}\t{r.where}\t{releases.state(r)}")
     return 0
 
 
@@ -40,16 +39,8 @@ def _prune(url: str, keep: int, yes: bool) -> int:
             return 2
         latest = pg_releases.latest_number(conn)
         plan = [r for r in plan if r.number != latest]
-        for release in plan:
-            print(
-                f"{'removing' if yes else 'would remove'} {release.number} (schema {release.where}, {release.created})"
-            )
-            if yes:
-                pg_releases.prune(conn, release)
-    if not plan:
-        print(f"nothing to prune: at most {keep} releases are kept")
-    elif not yes:
-        print("nothing removed: run again with --yes to remove these")
+        remove = lambda release: pg_releases.prune(conn, release)  # noqa: E731
+        releases.prune_each(plan, keep, yes, remove, where=lambda r: f"schema {r.where}, ")
     return 0
 
 

@@ -104,25 +104,18 @@ def _fill(conn: psycopg.Connection, db: sqlite3.Connection, gpkg: Path, version:
         cursor.executemany(f"INSERT INTO {LOADING}.{INFO} VALUES (%s, %s)", info)  # noqa: S608 - constants
 
 
-def _new_release(build: GeoPackageStore, known: list, latest, url: str, *, kept: Path | None) -> releases.Release:
-    """The release the build becomes: the number and time of the build's own release (data/releases) when it has
-    one not yet used here, else the next number of today; the changelog against the latest release here."""
-    gpkg = build.path
-    own = releases.Directory(kept or releases.beside(gpkg)).of_version(build.version)
+def _new_release(build: GeoPackageStore, content: str, known: list, url: str, *, latest, kept) -> releases.Release:
+    """The release the build (of content id `content`) becomes: the number and time of the build's own release
+    (data/releases) when it has one newer than every number here, else the next number of today; the changelog
+    against `latest`, the latest release here."""
+    own = releases.Directory(kept or releases.beside(build.path)).of_version(build.version)
     numbers = [r.number for r in known]
-    if (
-        own is not None
-        and own.number not in numbers
-        and releases.order(own.number) > releases.order(max(numbers, key=releases.order, default=""))
-    ):
-        number, content, created = own.number, own.id, own.created
+    newest = max(numbers, key=releases.order, default="")
+    if own is not None and own.number not in numbers and releases.order(own.number) > releases.order(newest):
+        number, created = own.number, own.created
     else:
         moment = releases.now()
-        number, content, created = (
-            releases.next_number(numbers, moment.date()),
-            releases.content_id(gpkg),
-            releases.stamp(moment),
-        )
+        number, created = releases.next_number(numbers, moment.date()), releases.stamp(moment)
     previous = (latest, PostGISStore(Database(url), latest.version, latest.where)) if latest is not None else None
     manifest = releases.make_manifest(build, content, number, created, previous)
     return releases.Release.of(manifest, pg_releases.schema_of(number))
@@ -146,11 +139,12 @@ def load(gpkg: Path, url: str, progress=print, kept: Path | None = None) -> str:
         known = pg_releases.read_all(conn)
         number = pg_releases.latest_number(conn)
         latest = next((r for r in known if r.number == number), None)
-        if latest is not None and latest.id == releases.content_id(gpkg):
+        content = releases.content_id(gpkg)  # hashed once: every row of every table
+        if latest is not None and latest.id == content:
             progress(f"the build's content is that of release {latest.number}, the latest: nothing to load")
             return latest.version
         _fill(conn, db, gpkg, build.version, progress)
-        release = _new_release(build, known, latest, url, kept=kept)
+        release = _new_release(build, content, known, url, latest=latest, kept=kept)
         progress(f"making release {release.number} ({release.id}) the latest, in schema {release.where}")
         pg_releases.make_latest(conn, release, loaded_from=LOADING)
     progress(

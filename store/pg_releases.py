@@ -17,7 +17,6 @@ import re
 import psycopg
 from psycopg.types.json import Jsonb
 
-from layers.errors import Gone, NotFound
 from store import releases
 from store.postgis import CATALOGUE, CHANNEL, PREFIX, SCHEMA, Database, PostGISStore
 from store.tables import quote
@@ -112,9 +111,9 @@ def prune(conn: psycopg.Connection, release: releases.Release) -> None:
         conn.execute("SELECT pg_notify(%s, %s)", (CHANNEL, release.number))
 
 
-class Catalogue:
-    """The releases of a PostGIS database, with the interface of store.releases.Directory (the web app's
-    /releases pages and pinned URLs read either); read again when the database's listener hears a change."""
+class Catalogue(releases.Releases):
+    """The releases of a PostGIS database (the web app's /releases pages and pinned URLs read either engine's);
+    read again when the database's listener hears a change."""
 
     def __init__(self, database: Database):
         self.database = database
@@ -134,23 +133,5 @@ class Catalogue:
         found, number = self._read()
         return next((r for r in found if r.number == number), None)
 
-    def find(self, number: str) -> releases.Release:
-        """The release with this number or id: NotFound naming where the list is; Gone when pruned."""
-        for release in self.all():
-            if number in (release.number, release.id):
-                if release.pruned:
-                    raise Gone(f"release {release.number} was pruned on {release.pruned[:10]}; kept: /releases")
-                return release
-        newest = self.latest()
-        latest = newest.number if newest else "none yet"
-        raise NotFound(f"no release {number[:40]!r}; the releases are listed at /releases (latest: {latest})")
-
-    def of_version(self, version: str) -> releases.Release | None:
-        return next((r for r in reversed(self.all()) if r.version == version and not r.pruned), None)
-
     def open(self, release: releases.Release) -> PostGISStore:
         return PostGISStore(self.database, release.version, release.where)
-
-    def newer(self, release: releases.Release) -> list[releases.Release]:
-        found = self.all()
-        return found[found.index(release) + 1 :] if release in found else []

@@ -152,7 +152,41 @@ def stamp(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-class Directory:
+class Releases:
+    """What the web app asks of the releases, whichever engine keeps them: `all`, `latest` and `open` are the
+    engine's (Directory here, store.pg_releases.Catalogue on PostGIS); finding one is the same for both."""
+
+    def all(self) -> list[Release]:
+        raise NotImplementedError
+
+    def latest(self) -> Release | None:
+        raise NotImplementedError
+
+    def open(self, release: Release) -> Store:
+        raise NotImplementedError
+
+    def find(self, number: str) -> Release:
+        """The release with this number or id: NotFound naming it and where the list is; Gone when pruned."""
+        for release in self.all():
+            if number in (release.number, release.id):
+                if release.pruned:
+                    raise Gone(f"release {release.number} was pruned on {release.pruned[:10]}; kept: /releases")
+                return release
+        newest = self.latest()
+        latest = newest.number if newest else "none yet"
+        raise NotFound(f"no release {number[:40]!r}; the releases are listed at /releases (latest: {latest})")
+
+    def of_version(self, version: str) -> Release | None:
+        """The newest release kept whose store has this data version, or None."""
+        return next((r for r in reversed(self.all()) if r.version == version and not r.pruned), None)
+
+    def newer(self, release: Release) -> list[Release]:
+        """The releases after `release`, oldest first."""
+        found = self.all()
+        return found[found.index(release) + 1 :] if release in found else []
+
+
+class Directory(Releases):
     """The releases kept in a directory (data/releases): listed again whenever the directory changes."""
 
     def __init__(self, root: Path = DEFAULT):
@@ -178,28 +212,8 @@ class Directory:
             named = ""
         return next((r for r in kept if r.number == named), kept[-1] if kept else None)
 
-    def find(self, number: str) -> Release:
-        """The release with this number or id: NotFound naming it and where the list is; Gone when pruned."""
-        for release in self.all():
-            if number in (release.number, release.id):
-                if release.pruned:
-                    raise Gone(f"release {release.number} was pruned on {release.pruned[:10]}; kept: /releases")
-                return release
-        newest = self.latest()
-        latest = newest.number if newest else "none yet"
-        raise NotFound(f"no release {number[:40]!r}; the releases are listed at /releases (latest: {latest})")
-
-    def of_version(self, version: str) -> Release | None:
-        """The release kept whose store is the file with this data version (the build's file), or None."""
-        return next((r for r in reversed(self.all()) if r.version == version and not r.pruned), None)
-
     def open(self, release: Release) -> Store:
         return GeoPackageStore(Path(release.where), version=release.version or release.id)  # no need to hash the file
-
-    def newer(self, release: Release) -> list[Release]:
-        """The releases after `release`, oldest first."""
-        found = self.all()
-        return found[found.index(release) + 1 :] if release in found else []
 
 
 def _read_all(root: Path) -> list[Release]:
@@ -311,6 +325,23 @@ def prune(directory: Directory, release: Release) -> None:
         os.utime(directory.root)  # the listing changes
 
 
+def state(release: Release) -> str:
+    """How a list of releases describes one: when it was pruned, else its changes in words."""
+    return f"pruned {release.pruned[:10]}" if release.pruned else words(release.manifest["summary"])
+
+
+def prune_each(plan: list[Release], keep: int, yes: bool, remove, where=lambda r: "") -> None:
+    """Say what a prune removes (or would: without `yes`), removing each with `remove(release)` when told."""
+    for release in plan:
+        print(f"{'removing' if yes else 'would remove'} {release.number} ({where(release)}{release.created})")
+        if yes:
+            remove(release)
+    if not plan:
+        print(f"nothing to prune: at most {keep} releases are kept")
+    elif not yes:
+        print("nothing removed: run again with --yes to remove these")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="List or prune the atlas's releases (data/releases).")
     parser.add_argument("command", choices=["list", "prune"])
@@ -321,22 +352,14 @@ def main(argv: list[str] | None = None) -> int:
     directory = Directory(args.releases)
     if args.command == "list":
         for r in reversed(directory.all()):
-            state = f"pruned {r.pruned[:10]}" if r.pruned else words(r.manifest["summary"])
-            print(f"{r.number}\t{r.id}\t{r.created}\t{state}")
+            print(f"{r.number}\t{r.id}\t{r.created}\t{state(r)}")
         return 0
     try:
         plan = prune_plan(directory.all(), args.keep)
     except ValueError as exc:
         print(f"prune: {exc}", file=sys.stderr)
         return 2
-    for release in plan:
-        print(f"{'removing' if args.yes else 'would remove'} {release.number} ({release.id}, {release.created})")
-        if args.yes:
-            prune(directory, release)
-    if not plan:
-        print(f"nothing to prune: at most {args.keep} releases are kept")
-    elif not args.yes:
-        print("nothing removed: run again with --yes to remove these")
+    prune_each(plan, args.keep, args.yes, lambda r: prune(directory, r), where=lambda r: f"{r.id}, ")
     return 0
 
 

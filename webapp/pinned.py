@@ -43,7 +43,7 @@ class Pinned:
         return self.app(environ, start_response)
 
 
-def directory(app: Flask | None = None) -> releases.Directory:
+def directory(app: Flask | None = None) -> releases.Releases:
     """The app's releases: the directory of GeoPackage releases, or on PostGIS the database's catalogue."""
     app = app or current_app._get_current_object()
     found = app.extensions.get("atlas_releases")
@@ -52,7 +52,7 @@ def directory(app: Flask | None = None) -> releases.Directory:
     return found
 
 
-def _directory(app: Flask):
+def _directory(app: Flask) -> releases.Releases:
     if store_config.engine(app.config) == "postgis":
         from store.pg_releases import Catalogue
 
