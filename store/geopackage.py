@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import sqlite3
@@ -11,6 +12,19 @@ from pathlib import Path
 
 from store.sql import SqlStore
 from store.tables import GEOMETRY, quote, sqlite_rows
+
+
+def content_id(path: Path) -> str:
+    """A short hash of a GeoPackage build's content: every row of every table, never the file's bytes (two builds
+    of the same sources differ in timestamps and page layout, not in content)."""
+    digest = hashlib.sha256()
+    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+        tables = [r[0] for r in db.execute("SELECT table_name FROM gpkg_contents ORDER BY table_name")]
+        for table in tables:
+            digest.update(table.encode() + b"\0")
+            for row in db.execute(f"SELECT * FROM {quote(table)} ORDER BY fid"):  # noqa: S608 - the catalog's own names
+                digest.update(repr(row).encode())
+    return digest.hexdigest()[:12]
 
 
 class GeoPackageStore(SqlStore):
@@ -32,9 +46,10 @@ class GeoPackageStore(SqlStore):
 
     @property
     def version(self) -> str:
-        """A short content hash of the store: the data version cited with every export."""
+        """The data version cited with every export: the content id (content_id), which is also the id of the
+        release that holds this content, so a rebuild of the same content keeps citing that release."""
         if not hasattr(self, "_version"):
-            self._version = hashlib.sha256(self.path.read_bytes()).hexdigest()[:12]
+            self._version = content_id(self.path)
         return self._version
 
     def _rows(self, sql: str, params: dict) -> list[tuple]:

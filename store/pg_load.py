@@ -139,7 +139,7 @@ def load(gpkg: Path, url: str, progress=print, kept: Path | None = None) -> str:
         known = pg_releases.read_all(conn)
         number = pg_releases.latest_number(conn)
         latest = next((r for r in known if r.number == number), None)
-        content = releases.content_id(gpkg)  # hashed once: every row of every table
+        content = build.version  # its content id, hashed once: every row of every table
         if latest is not None and latest.id == content:
             progress(f"the build's content is that of release {latest.number}, the latest: nothing to load")
             return latest.version

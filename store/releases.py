@@ -27,7 +27,6 @@ import json
 import os
 import re
 import shutil
-import sqlite3
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -37,7 +36,7 @@ from pathlib import Path
 from layers.errors import Gone, NotFound
 from store import changelog
 from store.base import Store
-from store.geopackage import GeoPackageStore
+from store.geopackage import GeoPackageStore, content_id
 
 ROOT = Path(__file__).resolve().parent.parent / "data"
 DEFAULT = ROOT / "releases"
@@ -71,7 +70,8 @@ class Release:
 
     @property
     def version(self) -> str:
-        """The data version of its store (a hash of the file's bytes, as GeoPackageStore.version)."""
+        """The data version of its store: its content id (releases made before 2026-12-07 give a hash of the
+        file's bytes here; `of_version` finds them by their id too)."""
         return self.manifest.get("version", "")
 
     @property
@@ -98,19 +98,6 @@ def next_number(numbers: list[str], today: date) -> str:
         day = date(*order(latest)[:3])  # a clock set back: still after the latest
     that_day = [order(n)[3] for n in numbers if order(n)[:3] == (day.year, day.month, day.day)]
     return f"{day.year}.{day.month}.{day.day}-{max(that_day, default=0) + 1}"
-
-
-def content_id(path: Path) -> str:
-    """A short hash of a GeoPackage build's content: every row of every table (not the file's timestamps)."""
-    digest = hashlib.sha256()
-    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
-        tables = [r[0] for r in db.execute("SELECT table_name FROM gpkg_contents ORDER BY table_name")]
-        for table in tables:
-            digest.update(table.encode() + b"\0")
-            quoted = '"' + table.replace('"', '""') + '"'
-            for row in db.execute(f"SELECT * FROM {quoted} ORDER BY fid"):  # noqa: S608 - the catalog's own names
-                digest.update(repr(row).encode())
-    return digest.hexdigest()[:12]
 
 
 def _documents(store: Store) -> list[dict]:
@@ -177,8 +164,8 @@ class Releases:
         raise NotFound(f"no release {number[:40]!r}; the releases are listed at /releases (latest: {latest})")
 
     def of_version(self, version: str) -> Release | None:
-        """The newest release kept whose store has this data version, or None."""
-        return next((r for r in reversed(self.all()) if r.version == version and not r.pruned), None)
+        """The newest release kept whose store has this data version (its content id), or None."""
+        return next((r for r in reversed(self.all()) if version in (r.version, r.id) and not r.pruned), None)
 
     def newer(self, release: Release) -> list[Release]:
         """The releases after `release`, oldest first."""
@@ -287,7 +274,7 @@ def publish(gpkg: Path, root: Path = DEFAULT, progress=print) -> Release | None:
         new.mkdir()
         _place(Path(gpkg), new / DATA)  # first: a build replacing `gpkg` meanwhile cannot change what is kept
         previous = (latest, directory.open(latest)) if latest else None
-        manifest = make_manifest(GeoPackageStore(new / DATA), content, number, stamp(moment), previous)
+        manifest = make_manifest(GeoPackageStore(new / DATA, version=content), content, number, stamp(moment), previous)
         _write_durably(new / MANIFEST, _json(manifest))
         _sync_directory(new)
         os.rename(new, directory.root / number)

@@ -35,6 +35,9 @@ def rebuilt(built, tmp_path_factory):
     (sources / "places.yaml").write_text(changed, encoding="utf-8")
     build(sources, REFERENCE, out, progress=lambda *_: None, texts=TEXTS, releases=kept)
     second = releases.Directory(kept).latest()
+    said = []
+    build(sources, REFERENCE, out, progress=said.append, texts=TEXTS, releases=kept)  # the same content again
+    assert any(f"that of release {second.number}" in line for line in said), said
     app = create_app({"STORE": out, "RELEASES": kept, "PUBLIC_URL": PUBLIC, "TESTING": True})
     return app, first, second
 
@@ -45,6 +48,20 @@ def test_two_builds_two_releases_and_the_changelog_names_the_field(rebuilt):
     assert second.manifest["changes"]["layers"]["places"]["added"] == []  # an incident that names it changes too
     (changed,) = second.manifest["changes"]["layers"]["places"]["changed"]
     assert changed["id"] == "narynkol" and changed["fields"]["name"] == ["Narynkol", "Narynkol-Sumbe"]
+
+
+def test_a_rebuild_of_the_same_content_still_cites_its_release(rebuilt):
+    """Built twice in a row: the second build rewrites the file (other bytes), no new release is made, and every
+    citation still names the release that holds this content (the data version is the content's id)."""
+    app, _first, second = rebuilt
+    assert [r.number for r in releases.Directory(app.config["RELEASES"]).all()][-1] == second.number
+    client = app.test_client()
+    answer = client.get(f"{ITEM}?f=json")
+    assert answer.headers["X-Data-Version"] == second.id == second.version
+    assert f'"citeUrl": "{PUBLIC}/v/{second.number}/map"' in client.get("/map").get_data(as_text=True)
+    assert f"Release {second.number}" in client.get("/collections/places/download?format=geojson").json["citation"]
+    text = " ".join(svg_text(client.get("/figure?year=1930&format=svg").data).split())
+    assert f"Release {second.number}" in text
 
 
 def test_pinned_urls_keep_the_old_value_and_plain_urls_give_the_new(rebuilt):
