@@ -160,6 +160,23 @@ def test_text_from_a_file_is_escaped_on_the_pages(web, tmp_path):
     assert "&lt;script&gt;window.__xss=1&lt;/script&gt;" in page and "&lt;i&gt;x&lt;i&gt;.csv" in page
 
 
+def test_private_pages_offer_no_citation_and_public_pages_do(web, tmp_path):
+    """Sign-in, the contributors' pages, the review queue and a private submission are not to be cited; the atlas's
+    own pages still are."""
+    assert "Cite this page" in web.test_client().get("/places/jarkent?f=html").get_data(as_text=True)
+    assert "Cite this page" not in web.test_client().get("/sign-in").get_data(as_text=True)
+    contributor, reviewer = signed_in(web, "con"), signed_in(web, "rev")
+    (tmp_path / "private.csv").write_text(TWO_INCIDENTS, encoding="utf-8")
+    with open(tmp_path / "private.csv", "rb") as upload:
+        contributor.post("/contribute", data={"layer": "incidents", "file": (upload, "private.csv"), "name": "private",
+                                              "csrf_token": token(contributor, "/contribute")})  # fmt: skip
+    pages_seen = [contributor.get(p) for p in ("/contribute", "/contribute/private", "/suggest/places/jarkent")]
+    pages_seen += [reviewer.get(p) for p in ("/review", "/contribute/private")]
+    for page in pages_seen:
+        assert page.status_code == 200, page.request.path
+        assert "Cite this page" not in page.get_data(as_text=True), page.request.path
+
+
 def test_the_pages_of_a_user_are_never_cached_nor_answered_304(web):
     client = signed_in(web, "con")
     page = client.get("/contribute")
