@@ -29,7 +29,14 @@ MAX_ZOOM = 18
 COUNT_THRESHOLD = 1_000  # more features than this in a layer's view and years: count bubbles, not the features
 GRID_CELLS = 8  # the count grid over the view: GRID_CELLS x GRID_CELLS cells
 MAX_PAGES = 10  # pages of items the browser follows for one layer and view (at most MAX_PAGES x MAX_LIMIT)
-CLUSTER_OPTIONS = {"maxClusterRadius": 40, "spiderfyOnMaxZoom": True, "showCoverageOnHover": False, "animate": False}
+# A click on a group is handled by static/atlas/stack.js (spread, zoom in, or a list with the markers under it).
+CLUSTER_OPTIONS = {
+    "maxClusterRadius": 40,
+    "spiderfyOnMaxZoom": False,
+    "zoomToBoundsOnClick": False,
+    "showCoverageOnHover": False,
+    "animate": False,
+}
 AREA_NAMES = 30  # names listed in an area's popup; the others are counted
 HEAT_OPTIONS = {"radius": 30, "blur": 20, "min_opacity": 0.35, "max_zoom": 9}
 BORDER_STYLE = {
@@ -62,12 +69,28 @@ def page():
     return with_banner(tag.join(per_build("map_html", _page_parts))), 200, {"Content-Type": "text/html; charset=utf-8"}
 
 
+PAGE_TITLE = f"Map — {schema.TITLE}"
+# What Folium's page lacks or forbids: the page's language, and zooming it with two fingers (user-scalable=no).
+HEAD_FIXES = (
+    ("<html>", '<html lang="en">'),
+    (
+        re.compile(r'<meta name="viewport"[^>]*>'),
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    ),
+)
+
+
 def _page_parts(store) -> list[str]:
     """The page, made for every client alike (under the configured origin, with nothing of the request that
     asked first), cut at each inline script's tag, where a response puts its CSP nonce."""
     app = current_app._get_current_object()
     with app.test_request_context("/map", **pinned.page_context(app)):
-        return INLINE_SCRIPT.split(build_map(store).get_root().render())
+        root = build_map(store).get_root()
+        root.title = html.escape(PAGE_TITLE)
+        page = root.render()
+    for old, new in HEAD_FIXES:
+        page = old.sub(new, page, count=1) if isinstance(old, re.Pattern) else page.replace(old, new, 1)
+    return INLINE_SCRIPT.split(page)
 
 
 @bp.get("/favicon.ico")
@@ -177,6 +200,7 @@ def _add_zones(m: folium.Map, zones) -> list[folium.GeoJson]:
             _geojson(ordered[ordered["id"] == zone["id"]]),
             name=html.escape(zone["name"]),  # Leaflet's layer control inserts names as HTML
             style_function=lambda f, s=style: s,
+            interactive=False,  # the ground: a click there answers with the regime (static/atlas/regime.js)
         )
         layer.add_to(m)
         layers.append(layer)
@@ -248,6 +272,7 @@ def _add_areas(m: folium.Map, areas, users, name: str, show: bool) -> folium.Geo
         name=html.escape(name),
         show=show,
         style_function=lambda f: {**AREA_STYLE, "className": f"area-path {f['properties']['id']}"},
+        interactive=False,  # listed in the answer of a click on the ground (static/atlas/regime.js)
     )
     layer.add_to(m)
     return layer
@@ -378,16 +403,19 @@ HASH = {
     "z": str,
     "c": lambda centre: f"{centre[0]:.4f},{centre[1]:.4f}",
     "off": lambda names: ",".join(quote(name, safe="") for name in names),
+    "on": lambda names: ",".join(quote(name, safe="") for name in names),
     "sel": lambda fid: quote(fid, safe=""),
     "place": lambda pid: quote(pid, safe=""),
+    "lang": lambda key: quote(key, safe=""),
 }
 
 
 def map_url(external: bool = False, **view) -> str:
     """The URL of a map view: `/map#year=1927-1932&z=8&c=44.2000,80.4000&off=Places&sel=<id>`, as the page writes it.
 
-    `view` takes `year` (first, last), `z`, `c` (lat, lon), `off` (overlay names), `sel` (a feature id) and `place`
-    (a place id); a value of None or an empty list is left out.
+    `view` takes `year` (first, last), `z`, `c` (lat, lon), `off` (overlays shown by default, switched off), `on`
+    (overlays hidden by default, switched on), `sel` (a feature id), `place` (a place id) and `lang` (the label
+    language, a key of vocabulary.LANGUAGES); a value of None or an empty list is left out.
     """
     unknown = sorted(set(view) - set(HASH))
     if unknown:

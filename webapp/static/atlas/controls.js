@@ -45,13 +45,64 @@ export function figureControl(config, map) {
   });
 }
 
-/* Popups stay inside the window (panned into view, never taller than it) and close with Escape. */
-export function fitPopups(map) {
-  L.Popup.mergeOptions({ keepInView: true, autoPanPadding: L.point(16, 16) });
-  map.on("popupopen", function (e) {
-    const limit = Math.max(160, map.getSize().y - 120);
-    if (e.popup.options.maxHeight > limit) { e.popup.options.maxHeight = limit; e.popup.update(); }
+const EDGE_PX = 16;  // a popup's least distance from the map's edge and from the controls
+const SETTLE_MS = 800;  // how long after a popup opens a pan still counts as part of its opening
+
+function boxOf(node, frame) {
+  const r = node.getBoundingClientRect();
+  return { left: r.left - frame.left, right: r.right - frame.left, top: r.top - frame.top, bottom: r.bottom - frame.top };
+}
+
+function meets(a, b) { return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom; }
+
+function moved(box, d) { return { left: box.left + d[0], right: box.right + d[0], top: box.top + d[1], bottom: box.bottom + d[1] }; }
+
+/* The smallest move of `box` that leaves it inside the map and clear of every control box, or null. */
+function clearMove(box, controls, size) {
+  const across = [0], down = [0];
+  controls.forEach(function (c) {
+    across.push(c.right + EDGE_PX - box.left, c.left - EDGE_PX - box.right);
+    down.push(c.bottom + EDGE_PX - box.top, c.top - EDGE_PX - box.bottom);
   });
+  let best = null;
+  across.forEach(function (dx) {
+    down.forEach(function (dy) {
+      const b = moved(box, [dx, dy]);
+      const inside = b.left >= 0 && b.top >= 0 && b.right <= size.x && b.bottom <= size.y;
+      const clear = !controls.some(function (c) { return meets(b, c); });
+      if (inside && clear && (best === null || Math.abs(dx) + Math.abs(dy) < Math.abs(best[0]) + Math.abs(best[1]))) best = [dx, dy];
+    });
+  });
+  return best;
+}
+
+/* Pan the map so that an open popup stands clear of the controls, where the map has room for it (Leaflet has
+ * already kept it in the window). */
+function panClear(map, popup) {
+  const frame = map.getContainer().getBoundingClientRect();
+  const controls = Array.from(map.getContainer().querySelectorAll(".leaflet-control-container .leaflet-control"))
+    .filter(function (c) { return c.offsetWidth && c.offsetHeight; })
+    .map(function (c) { return boxOf(c, frame); });
+  const move = clearMove(boxOf(popup.getElement(), frame), controls, map.getSize());
+  if (move && (move[0] || move[1])) map.panBy([-move[0], -move[1]], { animate: false });
+}
+
+/* Popups open clear of the controls and inside the window (never taller or wider than it), and close with Escape. */
+export function fitPopups(map) {
+  L.Popup.mergeOptions({ keepInView: true, autoPanPadding: L.point(EDGE_PX, EDGE_PX) });
+  map.on("popupopen", function (e) {
+    const o = e.popup.options, size = map.getSize();
+    const high = Math.max(160, size.y - 120), wide = Math.max(200, size.x - 90);  // of the content: the frame adds ~45 px
+    if (o.maxHeight > high || o.maxWidth > wide) {
+      Object.assign(o, { maxHeight: Math.min(o.maxHeight || high, high), maxWidth: Math.min(o.maxWidth, wide), minWidth: Math.min(o.minWidth, wide) });
+      e.popup.update();
+    }
+    map.getContainer().classList.add("atlas-popup-open");
+    panClear(map, e.popup);
+    const opened = Date.now();  // Leaflet's own pan into the window may still be under way: once more after it
+    map.once("moveend", function () { if (e.popup.isOpen() && Date.now() - opened < SETTLE_MS) panClear(map, e.popup); });
+  });
+  map.on("popupclose", function () { map.getContainer().classList.remove("atlas-popup-open"); });
   document.addEventListener("keydown", function (e) { if (e.key === "Escape") map.closePopup(); });
 }
 

@@ -1,14 +1,15 @@
 /* Border Atlas map behaviour, wired to the map and layers Folium made (queued in window.BorderAtlasQueue by
  * the page's inline script, which runs before this module). Every text from the data goes into the page with
  * textContent, never as HTML. */
-import { hashValue, periodText, state } from "./util.js";
-import { bind } from "./popups.js";
-import { regimeOnClick } from "./regime.js";
-import { legendControl, periodControl, periodFromHash, timeFilter } from "./time.js";
+import { periodText, smallScreen, state } from "./util.js";
+import { bind, popupContent } from "./popups.js";
+import { polygonsAt, regimeOnClick } from "./regime.js";
+import { clusterOnClick } from "./stack.js";
+import { legendControl, periodControl, timeFilter } from "./time.js";
 import { fetchedLayers } from "./layers.js";
 import { stagedLayer } from "./staged.js";
 import { languageControl, loadIndex, placeLabels, relabel, searchControl } from "./search.js";
-import { citeControl, openFeature, overlays, restoreView, trackView, view, writeHash } from "./urlstate.js";
+import { applyView, citeControl, openFeature, overlays, readView, trackView, writeHash } from "./urlstate.js";
 import { addHatch, circlesControl, figureControl, fitPopups, hoverCircles, linksControl, markersOnTop } from "./controls.js";
 
 /* The embedded layers get their popups here (Folium's script made them before this module ran). */
@@ -29,7 +30,7 @@ function overlayOn(map, layerControl) {
 /* After each redraw of a fetched layer: the heat map follows the incidents, labels follow the places. */
 function onDrawn(map, opts, getLayers) {
   return function (cid) {
-    if (cid === "incidents") opts.heat.setLatLngs(getLayers().layers("incidents").map(function (l) { return l.getLatLng(); }));
+    if (cid === "incidents" && map.hasLayer(opts.heat)) opts.heat.setLatLngs(getLayers().layers("incidents").map(function (l) { return l.getLatLng(); }));
     if (cid === "places") placeLabels(map, opts.groups.places);
     markersOnTop(map);
     addHatch(map);
@@ -46,32 +47,59 @@ function showPlace(map, layers, places, id) {
   });
 }
 
-/* The place or feature the URL names (read now: the hash is rewritten), once the view asked for is drawn. */
-function openFromHash(map, layers, groups) {
-  const place = hashValue("place"), sel = hashValue("sel");
-  return layers.whenLoaded().then(function () {
-    if (place) return showPlace(map, layers, groups.places, place);
-    if (sel) return openFeature(map, layers, [groups.incidents], sel);
-  });
+/* The place or feature a view names, opened once the view asked for is drawn. */
+function opener(map, layers, groups) {
+  return function (asked) {
+    return layers.whenLoaded().then(function () {
+      if (asked.place) return showPlace(map, layers, groups.places, asked.place);
+      if (asked.sel) return openFeature(map, layers, [groups.incidents], asked.sel);
+    });
+  };
 }
 
-function addControls(map, config, layers, groups) {
+/* What a click on the ground lists beside the zones: the areas of possibility shown there. */
+function areasAt(map, areaGroups) {
+  return function (latlng) {
+    return polygonsAt(map, areaGroups, latlng).map(function (f) { return { title: f.properties.name, content: popupContent("areas", f) }; });
+  };
+}
+
+function addControls(map, config, layers, groups, areaGroups) {
   const index = layers.whenLoaded().then(function () { return loadIndex(config.indexUrl); });  // after the first view
   searchControl(index, function (id) { showPlace(map, layers, groups.places, id); }).addTo(map);
-  languageControl(config.languages, function () { relabel(groups.places); placeLabels(map, groups.places); }).addTo(map);
+  const language = languageControl(config.languages, function () {
+    relabel(groups.places);
+    placeLabels(map, groups.places);
+    writeHash(map);
+  });
+  language.addTo(map);
   linksControl(config.links).addTo(map);
-  citeControl(config).addTo(map);
+  if (!new URLSearchParams(window.location.search).has("staged")) citeControl(config).addTo(map);  // a private preview: not cited
   figureControl(config, map).addTo(map);
   const circles = circlesControl(map, layers.circles());
   circles.addTo(map);
   circles.apply();
   hoverCircles([groups.places, groups.incidents], layers.circles());
   fitPopups(map);
-  regimeOnClick(map);
+  regimeOnClick(map, areasAt(map, areaGroups));
+  clusterOnClick(map, groups.incidents);
+  return language;
+}
+
+/* On a small screen the layer control and the legend start folded; opening one folds the other, and a click on
+ * the map folds both. */
+function foldOnSmallScreen(map, layerControl, legend) {
+  if (!smallScreen()) return;
+  const legendBox = legend.getContainer(), toggle = layerControl.getContainer().querySelector(".leaflet-control-layers-toggle");
+  layerControl.collapse();
+  map.on("click", function () { layerControl.collapse(); legendBox.open = false; });
+  legendBox.addEventListener("toggle", function () { if (legendBox.open) layerControl.collapse(); });
+  if (toggle) toggle.addEventListener("click", function () { legendBox.open = false; });
 }
 
 function init(map, opts) {
   const config = opts.config, groups = opts.groups, container = map.getContainer();
+  const asked = readView(config, map);  // first: the time control rewrites the hash when it is set
   Object.assign(state, { config: config, map: map, levels: config.levels, levelLegend: config.levelLegend, units: config.summary.units });
   bindEmbedded(opts);
   let layers = null;
@@ -91,25 +119,18 @@ function init(map, opts) {
   control.addTo(map);
   addHatch(map);
   legend.addTo(map);
-  addControls(map, config, layers, groups);
-  restoreView(map, opts.layerControl);
-  const period = periodFromHash(config);
-  control.set(period.from, period.span);
+  const language = addControls(map, config, layers, groups, opts.areas);
+  foldOnSmallScreen(map, opts.layerControl, legend);
   map.on("moveend", layers.schedule);
   map.on("overlayadd", function () { addHatch(map); layers.schedule(); });
   map.on("zoomend overlayadd", function () { placeLabels(map, groups.places); });
   map.on("overlayadd overlayremove", function () { control.redraw(); });
-  trackView(map, layers);
-  openFromHash(map, layers, groups);
+  trackView(map, layers, opts.layerControl);
+  const ui = { time: control, layerControl: opts.layerControl, language: language, open: opener(map, layers, groups) };
+  applyView(map, ui, asked);
   stagedLayer(map, opts.layerControl, config.staged);
-  view.ready = true;
-  writeHash(map);
-  window.addEventListener("hashchange", function () {  // a view pasted into the address bar
-    const pasted = periodFromHash(config);
-    control.stop();
-    control.set(pasted.from, pasted.span);
-    restoreView(map, opts.layerControl);
-    openFromHash(map, layers, groups);
+  window.addEventListener("hashchange", function () {  // a view pasted into the address bar, or back and forward
+    applyView(map, ui, readView(config, map));
   });
   Object.assign(window.BorderAtlas, { map: map, heat: opts.heat, layers: layers, ready: true });
 }

@@ -2,6 +2,7 @@
 import { append, el, incidentUrl, inForce, link, period, placeUrl, state, yearOf } from "./util.js";
 import { actItem, rulesList, sourcesList } from "./records.js";
 import { regimeButton } from "./regime.js";
+import { stackOnClick } from "./stack.js";
 
 function depthText(p) {
   let text = p.depth_value + " " + p.depth_unit;
@@ -265,13 +266,20 @@ function suggestLink(kind, feature) {
   return append(el("p", null, "suggest"), [link("Suggest a correction", url.replace("FID", encodeURIComponent(feature.id)))]);
 }
 
+/* What a feature's popup shows, without the parts that belong to its marker (the regime button). */
+export function popupContent(kind, feature) {
+  return append(KINDS[kind].build(feature.properties), [contributedBy(feature.properties), suggestLink(kind, feature)]);
+}
+
 /* Bind the popup of a feature of a kind (and the flow tooltip) to its layer. */
 export function bind(kind, feature, layer) {
   const k = KINDS[kind];
   const content = function () {
-    const node = append(k.build(feature.properties), [contributedBy(feature.properties), suggestLink(kind, feature)]);
+    const node = popupContent(kind, feature);
     return k.regime ? append(node, [regimeButton(layer)]) : node;
   };
+  layer.cid = kind;
   layer.bindPopup(content, { maxWidth: k.width, maxHeight: 420 });
+  if (layer instanceof L.CircleMarker) stackOnClick(state.map, layer);
   if (kind === "migration") layer.bindTooltip(el("span", flowLabel(feature.properties)), { sticky: true });
 }

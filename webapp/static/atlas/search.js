@@ -51,19 +51,24 @@ export function searchControl(index, show) {
   });
 }
 
+/* The label language: chosen here, or set from the URL (`set`); `onChange` relabels the map. */
 export function languageControl(languages, onChange) {
-  return control("topleft", function () {
-    const box = el("div", null, "leaflet-bar atlas-box");
-    const select = el("select");
-    select.setAttribute("aria-label", "Label language");
-    Object.keys(languages).forEach(function (key) {
-      const option = el("option", languages[key]);
-      option.value = key;
-      select.appendChild(option);
-    });
-    select.addEventListener("change", function () { state.language = select.value; onChange(); });
-    return append(box, [append(el("label", "Labels "), [select])]);
+  const select = el("select");
+  select.setAttribute("aria-label", "Label language");
+  Object.keys(languages).forEach(function (key) {
+    const option = el("option", languages[key]);
+    option.value = key;
+    select.appendChild(option);
   });
+  select.addEventListener("change", function () { state.language = select.value; onChange(); });
+  const c = control("topleft", function () {
+    return append(el("div", null, "leaflet-bar atlas-box"), [append(el("label", "Labels "), [select])]);
+  });
+  c.set = function (key) {
+    select.value = key;
+    if (state.language !== key) { state.language = key; onChange(); }
+  };
+  return c;
 }
 
 export function relabel(placesLayer) {

@@ -1,6 +1,6 @@
 /* The time control (a first year, how many years, play) with its histogram, the legend, and the filter of
  * the embedded layers (zones, border, areas) by period. The counts come from the page's summary. */
-import { append, el, inForce, periodText, svg, yearOf } from "./util.js";
+import { append, el, inForce, periodText, smallScreen, svg, yearOf } from "./util.js";
 
 const PLAY_MS = 1200;  // one year per step of play
 
@@ -133,7 +133,7 @@ export function periodControl(config, isOn, onChange) {
 }
 
 const LEGEND_NOTES = [
-  "Greyed: not in force in the chosen period. Click a zone for its acts and sources.",
+  "Greyed: not in force in the chosen period. Click the map inside a zone for the zones in force there, their acts and sources.",
   "A dotted ring: an incident known only to the year or season. Numbered circles: incidents grouped where they are dense (click to spread them)."
 ];
 
@@ -141,8 +141,9 @@ export function legendControl(zoneGroups, undated, levelLegend) {
   const control = L.control({ position: "bottomright" });
   const rows = [];
   control.onAdd = function () {
-    const box = el("div", null, "atlas-legend");
-    box.appendChild(el("h4", "Legend"));
+    const box = el("details", null, "atlas-legend");
+    box.open = !smallScreen();  // on a small screen it starts folded: a tap on "Legend" opens it
+    box.appendChild(el("summary", "Legend"));
     box.appendChild(append(el("div", null, "row"), [el("span", null, "swatch line"), el("span", "Border line (click for the acts on the border zone)")]));
     zoneGroups.forEach(function (group) {
       group.getLayers().forEach(function (layer) {
@@ -160,7 +161,7 @@ export function legendControl(zoneGroups, undated, levelLegend) {
     const levels = el("ul", null, "note levels");
     Object.keys(levelLegend || {}).forEach(function (k) { levels.appendChild(el("li", levelLegend[k])); });
     box.appendChild(levels);
-    box.appendChild(el("p", "Click anywhere else for what applied there in the chosen year.", "note"));
+    box.appendChild(el("p", "Click a marker for what it is; where markers share a point, a list offers each. Click anywhere else for what applied there in the chosen year.", "note"));
     L.DomEvent.disableClickPropagation(box);
     return box;
   };

@@ -1,8 +1,12 @@
-/* The view in the URL (year, zoom, centre, overlays switched off, the selected feature), and opening a
- * feature by id, on the map, inside a cluster, or fetched alone. */
-import { append, control, decoded, el, hashNumber, periodText, rawHashValue, state } from "./util.js";
+/* The view in the URL (years, zoom, centre, overlays switched off, the selected feature, the label language):
+ * read whole, applied whole (on load, on a paste, on back and forward), then written back; and opening a feature
+ * by id, on the map, inside a cluster, or fetched alone. */
+import { append, control, decoded, el, hashNumber, hashValue, periodText, rawHashValue, state } from "./util.js";
+import { periodFromHash } from "./time.js";
 
-export const view = { off: [], sel: null, ready: false };
+/* `off`: overlays shown by default that the view switched off; `on`: overlays hidden by default it switched on. */
+export const view = { off: [], on: [], sel: null, ready: false, hiddenFirst: null };
+const DEFAULT_LANGUAGE = "name";
 
 export function writeHash(map) {
   if (!view.ready) return;
@@ -13,8 +17,68 @@ export function writeHash(map) {
     "c=" + c.lat.toFixed(4) + "," + c.lng.toFixed(4)
   ];
   if (view.off.length) parts.push("off=" + view.off.map(encodeURIComponent).join(","));
+  if (view.on.length) parts.push("on=" + view.on.map(encodeURIComponent).join(","));
   if (view.sel) parts.push("sel=" + encodeURIComponent(view.sel));
+  if (state.language !== DEFAULT_LANGUAGE) parts.push("lang=" + encodeURIComponent(state.language));
   history.replaceState(null, "", "#" + parts.join("&"));
+}
+
+/* The label language the URL names, if the map offers it (a Map lookup: `__proto__` is no language). */
+function languageFromHash(config) {
+  const asked = hashValue("lang");
+  return asked && new Map(Object.entries(config.languages)).has(asked) ? asked : DEFAULT_LANGUAGE;
+}
+
+/* Every part of the view the URL names, read at once, before anything (the time control) rewrites the hash. */
+export function readView(config, map) {
+  return {
+    period: periodFromHash(config),
+    at: viewFromHash(map),
+    off: namesFromHash("off"),
+    on: namesFromHash("on"),
+    sel: hashValue("sel"),
+    place: hashValue("place"),
+    language: languageFromHash(config)
+  };
+}
+
+function namesFromHash(key) { return (rawHashValue(key) || "").split(",").map(decoded).filter(Boolean); }
+
+/* Each overlay as the view asks: shown unless `off` names it, or, for those hidden by default, if `on` names it. */
+function setOverlays(map, layerControl, asked) {
+  const byName = overlays(layerControl);
+  if (view.hiddenFirst === null) {  // the map's own defaults, read once before any view is applied
+    view.hiddenFirst = new Set(Array.from(byName.keys()).filter(function (name) { return !map.hasLayer(byName.get(name)); }));
+  }
+  byName.forEach(function (layer, name) {
+    const shown = view.hiddenFirst.has(name) ? asked.on.indexOf(name) >= 0 : asked.off.indexOf(name) < 0;
+    if (shown && !map.hasLayer(layer)) map.addLayer(layer);
+    if (!shown && map.hasLayer(layer)) map.removeLayer(layer);
+  });
+  trackOverlays(map, layerControl);
+}
+
+/* `off` and `on` from the overlays as they are now. */
+function trackOverlays(map, layerControl) {
+  const byName = overlays(layerControl), names = Array.from(byName.keys());
+  view.off = names.filter(function (n) { return !view.hiddenFirst.has(n) && !map.hasLayer(byName.get(n)); });
+  view.on = names.filter(function (n) { return view.hiddenFirst.has(n) && map.hasLayer(byName.get(n)); });
+}
+
+/* Apply a view read by readView; the hash is written once, when all of it is applied. `ui`: the time control
+ * (set, stop), the layer control, the language control (set), and open(asked), which opens the selection. */
+export function applyView(map, ui, asked) {
+  view.ready = false;
+  ui.time.stop();
+  ui.time.set(asked.period.from, asked.period.span);
+  if (asked.at) map.setView(asked.at.c, asked.at.z, { animate: false });
+  setOverlays(map, ui.layerControl, asked);
+  ui.language.set(asked.language);
+  map.closePopup();
+  view.sel = asked.sel || null;  // kept in the URL while the feature is found and opened
+  view.ready = true;
+  writeHash(map);
+  return ui.open(asked);
 }
 
 /* The overlays by name: a Map, never a plain object, so that a name from the URL (`__proto__`) finds nothing. */
@@ -74,21 +138,8 @@ export function viewFromHash(map) {
   return c.length === 2 && lat !== null && lon !== null && z !== null && z % 1 === 0 ? { c: [lat, lon], z: z } : null;
 }
 
-export function restoreView(map, layerControl) {
-  const asked = viewFromHash(map);
-  if (asked) map.setView(asked.c, asked.z, { animate: false });
-  const byName = overlays(layerControl);
-  (rawHashValue("off") || "").split(",").map(decoded).forEach(function (name) {
-    const layer = name ? byName.get(name) : undefined;
-    if (!layer) return;
-    if (map.hasLayer(layer)) map.removeLayer(layer);
-    if (view.off.indexOf(name) < 0) view.off.push(name);
-  });
-}
-
-export function trackView(map, layers) {
-  map.on("overlayadd", function (e) { view.off = view.off.filter(function (n) { return n !== e.name; }); writeHash(map); });
-  map.on("overlayremove", function (e) { if (view.off.indexOf(e.name) < 0) view.off.push(e.name); writeHash(map); });
+export function trackView(map, layers, layerControl) {
+  map.on("overlayadd overlayremove", function () { if (view.hiddenFirst) trackOverlays(map, layerControl); writeHash(map); });
   map.on("moveend", function () { writeHash(map); });
   map.on("popupopen", function (e) {
     const source = e.popup._source;

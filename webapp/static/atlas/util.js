@@ -79,6 +79,9 @@ export function hashNumber(text, lo, hi) {
   return value >= lo && value <= hi ? value : null;
 }
 
+/* A phone or a small window: the legend and the layer control start folded. */
+export function smallScreen() { return window.matchMedia("(max-width: 700px), (max-height: 560px)").matches; }
+
 /* A control box that keeps its clicks and wheel to itself. */
 export function control(position, build) {
   const c = L.control({ position: position });
