@@ -1,5 +1,10 @@
 """Citations for reference managers: the CSL-JSON items of a set of resolved citations (each source
 and the documents it is cited in), and the same as RIS and BibTeX. Zotero imports all three.
+
+What a source was seen through travels with it: an archival file is one item per list and note, its list in
+the field for its place in the archive and "Cited in Ablazhey and Zhanbossinova 2026, n. 46" in its genre
+(layers/citations.py), which APA and Chicago print; each format puts them where its readers take them
+(docs/provenance.md, "Citations for reference managers").
 """
 
 from __future__ import annotations
@@ -20,34 +25,46 @@ TYPES = {
     "chapter": ("CHAP", "incollection"),
     "manuscript": ("MANSCPT", "unpublished"),
     "webpage": ("ELEC", "misc"),
-    "dataset": ("DATA", "misc"),
+    "dataset": ("DATA", "dataset"),
 }
-# CSL field -> RIS field (rispy's names); DB/AN are where Zotero reads an item's archive and its place in it
+# CSL field -> RIS tags (rispy's names). An archive goes in DB (Zotero's archive) and PB (citation-js's), its
+# place in it in AN (Zotero) and AV (citation-js, and Zotero too); the genre in M3 (Zotero's manuscript type).
 RIS_FIELDS = {
-    "title": "title", "container-title": "secondary_title", "volume": "volume", "issue": "number",
-    "publisher": "publisher", "publisher-place": "place_published", "DOI": "doi", "language": "language",
-    "archive": "name_of_database", "archive_location": "accession_number", "ISSN": "issn",
+    "title": ["title"], "container-title": ["secondary_title"], "volume": ["volume"], "issue": ["number"],
+    "number": ["custom7"], "publisher": ["publisher"], "publisher-place": ["place_published"], "DOI": ["doi"],
+    "language": ["language"], "archive": ["name_of_database", "publisher"],
+    "archive_location": ["accession_number", "archive_location"], "genre": ["type_of_work"],
+    "version": ["edition"], "ISSN": ["issn"],
 }  # fmt: skip
-# CSL field -> BibTeX field
+# CSL field -> BibTeX field (biblatex reads `journal` as `journaltitle` and `address` as `location`)
 BIBTEX_FIELDS = {
-    "title": "title", "volume": "volume", "issue": "number", "publisher": "publisher",
-    "publisher-place": "address", "DOI": "doi", "URL": "url", "language": "language", "ISSN": "issn",
+    "title": "title", "volume": "volume", "issue": "number", "number": "eid", "publisher": "publisher",
+    "publisher-place": "address", "DOI": "doi", "URL": "url", "ISSN": "issn", "version": "version",
 }  # fmt: skip
-CONTAINER = {"article": "journal", "incollection": "booktitle"}
+CONTAINER = {"article": ("journal", "journaltitle"), "incollection": ("booktitle",)}
+LANGID = {"ru": "russian", "en": "english"}  # biblatex prints `language`; `langid` only sets the hyphenation
 
 
 def items(value, documents: dict[str, dict]) -> list[dict]:
     """The distinct CSL-JSON items of every resolved citation in `value`, and of the documents citing them.
 
-    `documents` maps a document id to its CSL-JSON item (the store's texts, or layers.documents).
+    `documents` maps a document id to its CSL-JSON item (the store's texts, or layers.documents). A work cited
+    in several notes is one item whose note names them all.
     """
     found: dict[str, dict] = {}
     for cite in _citations(value):
         if cite.get("csl"):
-            found.setdefault(cite["csl"]["id"], cite["csl"])
+            _add(found, cite["csl"])
         if cite.get("document") in documents:
             found.setdefault(cite["document"], documents[cite["document"]])
     return sorted(found.values(), key=lambda item: item["id"])
+
+
+def _add(found: dict[str, dict], item: dict) -> None:
+    known = found.setdefault(item["id"], item)
+    notes = known.get("note", "").split("; ")
+    if item.get("note") and item["note"] not in notes:
+        found[item["id"]] = known | {"note": "; ".join([*notes, item["note"]])}
 
 
 def _citations(value):
@@ -62,7 +79,10 @@ def _citations(value):
 
 
 class _Writer(rispy.RisWriter):
-    """RIS as reference managers write it: no numbered header line before each record."""
+    """RIS as reference managers write it: no numbered header line before each record; AV (the place in an
+    archive, which rispy does not name) written too."""
+
+    DEFAULT_MAPPING = rispy.TAG_KEY_MAPPING | {"AV": "archive_location"}
 
     def set_header(self, count: int) -> str:
         return ""
@@ -75,11 +95,13 @@ def to_ris(csl: list[dict]) -> str:
 
 def _ris(item: dict) -> dict:
     entry = {"type_of_reference": TYPES.get(item["type"], ("GEN", "misc"))[0], "id": item["id"]}
-    entry |= {RIS_FIELDS[k]: v for k, v in item.items() if k in RIS_FIELDS and v}
+    entry |= {tag: v for k, v in item.items() if k in RIS_FIELDS and v for tag in RIS_FIELDS[k]}
     if item.get("author"):
         entry["authors"] = [_name(a) for a in item["author"]]
-    if item.get("issued", {}).get("date-parts"):
-        entry["year"] = str(item["issued"]["date-parts"][0][0])
+    parts = _date(item)
+    entry |= {"year": str(parts[0])} if parts else {}
+    if len(parts) > 1:  # DA: YYYY/MM/DD/ with what is not known left empty
+        entry["date"] = "/".join([str(parts[0]), *[f"{p:02d}" for p in parts[1:]], *[""] * (4 - len(parts))])
     first, last = _pages(item.get("page"))
     entry |= {k: v for k, v in (("start_page", first), ("end_page", last)) if v}
     entry |= {"urls": [item["URL"]]} if item.get("URL") else {}
@@ -88,7 +110,7 @@ def _ris(item: dict) -> dict:
 
 
 def to_bibtex(csl: list[dict]) -> str:
-    """The items as BibTeX (braces kept: names and titles as written)."""
+    """The items as BibTeX that biblatex reads too (braces kept: names and titles as written)."""
     library = bibtexparser.Library()
     for item in csl:
         library.add(_bibtex(item))
@@ -97,20 +119,26 @@ def to_bibtex(csl: list[dict]) -> str:
 
 def _bibtex(item: dict) -> model.Entry:
     kind = TYPES.get(item["type"], ("GEN", "misc"))[1]
-    fields = {BIBTEX_FIELDS[k]: v for k, v in item.items() if k in BIBTEX_FIELDS and v}
-    if item.get("container-title"):
-        fields[CONTAINER.get(kind, "howpublished")] = item["container-title"]
+    fields = {BIBTEX_FIELDS[k]: _braced(v) for k, v in item.items() if k in BIBTEX_FIELDS and v}
+    fields |= {name: _braced(item["container-title"]) for name in CONTAINER.get(kind, ())}
+    if item.get("container-title") and kind not in CONTAINER:
+        fields["howpublished"] = _braced(item["container-title"])
+    if item.get("archive"):  # where the file is, at its list, and what it was seen through: biblatex prints it
+        seen = [item["genre"][:1].lower() + item["genre"][1:]] if item.get("genre") else []
+        fields["howpublished"] = _braced(", ".join([item["archive"], item["archive_location"], *seen]))
     if item.get("author"):
-        fields["author"] = " and ".join(_name(a) for a in item["author"])
-    if item.get("issued", {}).get("date-parts"):
-        fields["year"] = str(item["issued"]["date-parts"][0][0])
+        fields["author"] = " and ".join(_bibtex_name(a) for a in item["author"])
+    parts = _date(item)
+    fields |= {"year": str(parts[0])} if parts else {}
+    fields |= {"month": str(parts[1])} if len(parts) > 1 else {}  # biblatex: year and month, or date, not both
     if item.get("page"):
-        fields["pages"] = item["page"].replace("-", "--")
-    notes = [item.get("archive"), item.get("archive_location"), item.get("note")]
-    if any(notes):
-        fields["note"] = "; ".join(n for n in notes if n)
-    key = re.sub(r"[^A-Za-z0-9:_-]", "", item["id"]) or "item"
-    return model.Entry(kind, key, [model.Field(k, _braced(v)) for k, v in fields.items()])
+        fields["pages"] = _braced(item["page"].replace("-", "--").replace("–", "--"))
+    if item.get("note") and not (item.get("archive") and item.get("genre")):
+        fields["note"] = _braced(item["note"])
+    if item.get("language") in LANGID:
+        fields["langid"] = LANGID[item["language"]]
+    key = re.sub(r"[^A-Za-z0-9:._-]", "", item["id"]).strip("-") or "item"
+    return model.Entry(kind, key, [model.Field(k, v) for k, v in fields.items()])
 
 
 def _braced(value) -> str:
@@ -118,8 +146,19 @@ def _braced(value) -> str:
     return str(value).replace("\\", "\\textbackslash{}").replace("{", "\\{").replace("}", "\\}")
 
 
+def _bibtex_name(author: dict) -> str:
+    """A person "Family, Given"; a name written as it is (a body, "Border Atlas maintainers") kept whole in braces."""
+    return "{" + _braced(author["literal"]) + "}" if author.get("literal") else _braced(_name(author))
+
+
 def _name(author: dict) -> str:
     return author.get("literal") or f"{author['family']}, {author['given']}"
+
+
+def _date(item: dict) -> list[int]:
+    """The item's date as [year, month, day] (as far as it is known); [] without one."""
+    parts = (item.get("issued") or {}).get("date-parts") or [[]]
+    return [int(p) for p in parts[0]]
 
 
 def _pages(page: str | None) -> tuple[str | None, str | None]:

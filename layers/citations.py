@@ -83,7 +83,7 @@ def resolve(cite: dict, root: Path = TEXTS) -> dict:
         "locator": cite.get("locator") or (_locator_text(primary[0]) if primary else None),
         "quote": cite["quote"],
         "reference": _reference(doc, primary, where),
-        "csl": csl_item(primary[0], doc) if primary else document_item(doc),
+        "csl": csl_item(primary[0], doc, where) if primary else document_item(doc),
         "passage": f"/texts/{doc.id}#{passages.anchor(doc.id, cite['quote'])}" if place else None,
     }
     if cite.get("note_basis"):
@@ -98,8 +98,8 @@ def resolve_archival(cite: dict) -> dict:
     ref["list"] = _with_locator({"type": "archival"}, cite["locator"]).get("list")
     item = {"id": _item_id(ref), **_archival(ref)}
     shown = {k: v for k, v in item.items() if k != "title"}
-    shown |= {"type": "collection", "archive_location": item["archive_location"] + f", {cite['locator']}"}
-    out = {"document": None, "cited_as": f"{cite['archive']}, {item['archive_location']}", "note": None}
+    shown |= {"type": "collection", "archive_location": _file(ref) + f", {cite['locator']}"}
+    out = {"document": None, "cited_as": f"{cite['archive']}, {_file(ref)}", "note": None}
     out |= {"locator": cite["locator"], "quote": cite.get("quote"), "reference": render(shown), "csl": item}
     comment = cite.get("comment") or cite.get("note")
     return out | {"passage": None, **{k: cite[k] for k in keys}} | ({"comment": comment} if comment else {})
@@ -110,7 +110,7 @@ def _where(doc: Document, key: str | None, note: dict | None, place) -> dict:
     if key is not None:
         shown = key if doc.notes == "sup" else f"{key.split('.')[1]} (p. {key.split('.')[0]} of the copy)"
         suffix = "" if note else f" ({MISSING})"
-        return {"short": f"n. {shown}", "label": "note", "value": shown, "suffix": suffix}
+        return {"short": f"n. {shown}", "label": "note", "value": shown, "suffix": suffix, "key": key}
     if place is not None and place.section:
         return {"short": f"section “{place.section}”", "label": "section", "value": f"“{place.section}”", "suffix": ""}
     return {"short": None, "label": None, "value": None, "suffix": ""}
@@ -155,16 +155,29 @@ def document_item(doc: Document) -> dict:
     return {"id": doc.id, **doc.csl}
 
 
-def csl_item(ref: dict, doc: Document) -> dict:
-    """A reference of a note as a CSL-JSON item (the file, the book, the article, the gazette issue)."""
-    item = CSL_BUILDERS[ref["type"]](ref)
-    return {"id": _item_id(ref), **item, "note": f"Cited in {doc.label} ({doc.csl.get('DOI') or doc.id})"}
+def csl_item(ref: dict, doc: Document, where: dict | None = None) -> dict:
+    """A reference of a note as a CSL-JSON item (the file, the book, the article, the gazette issue), saying where
+    the atlas saw it: "Cited in Ablazhey and Zhanbossinova 2026, n. 46" in its note and, for an archival file,
+    in its genre too (which APA and Chicago print) and its id (one item per list and note, the list being in its
+    archive_location)."""
+    item = {"id": _item_id(ref), **CSL_BUILDERS[ref["type"]](ref)}
+    seen = f"{doc.label}, {where['short']}" if where and where.get("short") else doc.label
+    item["note"] = f"Cited in {seen} ({doc.csl.get('DOI') or doc.id})"
+    if ref["type"] == "archival":
+        item["genre"] = f"Cited in {seen}"
+        item["id"] += f"-n-{_slug(where['key'])}" if where and where.get("key") else ""
+    return item
+
+
+def _file(ref: dict) -> str:
+    return f"f. {ref['fond']}, op. {ref['opis']}, d. {ref['delo']}"
 
 
 def _archival(ref: dict) -> dict:
-    where = f"f. {ref['fond']}, op. {ref['opis']}, d. {ref['delo']}"
+    """An archival file at its list (the pinpoint, in its archive_location), titled by its place in the archive."""
+    where = _file(ref) + (f", l. {ref['list']}" if ref.get("list") else "")
     archive = ref["archive"] + (f" ({ref['archive_abbr']})" if ref.get("archive_abbr") else "")
-    return {"type": "manuscript", "title": where, "archive": archive, "archive_location": where, "language": "ru"}
+    return {"type": "manuscript", "title": _file(ref), "archive": archive, "archive_location": where, "language": "ru"}
 
 
 def _published(ref: dict) -> dict:
@@ -183,9 +196,11 @@ def _published(ref: dict) -> dict:
 
 
 def _gazette(ref: dict) -> dict:
+    """A gazette's issue; its article ("art. 377") is the CSL number, which APA prints as "Article 377" and
+    Chicago where the pages go (an issue "45, art. 377" would print as "preprint 377" in citeproc-js)."""
     title = ref["title"] + (f" ({ref['abbr']})" if ref.get("abbr") else "")
-    issue = ref["issue"] + (f", art. {ref['article']}" if ref.get("article") else "")
-    item = {"type": "article-journal", "container-title": title, "issue": issue, "language": "ru"}
+    item = {"type": "article-journal", "container-title": title, "issue": ref["issue"], "language": "ru"}
+    item |= {"number": ref["article"]} if ref.get("article") else {}
     date = re.match(r"(?P<month>[A-Z][a-z]+) (?P<day>\d+)", ref.get("date") or "")
     parts = [ref["year"], MONTHS.index(date["month"]) + 1, int(date["day"])] if date else [ref["year"]]
     return item | {"issued": {"date-parts": [parts]}}
@@ -200,13 +215,17 @@ MONTHS = ["January", "February", "March", "April", "May", "June", "July", "Augus
 def _item_id(ref: dict) -> str:
     if ref["type"] == "archival":
         parts = [ref.get("archive_abbr") or ref["archive"], "f", ref["fond"], "op", ref["opis"], "d", ref["delo"]]
+        parts += ["l", ref["list"]] if ref.get("list") else []
     elif ref["type"] == "gazette":
         parts = [ref.get("abbr") or ref["title"], ref["year"], ref["issue"]]
     else:
         family = ref["authors"][0]["family"] if ref.get("authors") else ""
         parts = [family, ref.get("year") or "", *ref["title"].split()[:2]]
-    slug = re.sub(r"[^0-9a-zа-яё]+", "-", " ".join(str(p) for p in parts).lower()).strip("-")
-    return slug
+    return _slug(" ".join(str(p) for p in parts))
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^0-9a-zа-яё]+", "-", text.lower()).strip("-")
 
 
 # --- rendering with citeproc-py ------------------------------------------------------------------
@@ -214,11 +233,11 @@ def _item_id(ref: dict) -> str:
 
 def render_item(ref: dict, doc: Document) -> dict:
     """The item as it is rendered: an archival file with its list, names as written ("O.Yu.")."""
-    item = csl_item(ref, doc)
-    item.pop("note")
+    item = {k: v for k, v in csl_item(ref, doc).items() if k not in ("note", "genre")}
     if ref["type"] == "archival":  # citeproc-py repeats a manuscript's archive fields; a collection it does not
-        location = item["archive_location"] + (f", l. {ref['list']}" if ref.get("list") else "")
-        item = {k: v for k, v in item.items() if k != "title"} | {"type": "collection", "archive_location": location}
+        item = {k: v for k, v in item.items() if k != "title"} | {"type": "collection"}
+    if ref["type"] == "gazette" and item.pop("number", None):  # a note prints "no. 45, art. 377"
+        item["issue"] += f", art. {ref['article']}"
     if ref["type"] == "gazette" and len(item["issued"]["date-parts"][0]) == 3:  # the day shows only this way
         item["issued"] = {"literal": f"{ref['date']}, {ref['year']}"}
     return _literal_names(item)

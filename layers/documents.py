@@ -41,6 +41,7 @@ class Document:
     excerpt: tuple = field(default=())
     excerpt_phrases: tuple = field(default=())
     page_starts: tuple = field(default=())  # first line of each page after the first, for paged notes
+    sic: tuple = field(default=())  # the document's misprints in titles it cites, each marked [sic] where cited
     root: Path = TEXTS
 
     @property
@@ -124,6 +125,7 @@ def _document(path: Path, entry: dict, root: Path) -> Document:
         excerpt=tuple(entry.get("excerpt") or ()),
         excerpt_phrases=tuple(entry.get("excerpt_phrases") or ()),
         page_starts=tuple(entry.get("page_starts") or ()),
+        sic=tuple(entry.get("sic") or ()),
         root=root,
     )
     if doc.path is not None and not doc.path.exists():

@@ -56,6 +56,7 @@ PUBLICATION = re.compile(r"\((?P<place>[^:()]+):\s*(?P<publisher>.+),\s*(?P<year
 JOURNAL = re.compile(
     r"^\*(?P<container>[^*]+)\*\s*(?P<volume>\d+)?,?\s*(?:no\.\s*(?P<issue>[\d–-]+))?\s*\((?P<year>\d{4})\)"
 )
+TITLE_FIELDS = ("title", "translated_title", "container")  # where a misprint is marked [sic]
 URL = re.compile(r",?\s*<(?P<url>https?://[^>]+)>")
 PAGES = re.compile(r"^,?\s*:?\s*(?P<pages>[\d–\-, ]+)\.?$")
 
@@ -106,7 +107,8 @@ def _paged_notes(doc: Document):
 class Parser:
     """Parses a document's notes in order, keeping what "Ibid.", short forms and abbreviations need."""
 
-    def __init__(self) -> None:
+    def __init__(self, sic: tuple = ()) -> None:
+        self.sic = sic  # misprints the document prints in the titles it cites (data/texts/documents.yaml)
         self.abbreviations: dict[str, str] = {}
         self.full: list[tuple[str, dict]] = []  # (note, reference) of every full published reference so far
         self.last: tuple[str, dict] | None = None
@@ -123,9 +125,18 @@ class Parser:
         for parse in (self._ibid, self._archival, self._gazette, self._published):
             ref = parse(plain)
             if ref is not None:
+                ref = self._marked(ref)
                 self.last = (self.current, ref)
                 return ref
         return {"type": "explanatory", "text": strip_emphasis(text.strip())}
+
+    def _marked(self, ref: dict) -> dict:
+        """The reference with each misprint of its titles followed by [sic], the words as printed."""
+        for word in self.sic:
+            for name in TITLE_FIELDS:
+                if isinstance(ref.get(name), str):
+                    ref[name] = re.sub(rf"{re.escape(word)}(?! \[sic\])", f"{word} [sic]", ref[name])
+        return ref
 
     def _ibid(self, text: str) -> dict | None:
         match = re.match(r"^\*?Ibid\.?\*?\.?,?\s*(?P<rest>.*)$", text)
@@ -295,7 +306,7 @@ def _fold(text: str) -> str:
 
 def parse(doc: Document) -> list[Note]:
     """Every note of the document that its shipped copy holds, parsed."""
-    parser = Parser()
+    parser = Parser(doc.sic)
     return [parser.note(page, number, text) for page, number, text in raw_notes(doc)]
 
 

@@ -1,12 +1,13 @@
-"""Citations for reference managers: of a feature, of a view (collections, years, box) and of the whole atlas,
-as CSL-JSON, RIS or BibTeX (layers/citation_formats.py). Zotero imports all three."""
+"""Citations for reference managers: of a feature, of a view (collections, years, box) and of the whole atlas (the
+last two with the atlas itself at its release), as CSL-JSON, RIS or BibTeX (layers/citation_formats.py). Zotero
+imports all three."""
 
 from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
 from layers import citation_formats
-from webapp import params
+from webapp import params, releases
 from webapp.api import check_collection, collection_ids
 from webapp.store import get_store
 
@@ -20,19 +21,21 @@ def _format() -> str:
     return value
 
 
-def _send(value, name: str) -> Response:
-    """The citations of `value` (features, frames' cells) in the requested format, as a file."""
+def _send(value, name: str, first: tuple[dict, ...] = ()) -> Response:
+    """The citations of `value` (features, frames' cells) in the requested format, after the items `first`, as a
+    file."""
     fmt = _format()
     writer, mimetype, extension = citation_formats.FORMATS[fmt]
     documents = {d["id"]: d["csl"] for d in (get_store().meta("texts") or {}).values()}
-    body = writer(citation_formats.items(value, documents))
+    body = writer([*first, *citation_formats.items(value, documents)])
     headers = {"Content-Disposition": f'attachment; filename="border-atlas-{name}.{extension}"'}
     return Response(body, mimetype=mimetype, headers=headers)
 
 
 @bp.get("/cite")
 def view_citations():
-    """The sources of a view (`collections`, `datetime`, `bbox`), or of the whole atlas without them."""
+    """The atlas itself (the dataset at its release) and the sources of a view (`collections`, `datetime`, `bbox`),
+    or of the whole atlas without them."""
     params.check_known(request.args, {"format", "collections", "datetime", "bbox"})
     store = get_store()
     wanted = request.args.get("collections")
@@ -45,7 +48,8 @@ def view_citations():
     bbox = params.parse_bbox(request.args["bbox"]) if "bbox" in request.args else None
     frames = [store.query(cid, period=period, bbox=bbox)[0] for cid in cids]
     is_view = any(k in request.args for k in ("collections", "datetime", "bbox"))
-    return _send([frame["sources"].tolist() for frame in frames], "view" if is_view else "atlas")
+    cells = [frame["sources"].tolist() for frame in frames]
+    return _send(cells, "view" if is_view else "atlas", (releases.atlas_item(store),))
 
 
 @bp.get("/collections/<cid>/items/<fid>/cite")

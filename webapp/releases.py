@@ -14,6 +14,7 @@ from webapp.downloads import TITLE
 from webapp.store import get_store
 
 bp = Blueprint("releases", __name__)
+AUTHORS = "Border Atlas maintainers"  # as CITATION.cff names them
 SPAN = "..."  # /releases/<a>...<b>
 
 
@@ -151,12 +152,24 @@ def release_item(release: releases.Release) -> dict:
         "id": f"border-atlas-{release.number}",
         "type": "dataset",
         "title": TITLE,
+        "author": [{"literal": AUTHORS}],
         "version": release.number,
         "issued": {"date-parts": [[int(p) for p in release.date.split("-")]]},
         "URL": pinned.link(release.number, "map", external=True),
         "note": f"Release {release.number} ({release.id}) of {year}-{month:02d}-{day:02d}",
         "publisher": "Border Atlas",
     }
+
+
+def atlas_item(store) -> dict:
+    """The atlas as a CSL-JSON dataset: at the release an answer from `store` belongs to, else (a build kept as no
+    release) at its data version."""
+    release = pinned.current(store)
+    if release is not None:
+        return release_item(release)
+    words = {"version": store.version, "note": f"Data version {store.version}", "publisher": "Border Atlas"}
+    item = {"id": "border-atlas", "type": "dataset", "title": TITLE, "author": [{"literal": AUTHORS}]}
+    return item | words | {"URL": url_for("mapview.page", _external=True)}
 
 
 @bp.get("/releases/<number>/cite")

@@ -6,7 +6,7 @@ import collections
 
 import pytest
 
-from layers import notes
+from layers import citations, notes
 from layers.documents import documents
 
 DOCS = documents()
@@ -98,3 +98,17 @@ def test_the_parser_can_tell_a_wrong_table():
     table = notes.table(CORE)
     table["notes"][45]["refs"][0]["list"] = "76"
     assert notes.dump(table) != notes.table_path(CORE).read_text(encoding="utf-8")
+
+
+def test_a_misprinted_title_is_marked_sic_and_the_note_kept_as_printed(core):
+    """Note 35 prints the Historical Courier title with "Colonizationolonization": the reference marks it [sic]
+    after the word, as printed; the note's text stays verbatim."""
+    (ref,) = core["35"].refs
+    assert "Results of Colonizationolonization [sic] of Russian-Chinese Borderland" in ref["title"]
+    assert "Colonizationolonization of Russian-Chinese" in core["35"].text and "[sic]" not in core["35"].text
+    resolved = citations.resolve({"document": CORE.id, "note": "35", "quote": "x"})
+    assert "Colonizationolonization [sic] of" in resolved["reference"] and "[sic]" in resolved["csl"]["title"]
+    parser = notes.Parser(CORE.sic)
+    parser.note(None, 1, core["35"].text)
+    (ibid,) = parser.note(None, 2, "*Ibid.*, 70.").refs  # an "Ibid." takes the marked title, marked once
+    assert ibid["title"] == ref["title"] and ibid["pages"] == "70"

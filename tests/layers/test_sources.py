@@ -111,4 +111,4 @@ def test_an_ibid_is_resolved_to_the_archive_in_full():
     )
     assert GOOD["cited_as"] == "Ablazhey and Zhanbossinova 2026, n. 46"
     assert GOOD["locator"] == "l. 75"
-    assert GOOD["csl"]["archive_location"] == "f. 9, op. 1, d. 438" and GOOD["csl"]["type"] == "manuscript"
+    assert GOOD["csl"]["archive_location"] == "f. 9, op. 1, d. 438, l. 75" and GOOD["csl"]["type"] == "manuscript"

@@ -12,22 +12,40 @@ from layers import citation_formats
 from layers.citations import render
 
 SANTOS = "/collections/incidents/items/santos-1927-08-24/cite"
+FILE = "sga-knb-rk-f-9-op-1-d-438-l-75-n-46"  # SGA KNB RK f. 9, op. 1, d. 438, l. 75, seen through note 46
 
 
 def test_a_features_sources_read_back_in_every_format(client):
     csl = json.loads(client.get(f"{SANTOS}?format=csl-json").data)
-    assert [item["id"] for item in csl] == ["ablazhey-zhanbossinova-2026", "sga-knb-rk-f-9-op-1-d-438"]
+    assert [item["id"] for item in csl] == ["ablazhey-zhanbossinova-2026", FILE]
     archive = csl[1]
-    assert archive["type"] == "manuscript" and archive["archive_location"] == "f. 9, op. 1, d. 438"
+    assert archive["type"] == "manuscript" and archive["archive_location"] == "f. 9, op. 1, d. 438, l. 75"
+    assert archive["genre"] == "Cited in Ablazhey and Zhanbossinova 2026, n. 46"
     ris = rispy.loads(client.get(f"{SANTOS}?format=ris").data.decode())
     assert [r["type_of_reference"] for r in ris] == ["JOUR", "MANSCPT"]
     assert ris[0]["doi"] == "10.22363/2312-8674-2026-25-2-268-283" and ris[0]["authors"][0] == "Ablazhey, Natalia N."
-    assert ris[1]["name_of_database"].startswith("Spetsial’nyi gosudarstvennyi arkhiv Komiteta")
+    assert ris[1]["name_of_database"] == ris[1]["publisher"] == archive["archive"]  # Zotero's DB, citation-js's PB
+    assert ris[1]["accession_number"] == archive["archive_location"] and ris[1]["type_of_work"] == archive["genre"]
     bib = bibtexparser.parse_string(client.get(f"{SANTOS}?format=bibtex").data.decode())
     assert not bib.failed_blocks
     entries = {e.key: e for e in bib.entries}
-    assert entries["ablazhey-zhanbossinova-2026"]["journal"] == "RUDN Journal of Russian History"
-    assert entries["sga-knb-rk-f-9-op-1-d-438"].entry_type == "unpublished"
+    assert entries["ablazhey-zhanbossinova-2026"]["journaltitle"] == "RUDN Journal of Russian History"
+    assert entries[FILE].entry_type == "unpublished" and entries[FILE]["howpublished"].endswith(
+        "(SGA KNB RK), f. 9, op. 1, d. 438, l. 75, cited in Ablazhey and Zhanbossinova 2026, n. 46"
+    )
+
+
+def test_a_work_cited_in_several_notes_is_one_item_naming_them_all(client):
+    items = {i["id"]: i for i in json.loads(client.get("/cite").data)}
+    files = [i for i in items if i.startswith("sga-dp-vko-f-19-op-1-d-905-l-110-")]
+    assert files == [
+        "sga-dp-vko-f-19-op-1-d-905-l-110-n-43",
+        "sga-dp-vko-f-19-op-1-d-905-l-110-n-50",
+    ]  # one list, two notes
+    two = citation_formats.items(
+        [{"document": "x", "quote": "q", "csl": {"id": "a", "note": f"Cited in X, n. {n}"}} for n in (3, 36)], {}
+    )
+    assert two == [{"id": "a", "note": "Cited in X, n. 3; Cited in X, n. 36"}]
 
 
 def test_every_item_of_the_atlas_renders_with_citeproc(client):
@@ -40,9 +58,9 @@ def test_every_item_of_the_atlas_renders_with_citeproc(client):
 def test_a_view_cites_only_what_it_shows(client):
     atlas = {i["id"] for i in json.loads(client.get("/cite").data)}
     view = {i["id"] for i in json.loads(client.get("/cite?collections=incidents&datetime=1927").data)}
-    assert "sga-knb-rk-f-9-op-1-d-438" in view and view < atlas
-    assert "sga-dp-g-almaty-f-20-op-3-d-11185" not in view  # Kaldybaev, 1935
-    assert "sga-dp-g-almaty-f-20-op-3-d-11185" in atlas
+    assert FILE in view and view < atlas
+    assert "sga-dp-g-almaty-f-20-op-3-d-11185-l-5-8-9-n-60" not in view  # Kaldybaev, 1935
+    assert "sga-dp-g-almaty-f-20-op-3-d-11185-l-5-8-9-n-60" in atlas
 
 
 def test_the_files_are_named_and_typed_for_reference_managers(client):
