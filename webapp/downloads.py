@@ -27,7 +27,7 @@ from layers import texts as reader
 from layers.dates import parse_partial
 from store.tables import add_columns, gpkg_connect
 from webapp import kml, params, pinned, qgis
-from webapp.api import check_collection, collection_ids, item_query
+from webapp.api import FILTERS, check_collection, collection_ids, item_query
 from webapp.store import get_store
 
 bp = Blueprint("downloads", __name__)
@@ -297,10 +297,10 @@ def _areas_named_by(frame: gpd.GeoDataFrame, store) -> dict[str, gpd.GeoDataFram
 @bp.get("/download")
 def dataset_download():
     """Every collection in one file: a GeoPackage with all layers, a zip of GeoJSON files, or a QGIS project."""
-    params.check_known(request.args, {"format", "datetime", "bbox"})
+    params.check_known(request.args, {"format"} | FILTERS)
     fmt = _format(DATASET_FORMATS)
     store = get_store()
-    period = params.parse_datetime(request.args["datetime"], store.first_date()) if "datetime" in request.args else None
-    bbox = params.parse_bbox(request.args["bbox"]) if "bbox" in request.args else None
     writer, extension, mimetype = DATASET_FORMATS[fmt]
-    return _send(writer(store, {"period": period, "bbox": bbox}), f"border-atlas.{extension}", mimetype)
+    return _send(
+        writer(store, params.parse_filters(request.args, store.first_date())), f"border-atlas.{extension}", mimetype
+    )
