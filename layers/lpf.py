@@ -1,10 +1,12 @@
 """The places gazetteer as Linked Places Format (LPF v1.2.2), the World Historical Gazetteer's format.
 
-A GeoJSON-LD FeatureCollection: one Feature per place with its names (each with the seed
-passages that cite it), type (Getty AAT), point and its certainty, GeoNames link, the 1920s
-unit it belonged to, and descriptions. An unlocated place has `"geometry": null`, as the
-LPF specification asks. Pure: takes the built `places` frame (and optionally the basemap's
-country outlines), returns a dict ready for json.dumps.
+A GeoJSON-LD FeatureCollection: one Feature per place with its names (each with the passages
+that cite it), type (Getty AAT), point and its certainty, GeoNames link, the 1920s unit it
+belonged to, and descriptions. An unlocated place has `"geometry": null`, as the LPF
+specification asks; no other member is ever null (an unknown language, citation year or link
+is left out), and a citation's year is a string of digits, as WHG's schema (layers/schemas/)
+has it. Pure: takes the built `places` frame, the URI its ids hang from (and optionally the
+basemap's country outlines), returns a dict ready for json.dumps.
 """
 
 from __future__ import annotations
@@ -21,7 +23,6 @@ from layers.documents import documents
 from layers.schema import YEARS
 
 CONTEXT = "https://raw.githubusercontent.com/LinkedPasts/linked-places/master/linkedplaces-context-v1.1.jsonld"
-BASE_URI = "collections/places/items/"  # relative to the atlas' root URL; the web app passes its absolute one
 PERIOD = {"start": {"in": str(YEARS[0])}, "end": {"in": str(YEARS[1])}}
 PERIOD_LABEL = (
     f"named in sources on the Kazakh-Xinjiang border {YEARS[0]}-{YEARS[1]} (the place may be older or younger)"
@@ -58,16 +59,14 @@ NAME_LANGS = {"name": "en", "modern_name": "en", "name_ru": "ru", "name_kk": "kk
 SCRIPT_LANGS = {"CJK": "zh", "CYRILLIC": "ru", "LATIN": "en"}  # for variants: by their script
 
 
-def feature_collection(
-    places: gpd.GeoDataFrame, countries: gpd.GeoDataFrame | None = None, base_uri: str = BASE_URI
-) -> dict:
+def feature_collection(places: gpd.GeoDataFrame, base_uri: str, countries: gpd.GeoDataFrame | None = None) -> dict:
     """The places as an LPF FeatureCollection.
 
     Parameters
     ----------
     places : the `places` layer (layers.places.build, or the store's frame)
+    base_uri : absolute URI each place's `@id` is this plus its id (LPF ids are URIs: the web app passes its own)
     countries : country outlines with an ISO alpha-3 column `a3` (the store's basemap), for `ccodes`
-    base_uri : prefix of each place's `@id`
     """
     outlines = [] if countries is None else list(zip(countries["a3"], countries.geometry, strict=True))
     lookup = _geonames_lookup()
@@ -140,9 +139,10 @@ def _citations(row, name: str | None) -> list[dict]:
         ):
             continue
         doc = documents().get(source["document"])
-        year = ((doc.csl.get("issued") or {}).get("date-parts") or [[None]])[0][0] if doc else None
-        citation = {"label": source["reference"], "@id": doc.csl.get("URL") if doc else None}
-        citations.append(citation | ({"year": year} if year else {}))
+        csl = doc.csl if doc else {}
+        year = ((csl.get("issued") or {}).get("date-parts") or [[None]])[0][0]
+        known = {"@id": csl.get("URL"), "year": None if year is None else str(year)}
+        citations.append({"label": source["reference"]} | {k: v for k, v in known.items() if v})
     return citations
 
 
@@ -163,7 +163,8 @@ def _names(row) -> list[dict]:
             continue
         seen.add(_key(name))
         citations = _citations(row, None if not names else name)
-        names.append({"toponym": name, "lang": lang} | ({"citations": citations} if citations else {}))
+        known = {"lang": lang, "citations": citations}
+        names.append({"toponym": name} | {k: v for k, v in known.items() if v})
     return names
 
 

@@ -38,8 +38,12 @@ class Store:
         """The whole layer, decoded (display=True: the simplified copy for the map page)."""
         raise NotImplementedError
 
-    def filterable(self, collection: str) -> list[str]:
-        """Properties that can be filtered by equality: the scalar ones."""
+    def filterable(self, collection: str) -> dict[str, str]:
+        """Properties that can be filtered by equality, the scalar ones: {name: kind (text, real, integer, boolean)}."""
+        raise NotImplementedError
+
+    def geometry_type(self, collection: str) -> str | None:
+        """The collection's geometry type as the GeoPackage declares it (POINT, MULTIPOLYGON, ...; GEOMETRY: mixed)."""
         raise NotImplementedError
 
     def first_date(self) -> date | None:

@@ -138,11 +138,15 @@ class SqlStore(Store):
             self._frames[table] = frame_from_rows(*self._read_table(table, columns), columns)
         return self._frames[table]
 
-    def filterable(self, collection: str) -> list[str]:
-        """Properties that can be filtered by equality: the scalar ones."""
+    def filterable(self, collection: str) -> dict[str, str]:
+        """Properties that can be filtered by equality, the scalar ones: {name: kind (text, real, integer, boolean)}."""
         self._check(collection)
-        names = [name for name, _ in self._catalog()["columns"][collection]]
-        return [c for c in names if c not in JSON_COLUMNS and c not in STORE_COLUMNS]
+        return {c: k for c, k in self._kinds(collection).items() if c not in JSON_COLUMNS and c not in STORE_COLUMNS}
+
+    def geometry_type(self, collection: str) -> str | None:
+        """The collection's geometry type as the GeoPackage declares it (POINT, MULTIPOLYGON, ...; GEOMETRY: mixed)."""
+        self._check(collection)
+        return self._catalog()["geometry"].get(collection)
 
     def _positions(self, collection: str, fids: list[int]) -> list[int]:
         """Row positions in the decoded frame of the given fids."""
@@ -165,7 +169,7 @@ class SqlStore(Store):
         kinds = self._kinds(collection)
         for i, (column, text) in enumerate((equals or {}).items()):
             if column not in self.filterable(collection):
-                raise QueryError(column, f"not a filterable property; allowed: {self.filterable(collection)}")
+                raise QueryError(column, f"not a filterable property; allowed: {list(self.filterable(collection))}")
             clauses.append(f"t.{quote(column)} = {self._param(f'v{i}')}")
             bound[f"v{i}"] = BIND[kinds[column]](text)
         return " AND ".join(clauses), bound

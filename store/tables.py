@@ -45,6 +45,37 @@ def gpkg_wkb(blob: bytes | None) -> bytes | None:
     return bytes(blob[8 + envelope :])
 
 
+def _bound(blob: bytes | None, i: int) -> float | None:
+    geometry = shapely.from_wkb(gpkg_wkb(blob)) if blob is not None else None
+    return None if geometry is None or geometry.is_empty else float(shapely.bounds(geometry)[i])
+
+
+# The GeoPackage functions GDAL's R-tree triggers call on any update of a table (as SpatiaLite or GDAL would give).
+_GPKG_FUNCTIONS = {
+    "ST_IsEmpty": lambda blob: None if blob is None else int(shapely.from_wkb(gpkg_wkb(blob)).is_empty),
+    "ST_MinX": lambda blob: _bound(blob, 0),
+    "ST_MinY": lambda blob: _bound(blob, 1),
+    "ST_MaxX": lambda blob: _bound(blob, 2),
+    "ST_MaxY": lambda blob: _bound(blob, 3),
+}
+
+
+def gpkg_connect(path) -> sqlite3.Connection:
+    """A connection to a GeoPackage GDAL wrote, able to update its tables (the functions their triggers call)."""
+    db = sqlite3.connect(path)
+    for name, function in _GPKG_FUNCTIONS.items():
+        db.create_function(name, 1, function, deterministic=True)
+    return db
+
+
+def add_columns(db: sqlite3.Connection, table: str, columns: dict[str, str], rows: list[tuple], key: str = "fid"):
+    """Add `columns` ({name: declared type}) to a table and fill them: each row holds their values, then its key."""
+    for name, kind in columns.items():
+        db.execute(f"ALTER TABLE {quote(table)} ADD COLUMN {quote(name)} {kind}")
+    assignments = ", ".join(f"{quote(name)} = ?" for name in columns)
+    db.executemany(f"UPDATE {quote(table)} SET {assignments} WHERE {quote(key)} = ?", rows)  # noqa: S608 - our names
+
+
 def declared_columns(db: sqlite3.Connection, table: str) -> list[list[str]]:
     """[[name, kind]] of a GeoPackage table's attribute columns (not its fid and geometry)."""
     rows = db.execute("SELECT name, type FROM pragma_table_info(?)", (table,)).fetchall()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import geopandas as gpd
@@ -31,9 +32,10 @@ from store.tables import (
     OPEN_END,
     OPEN_START,
     STORE_COLUMNS,
+    add_columns,
     declared_columns,
     frame_from_rows,
-    gpkg_wkb,
+    gpkg_connect,
     quote,
     sqlite_rows,
 )
@@ -79,37 +81,13 @@ def _catalog(path: Path, collections: list[str], tables: list[str]) -> dict:
 
 def _add_query_columns(path: Path, collections: list[str], catalog: dict) -> None:
     """Add the period, envelope and pre-encoded feature columns to each collection, with their indexes."""
-    with sqlite3.connect(path) as db:
-        for name, function in _GPKG_FUNCTIONS.items():  # GDAL's R-tree triggers call them on any update
-            db.create_function(name, 1, function, deterministic=True)
+    kinds = dict(zip(STORE_COLUMNS, ["INTEGER"] * 2 + ["REAL"] * 4 + ["TEXT"], strict=True))
+    with closing(gpkg_connect(path)) as db, db:
         for cid in collections:
             frame = frame_from_rows(*sqlite_rows(db, cid, catalog["columns"][cid]), catalog["columns"][cid])
-            table = quote(cid)
-            for column, kind in zip(STORE_COLUMNS, ["INTEGER"] * 2 + ["REAL"] * 4 + ["TEXT"], strict=True):
-                db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
-            db.executemany(
-                f"UPDATE {table} SET start_min = ?, end_max = ?, bbox_minx = ?, bbox_miny = ?, bbox_maxx = ?, "  # noqa: S608 - our table
-                "bbox_maxy = ?, feature_json = ? WHERE fid = ?",
-                _query_values(frame),
-            )
-            db.execute(f"CREATE INDEX {quote(f'idx_{cid}_start_min')} ON {table} (start_min)")
-            db.execute(f"CREATE INDEX {quote(f'idx_{cid}_end_max')} ON {table} (end_max)")
-            db.execute(f"CREATE INDEX {quote(f'idx_{cid}_id')} ON {table} (id)")
-
-
-def _bound(blob: bytes | None, i: int) -> float | None:
-    geometry = shapely.from_wkb(gpkg_wkb(blob)) if blob is not None else None
-    return None if geometry is None or geometry.is_empty else float(shapely.bounds(geometry)[i])
-
-
-# The GeoPackage functions GDAL's R-tree triggers use (as SpatiaLite or GDAL itself would give them).
-_GPKG_FUNCTIONS = {
-    "ST_IsEmpty": lambda blob: None if blob is None else int(shapely.from_wkb(gpkg_wkb(blob)).is_empty),
-    "ST_MinX": lambda blob: _bound(blob, 0),
-    "ST_MinY": lambda blob: _bound(blob, 1),
-    "ST_MaxX": lambda blob: _bound(blob, 2),
-    "ST_MaxY": lambda blob: _bound(blob, 3),
-}
+            add_columns(db, cid, kinds, _query_values(frame))
+            for column in ("start_min", "end_max", "id"):
+                db.execute(f"CREATE INDEX {quote(f'idx_{cid}_{column}')} ON {quote(cid)} ({column})")
 
 
 def _query_values(frame: gpd.GeoDataFrame) -> list[tuple]:

@@ -8,13 +8,14 @@ from flask import Blueprint, current_app, jsonify, render_template, request, url
 
 from layers import REGISTRY, NotFound, QueryError
 from layers.dates import parse_partial
-from webapp import geojson, params, pinned
+from webapp import geojson, params, pinned, queryables
 from webapp.store import get_store
 
 bp = Blueprint("api", __name__)
 GEOJSON = "application/geo+json"
-ITEMS_PARAMS = {"datetime", "bbox", "limit", "offset", "f"}
-GRID_PARAMS = {"datetime", "bbox", "cells"}
+FILTERS = {"datetime", "bbox", "bbox-crs"}
+ITEMS_PARAMS = FILTERS | {"limit", "offset", "f"}
+GRID_PARAMS = FILTERS | {"cells"}
 
 
 def _html(template: str, title: str, **context):
@@ -58,9 +59,16 @@ def _collection(cid: str) -> dict:
         "description": module.DESCRIPTION,
         "itemType": "feature",
         "extent": _extent(cid),
+        "crs": params.BBOX_CRS,
         "links": [
             {"rel": "self", "type": "application/json", "href": url_for("api.collection", cid=cid, _external=True)},
             {"rel": "items", "type": GEOJSON, "href": items},
+            {
+                "rel": queryables.REL,
+                "type": queryables.MEDIA_TYPE,
+                "title": "what the items can be filtered on",
+                "href": url_for("api.collection_queryables", cid=cid, _external=True),
+            },
         ],
     }
 
@@ -89,17 +97,28 @@ def collection(cid: str):
     return jsonify(body)
 
 
+@bp.get("/collections/<cid>/queryables")
+def collection_queryables(cid: str):
+    """What a collection's items can be filtered on (OGC API - Features - Part 3), as a JSON Schema."""
+    params.check_known(request.args, {"f"})
+    check_collection(cid)
+    href = url_for("api.collection_queryables", cid=cid, _external=True)
+    body = queryables.schema(cid, REGISTRY[cid].TITLE, get_store(), href)
+    if params.wants_html():
+        return _html("queryables.html", body["title"], schema=body, cid=cid)
+    response = jsonify(body)
+    response.mimetype = queryables.MEDIA_TYPE
+    return response
+
+
 def item_query(cid: str, extra: set[str] = frozenset()) -> dict:
     """The filters of an items or download request: datetime, bbox and equality on properties."""
     args = request.args
     store = get_store()
     properties = set(store.filterable(cid))
     params.check_known(args, ITEMS_PARAMS | extra | properties)
-    return {
-        "period": params.parse_datetime(args["datetime"], store.first_date()) if "datetime" in args else None,
-        "bbox": params.parse_bbox(args["bbox"]) if "bbox" in args else None,
-        "equals": {k: params.parse_equals(k, v) for k, v in args.items() if k in properties},
-    }
+    equals = {k: params.parse_equals(k, v) for k, v in args.items() if k in properties}
+    return params.parse_filters(args, store.first_date()) | {"equals": equals}
 
 
 @bp.get("/collections/<cid>/items")
@@ -141,8 +160,8 @@ def grid(cid: str):
     params.check_known(args, GRID_PARAMS)
     if "bbox" not in args:
         raise QueryError("bbox", "a count grid needs a bbox; allowed: four numbers minlon,minlat,maxlon,maxlat")
-    bbox = params.parse_bbox(args["bbox"])
-    period = params.parse_datetime(args["datetime"], store.first_date()) if "datetime" in args else None
+    filters = params.parse_filters(args, store.first_date())
+    period, bbox = filters["period"], filters["bbox"]
     cells = params.parse_cells(args.get("cells"))
     counts = store.grid(cid, bbox=bbox, cells=cells, period=period)
     width, height = (bbox[2] - bbox[0]) / cells, (bbox[3] - bbox[1]) / cells

@@ -12,6 +12,7 @@ import json
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import IO
 
@@ -24,8 +25,9 @@ from werkzeug.wsgi import wrap_file
 from layers import schema
 from layers import texts as reader
 from layers.dates import parse_partial
+from store.tables import add_columns, gpkg_connect
 from webapp import kml, params, pinned, qgis
-from webapp.api import check_collection, collection_ids, item_query
+from webapp.api import FILTERS, check_collection, collection_ids, item_query
 from webapp.store import get_store
 
 bp = Blueprint("downloads", __name__)
@@ -54,13 +56,18 @@ def citation(version: str) -> str:
     return f"{TITLE}. {words}. Sources: {SOURCE}. Licence: {LICENCE}."
 
 
+# The first and last day the partial `start`/`end` (1927, 1927-08) can mean, as GeoPackage DATE columns.
+DAYS = {"start_date": "DATE", "end_date": "DATE"}
+
+
 def _plain_frame(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Lists and mappings as JSON text; dates typed as dates (start_date/end_date) beside the partial text."""
+    """Lists and mappings as JSON text; beside the partial dates (start, end, as precise as the source), the first
+    and last day they can mean (start_date, end_date: YYYY-MM-DD)."""
     out = frame.copy()
     for column in out.columns.drop(out.geometry.name):
         out[column] = out[column].map(schema.encode)
-    out["start_date"] = pd.to_datetime([parse_partial(v)[0] if v else None for v in frame["start"]])
-    out["end_date"] = pd.to_datetime([parse_partial(v)[1] if v else None for v in frame["end"]])
+    out["start_date"] = [parse_partial(v)[0].isoformat() if v else None for v in frame["start"]]
+    out["end_date"] = [parse_partial(v)[1].isoformat() if v else None for v in frame["end"]]
     return out
 
 
@@ -99,10 +106,17 @@ def _gpkg_write(frames: dict[str, gpd.GeoDataFrame], store, path: Path) -> None:
     """The layers in one GeoPackage, their citations in a `sources` table, each layer with its QGIS style (QML and
     SLD) in the `layer_styles` table."""
     metadata = {"TITLE": TITLE, "DESCRIPTION": citation(store.version), "LICENSE": LICENCE, "VERSION": store.version}
+    days = {}
     for cid, frame in frames.items():
+        plain = _plain_frame(frame)
+        table = plain.drop(columns=list(DAYS))
         pyogrio.write_dataframe(
-            _plain_frame(frame), path, layer=cid, driver="GPKG", dataset_metadata=metadata, layer_metadata=metadata
+            table, path, layer=cid, driver="GPKG", dataset_metadata=metadata, layer_metadata=metadata
         )
+        days[cid] = list(zip(*(plain[c] for c in DAYS), range(1, len(plain) + 1), strict=True))  # GDAL's fids: 1..n
+    with closing(gpkg_connect(path)) as db, db:  # typed DATE, which GDAL's GeoPackage writer has no way to ask for
+        for cid, rows in days.items():
+            add_columns(db, cid, DAYS, rows)
     pyogrio.write_dataframe(_sources_table(frames), path, layer="sources", driver="GPKG")
     qgis.write_layer_styles(path, list(frames), qgis.zone_list(store.frame("zones")))
 
@@ -283,10 +297,10 @@ def _areas_named_by(frame: gpd.GeoDataFrame, store) -> dict[str, gpd.GeoDataFram
 @bp.get("/download")
 def dataset_download():
     """Every collection in one file: a GeoPackage with all layers, a zip of GeoJSON files, or a QGIS project."""
-    params.check_known(request.args, {"format", "datetime", "bbox"})
+    params.check_known(request.args, {"format"} | FILTERS)
     fmt = _format(DATASET_FORMATS)
     store = get_store()
-    period = params.parse_datetime(request.args["datetime"], store.first_date()) if "datetime" in request.args else None
-    bbox = params.parse_bbox(request.args["bbox"]) if "bbox" in request.args else None
     writer, extension, mimetype = DATASET_FORMATS[fmt]
-    return _send(writer(store, {"period": period, "bbox": bbox}), f"border-atlas.{extension}", mimetype)
+    return _send(
+        writer(store, params.parse_filters(request.args, store.first_date())), f"border-atlas.{extension}", mimetype
+    )

@@ -14,6 +14,8 @@ CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",  # /collections/{id}/queryables
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters",  # ?feature_type=town
 ]
 
 

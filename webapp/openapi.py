@@ -6,6 +6,7 @@ from flask import request
 
 from layers import citation_formats, schema
 from webapp import params
+from webapp.openapi_schemas import SCHEMAS
 from webapp.vocabulary import LANGUAGES
 
 TITLE = schema.NAME
@@ -53,7 +54,8 @@ def _more_paths(op, cid: dict, f_html: dict, items_params: list) -> dict:
     from webapp.downloads import COLLECTION_FORMATS, DATASET_FORMATS
 
     fmt = lambda values: _param("format", {"type": "string", "enum": values, "default": "geojson"}, "file format")  # noqa: E731
-    filters = [p for p in items_params if p["name"] in ("datetime", "bbox")]
+    filters = [p for p in items_params if p["name"] in ("datetime", "bbox", "bbox-crs")]
+    view_filters = [p for p in filters if p["name"] != "bbox-crs"]  # /cite: the map view's own
     grid_filters = [p | {"required": p["name"] == "bbox"} for p in filters]
     cells = {"type": "integer", "minimum": 1, "maximum": params.MAX_CELLS, "default": params.DEFAULT_CELLS}
     only_f = [_param("f", {"type": "string", "enum": sorted(params.FORMATS)}, "output format")]
@@ -82,6 +84,13 @@ def _more_paths(op, cid: dict, f_html: dict, items_params: list) -> dict:
                 "Every collection in one file",
                 [fmt(sorted(DATASET_FORMATS)), *filters],
                 _download([mimetype for *_, mimetype in DATASET_FORMATS.values()]),
+            )
+        },
+        "/collections/{collectionId}/queryables": {
+            "get": op(
+                "What a collection's items can be filtered on, as a JSON Schema (OGC API - Features - Part 3)",
+                [cid, f_html],
+                _json("queryables", "application/schema+json"),
             )
         },
         "/collections/{collectionId}/grid": {
@@ -113,7 +122,7 @@ def _more_paths(op, cid: dict, f_html: dict, items_params: list) -> dict:
         "/cite": {
             "get": op(
                 "The sources of a view (collections, datetime, bbox) or of the whole atlas, for reference managers",
-                [cite_fmt, _param("collections", {"type": "string"}, "comma-separated collection ids"), *filters],
+                [cite_fmt, _param("collections", {"type": "string"}, "comma-separated collection ids"), *view_filters],
                 _citations(),
             )
         },
@@ -225,6 +234,7 @@ LINKS = {
     "/collections/{collectionId}": {
         "items": ("/collections/{collectionId}/items", SAME_COLLECTION),
         "download": ("/collections/{collectionId}/download", SAME_COLLECTION),
+        "queryables": ("/collections/{collectionId}/queryables", SAME_COLLECTION),
     },
     "/collections/{collectionId}/items": {
         "feature": (FEATURE, {**SAME_COLLECTION, "featureId": "$response.body#/features/0/id"}),
@@ -261,6 +271,11 @@ def openapi() -> dict:
             "bbox",
             {"type": "array", "items": {"type": "number"}, "minItems": 4, "maxItems": 4},
             "minlon,minlat,maxlon,maxlat",
+        ),
+        _param(
+            "bbox-crs",
+            {"type": "string", "format": "uri", "enum": params.BBOX_CRS, "default": params.CRS84},
+            "the CRS of bbox (OGC API - Features - Part 2): WGS 84 longitude/latitude, the one offered",
         ),
         _param(
             "limit",
@@ -316,84 +331,5 @@ def openapi() -> dict:
                 **_templates(op),
             }
         ),
-        "components": {
-            "schemas": {
-                "exception": {
-                    "type": "object",
-                    "required": ["code", "description"],
-                    "properties": {
-                        "code": {"type": "string"},
-                        "description": {"type": "string"},
-                        "parameter": {"type": "string"},
-                    },
-                },
-                "conformance": {
-                    "type": "object",
-                    "required": ["conformsTo"],
-                    "properties": {"conformsTo": {"type": "array", "items": {"type": "string"}}},
-                },
-                "collections": {
-                    "type": "object",
-                    "required": ["collections", "links"],
-                    "properties": {
-                        "collections": {"type": "array", "items": {"$ref": "#/components/schemas/collection"}},
-                        "links": {"type": "array"},
-                    },
-                },
-                "collection": {
-                    "type": "object",
-                    "required": ["id", "links"],
-                    "properties": {
-                        "id": {"type": "string"},
-                        "title": {"type": "string"},
-                        "extent": {"type": "object"},
-                        "links": {"type": "array"},
-                    },
-                },
-                "featureCollection": {
-                    "type": "object",
-                    "required": ["type", "features"],
-                    "properties": {
-                        "type": {"type": "string", "enum": ["FeatureCollection"]},
-                        "features": {"type": "array", "items": {"$ref": "#/components/schemas/feature"}},
-                        "numberMatched": {"type": "integer"},
-                        "numberReturned": {"type": "integer"},
-                        "links": {"type": "array"},
-                    },
-                },
-                "countGrid": {
-                    "type": "object",
-                    "required": ["collection", "bbox", "cells", "numberMatched", "grid"],
-                    "properties": {
-                        "collection": {"type": "string"},
-                        "bbox": {"type": "array", "items": {"type": "number"}},
-                        "cells": {"type": "integer"},
-                        "numberMatched": {"type": "integer"},
-                        "grid": {
-                            "type": "array",
-                            "items": {
-                                "type": "object",
-                                "required": ["column", "row", "count", "bbox"],
-                                "properties": {
-                                    "column": {"type": "integer"},
-                                    "row": {"type": "integer"},
-                                    "count": {"type": "integer"},
-                                    "bbox": {"type": "array", "items": {"type": "number"}},
-                                },
-                            },
-                        },
-                    },
-                },
-                "feature": {
-                    "type": "object",
-                    "required": ["type", "geometry", "properties"],
-                    "properties": {
-                        "type": {"type": "string", "enum": ["Feature"]},
-                        "id": {"type": "string"},
-                        "geometry": {"nullable": True, "type": "object"},
-                        "properties": {"type": "object"},
-                    },
-                },
-            }
-        },
+        "components": {"schemas": SCHEMAS},
     }

@@ -77,6 +77,34 @@ def parse_bbox(text: str) -> tuple[float, float, float, float]:
     return minx, miny, maxx, maxy
 
 
+# bbox-crs (OGC API - Features - Part 2): CRS84 (WGS 84 longitude/latitude), the default and the CRS the features are
+# stored and served in, is the one offered, as each collection's `crs` lists it. REFUSED_CRS: others a client may send
+# -> why they are refused.
+CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+BBOX_CRS = [CRS84]
+REFUSED_CRS = {
+    "http://www.opengis.net/def/crs/OGC/0/CRS84h": "a 3D box of 6 numbers is not supported",
+    "http://www.opengis.net/def/crs/EPSG/0/4326": "latitude first: send the box in CRS84, longitude first",
+}
+
+
+def parse_bbox_crs(text: str | None) -> str:
+    """`bbox-crs`: the CRS of `bbox`, CRS84 when not given; any other is refused, saying what is offered."""
+    if text is None or text in BBOX_CRS:
+        return CRS84
+    why = REFUSED_CRS.get(text, "the features are in WGS 84 longitude/latitude")
+    raise QueryError("bbox-crs", f"{text!r} is not offered ({why}); allowed: {BBOX_CRS} (the default)")
+
+
+def parse_filters(args, first: date | None) -> dict:
+    """The `datetime` and `bbox` (in its `bbox-crs`) of a request as a query's period and bbox (None: not given)."""
+    parse_bbox_crs(args.get("bbox-crs"))
+    return {
+        "period": parse_datetime(args["datetime"], first) if "datetime" in args else None,
+        "bbox": parse_bbox(args["bbox"]) if "bbox" in args else None,
+    }
+
+
 def parse_number(name: str, text: str) -> float:
     """A plain decimal number (as JSON writes it)."""
     if not _NUMBER.match(text):

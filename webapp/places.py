@@ -59,6 +59,6 @@ def linked_places():
         raise QueryError("f", f"{request.args['f']!r} is not served here; allowed: ['json']")
     store = get_store()
     base = url_for("api.items", cid="places", _external=True) + "/"
-    response = jsonify(lpf.feature_collection(store.frame("places"), store.basemap(), base_uri=base))
+    response = jsonify(lpf.feature_collection(store.frame("places"), base, store.basemap()))
     response.mimetype = "application/geo+json"
     return response

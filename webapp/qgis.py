@@ -10,6 +10,7 @@ Written with ElementTree: every text is escaped.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import pandas as pd
 import pyogrio
 
 from layers import customs, diplomacy, incidents, migration, outposts, places, schema
+from store.tables import add_columns, gpkg_connect
 from webapp import vocabulary
 from webapp.vocabulary import AREA, BORDER, FLOW_WIDTH, LAYERS, LINES, OVERLAYS, RINGS, SHAPES, Look
 
@@ -314,8 +316,10 @@ def zone_list(zones) -> list[tuple[str, str, float]]:
 
 
 def write_layer_styles(path: Path, cids: list[str], zones: list[tuple[str, str, float]]) -> None:
-    """Add QGIS's `layer_styles` table to a GeoPackage: each layer's QML and SLD, its default style."""
-    now = pd.Timestamp(datetime.now(UTC)).tz_localize(None)
+    """Add QGIS's `layer_styles` table to a GeoPackage: each layer's QML and SLD, its default style; its update time
+    in UTC as the GeoPackage standard writes a DATETIME (YYYY-MM-DDTHH:MM:SS.SSSZ), which every GDAL reads without a
+    warning (GDAL's writer leaves out the milliseconds when they are 0, and older GDALs warn on that)."""
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
     rows = pd.DataFrame(
         {
             "f_table_catalog": "",
@@ -329,10 +333,11 @@ def write_layer_styles(path: Path, cids: list[str], zones: list[tuple[str, str, 
             "description": [f"{TITLES[cid]}: the style of the atlas's map ({schema.NAME})" for cid in cids],
             "owner": "",
             "ui": "",
-            "update_time": now,
         }
     )
     pyogrio.write_dataframe(rows, path, layer="layer_styles", driver="GPKG", layer_options={"FID": "id"})
+    with closing(gpkg_connect(path)) as db, db:
+        add_columns(db, "layer_styles", {"update_time": "DATETIME"}, [(now, i) for i in range(1, len(cids) + 1)], "id")
 
 
 def _crs(parent: ET.Element) -> None:

@@ -62,10 +62,11 @@ FIGURE_BOUNDED = [
 ]
 FIGURE_SECONDS = 15  # on a loaded 2-core machine; about 2 s alone
 NUL_PARAMETERS = {
-    ITEMS: ["limit", "offset", "bbox", "datetime", "f", "feature_type", "name"],
+    ITEMS: ["limit", "offset", "bbox", "bbox-crs", "datetime", "f", "feature_type", "name"],
+    "/collections/places/queryables": ["f"],
     "/collections/places/download": ["format", "datetime", "bbox", "feature_type"],
     "/regime": ["lat", "lon", "date", "place"],
-    "/download": ["format", "datetime", "bbox"],
+    "/download": ["format", "datetime", "bbox", "bbox-crs"],
     "/charts": ["f"],
     "/places/jarkent": ["f"],
     "/incidents/santos-1927-08-24": ["f"],
@@ -74,6 +75,7 @@ NUL_PARAMETERS = {
 GOOD = {"limit": "5", "offset": "0", "bbox": "80,42,82,45", "datetime": "1930", "f": "json", "format": "geojson"}
 GOOD |= {"feature_type": "town", "name": "Jarkent", "lat": "44.2", "lon": "80.4", "date": "1930", "place": "jarkent"}
 GOOD |= {"year": "1930", "c": "44,80", "z": "8", "off": "Places", "lang": "name"}
+GOOD |= {"bbox-crs": "http://www.opengis.net/def/crs/OGC/1.3/CRS84"}
 TRACE = re.compile(r"Traceback|File \"|line [0-9]+, in ", re.I)
 
 

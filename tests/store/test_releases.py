@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import sqlite3
 from datetime import date
 from pathlib import Path
 
@@ -14,7 +13,7 @@ import pytest
 from layers.errors import Gone, NotFound
 from store import changelog, releases
 from store.geopackage import GeoPackageStore
-from store.writer import _GPKG_FUNCTIONS
+from store.tables import gpkg_connect
 
 
 def test_numbers_count_up_within_a_day_and_never_go_back():
@@ -24,18 +23,10 @@ def test_numbers_count_up_within_a_day_and_never_go_back():
     assert releases.next_number(["2026.12.9-1"], date(2026, 12, 4)) == "2026.12.9-2"  # a clock set back
 
 
-def gpkg(path: Path) -> sqlite3.Connection:
-    """A connection to a GeoPackage with the functions GDAL's R-tree triggers call."""
-    db = sqlite3.connect(path)
-    for name, function in _GPKG_FUNCTIONS.items():
-        db.create_function(name, 1, function, deterministic=True)
-    return db
-
-
 def changed_copy(built: Path, out: Path) -> Path:
     """A copy of the build with Narynkol's modern name changed in its stored feature text."""
     shutil.copyfile(built, out)
-    with gpkg(out) as db:
+    with gpkg_connect(out) as db:
         (text,) = db.execute("SELECT feature_json FROM places WHERE id = 'narynkol'").fetchone()
         feature = json.loads(text)
         feature["properties"]["modern_name"] = "Narynkol (renamed)"
@@ -105,7 +96,7 @@ def test_a_leftover_of_a_killed_publish_is_no_release_and_is_cleared(two, tmp_pa
     (leftover / releases.DATA).write_bytes(b"half written")
     assert [r.number for r in releases.Directory(root).all()] == [a.number, b.number]
     third = changed_copy(tmp_path / "first.gpkg", tmp_path / "third.gpkg")
-    with gpkg(third) as db:
+    with gpkg_connect(third) as db:
         db.execute("DELETE FROM customs WHERE fid = (SELECT min(fid) FROM customs)")
     made = releases.publish(third, root, progress=lambda *_: None)
     assert not leftover.exists() and made.manifest["summary"]["layers"]["customs"]["removed"] == 1
