@@ -154,3 +154,19 @@ def test_the_totals_of_1930_alone_are_not_drawn_on_1918_to_1940(page, charts):
     years = {p["year"] for s in charts["totals"]["series"] for p in s["points"]}
     assert years == {1930}, "the statistics give totals for 1930 only: the check below would prove nothing"
     assert 1918 not in _axis_years(page, "totals") and 1940 not in _axis_years(page, "totals")
+
+
+def test_every_migration_row_says_whom_it_counts(charts):
+    """Two stocks "Present in Xinjiang" in 1937–1939 were Kazakhs and Russians: each row names them, as the data do."""
+    flows = _sources_yaml("migration.yaml")["flows"]
+    for panel in charts["migration"]["panels"]:
+        labels = [b["label"] for b in panel["bars"]]
+        assert len(set(labels)) == len(labels), f"{panel['unit']}: rows that read alike {labels}"
+    labels = [b["label"] for p in charts["migration"]["panels"] for b in p["bars"]]
+    for flow in flows:
+        if flow["kind"] == "presence":
+            assert flow.get("who"), f"{flow['id']}: a stock that does not say whom it counts"
+        if flow.get("who") and (flow.get("people") or flow.get("households")):
+            assert any(flow["who"] in label for label in labels), (flow["id"], flow["who"])
+    late = [label for label in labels if label.startswith("1937–1939")]
+    assert late == ["1937–1939 · Kazakhs present in Xinjiang", "1937–1939 · Russians present in Xinjiang"]
