@@ -452,3 +452,13 @@ def test_the_api_document_gives_the_figures_parameters(client):
     assert {p["name"] for p in parameters} == ALLOWED
     width = next(p for p in parameters if p["name"] == "width")
     assert width["schema"]["enum"] == ["single", "double", "84", "174"] and width["schema"]["default"] == "double"
+
+
+def test_the_bibliography_page_shows_hostile_text_as_text(hostile_store):
+    from webapp import create_app
+
+    client = create_app({"STORE": hostile_store, "TESTING": True}).test_client()
+    page = client.get("/figure?year=1918-1940&part=sources").data.decode()
+    body = page.split("<main>", 1)[1]
+    assert "&lt;img src=x onerror=window.__xss" in body, "no payload reached the page: the check proves nothing"
+    assert "<img" not in body and "<script" not in body and "<svg" not in body
