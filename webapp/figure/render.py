@@ -106,8 +106,8 @@ def _lay_out(fig, ax, parts: dict, page) -> None:
     height = tops["caption"] + caption_h + MARGIN_IN
     fig.set_size_inches(page.width_in, height)
     left = MARGIN_IN / page.width_in
-    map_top = 1 - (MARGIN_IN + page.map_h_in) / height
-    ax.set_position((left, map_top, page.map_w_in / page.width_in, page.map_h_in / height))
+    map_bottom = 1 - (MARGIN_IN + page.map_h_in) / height
+    ax.set_position((left, map_bottom, page.map_w_in / page.width_in, page.map_h_in / height))
     parts["caption"].set_position((left, 1 - tops["caption"] / height))
     if parts["legend"] is not None:
         parts["legend"].set_bbox_to_anchor((left, 1 - tops["legend"] / height), transform=fig.transFigure)
