@@ -233,6 +233,7 @@ MIGRATION = Layer(
     (
         Column("id", "id", "a short unique id"),
         Column("kind", "kind", "what kind of flow", tuple(migration.KINDS)),
+        Column("who", "who", "whom the figure counts, as the source says (Kazakhs, Russians...); needed for a stock"),
         Column("from_area", "from", "where from (a migration area id; empty for a stock)", refers="migration_area"),
         Column("to_areas", "to", "where to: one area id, or a JSON list of them", refers="migration_area"),
         *_period(),

@@ -27,6 +27,7 @@ CITATION_FIELDS = ({"document", "quote"}, {"note", "locator", "note_basis"})
 LIST_LOCATOR = re.compile(r"^(?:l|ll|Л)\.\s*(?P<value>.+)$")
 PAGE_LOCATOR = re.compile(r"^(?:p|pp|С)\.\s*(?P<value>.+)$")
 MISSING = "the note's text is not in the copy the atlas holds"
+CITED_IN = ", cited in "  # a note's own sources, cited in the document that gives them
 
 
 # --- the notes of the documents ------------------------------------------------------------------
@@ -78,7 +79,7 @@ def resolve(cite: dict, root: Path = TEXTS) -> dict:
     where = _where(doc, key, note, place)
     out = {
         "document": doc.id,
-        "cited_as": f"{doc.label}, {where['short']}" if where["short"] else doc.label,
+        "cited_as": cited_as(doc.label, where["short"]),
         "note": key,
         "locator": cite.get("locator") or (_locator_text(primary[0]) if primary else None),
         "quote": cite["quote"],
@@ -89,6 +90,24 @@ def resolve(cite: dict, root: Path = TEXTS) -> dict:
     if cite.get("note_basis"):
         out["note_basis"] = cite["note_basis"]
     return out
+
+
+def cited_as(label: str, where: str | None) -> str:
+    """How a reader names a citation: the document's label and where in it ("Shemetova 2020, n. 3")."""
+    return f"{label}, {where}" if where else label
+
+
+def where_in(resolved: dict, label: str) -> str | None:
+    """Where in its document a resolved citation is ("n. 31", "section “…”"), None for the document as a whole:
+    `cited_as` read back."""
+    return resolved["cited_as"].removeprefix(f"{label}, ") if resolved["cited_as"] != label else None
+
+
+def cited_sources(resolved: dict) -> str | None:
+    """The full references of the files and publications a cited note gives (the part of the reference before
+    "cited in" the document), None when the note gives none or the document itself is cited."""
+    head, found, _ = resolved["reference"].partition(CITED_IN)
+    return head if found else None
 
 
 def resolve_archival(cite: dict) -> dict:
@@ -144,7 +163,7 @@ def _reference(doc: Document, primary: list[dict], where: dict) -> str:
     if not primary:
         return host
     cited = "; ".join(render(render_item(r, doc), *render_locator(r)).rstrip(".") for r in primary)
-    return f"{cited}, cited in {host}"
+    return f"{cited}{CITED_IN}{host}"
 
 
 # --- CSL-JSON ------------------------------------------------------------------------------------

@@ -47,12 +47,12 @@ AREA_FIELDS = ({"id", "name", "kind", "radius_m", "approximate", "note"}, {"plac
 FLOW_FIELDS = (
     {"id", "from", "to", "start", "end", "date_precision", "people", "households", "authority", "kind", "text",
      "sources"},
-    {"ratio_of_emigration", "note"},
+    {"ratio_of_emigration", "note", "who"},
     {"from": ("text", "null"), "to": ("text", "texts")},  # area ids
 )  # fmt: skip
 EXTRA_COLUMNS = [
-    "from_area", "to_areas", "kind", "kind_label", "people", "households", "ratio_of_emigration", "authority",
-    "text", "approximate_geometry", "note",
+    "from_area", "to_areas", "kind", "kind_label", "who", "people", "households", "ratio_of_emigration",
+    "authority", "text", "approximate_geometry", "note",
 ]  # fmt: skip
 # Columns holding lists or mappings (stored as JSON text).
 JSON_COLUMNS = {"to_areas", "people", "households", "ratio_of_emigration"}
@@ -138,6 +138,8 @@ def _check_flow(path: Path, flow: dict, area_ids: set[str]) -> None:
         raise DataError(path, line, ident, "`to` must name an area")
     if flow["from"] is None and flow["kind"] != "presence":
         raise DataError(path, line, ident, "only a `presence` (stock) may have no `from` area")
+    if flow["kind"] == "presence" and not flow.get("who"):
+        raise DataError(path, line, ident, "a `presence` (stock) must say whom it counts: `who` (Kazakhs, Russians...)")
     check_period(path, line, ident, flow)
     for key in ("people", "households", "ratio_of_emigration"):
         if flow.get(key) is not None:
@@ -160,17 +162,18 @@ def _short(name: str) -> str:
 
 
 def _label(flow: dict, targets: list[str], names: dict[str, str]) -> str:
-    """A flow's name from its areas' names: "Emigration: Kazakh ASSR → Xinjiang", "Present in Ili District"."""
-    to = ", ".join(names[t] for t in targets)
+    """A flow's name from whom it counts and its areas' names: "Emigration of Kazakhs: Kazakh ASSR → China",
+    "Emigration: Kazakh ASSR → Xinjiang", "Kazakhs present in Ili District"."""
+    to, who = ", ".join(names[t] for t in targets), flow.get("who")
     if flow["kind"] == "presence":
-        return f"Present in {to}" + (f" (from {names[flow['from']]})" if flow["from"] else "")
-    return f"{KINDS[flow['kind']]}: {names[flow['from']]} → {to}"
+        return f"{who} present in {to}" + (f" (from {names[flow['from']]})" if flow["from"] else "")
+    return f"{KINDS[flow['kind']]}{f' of {who}' if who else ''}: {names[flow['from']]} → {to}"
 
 
 def _row(flow: dict, targets: list[str], radius, is_located: bool, names: dict[str, str]) -> dict:
     return {
         **{k: flow.get(k) for k in ("id", "start", "end", "date_precision", "sources", "authority", "text")},
-        **{k: flow.get(k) for k in ("people", "households", "ratio_of_emigration", "note")},
+        **{k: flow.get(k) for k in ("people", "households", "ratio_of_emigration", "note", "who")},
         "name": _label(flow, targets, names),
         "variants": [],
         "precision_m": radius,

@@ -26,6 +26,9 @@ ROW, LABEL_WIDTH = 26, 330
 # Round axis maxima (times a power of ten) and how many intervals divide each into round ticks.
 AXIS_STEPS = ((1, 5), (2, 4), (2.5, 5), (4, 4), (5, 5), (10, 5))
 SPAN = WIDTH - LABEL_WIDTH - 150  # room right of the longest bar for its figure
+# A year axis spans the years with data and a year either side, at least MIN_YEARS; every year is labelled up to
+# EVERY_YEAR_UP_TO years, every other one beyond.
+PAD_YEARS, MIN_YEARS, EVERY_YEAR_UP_TO = 1, 5, 12
 
 
 @bp.get("/charts")
@@ -132,18 +135,20 @@ def migration_chart(migration) -> dict:
 
 
 def year_chart(ident: str, title: str, series: list[dict], note: str) -> dict:
-    """Grouped bars, one slot per year of YEARS, one bar per series, with whiskers for ranges."""
-    years = list(range(YEARS[0], YEARS[1] + 1))
+    """Grouped bars, one slot per year of the years with data (year_span), one bar per series, whiskers for ranges."""
+    first, last = year_span([p["year"] for s in series for p in s["points"]])
+    years = list(range(first, last + 1))
     top = max([_top(p) for s in series for p in s["points"]] or [1])
     axis = round_axis(top)
     slot = (WIDTH - LEFT - 8) / len(years)
     width = slot * 0.8 / max(len(series), 1)
     for index, s in enumerate(series):
         for p in s["points"]:
-            x = LEFT + (p["year"] - YEARS[0]) * slot + slot * 0.1 + index * width
+            x = LEFT + (p["year"] - first) * slot + slot * 0.1 + index * width
             p["box"] = _vertical(x, width, p, axis["max"])
     sources = [c for s in series for c in s.get("sources", [])]
-    ticks = [{"x": LEFT + (y - YEARS[0] + 0.5) * slot, "year": y} for y in years if y % 2 == 0]
+    every = 1 if len(years) <= EVERY_YEAR_UP_TO else 2
+    ticks = [{"x": LEFT + (y - first + 0.5) * slot, "year": y} for y in years if y % every == 0]
     return {
         "id": ident,
         "kind": "years",
@@ -156,6 +161,17 @@ def year_chart(ident: str, title: str, series: list[dict], note: str) -> dict:
         "empty": not any(s["points"] for s in series),
         "sources": _unique(sources),
     }
+
+
+def year_span(years: list[int]) -> tuple[int, int]:
+    """The first and last year of an axis: those with data, a year's pad either side (not beyond the atlas's years
+    unless the data are), widened to MIN_YEARS; the atlas's years when there are no data."""
+    if not years:
+        return YEARS
+    low, high = min(years), max(years)
+    first, last = min(low, max(low - PAD_YEARS, YEARS[0])), max(high, min(high + PAD_YEARS, YEARS[1]))
+    short = max(MIN_YEARS - (last - first + 1), 0)
+    return first - short // 2, last + short - short // 2
 
 
 def _vertical(x: float, width: float, p: dict, top: float) -> dict:

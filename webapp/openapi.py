@@ -7,7 +7,6 @@ from flask import request
 from layers import citation_formats, schema
 from webapp import params
 from webapp.openapi_schemas import SCHEMAS
-from webapp.vocabulary import LANGUAGES
 
 TITLE = schema.NAME
 DESCRIPTION = f"{schema.SUBJECT[0].upper()}{schema.SUBJECT[1:]}, {schema.YEARS_TEXT}: border, legal zones and sources."
@@ -52,6 +51,7 @@ def _page() -> dict:
 def _more_paths(op, cid: dict, f_html: dict, items_params: list) -> dict:
     """Downloads, the regime at a point, place pages and the other pages the server has."""
     from webapp.downloads import COLLECTION_FORMATS, DATASET_FORMATS
+    from webapp.figure import schema as figure_schema
 
     fmt = lambda values: _param("format", {"type": "string", "enum": values, "default": "geojson"}, "file format")  # noqa: E731
     filters = [p for p in items_params if p["name"] in ("datetime", "bbox", "bbox-crs")]
@@ -152,7 +152,7 @@ def _more_paths(op, cid: dict, f_html: dict, items_params: list) -> dict:
             "get": op("A source document with its notes, cited passages linked to features", [doc, *only_f], _page())
         },
         "/figure": {
-            "get": op("A map view as a figure for publication (SVG, PDF, PNG)", _figure_params(filters), _files())
+            "get": op(figure_schema.SUMMARY, figure_schema.parameters(filters, _param), figure_schema.answers())
         },
         "/map": {
             "get": op(
@@ -178,35 +178,10 @@ def _download(mimetypes: list[str]) -> dict:
     }
 
 
-def _figure_params(filters: list) -> list:
-    """The parameters of /figure: the map view's own (webapp.figure.parse_view)."""
-    from webapp.figure import FORMATS
-    from webapp.mapview import MAX_ZOOM
-
-    lat_lon = r"^-?[0-9]+(\.[0-9]+)?,-?[0-9]+(\.[0-9]+)?$"
-    return [
-        _param("year", {"type": "string", "pattern": r"^[0-9]{4}(-[0-9]{4})?$"}, "a year or a range (1927-1932)"),
-        *[p for p in filters if p["name"] == "bbox"],
-        _param("c", {"type": "string", "pattern": lat_lon}, "the centre lat,lon (with z), as in the map URL"),
-        _param("z", {"type": "integer", "minimum": 0, "maximum": MAX_ZOOM}, "the zoom (with c)"),
-        _param("off", {"type": "string"}, "the layers switched off, as the map's layer control names them"),
-        _param("lang", {"type": "string", "enum": sorted(LANGUAGES)}, "the label language"),
-        _param("format", {"type": "string", "enum": sorted(FORMATS), "default": "svg"}, "file format"),
-    ]
-
-
 def _citations() -> dict:
     shapes = {"csl-json": {"type": "array", "items": {"type": "object"}}}
     content = {m: {"schema": shapes.get(f, {"type": "string"})} for f, (_, m, _) in citation_formats.FORMATS.items()}
     return {"description": "the citations as a file", "content": content}
-
-
-def _files() -> dict:
-    binary = {"schema": {"type": "string", "format": "binary"}}
-    return {
-        "description": "the figure",
-        "content": {"image/svg+xml": binary, "application/pdf": binary, "image/png": binary},
-    }
 
 
 def _templates(op) -> dict:

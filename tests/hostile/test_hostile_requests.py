@@ -70,11 +70,11 @@ NUL_PARAMETERS = {
     "/charts": ["f"],
     "/places/jarkent": ["f"],
     "/incidents/santos-1927-08-24": ["f"],
-    "/figure": ["year", "bbox", "c", "z", "off", "lang", "format"],
+    "/figure": ["year", "bbox", "c", "z", "off", "lang", "format", "width", "part"],
 }
 GOOD = {"limit": "5", "offset": "0", "bbox": "80,42,82,45", "datetime": "1930", "f": "json", "format": "geojson"}
 GOOD |= {"feature_type": "town", "name": "Jarkent", "lat": "44.2", "lon": "80.4", "date": "1930", "place": "jarkent"}
-GOOD |= {"year": "1930", "c": "44,80", "z": "8", "off": "Places", "lang": "name"}
+GOOD |= {"year": "1930", "c": "44,80", "z": "8", "off": "Places", "lang": "name", "width": "single", "part": "sources"}
 GOOD |= {"bbox-crs": "http://www.opengis.net/def/crs/OGC/1.3/CRS84"}
 TRACE = re.compile(r"Traceback|File \"|line [0-9]+, in ", re.I)
 

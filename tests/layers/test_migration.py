@@ -70,6 +70,7 @@ def test_build_draws_lines_between_anchors(records):
         ("{low: 40000, best: null", "{low: -4, best: null", r"households low is negative"),
         ("    kind: emigration", "    kind: tourism", r"kind 'tourism' is not one of"),
         ("authority: OGPU\n", "authority: OGPU\n    colour: red\n", r"unknown field\(s\) \['colour'\]"),
+        ("    who: Russians\n", "", r"entry 'russians-in-xinjiang-late-1930s': a `presence` \(stock\) must say whom"),
     ],
 )
 def test_faults(tmp_path, old, new, message):

@@ -128,3 +128,45 @@ def test_chart_texts_from_data_are_escaped(hostile_store):
 def test_unknown_parameter_is_refused(client):
     response = client.get("/charts?colour=red")
     assert response.status_code == 400 and "colour" in response.get_json()["description"]
+
+
+def _axis_years(page: str, chart_id: str) -> list[int]:
+    (svg,) = _svgs(page, chart_id)
+    axis = next(g for g in svg.iter(f"{SVG}g") if g.get("class") == "axis")
+    return [int(t.text) for t in axis.iter(f"{SVG}text") if re.fullmatch(r"1[89]\d\d", t.text or "")]
+
+
+@pytest.mark.parametrize("chart_id", ["totals", "incident-counts", "features"])
+def test_a_year_axis_spans_the_years_with_data(page, charts, chart_id):
+    """Not 1918–1940 for figures of a single year: the years with data, a year either side, at least five."""
+    years = {p["year"] for s in charts[chart_id]["series"] for p in s["points"]}
+    labelled = _axis_years(page, chart_id)
+    first, last = min(labelled), max(labelled)
+    assert first <= min(years) and max(years) <= last, "every year with data is on the axis"
+    assert last - first + 1 <= max(5, max(years) - min(years) + 3), (labelled, sorted(years))
+    (svg,) = _svgs(page, chart_id)
+    width = float(svg.get("width"))
+    for bar in (r for r in svg.iter(f"{SVG}rect") if r.get("class") == "bar"):
+        assert 0 < float(bar.get("x")) and float(bar.get("x")) + float(bar.get("width")) <= width
+
+
+def test_the_totals_of_1930_alone_are_not_drawn_on_1918_to_1940(page, charts):
+    years = {p["year"] for s in charts["totals"]["series"] for p in s["points"]}
+    assert years == {1930}, "the statistics give totals for 1930 only: the check below would prove nothing"
+    assert 1918 not in _axis_years(page, "totals") and 1940 not in _axis_years(page, "totals")
+
+
+def test_every_migration_row_says_whom_it_counts(charts):
+    """Two stocks "Present in Xinjiang" in 1937–1939 were Kazakhs and Russians: each row names them, as the data do."""
+    flows = _sources_yaml("migration.yaml")["flows"]
+    for panel in charts["migration"]["panels"]:
+        labels = [b["label"] for b in panel["bars"]]
+        assert len(set(labels)) == len(labels), f"{panel['unit']}: rows that read alike {labels}"
+    labels = [b["label"] for p in charts["migration"]["panels"] for b in p["bars"]]
+    for flow in flows:
+        if flow["kind"] == "presence":
+            assert flow.get("who"), f"{flow['id']}: a stock that does not say whom it counts"
+        if flow.get("who") and (flow.get("people") or flow.get("households")):
+            assert any(flow["who"] in label for label in labels), (flow["id"], flow["who"])
+    late = [label for label in labels if label.startswith("1937–1939")]
+    assert late == ["1937–1939 · Kazakhs present in Xinjiang", "1937–1939 · Russians present in Xinjiang"]

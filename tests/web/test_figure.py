@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 import warnings
 import xml.etree.ElementTree as ET
+import zipfile
 from datetime import date
 
 import folium
@@ -20,6 +22,8 @@ from webapp.mapview import build_map
 
 VIEW_1927 = "year=1927-1932"
 CITE = "Border Atlas: the Kazakh–Xinjiang section of the Soviet–Chinese border, 1918–1940"
+SVG = "{http://www.w3.org/2000/svg}"
+XLINK = "{http://www.w3.org/1999/xlink}"
 
 
 def svg_text(data: bytes) -> str:
@@ -90,7 +94,7 @@ def test_the_default_is_the_default_map_view(rendered):
 def test_a_png_is_300_dpi_and_not_blank(rendered):
     image = Image.open(io.BytesIO(rendered("year=1930&format=png")))
     assert [round(v) for v in image.info["dpi"]] == [300, 300]
-    assert image.width == round(figure.WIDTH_IN * 300)
+    assert image.width == round(174 / 25.4 * 300), "a double column, 174 mm, at 300 dpi"
     grey = image.convert("L")
     colours = grey.getcolors(maxcolors=256 * 256)
     assert len(colours) > 50, "the PNG is (nearly) blank"
@@ -146,6 +150,12 @@ BAD = [
     ("lang=fr", "lang"),
     ("format=gif", "format"),
     ("colour=red", "colour"),
+    ("width=wide", "width"),
+    ("width=100", "width"),
+    ("width=", "width"),
+    ("part=legend", "part"),
+    ("part=sources&format=png", "format"),
+    ("part=all&format=txt", "format"),
 ]
 
 
@@ -220,11 +230,6 @@ def caption_text(data: bytes) -> str:
     return flat(" ".join(" ".join(t.itertext()) for t in group.iter("{http://www.w3.org/2000/svg}text")))
 
 
-def caption_sources(text: str) -> list[tuple[int, str]]:
-    sources = text.split("Sources: ", 1)[1]
-    return [(int(n), s) for n, s in re.findall(r"\[(\d+)\] (.*?)(?= \[\d+\] |$)", sources)]
-
-
 def expected_features(store, view) -> dict[str, set[str]]:
     """The ids a view should draw, found another way: the store's own time filter, then the view in WGS84."""
     shown = to_lonlat(box(*view.extent).segmentize(1000))
@@ -238,7 +243,7 @@ def expected_features(store, view) -> dict[str, set[str]]:
 
 
 @pytest.mark.parametrize("query", [VIEW_1927, "year=1935&bbox=79,44,81.5,46", "year=1930&off=Places"])
-def test_the_footnoted_sources_are_exactly_those_of_the_features_drawn(app, store, rendered, query):
+def test_the_bibliography_is_exactly_the_sources_of_the_features_drawn(app, store, rendered, query):
     with app.test_request_context(f"/figure?{query}"):
         from flask import request
 
@@ -248,20 +253,143 @@ def test_the_footnoted_sources_are_exactly_those_of_the_features_drawn(app, stor
     for cid in ("zones", "places", "incidents", "migration"):
         drawn = set(frames[cid]["id"]) if cid in frames else set()
         assert drawn == (set() if cid.capitalize() in query else expected[cid]), cid
+    labels = {d: t["label"] for d, t in store.meta("texts").items()}
     cited = set()
     for frame in frames.values():
-        cited |= {flat(c["reference"]).rstrip(".") for s in frame["sources"] for c in s or []}
-    footnoted = caption_sources(caption_text(rendered(query)))
-    assert [n for n, _ in footnoted] == list(range(1, len(footnoted) + 1)), "numbered 1..n"
-    assert [s.rstrip(".") for _, s in footnoted] == list(dict.fromkeys(s.rstrip(".") for _, s in footnoted))
-    assert {s.rstrip(".") for _, s in footnoted} == cited
+        for c in (c for s in frame["sources"] for c in s or []):
+            label = labels[c["document"]]
+            where = c["cited_as"].removeprefix(f"{label}, ") if c["cited_as"] != label else None
+            source = c["reference"].split(", cited in ")[0] if ", cited in " in c["reference"] else None
+            cited.add((label, where, source))
+    assert bibliography_citations(rendered(f"{query}&part=sources&format=json")) == cited
 
 
-def test_a_feature_not_drawn_is_not_footnoted(rendered):
-    """The Ush-Bulak crossing of summer 1927 (note 44, cited by it alone) is footnoted in 1927, not in 1930."""
+def bibliography_citations(data: bytes) -> set[tuple[str, str | None, str | None]]:
+    """(document, where in it, the source its note gives) of every citation a bibliography lists (its JSON);
+    each document once, each place in it once."""
+    documents = json.loads(data)["documents"]
+    assert len({d["label"] for d in documents}) == len(documents), "a document is listed once"
+    found = set()
+    for doc in documents:
+        assert len({c["where"] for c in doc["cited"]}) == len(doc["cited"]), "a note is listed once"
+        for cited in doc["cited"]:
+            found |= {(doc["label"], cited["where"], s and s.removesuffix(".")) for s in cited["sources"] or [None]}
+    return found
+
+
+def test_a_feature_not_drawn_is_not_in_the_bibliography(rendered):
+    """The Ush-Bulak crossing of summer 1927 (note 44, cited by it alone) is in the 1927 bibliography, not 1930's."""
     reference = "f. 9, op. 1, d. 438, l. 76, Spetsial’nyi gosudarstvennyi arkhiv Komiteta"
-    assert reference in caption_text(rendered("year=1927"))
-    assert reference not in caption_text(rendered("year=1930"))
+    assert reference in rendered("year=1927&part=sources&format=txt").decode()
+    assert reference not in rendered("year=1930&part=sources&format=txt").decode()
+
+
+MM_PER_IN, PT_PER_IN = 25.4, 72
+
+
+def figure_size_mm(data: bytes, fmt: str) -> tuple[float, float]:
+    """(width, height) in mm of a figure's page: the PNG's pixels at its dpi, the PDF's MediaBox, the SVG's size."""
+    if fmt == "png":
+        image = Image.open(io.BytesIO(data))
+        return tuple(n / dpi * MM_PER_IN for n, dpi in zip(image.size, image.info["dpi"], strict=True))
+    if fmt == "pdf":
+        box = PdfReader(io.BytesIO(data)).pages[0].mediabox
+        return float(box.width) / PT_PER_IN * MM_PER_IN, float(box.height) / PT_PER_IN * MM_PER_IN
+    root = ET.fromstring(data)
+    return tuple(float(root.get(k).removesuffix("pt")) / PT_PER_IN * MM_PER_IN for k in ("width", "height"))
+
+
+def map_box_mm(data: bytes) -> tuple[float, float, float, float]:
+    """(left, top, width, height) in mm of the map's frame in an SVG figure (the axes the figure draws it in)."""
+    group = ET.fromstring(data).find(f".//{SVG}g[@id='map']")
+    outline = group.find(f".//{SVG}path").get("d")
+    corners = [(float(x), float(y)) for x, y in re.findall(r"[ML] ([-\d.]+) ([-\d.]+)", outline)]
+    xs, ys = [x for x, _ in corners], [y for _, y in corners]
+    left, top = min(xs), min(ys)
+    return tuple(v / PT_PER_IN * MM_PER_IN for v in (left, top, max(xs) - left, max(ys) - top))
+
+
+PAGE_TEXT_HEIGHT_MM = 230  # a journal page's text block: a figure and its caption fit in it
+
+
+@pytest.mark.parametrize(("width", "mm"), [("single", 84), ("double", 174), ("84", 84), ("174", 174), (None, 174)])
+@pytest.mark.parametrize("fmt", ["png", "pdf", "svg"])
+def test_a_figure_is_a_journal_column_wide_and_fits_a_page(rendered, width, mm, fmt):
+    query = f"{VIEW_1927}&format={fmt}" + (f"&width={width}" if width else "")
+    figure_w, figure_h = figure_size_mm(rendered(query), fmt)
+    assert figure_w == pytest.approx(mm, abs=0.2)
+    assert figure_h <= PAGE_TEXT_HEIGHT_MM, f"{figure_h:.0f} mm tall: more than a page"
+    if fmt == "png":
+        assert Image.open(io.BytesIO(rendered(query))).width == round(mm / MM_PER_IN * 300)
+
+
+@pytest.mark.parametrize(("width", "share"), [("double", 0.6), ("single", 0.35)])
+def test_the_map_fills_the_column_on_top_and_most_of_the_figure(rendered, width, share):
+    data = rendered(f"{VIEW_1927}&width={width}")
+    figure_w, figure_h = figure_size_mm(data, "svg")
+    left, top, map_w, map_h = map_box_mm(data)
+    assert top < 3 and left < 3 and map_w > figure_w - 6, "the map spans the column, at the top"
+    assert map_w / map_h == pytest.approx(11 / 9, rel=0.01), "a map's aspect"
+    assert map_h / figure_h > share, f"the map is {map_h:.0f} mm of a figure {figure_h:.0f} mm tall"
+
+
+def test_the_caption_is_short_what_when_the_release_and_the_sources_by_author_and_year(rendered, store):
+    caption = caption_text(rendered("year=1930"))
+    assert caption.startswith("The Kazakh–Xinjiang border, 1930: border zones, border line, places,")
+    assert CITE in caption and f"ata version {store.version}" in caption and "map#year=1930" in caption
+    sources = caption.split("Sources (full references in the figure's bibliography): ", 1)[1]
+    assert re.match(r"Ablazhey and Zhanbossinova 2026 \(text and notes \d+(, \d+)+\)", sources), sources
+    for number in (21, 31, 46):
+        assert re.search(rf"Ablazhey and Zhanbossinova 2026 \([^)]*\b{number}\b", sources)
+    assert "cited in" not in caption and "doi.org" not in caption, "full references go in the bibliography"
+    assert not re.search(r"\b\d{3}_|\.txt|seed", caption), "documents by author and year, never by file"
+    assert len(caption) < 1200, len(caption)
+
+
+def test_the_bibliography_gives_each_document_once_then_its_notes_by_number(rendered, store):
+    text = rendered("year=1930&part=sources&format=txt").decode()
+    article = store.meta("texts")["ablazhey-zhanbossinova-2026"]
+    assert text.count(article["reference"]) == 1
+    block = text.split(f"\n{article['label']}\n", 1)[1].split("\n\n", 1)[0]
+    notes = [int(n) for n in re.findall(r"^  - n\. (\d+):", block, re.M)]
+    assert notes == sorted(notes) and {21, 31, 46} <= set(notes)
+    full = "f. 9, op. 1, d. 438, l. 75, Spetsial’nyi gosudarstvennyi arkhiv Komiteta natsional’noi bezopasnosti"
+    assert re.search(rf"^  - n\. 46: {re.escape(full)} Respubliki Kazakhstan \(SGA KNB RK\)\.$", block, re.M)
+    assert "cited in" not in text and "003_" not in text
+
+
+def test_the_bibliography_as_a_page(client):
+    response = client.get("/figure?year=1930&part=sources")
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    page = response.data.decode()
+    assert page.count("<h2>Ablazhey and Zhanbossinova 2026</h2>") == 1
+    assert '<span class="where">n. 46</span>: <span class="ref">f. 9, op. 1, d. 438, l. 75,' in page
+
+
+def test_the_zip_holds_the_figure_and_its_bibliography(client, rendered):
+    response = client.get("/figure?year=1930&part=all&format=pdf&width=single")
+    assert response.status_code == 200 and response.mimetype == "application/zip"
+    assert 'attachment; filename="border-atlas-1930.zip"' == response.headers["Content-Disposition"]
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    assert sorted(archive.namelist()) == ["border-atlas-1930-sources.txt", "border-atlas-1930.pdf"]
+    assert figure_size_mm(archive.read("border-atlas-1930.pdf"), "pdf")[0] == pytest.approx(84, abs=0.2)
+    assert archive.read("border-atlas-1930-sources.txt") == rendered("year=1930&part=sources&format=txt")
+
+
+def test_a_bad_width_names_the_value_and_the_widths_allowed(client):
+    body = client.get("/figure?width=wide").get_json()
+    assert body["parameter"] == "width" and "'wide'" in body["description"]
+    assert "single (84 mm)" in body["description"] and "double (174 mm)" in body["description"]
+
+
+def test_the_scale_bar_labels_stand_on_a_white_box(rendered):
+    """Over the zones' hatching the labels "0" and "200 km" are readable: each is drawn on a white box."""
+    labels = ET.fromstring(rendered(VIEW_1927)).findall(f".//{SVG}g[@id='scale-label']")
+    assert [flat(" ".join(g.itertext())) for g in labels] == ["0", "200 km"]
+    for group in labels:
+        box = group.find(f".//{SVG}path")
+        assert box is not None, "no box behind the label"
+        assert "fill: #ffffff" in box.get("style") and "opacity: 0.85" in box.get("style")
 
 
 def test_scale_bar_length_is_round():
@@ -276,10 +404,6 @@ def test_north_points_to_higher_latitude():
     assert abs(figure.north_angle(centre.x, centre.y)) < 1e-6
     west = to_metric(Point(76.0, 43.0))
     assert figure.north_angle(west.x, west.y) > 0.05
-
-
-SVG = "{http://www.w3.org/2000/svg}"
-XLINK = "{http://www.w3.org/1999/xlink}"
 
 
 def marker_shapes(data: bytes) -> dict[str, set[str]]:
@@ -319,3 +443,22 @@ def test_the_shape_check_can_fail():
     """A unit drawn as a circle (as before the vocabulary) is seen as one."""
     circle = "M 0 2.375 C 0.63 2.375 1.23 2.12 1.68 1.68 z"
     assert shape_of(circle) == "circle" and shape_of("M 0 -3.8 L -3.8 3.8 L 3.8 3.8 z") == "triangle"
+
+
+def test_the_api_document_gives_the_figures_parameters(client):
+    from webapp.figure.view import ALLOWED
+
+    parameters = client.get("/api").get_json()["paths"]["/figure"]["get"]["parameters"]
+    assert {p["name"] for p in parameters} == ALLOWED
+    width = next(p for p in parameters if p["name"] == "width")
+    assert width["schema"]["enum"] == ["single", "double", "84", "174"] and width["schema"]["default"] == "double"
+
+
+def test_the_bibliography_page_shows_hostile_text_as_text(hostile_store):
+    from webapp import create_app
+
+    client = create_app({"STORE": hostile_store, "TESTING": True}).test_client()
+    page = client.get("/figure?year=1918-1940&part=sources").data.decode()
+    body = page.split("<main>", 1)[1]
+    assert "&lt;img src=x onerror=window.__xss" in body, "no payload reached the page: the check proves nothing"
+    assert "<img" not in body and "<script" not in body and "<svg" not in body

@@ -104,7 +104,7 @@ def test_no_served_text_holds_ibid_or_markdown(client, cid):
             assert source["reference"] and source["csl"]["type"], (cid, feature["id"])
 
 
-def test_the_figure_caption_has_whole_references(client):
-    svg = client.get("/figure?format=svg&year=1930").data.decode()
-    assert "Ibid" not in svg and "*Pogranichnyye" not in svg
-    assert "Spetsial" in svg and "cited in" in svg
+def test_the_figure_bibliography_has_whole_references(client):
+    text = client.get("/figure?year=1930&part=sources&format=txt").data.decode()
+    assert "Ibid" not in text and "*Pogranichnyye" not in text
+    assert "Spetsial" in text and "Pogranichnyye voiska SSSR" in text

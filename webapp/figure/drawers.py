@@ -17,7 +17,7 @@ from shapely.geometry import box
 
 from geo import METRIC_CRS
 from webapp import vocabulary
-from webapp.figure.page import BORDER_WIDTH, LINE_SCALE, MAP_W_IN, MARKER_SCALE, SMALL
+from webapp.figure.page import BORDER_WIDTH, LINE_SCALE, MARKER_SCALE, SMALL
 from webapp.figure.view import View
 
 DRAWN = ("zones", "border", "places", "outposts", "customs", "diplomacy", "incidents", "migration")
@@ -215,7 +215,7 @@ def _label_places(ax, places, view: View) -> None:
     ranked = places.assign(rank=[layer.look(t).label for t in places[layer.column]])
     ranked = ranked[narrow | (ranked["rank"] <= vocabulary.FIGURE_LABELS)].sort_values(["rank", "name"])
     minx, _, maxx, _ = view.extent
-    metres_per_pt = (maxx - minx) / (MAP_W_IN * 72)
+    metres_per_pt = (maxx - minx) / (view.page.map_w_in * 72)
     taken: list = []
     for _, place in ranked.iterrows():
         text = place.get(view.lang) or place["name"]

@@ -1,5 +1,6 @@
-"""A figure's drawing: the map of the view, its legend, a scale bar and a north arrow, and a caption that cites
-the atlas, the data version, the view and the sources of every feature drawn (GeoPandas + Matplotlib)."""
+"""A figure's drawing: the map of the view at a journal's column width, its legend, a scale bar and a north
+arrow, and a short caption: what and when, the atlas's release and the view, and the sources in short
+(webapp.figure.sources; the full references go in the bibliography beside the figure). GeoPandas + Matplotlib."""
 
 from __future__ import annotations
 
@@ -11,49 +12,28 @@ import threading
 from functools import partial
 from pathlib import Path
 
-import geopandas as gpd
 from shapely.geometry import Point, box
 
 from geo import METRIC_CRS, to_lonlat, to_metric
 from layers.schema import TITLE
 from webapp import vocabulary
 from webapp.figure.drawers import DRAWERS, Drawing, draw_zones, features
-from webapp.figure.page import (
-    FONT,
-    FONTS,
-    GAP_IN,
-    LEGEND_COLUMNS,
-    MAP_H_IN,
-    MAP_W_IN,
-    MARGIN_IN,
-    PNG_DPI,
-    RC,
-    SMALL,
-    TITLE_H_IN,
-    WIDTH_IN,
-)
+from webapp.figure.page import FONT, FONTS, GAP_IN, MARGIN_IN, PNG_DPI, RC, SMALL
+from webapp.figure.sources import Entry, bibliography, caption
 from webapp.figure.view import View
 
+HALO = {"boxstyle": "square,pad=0.15", "facecolor": "#ffffff", "edgecolor": "none", "alpha": 0.85}
+LEGEND_COLUMNS = (4, 3, 2, 1)  # the most that fit the map's width
 _LOCK = threading.Lock()  # Matplotlib's settings are process-wide: one figure at a time
-
-
-def footnotes(frames: dict[str, gpd.GeoDataFrame]) -> list[str]:
-    """Each distinct reference of the features drawn, once, in order of first use (layers.citations made it)."""
-    seen: dict[str, None] = {}
-    for frame in frames.values():
-        for sources in frame["sources"]:
-            for c in sources or []:
-                seen.setdefault(c["reference"], None)
-    return list(seen)
 
 
 def render(store, view: View, dpi: int = PNG_DPI) -> bytes:
     """The figure of a view as the bytes of an SVG, PDF or PNG file."""
     frames = features(store, view)
-    notes = footnotes(frames)
+    entries = bibliography(frames, store.meta("texts") or {})
     _ensure_fonts()
     with _LOCK, _matplotlib().rc_context(RC):
-        fig = _draw(store, view, frames, notes)
+        fig = _draw(store, view, frames, entries)
         out = io.BytesIO()
         fig.savefig(out, format=view.fmt, dpi=dpi, metadata=_metadata(view))
     return out.getvalue()
@@ -90,13 +70,15 @@ def _ensure_fonts() -> None:
             return
 
 
-def _draw(store, view: View, frames: dict, notes: list[str]):
-    """The figure: title, map, legend and caption, stacked from the top; the height follows their sizes."""
+def _draw(store, view: View, frames: dict, entries: list[Entry]):
+    """The figure: the map at the column's width, its legend and a short caption, stacked from the top; the height
+    follows their sizes."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(WIDTH_IN, TITLE_H_IN + MAP_H_IN))
-    ax = fig.add_axes((0, 0, 1, 1))
+    page = view.page
+    fig = Figure(figsize=(page.width_in, page.map_h_in + 2 * MARGIN_IN))
+    ax = fig.add_axes((0, 0, 1, 1), gid="map")
     drawing = Drawing(frames)
     _draw_basemap(ax, store, view)
     for layer, draw in ({"zones": partial(draw_zones, ranks=_zone_ranks(store))} | DRAWERS).items():
@@ -106,26 +88,26 @@ def _draw(store, view: View, frames: dict, notes: list[str]):
     _scale_bar(ax, view)
     _north_arrow(ax, view)
     FigureCanvasAgg(fig)  # a renderer to measure the legend and the caption (after GeoPandas, which redraws on it)
+    text = "\n".join(_wrap(view, caption(view, frames, entries)))
     parts = {
-        "title": fig.text(0.5, 1, f"The Kazakh–Xinjiang border, {view.years_text}", ha="center", fontsize=11),
-        "legend": _legend(fig, drawing.legend),
-        "caption": fig.text(0, 0, "\n".join(_caption_lines(view, notes)), va="top", fontsize=SMALL, gid="caption"),
+        "legend": _legend(fig, drawing.legend, page.map_w_in),
+        "caption": fig.text(0, 0, text, va="top", fontsize=SMALL, gid="caption"),
     }
-    _lay_out(fig, ax, parts)
+    _lay_out(fig, ax, parts, page)
     return fig
 
 
-def _lay_out(fig, ax, parts: dict) -> None:
-    """Stack the map, the legend and the caption under the title, and size the figure to hold them."""
+def _lay_out(fig, ax, parts: dict, page) -> None:
+    """Stack the map, the legend and the caption, and size the figure to hold them."""
     legend_h = _height_in(fig, parts["legend"])
     caption_h = _height_in(fig, parts["caption"])
-    tops = {"legend": TITLE_H_IN + MAP_H_IN + GAP_IN}
+    tops = {"legend": MARGIN_IN + page.map_h_in + GAP_IN}
     tops["caption"] = tops["legend"] + legend_h + GAP_IN * (legend_h > 0)
     height = tops["caption"] + caption_h + MARGIN_IN
-    fig.set_size_inches(WIDTH_IN, height)
-    left, map_w = MARGIN_IN / WIDTH_IN, MAP_W_IN / WIDTH_IN
-    ax.set_position((left, 1 - (TITLE_H_IN + MAP_H_IN) / height, map_w, MAP_H_IN / height))
-    parts["title"].set_position((0.5, 1 - 0.32 / height))
+    fig.set_size_inches(page.width_in, height)
+    left = MARGIN_IN / page.width_in
+    map_bottom = 1 - (MARGIN_IN + page.map_h_in) / height
+    ax.set_position((left, map_bottom, page.map_w_in / page.width_in, page.map_h_in / height))
     parts["caption"].set_position((left, 1 - tops["caption"] / height))
     if parts["legend"] is not None:
         parts["legend"].set_bbox_to_anchor((left, 1 - tops["legend"] / height), transform=fig.transFigure)
@@ -172,8 +154,8 @@ def _scale_bar(ax, view: View) -> None:
     for i, colour in enumerate(("#000000", "#ffffff")):
         ax.add_patch(_bar_part(x + i * length / 2, y, length / 2, tick * 1.5, colour))
     label = f"{length / 1000:g} km" if length >= 1000 else f"{length:g} m"
-    ax.text(x, y + tick * 2.5, "0", fontsize=SMALL, ha="center", zorder=9)
-    ax.text(x + length, y + tick * 2.5, label, fontsize=SMALL, ha="center", zorder=9)
+    for at, text in ((x, "0"), (x + length, label)):  # on a white box: readable over the zones' hatching
+        ax.text(at, y + tick * 2.5, text, fontsize=SMALL, ha="center", zorder=9, gid="scale-label", bbox=HALO)
 
 
 def _bar_part(x: float, y: float, width: float, height: float, colour: str):
@@ -215,36 +197,34 @@ def north_angle(x: float, y: float) -> float:
     return math.atan2(north.x - x, north.y - y)
 
 
-def _legend(fig, entries: list[tuple[str, object]]):
-    """The legend of what is drawn, in columns under the map (None when nothing is drawn)."""
+def _legend(fig, entries: list[tuple[str, object]], width_in: float):
+    """The legend of what is drawn, under the map, in as many columns as fit its width (None when nothing is
+    drawn)."""
     if not entries:
         return None
     labels, handles = zip(*entries, strict=True)
-    return fig.legend(
-        handles,
-        labels,
-        loc="upper left",
-        ncol=LEGEND_COLUMNS,
-        fontsize=SMALL,
-        frameon=False,
-        handlelength=2.2,
-        handleheight=1.0,
-        columnspacing=1.2,
-        labelspacing=0.35,
-        borderaxespad=0,
-        borderpad=0,
-    )
+    for columns in LEGEND_COLUMNS:
+        legend = fig.legend(
+            handles,
+            labels,
+            loc="upper left",
+            ncol=columns,
+            fontsize=SMALL,
+            frameon=False,
+            handlelength=2.2,
+            handleheight=1.0,
+            columnspacing=1.2,
+            labelspacing=0.35,
+            borderaxespad=0,
+            borderpad=0,
+        )
+        if columns == 1 or legend.get_window_extent().width / fig.dpi <= width_in:
+            return legend
+        legend.remove()
 
 
-def _caption_lines(view: View, notes: list[str]) -> list[str]:
-    """The caption: the citation of the atlas, the data version and the view, then the numbered sources."""
-    width = int(MAP_W_IN * 72 / (SMALL * 0.52))
-    cite = f"{TITLE}. Map view, {view.years_text}. {view.version}. {view.url}"
+def _wrap(view: View, paragraphs: list[str]) -> list[str]:
+    """The caption's paragraphs in lines that fit the map's width."""
+    width = int(view.page.map_w_in * 72 / (SMALL * 0.52))
     wrap = functools.partial(textwrap.wrap, width=width, break_long_words=False, break_on_hyphens=False)
-    lines = wrap(cite)
-    sources = (
-        "Sources: " + " ".join(f"[{i}] {note.rstrip('.')}." for i, note in enumerate(notes, 1))
-        if notes
-        else "Sources: none"
-    )
-    return lines + wrap(sources)
+    return [line for paragraph in paragraphs for line in wrap(paragraph)]

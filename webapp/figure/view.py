@@ -19,13 +19,16 @@ from geo import to_lonlat, to_metric
 from layers import QueryError
 from layers.schema import DEFAULT_YEAR, YEARS
 from webapp import params, pinned
-from webapp.figure.page import FORMATS, fit_extent
+from webapp.figure.page import COLUMNS, DEFAULT_WIDTH, FORMATS, SOURCE_FORMATS, WIDTHS, Page, fit_extent
 from webapp.mapview import MAX_ZOOM
 from webapp.mapview import map_url as map_view_url
 from webapp.store import get_store
 from webapp.vocabulary import LANGUAGES, OVERLAYS
 
-ALLOWED = {"year", "bbox", "c", "z", "off", "lang", "format"}
+ALLOWED = {"year", "bbox", "c", "z", "off", "lang", "format", "width", "part"}
+# What a request gives (`part`): the figure, its sources (the bibliography), or both in a zip; the formats of each,
+# the first the default.
+PARTS = {"figure": FORMATS, "sources": SOURCE_FORMATS, "all": FORMATS}
 # The map's overlays (by key in OVERLAYS) and the figure layer each switches; "" for those a figure does not draw
 # (accepted in `off`, so that any shared view works).
 FIGURE_LAYERS = {
@@ -58,6 +61,8 @@ class View:
     off: set[str] = field(default_factory=set)
     lang: str = "name"
     fmt: str = "svg"
+    part: str = "figure"
+    page: Page = field(default_factory=Page)
     url: str = ""  # the map view's URL, cited in the caption
     version: str = ""  # the release and data version, cited in the caption
 
@@ -81,7 +86,9 @@ def parse_view(args, store) -> View:
     """The view of the query string, or a QueryError naming the parameter and what is allowed."""
     params.check_known(args, ALLOWED)
     view = View(years=parse_years(args.get("year")), lang=_choice("lang", args.get("lang", "name"), LANGUAGES))
-    view.fmt = _choice("format", args.get("format", "svg"), FORMATS)
+    view.part = _choice("part", args.get("part", "figure"), PARTS)
+    view.fmt = _choice("format", args.get("format", next(iter(PARTS[view.part]))), PARTS[view.part])
+    view.page = Page(parse_width(args.get("width", DEFAULT_WIDTH)))
     view.off = parse_off(args.get("off", ""), store)
     view.extent = fit_extent(_extent(args, store))
     view.version = pinned.data_words(store)
@@ -92,6 +99,14 @@ def _choice(name: str, value: str, allowed) -> str:
     if value not in allowed:
         raise QueryError(name, f"{value!r} is not one of the choices; allowed: {sorted(allowed)}")
     return value
+
+
+def parse_width(text: str) -> float:
+    """`width=single` or `double` (or their widths in mm, 84 or 174): the journal column the figure fills."""
+    if text not in WIDTHS:
+        allowed = ", ".join(f"{name} ({mm} mm)" for name, mm in COLUMNS.items())
+        raise QueryError("width", f"{text!r} is not a journal column width; allowed: {allowed}, or 84 or 174")
+    return WIDTHS[text]
 
 
 _YEARS = re.compile(r"^([0-9]{4})(?:-([0-9]{4}))?$")

@@ -26,8 +26,12 @@ function figureQuery(map, format) {
   return query.toString();
 }
 
-/* "Figure": the view as it is now (years, bounds, layers off, label language) as a figure for publication,
- * drawn by the server in the chosen format, in a new tab. */
+/* "Figure": the view as it is now (years, bounds, layers off, label language) as a figure for publication at a
+ * journal's column width, drawn by the server in the chosen format, in a new tab; "Sources" opens its
+ * bibliography; the zip holds the PDF and the bibliography. */
+const FIGURE_WIDTHS = { double: "174 mm", single: "84 mm" };
+const FIGURE_FORMATS = { svg: "SVG", pdf: "PDF", png: "PNG", zip: "ZIP" };
+
 export function figureControl(config, map) {
   return control("bottomleft", function () {
     const box = el("div", null, "leaflet-bar atlas-figure");  // styled here, not as .atlas-box (kept for the label control)
@@ -37,11 +41,31 @@ export function figureControl(config, map) {
     button.title = "A figure of this view for publication (opens in a new tab)";
     const format = el("select");
     format.setAttribute("aria-label", "Figure format");
-    ["svg", "pdf", "png"].forEach(function (f) { const o = el("option", f.toUpperCase()); o.value = f; format.appendChild(o); });
-    button.addEventListener("click", function () {
-      window.open(config.figureUrl + "?" + figureQuery(map, format.value), "_blank", "noopener");
+    format.title = "SVG, PDF or PNG; ZIP: the PDF and its sources";
+    Object.keys(FIGURE_FORMATS).forEach(function (f) { const o = el("option", FIGURE_FORMATS[f]); o.value = f; format.appendChild(o); });
+    const widths = Object.keys(FIGURE_WIDTHS).map(function (w, i) {
+      const radio = el("input");
+      Object.assign(radio, { type: "radio", name: "atlas-figure-width", value: w, checked: i === 0 });
+      const label = append(el("label"), [radio, document.createTextNode(FIGURE_WIDTHS[w])]);
+      label.title = "The width of a " + w + " journal column";
+      return label;
     });
-    return append(box, [button, format]);
+    function url(part) {
+      const query = new URLSearchParams(figureQuery(map, format.value === "zip" ? "pdf" : format.value));
+      query.set("width", box.querySelector("input[name=atlas-figure-width]:checked").value);
+      if (part === "sources") query.delete("format");
+      if (part || format.value === "zip") query.set("part", part || "all");
+      return config.figureUrl + "?" + query.toString();
+    }
+    button.addEventListener("click", function () { window.open(url(null), "_blank", "noopener"); });
+    const sources = link("Sources", config.figureUrl);
+    Object.assign(sources, { target: "_blank", rel: "noopener", title: "The full references of the figure's sources" });
+    sources.style.cssText = "display: inline; width: auto; height: auto; line-height: inherit; border: 0; "
+      + "color: #0645ad; text-decoration: underline;";  // a link, not a .leaflet-bar button
+    sources.addEventListener("click", function () { sources.href = url("sources"); });
+    return append(box, [button, " ", format, " ", ...widths, " · ", sources].map(function (n) {
+      return typeof n === "string" ? document.createTextNode(n) : n;
+    }));
   });
 }
 
