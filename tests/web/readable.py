@@ -37,6 +37,11 @@ FORBIDDEN = [
         'an internal table or key ("_catalog") is not a thing a reader can look up',
     ),
     Forbidden(
+        "field name in prose",
+        re.compile(r"\b(?:[a-z]+ [a-z]+_[a-z_]+|see (?:area|zone|place|unit) [a-z0-9]+(?:-[a-z0-9]+)+)\b"),
+        "a column or an id in a sentence (\"the unit in modern_name\", \"see area jetisu-7-5km\"): say it in words",
+    ),
+    Forbidden(
         "range of one date",
         re.compile(r"\bbetween (\S+) and \1(?![\w-])"),
         "a date known to the day (month, year) is that date, not a range between it and itself",

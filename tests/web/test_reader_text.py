@@ -79,6 +79,8 @@ BAD = [
     ("seed number", "the 1923 import tariff for the Turkestan–China border (seed 001) is a table"),
     ("file name", "approximate area anchors (see migration.yaml `areas`)"),
     ("internal name", "59 changes; the build's quality, _catalog changed too"),
+    ("field name in prose", "placed at its seat Kuldja; its modern successor is the unit in modern_name"),
+    ("field name in prose", "the 1927 list puts it in the 7.5 km zone of the Jetisu province (see area jetisu-7-5km)"),
     ("range of one date", "On August 18 this year — between 1927-08-18 and 1927-08-18, known to the day."),
     ("range of one date", "In 1933 — between 1933 and 1933, known to the year."),
     ("enum spelling", "Direction: into china"),
