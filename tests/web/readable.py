@@ -39,7 +39,7 @@ FORBIDDEN = [
     Forbidden(
         "field name in prose",
         re.compile(r"\b(?:[a-z]+ [a-z]+_[a-z_]+|see (?:area|zone|place|unit) [a-z0-9]+(?:-[a-z0-9]+)+)\b"),
-        "a column or an id in a sentence (\"the unit in modern_name\", \"see area jetisu-7-5km\"): say it in words",
+        'a column or an id in a sentence ("the unit in modern_name", "see area jetisu-7-5km"): say it in words',
     ),
     Forbidden(
         "range of one date",
