@@ -19,9 +19,9 @@ from layers.sources import FIELD_TYPES, KINDS
 # Columns every layer's download carries that no record holds (derived by the build or by the download).
 DERIVED = {
     "located", "where_prec", "border_distance_m", "zones_containing", "location_basis_derived", "start_date",
-    "end_date", "geometry_wkt", "contributor", "submission", "event_type_label", "unit_type_label",
-    "post_type_label", "kind_label", "first_attested", "last_attested", "tariff_1923", "approximate_geometry",
-    "zone_caveat",
+    "end_date", "geometry_wkt", "contributor", "submission", "event_type_label", "direction_label",
+    "unit_type_label", "post_type_label", "kind_label", "first_attested", "last_attested", "tariff_1923",
+    "approximate_geometry", "zone_caveat",
 }  # fmt: skip
 CITATION_COLUMNS = ("cite_document", "cite_note", "cite_archive", "cite_locator", "cite_quote", "cite_comment")
 

@@ -44,8 +44,8 @@ def outside(places: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> list[dict]:
 def place_notes(outside_places: list[dict]) -> dict[str, str]:
     """{place id: the sentence its popup and page show}."""
     return {
-        o["id"]: f"003 counts {o['name']} among {o['list']}; its point lies {o['km']:g} km from the drawn line, "
-        f"outside the drawn band of that zone."
+        o["id"]: f"Ablazhey and Zhanbossinova (2026) count {o['name']} among {o['list']}; its point lies "
+        f"{o['km']:g} km from the drawn line, outside the drawn band of that zone."
         for o in outside_places
     }
 

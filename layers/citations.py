@@ -82,7 +82,7 @@ def resolve(cite: dict, root: Path = TEXTS) -> dict:
         "cited_as": cited_as(doc.label, where["short"]),
         "note": key,
         "locator": cite.get("locator") or (_locator_text(primary[0]) if primary else None),
-        "quote": cite["quote"],
+        "quote": passages.plain(cite["quote"]),
         "reference": _reference(doc, primary, where),
         "csl": csl_item(primary[0], doc, where) if primary else document_item(doc),
         "passage": f"/texts/{doc.id}#{passages.anchor(doc.id, cite['quote'])}" if place else None,

@@ -26,9 +26,9 @@ from layers.sources import (
 TITLE = "Customs offices and posts"
 DESCRIPTION = (
     "Customs offices (Bakhty, Zaysan) and the customs posts directly on the border (Khorgos, Khabarasu, "
-    "Alkabek, the Kuzeun tract, Mai-Kapchagay), each at its place in the gazetteer (seed 003). The three "
-    "legal crossing points are a count, not points; the 1923 import tariff for the Turkestan–China "
-    "border (seed 001) is a table."
+    "Alkabek, the Kuzeun tract, Mai-Kapchagay), each at its place in the gazetteer (Ablazhey and "
+    "Zhanbossinova 2026). The three legal crossing points are a count, not points; the 1923 import tariff "
+    "for the Turkestan–China border (Shemetova 2020) is a table."
 )
 FILE = "customs.yaml"
 TARIFF_FILE = "tariff_1923.yaml"

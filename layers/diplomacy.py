@@ -29,7 +29,7 @@ from layers.sources import (
 TITLE = "Diplomacy and trade policy"
 DESCRIPTION = (
     "Soviet–Xinjiang talks, agreements, diplomatic and trade representatives, notes and trade measures of "
-    "1920–1923 (seed 001, Shemetova 2020), each dated only as precisely as the text dates it: a point at the "
+    "1920–1923 (Shemetova 2020), each dated only as precisely as the text dates it: a point at the "
     "town where it happened or where a representative sat; a measure over a whole stretch of border has no "
     "point and names the stretch (`area`)."
 )

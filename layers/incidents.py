@@ -37,7 +37,8 @@ TITLE = "Incidents"
 DESCRIPTION = (
     "Dated incidents on the Kazakh–Xinjiang border, 1927–1935: crossings and attempted crossings, armed "
     "clashes, detentions and arrests, smuggling cases, opium fields and the seizure of an outpost, each "
-    "with its actors, counts (ranges kept as ranges), goods and the passage of seed 003 it comes from."
+    "with its actors, counts (ranges kept as ranges), goods and the passage it comes from (Ablazhey and "
+    "Zhanbossinova 2026)."
 )
 FILE = "incidents.yaml"
 OUTPOSTS_FILE = "outposts.yaml"
@@ -67,7 +68,7 @@ SUBTYPES = {
 }
 COUNT_KINDS = ("people", "armed", "detained", "killed", "escaped", "households", "deported")
 SIDES = ("USSR", "China", "unknown")
-DIRECTIONS = ("into_china", "into_ussr", None)
+DIRECTIONS = {"into_china": "into China", "into_ussr": "into the USSR", None: None}  # code: in words
 FIELDS = (
     {
         "id", "name", "event_type", "subtype", "start", "end", "date_precision", "date_text", "actors", "unit",
@@ -77,8 +78,8 @@ FIELDS = (
 )  # fmt: skip
 EXTRA_COLUMNS = [
     "event_type", "event_type_label", "subtype", "date_text", "actors", "unit", "counts", "counts_note",
-    "direction", "goods", "location_text", "location_place", "location_phrase", "located", "where_prec", "area_id",
-    "quote", "note",
+    "direction", "direction_label", "goods", "location_text", "location_place", "location_phrase", "located",
+    "where_prec", "area_id", "quote", "note",
 ]  # fmt: skip
 # Columns holding lists or mappings (stored as JSON text).
 JSON_COLUMNS = {"actors", "counts", "goods"}
@@ -220,6 +221,7 @@ def _row(record: dict, precision_m, basis: str, level: str, area_id: str | None)
         "precision_m": precision_m,
         "location_basis": basis,
         "event_type_label": EVENT_TYPES[record["event_type"]],
+        "direction_label": DIRECTIONS[record.get("direction")],
         "actors": record.get("actors") or [],
         "counts": record.get("counts") or {},
         "goods": record.get("goods") or [],

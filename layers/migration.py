@@ -33,8 +33,8 @@ TITLE = "Migration"
 DESCRIPTION = (
     "Flows of people between the Kazakh republic, Xinjiang and neighbouring regions, 1916–1939: emigration, "
     "repatriation, return, and the numbers present at the destination, each with its period, its counts "
-    "(ranges kept as ranges), the authority that gave the figure, and the passage of seed 003 it comes from. "
-    "Lines join rough area anchors, not routes."
+    "(ranges kept as ranges), the authority that gave the figure, and the passage it comes from (Ablazhey "
+    "and Zhanbossinova 2026). Each end of a line stands for a whole area: a line is not a route."
 )
 FILE = "migration.yaml"
 KINDS = {
@@ -177,7 +177,7 @@ def _row(flow: dict, targets: list[str], radius, is_located: bool, names: dict[s
         "name": _label(flow, targets, names),
         "variants": [],
         "precision_m": radius,
-        "location_basis": "approximate area anchors (see migration.yaml `areas`)"
+        "location_basis": "each end stands for a whole area, drawn at one point of it; the line is not a route"
         if is_located
         else "not drawn: no origin area or an unlocated anchor",
         "from_area": flow["from"],

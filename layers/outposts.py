@@ -26,12 +26,13 @@ from layers.sources import (
     load_yaml,
     strip_lines,
 )
+from layers.words import clause
 
 TITLE = "Border-guard units"
 DESCRIPTION = (
     "Border-guard districts, detachments, commandant's offices, outposts, squads, mobile groups and air units "
-    "of the Kazakh–Xinjiang section, each at its seat where 003 names one, with its names by period, dated "
-    "counts (outposts, km of border, personnel) and the events that attest it (seed 003)."
+    "of the Kazakh–Xinjiang section, each at its seat where the source names one, with its names by period, dated "
+    "counts (outposts, km of border, personnel) and the events that attest it (Ablazhey and Zhanbossinova 2026)."
 )
 FILE = "outposts.yaml"
 UNIT_TYPES = {
@@ -205,7 +206,7 @@ def place_point(
     if located is None:
         return None, None, f"not placed: {name} has no point of its own (unlocated, or only an area of possibility)"
     lon, lat, precision_m = located
-    basis = f"at the gazetteer point of {name}" + (f"; {note}" if note else "")
+    basis = f"at the gazetteer point of {name}" + (f"; {clause(note)}" if note else "")
     return Point(lon, lat), precision_m, basis
 
 

@@ -15,6 +15,8 @@ from functools import cache
 from layers.documents import Document, normalized
 
 SUP_MARKER = re.compile(r"<sup>(\d+)</sup>")
+SUP_ORDINAL = re.compile(r"<sup>(st|nd|rd|th)</sup>")  # "49<sup>th</sup>": the copy's raised ordinal
+ORDINAL = re.compile(r"(?<=\d)(st|nd|rd|th)\b")
 # 001: a footnote number glued to the end of a word or a closing quote ("Казанским1", "Урумчи»3", "г.2")
 PAGED_MARKER = re.compile(r"(?<=[а-яёa-z»\.\)])(\d{1,2})(?=[\s.,;:]|$)")
 SUP_NOTE = re.compile(r"^<sup>(\d+)</sup>")
@@ -58,8 +60,23 @@ class Place:
 
 def anchor(document: str, quote: str) -> str:
     """The stable id of a cited passage in the reader (`/texts/<document>#<anchor>`)."""
-    digest = hashlib.sha256(f"{document}\n{normalized(quote)}".encode()).hexdigest()
+    digest = hashlib.sha256(f"{document}\n{plain(normalized(quote))}".encode()).hexdigest()
     return f"q-{digest[:10]}"
+
+
+def plain(quote: str) -> str:
+    """A quote as a reader reads it: the copy's raised ordinals as plain text ("49<sup>th</sup>" -> "49th")."""
+    return SUP_ORDINAL.sub(r"\1", quote)
+
+
+def find(text: str, quote: str) -> tuple[int, int] | None:
+    """(start, end) of a quote in a paragraph's text, its ordinals raised there or not; None when absent."""
+    needle, pattern, at = plain(normalized(quote)), [], 0
+    for ordinal in ORDINAL.finditer(needle):
+        pattern += [re.escape(needle[at : ordinal.start()]), f"(?:<sup>{ordinal[1]}</sup>|{ordinal[1]})"]
+        at = ordinal.end()
+    match = re.search("".join([*pattern, re.escape(needle[at:])]), text)
+    return match.span() if match else None
 
 
 @cache
@@ -175,15 +192,14 @@ def markers(doc: Document, paragraph: Paragraph) -> list[tuple[int, int, str]]:
 
 def locate(doc: Document, quote: str) -> Place | None:
     """Where a quote lies in the shipped text, or None when it is not there."""
-    needle = normalized(quote)
     section = None
     for paragraph in paragraphs(doc):
         if paragraph.kind == "heading":
             section = _heading_text(paragraph.text)
-        at = paragraph.text.find(needle)
-        if at < 0 or paragraph.kind == "gap":
+        found = find(paragraph.text, quote) if paragraph.kind != "gap" else None
+        if found is None:
             continue
-        end = at + len(needle)
+        at, end = found
         if paragraph.kind == "note":
             return Place(paragraph.index, at, end, paragraph.note, section)
         following = [key for start, _, key in markers(doc, paragraph) if start >= end - 1]

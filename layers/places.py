@@ -19,8 +19,8 @@ from layers.sources import CITATION_SHAPE, LINE, check_citation, check_fields, l
 TITLE = "Places"
 DESCRIPTION = (
     "Settlements, towns, tracts, passes, valleys, mountains and the 1920s units on both sides of the "
-    "border named in the sources (seeds 003 and 001), with the 1927 list of border settlements in the "
-    "7.5 km zone. A place that cannot be located is kept, without a point."
+    "border named in the sources (Ablazhey and Zhanbossinova 2026, Shemetova 2020), with the 1927 list "
+    "of border settlements in the 7.5 km zone. A place that cannot be located is kept, without a point."
 )
 FILE = "places.yaml"
 FEATURE_TYPES = (

@@ -23,7 +23,7 @@ from layers.sources import (
 TITLE = "Border zones"
 DESCRIPTION = (
     "The legal strips inland from the border (4 m to 100 km), each with the years it was in force, "
-    "the acts that created and changed it and what it restricted (seed 003)."
+    "the acts that created and changed it and what it restricted (Ablazhey and Zhanbossinova 2026)."
 )
 FILE = "zones.yaml"
 CATEGORIES = {

@@ -15,6 +15,15 @@ from store.base import Store
 
 GEOMETRY = "geometry"  # the field a changed geometry is listed under
 SHORT_WKT = 120  # a changed geometry is shown as WKT up to this length, else described
+# The build metadata a reader is told changed, in words (store.tables: the keys of the `_meta` table).
+OTHER_WORDS = {
+    "quality": "the data-quality report",
+    "tariff_1923": "the 1923 customs tariff",
+    "statistics": "the yearly figures",
+    "texts": "the source texts",
+    "citations": "the index of cited passages",
+    "_catalog": "the layers' fields",
+}
 
 
 def _features(store: Store, collection: str) -> dict[str, str]:
@@ -80,6 +89,11 @@ def changes(old: Store | None, new: Store) -> dict:
             layers[collection] = found
     other = [] if old is None else [key for key in new.meta_keys() if old.meta(key) != new.meta(key)]
     return {"layers": layers, "other": other}
+
+
+def other_words(keys: list[str]) -> list[str]:
+    """The changed build metadata of a changelog as a reader is told it: "the yearly figures", not "statistics"."""
+    return [OTHER_WORDS.get(key) or key.strip("_").replace("_", " ") for key in keys]
 
 
 def summary(changelog: dict) -> dict:

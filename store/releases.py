@@ -291,7 +291,7 @@ def words(summary: dict) -> str:
         f"{cid}: " + ", ".join(f"{n} {kind}" for kind, n in counts.items() if n)
         for cid, counts in summary["layers"].items()
     ]
-    other = f"; also {', '.join(summary['other'])}" if summary.get("other") else ""
+    other = f"; also {', '.join(changelog.other_words(summary['other']))}" if summary.get("other") else ""
     return f"{summary['total']} changes" + (f" ({'; '.join(parts)})" if parts else "") + other
 
 

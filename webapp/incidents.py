@@ -8,6 +8,7 @@ from layers import NotFound
 from layers.dates import overlaps, parse_partial
 from layers.incidents import SUBTYPES
 from layers.schema import DEFAULT_YEAR, LEVELS
+from layers.words import when
 from webapp import geojson, params
 from webapp.mapview import map_url
 from webapp.store import get_store
@@ -32,6 +33,7 @@ def incident_page(iid: str):
         title=props["name"],
         p=props,
         what=SUBTYPES.get(props.get("subtype") or "", ""),
+        when=when(props.get("start"), props.get("end"), props.get("date_precision")),
         level=LEVELS.get(props.get("where_prec") or "unlocated"),
         unit=unit_ref(store, props.get("unit"), props.get("start")),
         place=place_ref(store, props.get("location_place")),

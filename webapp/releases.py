@@ -142,7 +142,8 @@ def changes_page(span: str):
         return jsonify(body)
     title = f"Changes from release {a.number} to {b.number}" if a else f"Release {b.number}: the first release"
     json_url = url_for("releases.changes_page", span=span, f="json")
-    return render_template("changes.html", title=title, body=body, json_url=json_url)
+    others = changelog.other_words(body["summary"]["other"])
+    return render_template("changes.html", title=title, body=body, others=others, json_url=json_url)
 
 
 def release_item(release: releases.Release) -> dict:

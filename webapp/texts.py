@@ -14,6 +14,7 @@ from flask import Blueprint, jsonify, render_template, request, url_for
 from markupsafe import Markup, escape
 from werkzeug.exceptions import NotFound
 
+from layers import passages
 from webapp import params
 from webapp.store import get_store
 
@@ -21,6 +22,11 @@ bp = Blueprint("texts", __name__)
 INLINE = re.compile(r"<sup>([^<]{1,12})</sup>|\*\*([^*]+)\*\*|\*([^*]+)\*|<(https?://[^>\s]+)>")
 NOTE_NUMBER = re.compile(r"^(?:<sup>\d+</sup>|\d{1,2}\.)\s*")  # "<sup>46</sup> " or "2. " opening a note
 TAGS = {"strong": Markup("<strong>{}</strong>"), "em": Markup("<em>{}</em>")}
+MARK, MARK_AGAIN, CLOSE = (
+    Markup('<mark id="{0}" data-passage="{0}">'),
+    Markup('<mark data-passage="{}">'),
+    Markup("</mark>"),
+)
 PAGES = {"incidents": "incidents.incident_page", "places": "places.place_page"}
 
 
@@ -82,12 +88,20 @@ def _passage_counts() -> dict[str, int]:
 
 
 def _supports(doc_id: str) -> dict[str, list[dict]]:
-    """{passage anchor: the features that cite it, each with its map and page links}."""
+    """{passage anchor: the features that cite it, each once, with its map and page links}."""
     out: dict[str, list[dict]] = defaultdict(list)
+    listed = set()
     for row in get_store().meta("citations") or []:
-        if row["document"] == doc_id and row["anchor"]:
+        key = (row["anchor"], row["layer"], _feature(row["id"]))
+        if row["document"] == doc_id and row["anchor"] and key not in listed:
+            listed.add(key)
             out[row["anchor"]].append(row | _links(row))
     return dict(out)
+
+
+def _feature(fid: str) -> str:
+    """The feature a row is of: a unit whose seat moved has a record per seat ("<unit>@<date>"), one feature."""
+    return fid.split("@", maxsplit=1)[0]
 
 
 def _links(row: dict) -> dict:
@@ -104,48 +118,51 @@ def _links(row: dict) -> dict:
 def _paragraph_html(doc: dict, paragraph: dict, supports: dict) -> dict:
     """The paragraph with its HTML and the passages it holds (anchor, features); a note without its number."""
     text = NOTE_NUMBER.sub("", paragraph["text"]) if paragraph["kind"] == "note" else paragraph["text"]
-    spans = _cited_spans(text, doc["id"], supports)
+    spans = _cited_spans(text, supports)
     held = [{"anchor": a, "features": supports[a]} for a in dict.fromkeys(a for _, _, a in spans)]
     return paragraph | {"html": _inline(text, spans, paragraph.get("markers") or []), "passages": held}
 
 
-def _cited_spans(text: str, doc_id: str, supports: dict) -> list[tuple[int, int, str]]:
-    spans = []
-    for anchor, features in supports.items():
-        quote = " ".join(features[0]["quote"].split())
-        at = text.find(quote)
-        if at >= 0:
-            spans.append((at, at + len(quote), anchor))
-    return sorted(spans)
+def _cited_spans(text: str, supports: dict) -> list[tuple[int, int, str]]:
+    """(start, end, anchor) of each cited passage in a paragraph's text."""
+    found = ((passages.find(text, features[0]["quote"]), anchor) for anchor, features in supports.items())
+    return sorted((*span, anchor) for span, anchor in found if span)
 
 
 def _inline(text: str, spans: list, markers: list) -> Markup:
     """Escaped text: note markers link to their note, <sup>th</sup> raised, *emphasis*, cited passages marked."""
-    opened: set[str] = set()
-
-    def plain(start: int, end: int) -> Markup:
-        cuts = sorted({start, end, *(c for s, e, _ in spans for c in (s, e) if start < c < end)})
-        out = []
-        for a, b in zip(cuts, cuts[1:], strict=False):
-            piece = escape(text[a:b])
-            for anchor in [x for s, e, x in spans if s <= a < e]:  # one mark per passage: overlaps nest
-                head = (
-                    Markup('<mark data-passage="{}">')
-                    if anchor in opened
-                    else Markup('<mark id="{0}" data-passage="{0}">')
-                )
-                opened.add(anchor)
-                piece = head.format(anchor) + piece + Markup("</mark>")
-            out.append(piece)
-        return Markup("").join(out)
-
-    out, at = [], 0
+    bounds = {c for s, e, _ in spans for c in (s, e)}
+    pieces, at = [], 0
     for start, end, kind, value, inner in _specials(text, markers):
-        out.append(plain(at, start))
-        out.append(_special(kind, value, plain(*inner) if inner else None))
+        pieces += _plain(text, at, start, bounds)
+        pieces.append((start, _special(kind, value, escape(text[inner[0] : inner[1]]) if inner else None)))
         at = end
-    out.append(plain(at, len(text)))
-    return Markup("").join(out)
+    return _marked(pieces + _plain(text, at, len(text), bounds), spans)
+
+
+def _plain(text: str, start: int, end: int, bounds: set[int]) -> list[tuple[int, Markup]]:
+    """(offset, escaped text) of the plain text from start to end, cut where a passage begins or ends."""
+    cuts = sorted({start, end, *(c for c in bounds if start < c < end)})
+    return [(a, escape(text[a:b])) for a, b in zip(cuts, cuts[1:], strict=False)]
+
+
+def _marked(pieces: list[tuple[int, Markup]], spans: list) -> Markup:
+    """The pieces with each passage in a <mark> from its start to its end, a passage inside another nested in
+    its mark, and a raised ordinal or note marker inside the passage it falls in. Only a passage that crosses
+    another's end is cut into several marks (the first holds its id)."""
+    outer_first = sorted(spans, key=lambda s: (s[0], -s[1]))
+    out, open_marks, opened = [], [], set()
+    for start, html in pieces:
+        wanted = [anchor for s, e, anchor in outer_first if s <= start < e]
+        kept = 0
+        while kept < min(len(open_marks), len(wanted)) and open_marks[kept] == wanted[kept]:
+            kept += 1
+        out += [CLOSE] * (len(open_marks) - kept)
+        out += [(MARK_AGAIN if a in opened else MARK).format(a) for a in wanted[kept:]]
+        opened.update(wanted)
+        open_marks = wanted
+        out.append(html)
+    return Markup("").join(out + [CLOSE] * len(open_marks))
 
 
 def _specials(text: str, markers: list) -> list[tuple]:

@@ -7,7 +7,7 @@ import re
 
 def test_an_incident_page_reads_as_a_record(client, layers):
     page = client.get("/incidents/sarkand-1927-08-18?f=html").data.decode()
-    assert "On August 18 this year" in page  # the date as the source words it
+    assert "On 18 August 1927 (as the source words it: “On August 18 this year”)." in page  # a day, not a range
     assert "exact: a gazetteer point of the place itself" in page  # the level in words
     assert '<a href="/places/sarkand">Sarkand</a>' in page
     assert ">Outpost No. 9 of the 49th border detachment</a>" in page and "outpost-49-9<" not in page
@@ -24,6 +24,8 @@ def test_an_area_level_incident_page_names_its_area_and_rule(client):
     assert "both readings are kept" in page  # the note on the record says why
     assert "Rule: Soviet-side land 0–22 km from the border line" in page
     assert "about 400" in page  # an approximate count stays approximate
+    assert "<p>Direction: into China</p>" in page  # the code into_china through its label
+    assert "<p>Placed in the area of possibility" in page  # the basis opens its sentence
 
 
 def test_a_unit_is_named_as_it_was_in_the_incident_year(client):

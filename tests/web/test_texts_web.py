@@ -5,10 +5,13 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections import defaultdict
+from html.parser import HTMLParser
 
 import pytest
 
 from layers import REGISTRY
+from layers import passages as passages_of
 
 HTML = {"Accept": "text/html"}
 CORE = "ablazhey-zhanbossinova-2026"
@@ -108,3 +111,64 @@ def test_the_figure_bibliography_has_whole_references(client):
     text = client.get("/figure?year=1930&part=sources&format=txt").data.decode()
     assert "Ibid" not in text and "*Pogranichnyye" not in text
     assert "Spetsial" in text and "Pogranichnyye voiska SSSR" in text
+
+
+class _Marked(HTMLParser):
+    """The text inside the marks of each passage ({anchor: text}), nested marks and raised ordinals included."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.open: list[str] = []
+        self.text: dict[str, str] = defaultdict(str)
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "mark" and dict(attrs).get("data-passage"):
+            self.open.append(dict(attrs)["data-passage"])
+        elif tag == "mark":
+            self.open.append("")
+
+    def handle_endtag(self, tag):
+        if tag == "mark":
+            self.open.pop()
+
+    def handle_data(self, data):
+        for anchor in set(self.open) - {""}:
+            self.text[anchor] += data
+
+
+def _article(page: str) -> str:
+    return re.search(r'<article class="document">(.*)</article>', page, re.S).group(1)
+
+
+def test_each_passage_is_marked_whole_and_nothing_else(client, core_page):
+    """The marked text of every passage is its quote: a raised ordinal inside it is marked with it ("30th
+    Bakhty", not "30" and " Bakhty" with an unmarked "th" between), no mark holds only a space."""
+    marked = _Marked()
+    marked.feed(core_page)
+    passages = client.get(f"/texts/{CORE}?f=json").get_json()["passages"]
+    for passage in passages:
+        quote = passages_of.plain(passage["features"][0]["quote"])
+        assert " ".join(marked.text[passage["anchor"]].split()) == " ".join(quote.split()), passage["anchor"]
+    assert "30<sup>th</sup> Bakhty" in _article(core_page)
+    assert not re.search(r"<mark[^>]*>\s*</mark>", core_page), "a mark holding only a space"
+    assert not re.search(r"</mark><sup>(?:st|nd|rd|th)</sup><mark", core_page), "a passage cut around an ordinal"
+
+
+def test_a_passage_is_cut_into_marks_only_where_it_crosses_another(core_page):
+    body = _article(core_page)
+    assert body.count("<mark data-passage=") < body.count("<mark id=") / 4  # 111 pieces for 183 passages before
+
+
+def test_a_feature_is_listed_once_per_passage(client, core_page):
+    """A unit whose seat moved has a record per seat (`<unit>@<date>`): its passages list it once."""
+    for anchor, items in re.findall(r'<li id="(q-[0-9a-f]+)-features">(.*?)</li>', core_page):
+        names = re.findall(r'<a href="/map[^"]*">([^<]*)</a> \(<a href="[^"]*">([^<]*)</a>\)', items)
+        assert len(names) == len(set(names)), (anchor, names)
+    district = [
+        p for p in client.get(f"/texts/{CORE}?f=json").get_json()["passages"]
+        if any(f["id"].startswith("kazakh-border-district") for f in p["features"])
+    ]  # fmt: skip
+    assert district
+    for passage in district:
+        assert [f["id"] for f in passage["features"]].count("kazakh-border-district") == 1
+        assert "kazakh-border-district@1929" not in [f["id"] for f in passage["features"]]

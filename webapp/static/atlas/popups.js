@@ -1,5 +1,5 @@
 /* Popups of every kind of feature, built with textContent; each names (and links) what it refers to. */
-import { append, el, incidentUrl, inForce, link, period, placeUrl, state, yearOf } from "./util.js";
+import { append, el, incidentUrl, inForce, link, period, placeUrl, state, when, yearOf } from "./util.js";
 import { actItem, rulesList, sourcesList } from "./records.js";
 import { regimeButton } from "./regime.js";
 import { stackOnClick } from "./stack.js";
@@ -179,11 +179,11 @@ function incidentPopup(p) {
   const goods = (p.goods || []).map(function (g) { return g.what + (g.value ? ": " + g.value + " " + (g.unit || "") : ""); });
   return popup([
     el("h3", p.name),
-    el("p", (p.event_type_label || p.event_type) + " — " + (p.date_text || p.start) + " (between " + p.start + " and " + p.end + ", known to the " + p.date_precision + ")"),
+    el("p", (p.event_type_label || p.event_type) + " — " + when(p) + (p.date_text ? " (“" + p.date_text + "”)" : "")),
     actors.length ? el("p", "Who: " + actors.join("; ")) : null,
     refLine("Unit", unitRef(p.unit, yearOf(p.start) || state.year)),
     refLine("Place", placeRef(p.location_place)),
-    p.direction ? el("p", "Direction: " + String(p.direction).replace("_", " ")) : null,
+    p.direction_label ? el("p", "Direction: " + p.direction_label) : null,
     p.counts && Object.keys(p.counts).length ? countsList(p.counts) : null,
     goods.length ? el("p", "Goods: " + goods.join("; ")) : null,
     p.location_text ? el("p", "Where, as the source puts it: “" + p.location_text + "”") : null,

@@ -48,8 +48,27 @@ export function inForce(p, from, to) {
 
 export function periodText(from, to) { return from === to ? String(from) : from + "–" + to; }
 
+const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+  "November", "December"];
+
+/* A partial ISO date as written: "18 August 1927", "August 1927", "1927" (as layers/words.py says it). */
+export function dateWords(iso) {
+  const parts = String(iso).split("-");
+  return [parts[2] ? String(Number(parts[2])) : null, parts[1] ? MONTHS[Number(parts[1]) - 1] : null, parts[0]]
+    .filter(Boolean).join(" ");
+}
+
+/* A period as a historian writes it: "on 18 August 1927", "in 1929", "between June 1927 and August 1927, known
+ * to the season" (as layers/words.py says it). */
+export function when(p) {
+  if (!p.start) return "date unknown";
+  if (!p.end || p.end === p.start) return (p.start.length === 10 ? "on " : "in ") + dateWords(p.start);
+  return "between " + dateWords(p.start) + " and " + dateWords(p.end) + (p.date_precision ? ", known to the " + p.date_precision : "");
+}
+
 export function period(p) {
-  return (p.start || "?") + " – " + (p.end ? p.end : "no end given in the sources");
+  if (p.start && p.end === p.start) return dateWords(p.start);
+  return (p.start ? dateWords(p.start) : "?") + " – " + (p.end ? dateWords(p.end) : "no end given in the sources");
 }
 
 /* The URL hash is anyone's to write (a link can carry any text): every value read from it is checked. */
