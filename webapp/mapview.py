@@ -13,22 +13,18 @@ from urllib.parse import quote
 
 import folium
 from flask import Blueprint, current_app, jsonify, request, url_for
-from folium.elements import Element, JSCSSMixin, MacroElement
 from folium.plugins import HeatMap, MarkerCluster
-from jinja2 import Template
 
-from layers import REGISTRY, schema
+from layers import schema
 from webapp import params, pinned, security, vocabulary
-from webapp.store import get_store, per_build
+from webapp.mapcontrols import AtlasControls
+from webapp.store import per_build
 from webapp.summary import search_index, summary
 from webapp.vocabulary import OVERLAYS
 
 bp = Blueprint("mapview", __name__)
 
 MAX_ZOOM = 18
-COUNT_THRESHOLD = 1_000  # more features than this in a layer's view and years: count bubbles, not the features
-GRID_CELLS = 8  # the count grid over the view: GRID_CELLS x GRID_CELLS cells
-MAX_PAGES = 10  # pages of items the browser follows for one layer and view (at most MAX_PAGES x MAX_LIMIT)
 # A click on a group is handled by static/atlas/stack.js (spread, zoom in, or a list with the markers under it).
 CLUSTER_OPTIONS = {
     "maxClusterRadius": 40,
@@ -52,8 +48,6 @@ AREA_STYLE = {
     "fillColor": vocabulary.AREA.colour,
     "fillOpacity": vocabulary.AREA_FILL_OPACITY,
 }
-# The point layers the browser fetches, and whether the period filters them.
-POINT_LAYERS = {"places": False, "outposts": True, "customs": True, "diplomacy": True, "incidents": True}
 
 
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\ssrc=)")  # a <script> tag without src: this response's nonce goes in
@@ -283,118 +277,6 @@ def index():
     """Every place under every name (search box, popups' place links), fetched once by the map page."""
     params.check_known(request.args, set())
     return jsonify(per_build("places_index", lambda store: search_index(store.frame("places"))))
-
-
-class AtlasControls(JSCSSMixin, MacroElement):
-    """The year control, the legend, the popups and the fetched layers of static/atlas/, wired to the layers.
-
-    Folium's inline script queues the map and its layers; the ES modules (run once the page is parsed) take
-    them from the queue.
-    """
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (window.BorderAtlasQueue = window.BorderAtlasQueue || []).push([{{ this._parent.get_name() }}, {
-            border: {{ this.border.get_name() }},
-            zones: [{% for layer in this.zones %}{{ layer.get_name() }},{% endfor %}],
-            dated: [{% for layer in this.dated %}{{ layer.get_name() }},{% endfor %}],
-            layerControl: {{ this.layer_control.get_name() }},
-            heat: {{ this.heat.get_name() }},
-            groups: {
-                {% for key, layer in this.groups.items() %}{{ key|tojson }}: {{ layer.get_name() }},{% endfor %}
-            },
-            areas: [{% for layer in this.area_layers %}{{ layer.get_name() }},{% endfor %}],
-            config: {{ this.config|tojson }}
-        }]);
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, border, zones: list, dated: list, groups: dict, *, summary: dict, **wiring):
-        super().__init__()
-        self._name = "AtlasControls"
-        self.border, self.zones, self.dated, self.groups = border, zones, dated, groups
-        self.layer_control, self.heat = wiring["layer_control"], wiring["heat"]
-        self.area_layers = wiring["area_layers"]
-        self.config = {
-            "years": schema.YEARS,
-            "year": schema.DEFAULT_YEAR,
-            "languages": vocabulary.LANGUAGES,
-            "levels": vocabulary.LEVEL_WORDS,
-            "levelLegend": schema.LEVELS,
-            "summary": summary,
-            "points": _point_layers(),
-            "rings": vocabulary.RINGS,
-            "staged": vocabulary.STAGED_STYLE,
-            "suggestUrls": current_app.extensions.get("suggest_urls", dict)(),  # with accounts (contrib/web.py)
-            "labels": _labels(),
-            "itemsUrl": url_for("api.items", cid="CID"),
-            "itemUrl": url_for("api.item", cid="CID", fid="FID"),
-            "indexUrl": url_for("mapview.index"),
-            "migrationColours": {kind: look.colour for kind, look in vocabulary.LAYERS["migration"].types.items()},
-            "flowWidth": vocabulary.FLOW_WIDTH,
-            "hatch": {"colour": vocabulary.AREA.colour, "opacity": vocabulary.AREA_HATCH_OPACITY},
-            "pageSize": params.MAX_LIMIT,
-            "maxPages": MAX_PAGES,
-            "gridUrl": url_for("api.grid", cid="CID"),
-            "countThreshold": COUNT_THRESHOLD,
-            "totals": wiring["totals"],  # a layer with no more features than the threshold in all skips its grid
-            "gridCells": GRID_CELLS,
-            "placeUrl": url_for("places.place_page", pid="PLACE_ID"),
-            "incidentUrl": url_for("incidents.incident_page", iid="INCIDENT_ID"),
-            "regimeUrl": url_for("regime.regime"),
-            "tariffUrl": url_for("customs.tariff_1923"),
-            "statisticsUrl": url_for("statistics.statistics_page"),
-            "figureUrl": url_for("figure.figure"),
-            "dataVersion": pinned.data_words(get_store()),
-            "citeUrl": pinned.map_cite_url(get_store()),
-            "citeTitle": schema.TITLE,
-            "links": {
-                "Collections (HTML)": url_for("api.collections", f="html"),
-                "API (OpenAPI)": url_for("ogc.api_document"),
-                "Data quality": url_for("places.quality_page"),
-                "Yearly figures": url_for("statistics.statistics_page"),
-                "Charts": url_for("charts.charts_page"),
-                "Download everything (GeoPackage)": url_for("downloads.dataset_download", format="gpkg"),
-                "QGIS project": url_for("downloads.dataset_download", format="qgis"),
-            },
-        }
-        self.default_css = [("atlas_css", url_for("static", filename="atlas.css"))]
-
-    def render(self, **kwargs):
-        """Also load the modules (type="module": run once the page is parsed, after Folium's scripts)."""
-        module = url_for("static", filename="atlas/main.js")
-        self.get_root().header.add_child(Element(f'<script type="module" src="{module}"></script>'), name="atlas_js")
-        super().render(**kwargs)
-
-
-def _point_layers() -> dict:
-    """The point layers the browser fetches: [radius, colour] by type, the type property, whether the period
-    filters them, and their title."""
-    layers = {}
-    for cid, dated in POINT_LAYERS.items():
-        style = vocabulary.LAYERS[cid]
-        layers[cid] = {
-            "styles": {kind: [look.size, look.colour] for kind, look in style.types.items()},
-            "other": [style.other.size, style.other.colour],
-            "type": style.column,
-            "dated": dated,
-            "title": REGISTRY[cid].TITLE,
-        }
-    return layers
-
-
-def _labels() -> dict:
-    """Which place labels the map shows from which zoom (static/atlas/search.js)."""
-    places = vocabulary.LAYERS["places"]
-    return {
-        "priority": {kind: look.label for kind, look in places.types.items()},
-        "other": places.other.label,
-        "zooms": vocabulary.LABEL_ZOOMS,
-        "listed": vocabulary.LISTED_LABEL,
-        "area": vocabulary.AREA_LABEL_ZOOM,
-    }
 
 
 # What a map URL's hash holds, in the order the page writes it, and how each value is written.

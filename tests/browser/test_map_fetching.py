@@ -21,7 +21,7 @@ from tests.browser.pages import (
 from tests.conftest import LiveServer
 from tests.synthetic import write_scaled_store
 from webapp import create_app
-from webapp.mapview import COUNT_THRESHOLD
+from webapp.mapcontrols import COUNT_THRESHOLD
 
 pytestmark = pytest.mark.browser
 

@@ -29,9 +29,10 @@ class Journey:
             wait_loaded(self.page)
         return self.page
 
-    def shot(self, name: str) -> None:
+    def shot(self, name: str, page=None) -> None:
+        """Keep a screenshot of the journey's page (or of another tab it opened)."""
         SHOTS.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=str(SHOTS / f"{name}.png"))
+        (page or self.page).screenshot(path=str(SHOTS / f"{name}.png"))
 
     def close(self) -> None:
         self.page.close()
