@@ -141,4 +141,6 @@ def test_figure_svg_opened_as_a_document_runs_nothing(hostile_page, hostile_serv
     assert page.locator(svg_active).count() == 0, "an element or handler from the data"
     text = page.evaluate("document.documentElement.textContent")
     assert "22 km <img src=x onerror=window.__xss=5>" in text, "the zone's name in the legend, as text"
-    assert "__xss" in text and "]]>" in text, "the payloads of the labels and caption, as text"
+    assert "__xss" in text, "the payloads of the labels, as text"
+    if lang == "name":  # the labels in the source spelling carry the CDATA payload too (the caption cites only
+        assert "]]>" in text, "the payloads of the labels, as text"  # short forms: its bibliography is part=sources

@@ -5,7 +5,6 @@ from it, and a pinned release's answers are kept. Each server is started on 127.
 
 from __future__ import annotations
 
-import hashlib
 import http.client
 import os
 import re
@@ -18,6 +17,7 @@ import pytest
 from contrib import accounts
 from contrib.store import ContributionStore
 from store import releases
+from store.geopackage import content_id
 from tests.front import front, get
 from tests.web.test_origin import links
 
@@ -92,7 +92,7 @@ def test_a_new_build_is_served_within_about_two_seconds(built, tmp_path):
         shutil.copyfile(built[0], following)
         with sqlite3.connect(following) as db:
             db.execute("INSERT INTO _meta (key, value) VALUES ('test_marker', '\"next\"')")
-        new = hashlib.sha256(following.read_bytes()).hexdigest()[:12]
+        new = content_id(following)  # the data version: the content's id
         os.replace(following, out)
         switched, deadline = time.monotonic(), time.monotonic() + 10
         while (headers := get(port, ITEMS)[1])["X-Data-Version"] != new and time.monotonic() < deadline:
