@@ -115,6 +115,7 @@ def _point_layers() -> dict:
             "styles": {kind: [look.size, look.colour] for kind, look in style.types.items()},
             "other": [style.other.size, style.other.colour],
             "type": style.column,
+            "words": style.words,
             "dated": dated,
             "title": REGISTRY[cid].TITLE,
         }

@@ -19,7 +19,11 @@ from webapp import params
 from webapp.store import get_store
 
 bp = Blueprint("texts", __name__)
-INLINE = re.compile(r"<sup>([^<]{1,12})</sup>|\*\*([^*]+)\*\*|\*([^*]+)\*|<(https?://[^>\s]+)>")
+INLINE = re.compile(
+    r"<sup>([^<]{1,12})</sup>|\*\*([^*]+)\*\*|\*([^*]+)\*|<(https?://[^>\s]+)>"
+    r"|\[([^\]]{1,200})\]\((?:https?|mailto):[^)\s]+\)"  # a Markdown link: its text, the address left out
+)
+HEADING = re.compile(r"^(#{2,4})\s+")  # "## Title": a heading of level 2 to 4
 NOTE_NUMBER = re.compile(r"^(?:<sup>\d+</sup>|\d{1,2}\.)\s*")  # "<sup>46</sup> " or "2. " opening a note
 TAGS = {"strong": Markup("<strong>{}</strong>"), "em": Markup("<em>{}</em>")}
 MARK, MARK_AGAIN, CLOSE = (
@@ -118,9 +122,15 @@ def _links(row: dict) -> dict:
 def _paragraph_html(doc: dict, paragraph: dict, supports: dict) -> dict:
     """The paragraph with its HTML and the passages it holds (anchor, features); a note without its number."""
     text = NOTE_NUMBER.sub("", paragraph["text"]) if paragraph["kind"] == "note" else paragraph["text"]
+    markers = paragraph.get("markers") or []
+    heading = HEADING.match(text) if paragraph["kind"] == "heading" else None
+    if heading:  # the Markdown of the copy ("## Introduction") shown as a heading, not as its marks
+        cut = heading.end()
+        text, markers = text[cut:], [(s - cut, e - cut, key) for s, e, key in markers if s >= cut]
     spans = _cited_spans(text, supports)
     held = [{"anchor": a, "features": supports[a]} for a in dict.fromkeys(a for _, _, a in spans)]
-    return paragraph | {"html": _inline(text, spans, paragraph.get("markers") or []), "passages": held}
+    html = _inline(text, spans, markers)
+    return paragraph | {"html": html, "passages": held, "level": len(heading.group(1)) if heading else 2}
 
 
 def _cited_spans(text: str, supports: dict) -> list[tuple[int, int, str]]:
@@ -172,10 +182,9 @@ def _specials(text: str, markers: list) -> list[tuple]:
     for m in INLINE.finditer(text):
         if any(s < m.end() and m.start() < e for s, e in taken):
             continue
-        sup, strong, em, url = m.groups()
         group = next(i for i, g in enumerate(m.groups(), 1) if g is not None)
-        kind = ("sup", "strong", "em", "url")[group - 1]
-        inner = (m.start(group), m.end(group)) if kind in ("strong", "em") else None
+        kind = ("sup", "strong", "em", "url", "link")[group - 1]
+        inner = (m.start(group), m.end(group)) if kind in ("strong", "em", "link") else None
         found.append((m.start(), m.end(), kind, m.group(group), inner))
     return sorted(found)
 
@@ -188,4 +197,6 @@ def _special(kind: str, value: str, inner: Markup | None) -> Markup:
         return Markup("<sup>{}</sup>").format(value)
     if kind in ("strong", "em"):
         return TAGS[kind].format(inner)
+    if kind == "link":
+        return inner
     return escape(value)

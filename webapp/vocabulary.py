@@ -35,6 +35,7 @@ class Layer:
     column: str
     types: dict[str, Look]
     other: Look
+    words: str | None = None  # the property naming the type in words (None: the type itself, as words)
 
     def look(self, value) -> Look:
         """The look of a feature whose type is `value`."""
@@ -124,6 +125,7 @@ LAYERS = {
             "tribunal": Look("#bdbdbd", 5, "triangle"),
         },
         Look("#969696", 6, "triangle"),
+        words="unit_type_label",
     ),
     # Customs offices and posts: squares.
     "customs": Layer(
@@ -134,6 +136,7 @@ LAYERS = {
             "crossing_point": Look("#fdae6b", 6, "square"),
         },
         Look("#969696", 6, "square"),
+        words="post_type_label",
     ),
     # Incidents: a colour and a shape per type, so that a greyscale print tells them apart.
     "incidents": Layer(
@@ -150,6 +153,7 @@ LAYERS = {
             "deportation": Look("#fb9a99", 6, "hexagon"),
         },
         Look("#969696", 6, "circle"),
+        words="event_type_label",
     ),
     # Diplomacy and trade policy, 1920–1923: browns, a shape per kind (points at the towns the text names).
     "diplomacy": Layer(
@@ -166,6 +170,7 @@ LAYERS = {
             "expedition": Look("#d95f0e", 6, "triangle"),
         },
         Look("#969696", 6, "circle"),
+        words="kind_label",
     ),
     # Migration: a colour and a line style per kind; the width follows the count (flow_width).
     "migration": Layer(
@@ -177,6 +182,7 @@ LAYERS = {
             "presence": Look("#777777", 2, "dot"),
         },
         Look("#54278f", 2, "solid"),
+        words="kind_label",
     ),
 }
 

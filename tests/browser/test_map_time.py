@@ -114,7 +114,8 @@ def test_incidents_cluster_when_dense_and_a_shared_incident_opens_from_its_clust
     try:
         popup = page.locator(".leaflet-popup-content .atlas-popup", has_text="Santos")
         popup.wait_for()
-        assert page.evaluate("BorderAtlas.map.getZoom()") > 3, "the cluster was opened to show it"
+        assert page.evaluate("BorderAtlas.map.getZoom()") == 3, "the link's zoom is kept: the group is spread"
+        assert page.locator("path.incidents-marker.santos-1927-08-24").count() == 1, "the cluster was opened to show it"
     finally:
         page.close()
 

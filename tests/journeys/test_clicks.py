@@ -61,7 +61,7 @@ def test_a_click_on_the_ground_in_a_zone_answers_with_the_regime(journey):
     page.mouse.click(frame["x"] + 790, frame["y"] + 360)  # between Jarkent and the border: inside every zone
     page.wait_for_selector(".atlas-regime")
     answer = page.locator(".atlas-regime")
-    assert "What applied here (as of 1931" in answer.inner_text()
+    assert "What applied here on 31 December 1931" in answer.inner_text()
     zones = answer.locator("details.regime-zone")
     assert zones.count() >= 5 and page.locator(".leaflet-popup").count() == 1
     in_force = answer.locator("details.regime-zone.in-force summary").all_inner_texts()
@@ -70,6 +70,12 @@ def test_a_click_on_the_ground_in_a_zone_answers_with_the_regime(journey):
     assert first.locator("ol.sources").is_hidden()
     first.locator("summary").click()
     assert first.locator("ol.sources").is_visible() and first.locator("ul.acts li").count() >= 1
+    for zone in answer.locator("details.regime-zone summary").all()[1:4]:
+        zone.click()  # more opened: the answer scrolls inside its popup, which stays in the window
+    page.wait_for_timeout(300)
+    popup, frame = rect(page, ".leaflet-popup"), rect(page, ".leaflet-container")
+    assert popup["top"] >= frame["top"] and popup["bottom"] <= frame["bottom"], (popup, frame)
+    assert page.locator(".atlas-regime h3").is_visible()
     journey.shot("ground-click-regime")
 
 
@@ -113,3 +119,14 @@ def test_the_page_has_a_title_a_language_and_allows_zooming(journey):
     assert page.evaluate("document.documentElement.lang") == "en"
     viewport = page.evaluate("document.querySelector('meta[name=viewport]').content")
     assert "user-scalable=no" not in viewport and "maximum-scale" not in viewport
+
+
+def test_the_legend_keys_the_markers_drawn(journey):
+    page = journey.go("/map#year=1930&z=6&c=45.0000,82.0000")
+    keys = page.locator(".atlas-legend .markers")
+    assert "Border-guard units:" in keys.inner_text() and "Border detachment" in keys.inner_text()
+    assert "schematic, the route unknown" in keys.inner_text()
+    journey.shot("legend-keys")
+    page.locator(".leaflet-control-layers-overlays label", has_text="Border-guard units").locator("input").uncheck()
+    settle(page)
+    assert "Border-guard units:" not in keys.inner_text(), "a layer switched off leaves the key"

@@ -81,3 +81,29 @@ def test_a_view_copied_from_the_address_bar_reopens_the_same(journey, browser):
         assert {k: v for k, v in after.items() if k != "centre"} == {k: v for k, v in before.items() if k != "centre"}
     finally:
         other.close()
+
+
+def test_a_link_to_incidents_drawn_at_one_point_opens_each_where_the_link_puts_the_map(journey):
+    page = journey.go("/map#year=1927&z=8&c=44.8000,80.0000&sel=chulak-1927-08-15")
+    settle(page)
+    first = seen(page)
+    assert first["popup"] == "Opium field of 4 dessiatines destroyed in the Chulak area" and first["zoom"] == 8
+    assert "sel=chulak-1927-08-15" in page.evaluate("location.hash")
+    paste(page, "year=1927&z=8&c=44.8000,80.0000&sel=tokhty-1927-08")
+    second = seen(page)
+    assert second["popup"] and "Tokhty" in second["popup"] and second["zoom"] == 8, second
+    journey.shot("shared-link-incident-in-a-group")
+
+
+def test_a_link_asking_for_what_the_map_cannot_show_says_so(journey):
+    page = journey.go("/map#year=3000&z=99&sel=uryl-1933&off=Nope&lang=xx")
+    settle(page)
+    note = page.locator(".atlas-notice")
+    note.wait_for()
+    text = note.inner_text()
+    for part in ("“3000”", "1918–1940", "“z=99”", "“xx”", "“Nope”", "“uryl-1933”", "no point on the map"):
+        assert part in text, part
+    assert seen(page)["years"] == "1930", "the rest of the view is the map's own"
+    journey.shot("shared-link-what-was-left-out")
+    note.get_by_role("button", name="Close this note").click()
+    assert page.locator(".atlas-notice").count() == 0

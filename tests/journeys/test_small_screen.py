@@ -54,3 +54,15 @@ def test_a_popup_fits_a_phone(phone):
     phone.shot("phone-popup")
     page.keyboard.press("Escape")
     assert page.locator(".atlas-year").is_visible(), "the controls come back when the popup closes"
+
+
+def test_the_regime_at_a_point_fits_a_phone_when_a_zone_is_opened(phone):
+    page = phone.go("/map#year=1931&z=9&c=44.0500,80.2500")
+    page.mouse.click(170, 520)  # on the Soviet side, inside the zones
+    page.wait_for_selector(".atlas-regime details.regime-zone")
+    page.locator(".atlas-regime details.regime-zone.in-force summary").first.click()
+    page.wait_for_timeout(300)
+    popup = rect(page, ".leaflet-popup")
+    assert popup["top"] >= 0 and popup["bottom"] <= 740 and popup["right"] <= 390, popup
+    assert page.locator(".leaflet-popup-close-button").is_visible(), "the popup can be closed"
+    phone.shot("phone-regime-opened")

@@ -61,6 +61,9 @@ def test_the_article_reads_as_text_with_its_notes(core_page):
         core_page
     )
     assert "49</mark><sup>th</sup>" in body or "49<sup>th</sup>" in body
+    assert '<h3 id="p-25">Introduction</h3>' in body and '<h2 id="p-132">Conclusion</h2>' in body  # headings
+    assert "## " not in body and "](mailto:" not in body  # the copy's Markdown is not shown as text
+    assert "ablazhey@academ.org" in body
 
 
 def test_excerpts_show_their_gaps_and_their_notes_by_page(client):

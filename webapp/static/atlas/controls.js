@@ -62,7 +62,9 @@ export function figureControl(config, map) {
     Object.assign(sources, { target: "_blank", rel: "noopener", title: "The full references of the figure's sources" });
     sources.style.cssText = "display: inline; width: auto; height: auto; line-height: inherit; border: 0; "
       + "color: #0645ad; text-decoration: underline;";  // a link, not a .leaflet-bar button
-    sources.addEventListener("click", function () { sources.href = url("sources"); });
+    ["click", "mouseenter", "focus", "contextmenu", "auxclick"].forEach(function (type) {  // copied or middle-clicked too
+      sources.addEventListener(type, function () { sources.href = url("sources"); });
+    });
     return append(box, [button, " ", format, " ", ...widths, " · ", sources].map(function (n) {
       return typeof n === "string" ? document.createTextNode(n) : n;
     }));
@@ -77,24 +79,28 @@ function boxOf(node, frame) {
   return { left: r.left - frame.left, right: r.right - frame.left, top: r.top - frame.top, bottom: r.bottom - frame.top };
 }
 
-function meets(a, b) { return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom; }
-
 function moved(box, d) { return { left: box.left + d[0], right: box.right + d[0], top: box.top + d[1], bottom: box.bottom + d[1] }; }
 
-/* The smallest move of `box` that leaves it inside the map and clear of every control box, or null. */
+function overlap(a, b) {
+  return Math.max(0, Math.min(a.right, b.right) - Math.max(a.left, b.left)) * Math.max(0, Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top));
+}
+
+/* The move of `box` that leaves it inside the map and hides the least of it under the controls (none, where the map
+ * has room), the smallest such move first; null when no move does better than staying. */
 function clearMove(box, controls, size) {
   const across = [0], down = [0];
   controls.forEach(function (c) {
     across.push(c.right + EDGE_PX - box.left, c.left - EDGE_PX - box.right);
     down.push(c.bottom + EDGE_PX - box.top, c.top - EDGE_PX - box.bottom);
   });
-  let best = null;
+  const hidden = function (b) { return controls.reduce(function (sum, c) { return sum + overlap(b, c); }, 0); };
+  let best = null, bestHidden = hidden(box), bestSize = 0;
   across.forEach(function (dx) {
     down.forEach(function (dy) {
-      const b = moved(box, [dx, dy]);
-      const inside = b.left >= 0 && b.top >= 0 && b.right <= size.x && b.bottom <= size.y;
-      const clear = !controls.some(function (c) { return meets(b, c); });
-      if (inside && clear && (best === null || Math.abs(dx) + Math.abs(dy) < Math.abs(best[0]) + Math.abs(best[1]))) best = [dx, dy];
+      const b = moved(box, [dx, dy]), size2 = Math.abs(dx) + Math.abs(dy);
+      if (b.left < 0 || b.top < 0 || b.right > size.x || b.bottom > size.y) return;
+      const h = hidden(b);
+      if (h < bestHidden || (h === bestHidden && best !== null && size2 < bestSize)) { best = [dx, dy]; bestHidden = h; bestSize = size2; }
     });
   });
   return best;
@@ -111,10 +117,25 @@ function panClear(map, popup) {
   if (move && (move[0] || move[1])) map.panBy([-move[0], -move[1]], { animate: false });
 }
 
-/* Popups open clear of the controls and inside the window (never taller or wider than it), and close with Escape. */
+/* A popup whose content grew (a zone opened, an answer arrived): its top back in the window, clear of the controls. */
+function refit(map, popup) {
+  if (!popup.isOpen()) return;
+  const top = popup.getElement().getBoundingClientRect().top - map.getContainer().getBoundingClientRect().top;
+  if (top < EDGE_PX) map.panBy([0, top - EDGE_PX], { animate: false });
+  panClear(map, popup);
+}
+
+/* Popups open clear of the controls and inside the window (never taller or wider than it: their content scrolls),
+ * stay so when their content grows, and close with Escape. */
 export function fitPopups(map) {
   L.Popup.mergeOptions({ keepInView: true, autoPanPadding: L.point(EDGE_PX, EDGE_PX) });
+  const limit = function () { map.getContainer().style.setProperty("--atlas-popup-max", Math.max(160, map.getSize().y - 120) + "px"); };
+  limit();
+  map.on("resize", limit);
   map.on("popupopen", function (e) {
+    const again = function () { refit(map, e.popup); };
+    e.popup.getElement().addEventListener("toggle", again, true);  // a <details> opened or closed inside
+    e.popup.getElement().addEventListener("atlas-resized", again);
     const o = e.popup.options, size = map.getSize();
     const high = Math.max(160, size.y - 120), wide = Math.max(200, size.x - 90);  // of the content: the frame adds ~45 px
     if (o.maxHeight > high || o.maxWidth > wide) {

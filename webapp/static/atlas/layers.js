@@ -5,6 +5,7 @@
  * bubbles (static/atlas/counts.js) and its features are not fetched. */
 import { bind, placeLabel } from "./popups.js";
 import { countLayers } from "./counts.js";
+import { openInCluster } from "./stack.js";
 
 const DEBOUNCE_MS = 150;
 const DRAWN = "atlas-drawn";
@@ -154,8 +155,9 @@ async function fetchJson(url, signal) {
 /* The fetched layers of a map. `groups` are the (empty) overlays Folium made; onDrawn(cid) after each redraw. */
 export function fetchedLayers(map, groups, config, onDrawn) {
   const drawn = {}, container = map.getContainer(), counts = countLayers(map, FETCHED);
-  let generation = 0, timer = null, controller = null, period = null, pinned = null, waiting = [];
+  let generation = 0, timer = null, controller = null, period = null, pinned = null, opened = null, waiting = [];
   FETCHED.forEach(function (cid) { drawn[cid] = new Map(); });
+  map.on("popupopen", function (e) { opened = e.popup._source || null; });
 
   function wanted(cid) {
     return WANTED_BY[cid].some(function (key) { return groups[key] && map.hasLayer(groups[key]); });
@@ -206,8 +208,10 @@ export function fetchedLayers(map, groups, config, onDrawn) {
       if (entry.label) removes.push(entry.label);
       if (entry.circle) circleRemoves.push(entry.circle);
     });
+    const open = opened && groups[cid].hasLayer(opened) && opened.isPopupOpen() ? opened : null;
     removeAll(groups[cid], removes);
     addAll(groups[cid], adds);
+    if (open && !open.isPopupOpen() && groups[cid].zoomToShowLayer) openInCluster(groups[cid], open);  // a group redrawn closes it
     if (CIRCLES[cid]) { removeAll(groups[CIRCLES[cid]], circleRemoves); addAll(groups[CIRCLES[cid]], circleAdds); }
     onDrawn(cid);
   }

@@ -5,8 +5,9 @@ import { periodText, smallScreen, state } from "./util.js";
 import { bind, popupContent } from "./popups.js";
 import { polygonsAt, regimeOnClick } from "./regime.js";
 import { clusterOnClick } from "./stack.js";
-import { legendControl, periodControl, timeFilter } from "./time.js";
-import { fetchedLayers } from "./layers.js";
+import { periodControl, timeFilter } from "./time.js";
+import { legendControl } from "./legend.js";
+import { FETCHED, fetchedLayers } from "./layers.js";
 import { stagedLayer } from "./staged.js";
 import { languageControl, loadIndex, placeLabels, relabel, searchControl } from "./search.js";
 import { applyView, citeControl, openFeature, overlays, readView, trackView, writeHash } from "./urlstate.js";
@@ -28,31 +29,44 @@ function overlayOn(map, layerControl) {
 }
 
 /* After each redraw of a fetched layer: the heat map follows the incidents, labels follow the places. */
-function onDrawn(map, opts, getLayers) {
+function onDrawn(map, opts, getLayers, showKeys) {
   return function (cid) {
     if (cid === "incidents" && map.hasLayer(opts.heat)) opts.heat.setLatLngs(getLayers().layers("incidents").map(function (l) { return l.getLatLng(); }));
     if (cid === "places") placeLabels(map, opts.groups.places);
     markersOnTop(map);
     addHatch(map);
+    showKeys();
+  };
+}
+
+/* The legend's key of the markers and flows drawn now, in the layers switched on. */
+function legendKeys(map, groups, legend, getLayers) {
+  return function () {
+    FETCHED.forEach(function (cid) {
+      const shown = map.hasLayer(groups[cid]) ? getLayers().layers(cid) : [];
+      legend.showDrawn(cid, shown.map(function (l) { return l.feature.properties; }));
+    });
   };
 }
 
 function showPlace(map, layers, places, id) {
   if (!map.hasLayer(places)) map.addLayer(places);
   return layers.find(id).then(function (layer) {
-    if (!layer) return;
+    if (!layer) return null;
     layers.pin(id);
     map.setView(layer.getLatLng(), Math.max(map.getZoom(), 9));
-    return layers.whenLoaded().then(function () { layer.openPopup(); });
+    return layers.whenLoaded().then(function () { layer.openPopup(); return layer; });
   });
 }
 
-/* The place or feature a view names, opened once the view asked for is drawn. */
-function opener(map, layers, groups) {
+/* The place or feature a view names, opened once the view asked for is drawn and the places are known (a popup
+ * links the places it names by the index). */
+function opener(map, layers, groups, index) {
   return function (asked) {
-    return layers.whenLoaded().then(function () {
+    return Promise.all([layers.whenLoaded(), index]).then(function () {
       if (asked.place) return showPlace(map, layers, groups.places, asked.place);
       if (asked.sel) return openFeature(map, layers, [groups.incidents], asked.sel);
+      return null;
     });
   };
 }
@@ -83,7 +97,7 @@ function addControls(map, config, layers, groups, areaGroups) {
   fitPopups(map);
   regimeOnClick(map, areasAt(map, areaGroups));
   clusterOnClick(map, groups.incidents);
-  return language;
+  return { language: language, index: index };
 }
 
 /* On a small screen the layer control and the legend start folded; opening one folds the other, and a click on
@@ -103,9 +117,10 @@ function init(map, opts) {
   Object.assign(state, { config: config, map: map, levels: config.levels, levelLegend: config.levelLegend, units: config.summary.units });
   bindEmbedded(opts);
   let layers = null;
-  layers = fetchedLayers(map, Object.assign({ heat: opts.heat }, groups), config, onDrawn(map, opts, function () { return layers; }));
-  const filter = timeFilter(opts.zones.concat([opts.border], opts.dated));
   const legend = legendControl(opts.zones, config.summary.undated, config.levelLegend);
+  const showKeys = legendKeys(map, groups, legend, function () { return layers; });
+  layers = fetchedLayers(map, Object.assign({ heat: opts.heat }, groups), config, onDrawn(map, opts, function () { return layers; }, showKeys));
+  const filter = timeFilter(opts.zones.concat([opts.border], opts.dated));
   const control = periodControl(config, overlayOn(map, opts.layerControl), function (from, to) {
     Object.assign(state, { from: from, to: to, year: to });
     filter(from, to);
@@ -119,14 +134,14 @@ function init(map, opts) {
   control.addTo(map);
   addHatch(map);
   legend.addTo(map);
-  const language = addControls(map, config, layers, groups, opts.areas);
+  const added = addControls(map, config, layers, groups, opts.areas);
   foldOnSmallScreen(map, opts.layerControl, legend);
   map.on("moveend", layers.schedule);
   map.on("overlayadd", function () { addHatch(map); layers.schedule(); });
   map.on("zoomend overlayadd", function () { placeLabels(map, groups.places); });
-  map.on("overlayadd overlayremove", function () { control.redraw(); });
+  map.on("overlayadd overlayremove", function () { control.redraw(); showKeys(); });
   trackView(map, layers, opts.layerControl);
-  const ui = { time: control, layerControl: opts.layerControl, language: language, open: opener(map, layers, groups) };
+  const ui = { time: control, layerControl: opts.layerControl, language: added.language, open: opener(map, layers, groups, added.index) };
   applyView(map, ui, asked);
   stagedLayer(map, opts.layerControl, config.staged);
   window.addEventListener("hashchange", function () {  // a view pasted into the address bar, or back and forward

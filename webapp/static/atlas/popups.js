@@ -139,6 +139,11 @@ function postPopup(p) {
 }
 
 /* Talks, agreements, representatives and trade measures of 1920–1923 */
+/* A party to a talk, with its side unless its name says it already ("the USSR", not "the USSR (USSR)"). */
+function party(x) {
+  return x.side && x.side !== "other" && x.who.indexOf(x.side) < 0 ? x.who + " (" + x.side + ")" : x.who;
+}
+
 function diplomacyPopup(p) {
   return popup([
     el("h3", p.name),
@@ -147,7 +152,7 @@ function diplomacyPopup(p) {
     el("p", "When: " + period(p) + (p.date_text ? " (“" + p.date_text + "”)" : "")),
     p.date_note ? el("p", p.date_note, "note") : null,
     refLine("Place", placeRef(p.place)),
-    p.parties && p.parties.length ? el("p", "Parties: " + p.parties.map(function (x) { return x.who + (x.side ? " (" + x.side + ")" : ""); }).join("; ")) : null,
+    p.parties && p.parties.length ? el("p", "Parties: " + p.parties.map(party).join("; ")) : null,
     p.summary ? el("p", p.summary) : null,
     p.note ? el("p", p.note, "note") : null,
     el("h4", "Sources"),
@@ -161,7 +166,7 @@ export function range(v) {
   if (!parts.length) return null;
   const lo = Math.min.apply(null, parts), hi = Math.max.apply(null, parts);
   let text = lo === hi ? Number(lo).toLocaleString("en") : Number(lo).toLocaleString("en") + "–" + Number(hi).toLocaleString("en");
-  if (v.high === null && v.low !== null && v.best === v.low) text = "at least " + text;
+  if ((v.high === null || v.high === undefined) && v.low !== null && v.low !== undefined && (v.best === v.low || v.best === null || v.best === undefined)) text = "at least " + text;
   return (v.approximate ? "about " : "") + text;
 }
 

@@ -1,6 +1,6 @@
 /* The parts of a record that popups and the "what applied here?" answer both show: the sources, the acts and
  * the rules, built with textContent. */
-import { append, el, link } from "./util.js";
+import { append, dateWords, el, link } from "./util.js";
 
 const CATEGORY = {
   regime: "Regime", entry: "Entry", residence: "Residence", movement: "Movement",
@@ -24,9 +24,15 @@ export function sourcesList(sources) {
   return ol;
 }
 
+/* An act's date as the source words it, with the date in words only where the wording lacks its year. */
+function actDate(a) {
+  if (!a.date_text) return dateWords(a.date);
+  return a.date_text.indexOf(String(a.date).slice(0, 4)) >= 0 ? a.date_text : a.date_text + " (" + dateWords(a.date) + ")";
+}
+
 export function actItem(a) {
   return append(el("li"), [
-    el("strong", a.date_text ? a.date_text + " (" + a.date + ")" : a.date),
+    el("strong", actDate(a)),
     el("span", " — " + a.body + ": "),
     el("em", a.title),
     el("div", a.did, "did"),
@@ -40,7 +46,7 @@ export function rulesList(rules) {
     ul.appendChild(append(el("li", null, r.effect), [
       el("strong", (CATEGORY[r.category] || r.category) + (r.effect === "permits" ? " (permitted)" : "") + ": "),
       el("span", r.text),
-      el("span", " [" + r.date + "]", "date")
+      el("span", " [" + dateWords(r.date) + "]", "date")
     ]));
   });
   return ul;

@@ -1,5 +1,5 @@
 /* "What applied here?": the answer of GET /regime for a point and the chosen year, built with textContent. */
-import { append, el, state } from "./util.js";
+import { append, dateWords, el, state } from "./util.js";
 import { actItem, rulesList, sourcesList } from "./records.js";
 
 const STATUS = { true: "in force", false: "not in force" };
@@ -25,7 +25,7 @@ function regimeAnswer(a, others) {
   const side = a.side ? " — " + (a.side === "USSR" ? "Soviet side" : "Chinese side") : "";
   const distance = a.distance_m !== null && a.distance_m !== undefined ? ", " + (a.distance_m / 1000).toFixed(1) + " km from the border" : "";
   const zones = (a.zones || []).slice().sort(function (x, y) { return Number(y.in_force) - Number(x.in_force); });
-  append(div, [el("h3", "What applied here (as of " + a.date + ")"), el("p", where + side + distance), a.note ? el("p", a.note, "note") : null]);
+  append(div, [el("h3", "What applied here on " + dateWords(a.date)), el("p", where + side + distance), a.note ? el("p", a.note, "note") : null]);
   if (zones.length) div.appendChild(el("p", "The zones around this point (open one for what it restricted, its acts and sources):", "note"));
   zones.forEach(function (z) { div.appendChild(zoneDetails(z)); });
   if (others.length) div.appendChild(el("h4", "Areas of possibility here"));
@@ -41,6 +41,7 @@ export function askRegime(latlng, into, others) {
     .then(function (res) {
       into.textContent = "";
       into.appendChild(res.ok ? regimeAnswer(res.body, others || []) : el("p", res.body.description || "No answer", "note"));
+      into.dispatchEvent(new Event("atlas-resized", { bubbles: true }));  // the popup holding it fits itself again
     })
     .catch(function () { into.textContent = "The regime could not be looked up."; });
 }
@@ -68,7 +69,7 @@ function ringHas(ring, p) {
   return inside;
 }
 
-function polygonHas(layer, p) {
+export function polygonHas(layer, p) {
   if (!layer.getBounds || !layer.getBounds().contains(p)) return false;
   const rings = layer.getLatLngs(), polygons = L.LineUtil.isFlat(rings[0]) ? [rings] : rings;
   return polygons.some(function (poly) { return ringHas(poly[0], p) && !poly.slice(1).some(function (hole) { return ringHas(hole, p); }); });

@@ -77,3 +77,12 @@ export function clusterOnClick(map, group) {
     else cluster.zoomToBounds({ padding: [24, 24] });
   });
 }
+
+/* Open the popup of a marker inside a group where it stands: the group it is hidden in is spread out (never zoomed
+ * into, so that a link's view stays as it was asked for). */
+export function openInCluster(cluster, marker) {
+  const parent = cluster.getVisibleParent(marker);
+  if (parent && parent !== marker && parent.spiderfy) parent.spiderfy();
+  if (marker._map) marker.openPopup();
+  else cluster.once("spiderfied", function () { marker.openPopup(); });
+}

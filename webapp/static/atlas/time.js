@@ -1,6 +1,6 @@
-/* The time control (a first year, how many years, play) with its histogram, the legend, and the filter of
- * the embedded layers (zones, border, areas) by period. The counts come from the page's summary. */
-import { append, el, inForce, periodText, smallScreen, svg, yearOf } from "./util.js";
+/* The time control (a first year, how many years, play) with its histogram, and the filter of the embedded
+ * layers (zones, border, areas) by period. The counts come from the page's summary. */
+import { append, el, inForce, periodText, svg } from "./util.js";
 
 const PLAY_MS = 1200;  // one year per step of play
 
@@ -129,45 +129,6 @@ export function periodControl(config, isOn, onChange) {
   };
   control.set = set;
   control.stop = stop;
-  return control;
-}
-
-const LEGEND_NOTES = [
-  "Greyed: not in force in the chosen period. Click the map inside a zone for the zones in force there, their acts and sources.",
-  "A dotted ring: an incident known only to the year or season. Numbered circles: incidents grouped where they are dense (click to spread them)."
-];
-
-export function legendControl(zoneGroups, undated, levelLegend) {
-  const control = L.control({ position: "bottomright" });
-  const rows = [];
-  control.onAdd = function () {
-    const box = el("details", null, "atlas-legend");
-    box.open = !smallScreen();  // on a small screen it starts folded: a tap on "Legend" opens it
-    box.appendChild(el("summary", "Legend"));
-    box.appendChild(append(el("div", null, "row"), [el("span", null, "swatch line"), el("span", "Border line (click for the acts on the border zone)")]));
-    zoneGroups.forEach(function (group) {
-      group.getLayers().forEach(function (layer) {
-        const p = layer.feature.properties, row = el("div", null, "row"), swatch = el("span", null, "swatch");
-        swatch.style.background = layer.options.fillColor || layer.options.color;
-        swatch.style.borderColor = layer.options.color;
-        append(row, [swatch, el("span", p.name + " (" + (yearOf(p.start) || "?") + "–" + (yearOf(p.end) || "") + ")")]);
-        rows.push({ row: row, props: p });
-        box.appendChild(row);
-      });
-    });
-    LEGEND_NOTES.forEach(function (text) { box.appendChild(el("p", text, "note")); });
-    if (undated) box.appendChild(el("p", undated + " units and posts have no known date: shown in every year with a dashed ring.", "note undated-count"));
-    box.appendChild(el("p", "Hatched: an area of possibility, where the text puts an incident or a place that has no point of its own; its marker stands inside it. Each marker's popup names the level it is located to:", "note"));
-    const levels = el("ul", null, "note levels");
-    Object.keys(levelLegend || {}).forEach(function (k) { levels.appendChild(el("li", levelLegend[k])); });
-    box.appendChild(levels);
-    box.appendChild(el("p", "Click a marker for what it is; where markers share a point, a list offers each. Click anywhere else for what applied there in the chosen year.", "note"));
-    L.DomEvent.disableClickPropagation(box);
-    return box;
-  };
-  control.update = function (from, to) {
-    rows.forEach(function (r) { r.row.classList.toggle("off", !inForce(r.props, from, to)); });
-  };
   return control;
 }
 

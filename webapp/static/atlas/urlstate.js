@@ -3,6 +3,8 @@
  * by id, on the map, inside a cluster, or fetched alone. */
 import { append, control, decoded, el, hashNumber, hashValue, periodText, rawHashValue, state } from "./util.js";
 import { periodFromHash } from "./time.js";
+import { openInCluster } from "./stack.js";
+import { polygonHas } from "./regime.js";
 
 /* `off`: overlays shown by default that the view switched off; `on`: overlays hidden by default it switched on. */
 export const view = { off: [], on: [], sel: null, ready: false, hiddenFirst: null };
@@ -29,9 +31,25 @@ function languageFromHash(config) {
   return asked && new Map(Object.entries(config.languages)).has(asked) ? asked : DEFAULT_LANGUAGE;
 }
 
-/* Every part of the view the URL names, read at once, before anything (the time control) rewrites the hash. */
+function shown(text) {
+  const t = String(text);
+  return "“" + (t.length > 40 ? t.slice(0, 40) + "…" : t) + "”";
+}
+
+/* What a link asks for that the map cannot show, in words (the rest of the view is applied). */
+function ignoredParts(config, map, asked) {
+  const ignored = [], year = hashValue("year"), z = hashValue("z"), c = hashValue("c"), lang = hashValue("lang");
+  const period = asked.period.from + (asked.period.span > 1 ? "-" + (asked.period.from + asked.period.span - 1) : "");
+  if (year !== null && year !== period) ignored.push("the years " + shown(year) + " (the atlas covers " + config.years[0] + "–" + config.years[1] + ")");
+  if ((z !== null || c !== null) && !asked.at) ignored.push("the zoom and centre " + shown([z && "z=" + z, c && "c=" + c].filter(Boolean).join(" ")));
+  if (lang !== null && lang !== asked.language) ignored.push("the label language " + shown(lang));
+  return ignored;
+}
+
+/* Every part of the view the URL names, read at once, before anything (the time control) rewrites the hash;
+ * `ignored` says in words what of it cannot be shown. */
 export function readView(config, map) {
-  return {
+  const asked = {
     period: periodFromHash(config),
     at: viewFromHash(map),
     off: namesFromHash("off"),
@@ -40,6 +58,25 @@ export function readView(config, map) {
     place: hashValue("place"),
     language: languageFromHash(config)
   };
+  asked.ignored = ignoredParts(config, map, asked);
+  return asked;
+}
+
+/* A note at the top of the map saying what of a link was not shown; it goes when closed, or after a while. */
+export function notice(map, ignored) {
+  const old = map.getContainer().querySelector(".atlas-notice");
+  if (old) old.remove();
+  if (!ignored.length) return;
+  const box = el("div", null, "atlas-notice");
+  box.setAttribute("role", "status");
+  const close = el("button", "×", "atlas-notice-close");
+  close.type = "button";
+  close.setAttribute("aria-label", "Close this note");
+  close.addEventListener("click", function () { box.remove(); });
+  append(box, [el("span", "This link asks for what the map cannot show, so it was left out: " + ignored.join("; ") + "."), close]);
+  L.DomEvent.disableClickPropagation(box);
+  map.getContainer().appendChild(box);
+  setTimeout(function () { box.remove(); }, 15000);
 }
 
 function namesFromHash(key) { return (rawHashValue(key) || "").split(",").map(decoded).filter(Boolean); }
@@ -51,9 +88,12 @@ function setOverlays(map, layerControl, asked) {
     view.hiddenFirst = new Set(Array.from(byName.keys()).filter(function (name) { return !map.hasLayer(byName.get(name)); }));
   }
   byName.forEach(function (layer, name) {
-    const shown = view.hiddenFirst.has(name) ? asked.on.indexOf(name) >= 0 : asked.off.indexOf(name) < 0;
-    if (shown && !map.hasLayer(layer)) map.addLayer(layer);
-    if (!shown && map.hasLayer(layer)) map.removeLayer(layer);
+    const wanted = view.hiddenFirst.has(name) ? asked.on.indexOf(name) >= 0 : asked.off.indexOf(name) < 0;
+    if (wanted && !map.hasLayer(layer)) map.addLayer(layer);
+    if (!wanted && map.hasLayer(layer)) map.removeLayer(layer);
+  });
+  asked.off.concat(asked.on).filter(function (name) { return !byName.has(name); }).forEach(function (name) {
+    asked.ignored.push("the layer " + shown(name));
   });
   trackOverlays(map, layerControl);
 }
@@ -78,7 +118,14 @@ export function applyView(map, ui, asked) {
   view.sel = asked.sel || null;  // kept in the URL while the feature is found and opened
   view.ready = true;
   writeHash(map);
-  return ui.open(asked);
+  return ui.open(asked).then(function (opened) {
+    const wanted = asked.place || asked.sel;
+    if (wanted && !opened) {
+      asked.ignored.push("the feature " + shown(wanted) + ", which has no point on the map in this release (unlocated, or not in it)");
+      if (view.sel === asked.sel) { view.sel = null; writeHash(map); }
+    }
+    notice(map, asked.ignored);
+  });
 }
 
 /* The overlays by name: a Map, never a plain object, so that a name from the URL (`__proto__`) finds nothing. */
@@ -94,28 +141,23 @@ function embeddedLayer(map, id) {
   return found;
 }
 
-/* Several features at one point (incidents placed in one area of possibility) stay clustered at
- * every zoom: they are spread where they are, not zoomed into. */
-function stacked(cluster, marker) {
-  return cluster.getLayers().some(function (l) { return l !== marker && l.getLatLng().equals(marker.getLatLng()); });
-}
-
-function openInCluster(cluster, marker) {
-  if (stacked(cluster, marker)) {
-    const parent = cluster.getVisibleParent(marker);
-    if (parent && parent !== marker && parent.spiderfy) parent.spiderfy();
-    if (marker._map) marker.openPopup();
-    else cluster.once("spiderfied", function () { marker.openPopup(); });
-  } else {
-    cluster.zoomToShowLayer(marker, function () { marker.openPopup(); });
-  }
+/* Where a zone's or an area's popup opens: at the view's centre if it lies inside, else at the nearest point of its
+ * outline drawn in the view, else (nothing of it in view) where Leaflet puts it. */
+function nearestPoint(map, polygon) {
+  const centre = map.getCenter();
+  if (polygonHas(polygon, centre)) return centre;
+  const closest = polygon.closestLayerPoint ? polygon.closestLayerPoint(map.latLngToLayerPoint(centre)) : null;
+  return closest ? map.layerPointToLatLng(closest) : undefined;
 }
 
 /* A feature's popup: an embedded one (zone, border, area), or a fetched one (asked for alone if it is not
  * drawn yet), inside its cluster if it is in one (which is opened to show it first). */
 export function openFeature(map, layers, clusters, id) {
   const embedded = embeddedLayer(map, id);
-  if (embedded && !embedded.getLatLng) { embedded.openPopup(); return Promise.resolve(embedded); }
+  if (embedded && !embedded.getLatLng) {
+    embedded.openPopup(nearestPoint(map, embedded));
+    return Promise.resolve(embedded);
+  }
   return layers.find(id).then(function (layer) {
     if (!layer) return null;
     layers.pin(id);

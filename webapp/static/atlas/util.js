@@ -68,6 +68,7 @@ export function when(p) {
 
 export function period(p) {
   if (p.start && p.end === p.start) return dateWords(p.start);
+  if (!p.start && p.end) return "by " + dateWords(p.end);
   return (p.start ? dateWords(p.start) : "?") + " – " + (p.end ? dateWords(p.end) : "no end given in the sources");
 }
 
