@@ -29,6 +29,20 @@ def when(start: str | None, end: str | None, precision: str | None = None) -> st
     return f"between {date_words(start)} and {date_words(end)}{known}"
 
 
+def span(start: str, end: str | None) -> str:
+    """A period as a label names it, what both ends share said once: "1930–1933", "11–12 February 1931",
+    "June–August 1927", "30 June – 2 July 1927", "December 1930 – January 1931", "1914"."""
+    if not end or end == start:
+        return date_words(start)
+    first, last = start.split("-"), end.split("-")
+    if len(first) != len(last) or len(first) == 1 or first[0] != last[0]:
+        return date_words(start) + ("–" if len(first) == len(last) == 1 else " – ") + date_words(end)
+    year = first[0]
+    if len(first) == 3 and first[1] == last[1]:
+        return f"{int(first[2])}–{int(last[2])} {month_name[int(first[1])]} {year}"
+    return date_words(start).removesuffix(f" {year}") + ("–" if len(first) == 2 else " – ") + date_words(end)
+
+
 def clause(note: str) -> str:
     """A note made to follow a semicolon: its first word lower-cased when it is an ordinary word, not a name."""
     first = note.split(" ", 1)[0]

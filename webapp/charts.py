@@ -8,11 +8,13 @@ text is escaped. `?f=json` gives the same charts as data.
 from __future__ import annotations
 
 import math
+import textwrap
 
 from flask import Blueprint, jsonify, render_template, request, url_for
 
 from layers.dates import parse_partial
 from layers.schema import YEARS
+from layers.words import span
 from webapp import params
 from webapp.store import get_store
 from webapp.summary import histogram_series
@@ -21,8 +23,10 @@ from webapp.vocabulary import CHART_INCIDENT_COUNTS, CHART_TOTALS, HISTOGRAM_SER
 bp = Blueprint("charts", __name__)
 
 UNITS = {"people": "People", "households": "Households"}
-WIDTH, PLOT_HEIGHT, LEFT, BOTTOM = 760, 180, 56, 36
-ROW, LABEL_WIDTH = 26, 330
+WIDTH, PLOT_HEIGHT, LEFT, BOTTOM = 760, 180, 64, 36
+# A migration row: at least ROW high, its label in lines of at most LABEL_CHARS characters (at the page's 11 px
+# a line of 46 characters is under LABEL_WIDTH), LINE apart; AXIS_TITLE under the value axis.
+ROW, LABEL_WIDTH, LABEL_CHARS, LINE, AXIS_TITLE = 26, 330, 46, 13, 16
 # Round axis maxima (times a power of ten) and how many intervals divide each into round ticks.
 AXIS_STEPS = ((1, 5), (2, 4), (2.5, 5), (4, 4), (5, 5), (10, 5))
 SPAN = WIDTH - LABEL_WIDTH - 150  # room right of the longest bar for its figure
@@ -43,12 +47,14 @@ def charts_page():
             "Detentions and deaths on the border: yearly totals the sources report",
             total_series(statistics),
             "Aggregates for a whole territory or unit (their scope is under the chart); never drawn on the map.",
+            "People",
         ),
         year_chart(
             "incident-counts",
             "Detained and killed in the single incidents of the atlas, by year",
             incident_series(store.frame("incidents")),
             "Sums over the incidents recorded here, not totals: most incidents of those years are not in the sources.",
+            "People",
         ),
         migration_chart(store.frame("migration")),
         year_chart(
@@ -56,6 +62,7 @@ def charts_page():
             "Features per year in each dated layer (what the map's histogram shows)",
             feature_series(store),
             "A feature counts in every year its period overlaps; undated units and posts are not counted.",
+            "Features",
         ),
     ]
     if not params.wants_html():
@@ -116,8 +123,9 @@ def migration_chart(migration) -> dict:
         bars = [_migration_bar(r, r[unit]) for r in rows]
         axis = round_axis(max([_top(b) for b in bars] or [1]))
         ticks = [{"x": LABEL_WIDTH + v / axis["max"] * SPAN, "value": v} for v in axis["ticks"]]
-        height = len(bars) * ROW + BOTTOM
-        panels.append({"unit": label, "bars": _lay_out_bars(bars, axis["max"]), "ticks": ticks, "height": height})
+        height = _lay_out_bars(bars, axis["max"]) + BOTTOM + AXIS_TITLE
+        panel = {"unit": label, "bars": bars, "ticks": ticks, "height": height, "title_x": LABEL_WIDTH + SPAN / 2}
+        panels.append(panel)
     without = [r["name"] for r in records if not any(_has_figure(r.get(u)) for u in UNITS)]
     return {
         "id": "migration",
@@ -134,8 +142,9 @@ def migration_chart(migration) -> dict:
 # --- layout -----------------------------------------------------------------------------------------
 
 
-def year_chart(ident: str, title: str, series: list[dict], note: str) -> dict:
-    """Grouped bars, one slot per year of the years with data (year_span), one bar per series, whiskers for ranges."""
+def year_chart(ident: str, title: str, series: list[dict], note: str, counts: str) -> dict:
+    """Grouped bars, one slot per year of the years with data (year_span), one bar per series, whiskers for ranges;
+    `counts` titles the count axis."""
     first, last = year_span([p["year"] for s in series for p in s["points"]])
     years = list(range(first, last + 1))
     top = max([_top(p) for s in series for p in s["points"]] or [1])
@@ -155,7 +164,7 @@ def year_chart(ident: str, title: str, series: list[dict], note: str) -> dict:
         "title": title,
         "note": note,
         "series": series,
-        "axis": axis,
+        "axis": axis | {"title": counts},
         "ticks": ticks,
         "size": {"width": WIDTH, "height": PLOT_HEIGHT + BOTTOM, "plot": PLOT_HEIGHT, "left": LEFT},
         "empty": not any(s["points"] for s in series),
@@ -185,19 +194,28 @@ def _vertical(x: float, width: float, p: dict, top: float) -> dict:
     return box
 
 
-def _lay_out_bars(bars: list[dict], top: float) -> list[dict]:
+def _lay_out_bars(bars: list[dict], top: float) -> float:
+    """Each bar's row: its label in lines (never cut), the bar, whisker and arrow at the row's middle; the rows'
+    height."""
+
     def x(v):
         return LABEL_WIDTH + v / top * SPAN
 
-    for i, b in enumerate(bars):
+    y = 0.0
+    for b in bars:
+        lines = textwrap.wrap(b["label"], LABEL_CHARS, break_long_words=False)
+        height = max(ROW, len(lines) * LINE + 8)
+        middle = y + height / 2
+        b["lines"] = [{"text": t, "y": middle + (i - (len(lines) - 1) / 2) * LINE + 4} for i, t in enumerate(lines)]
         value = b["best"] if b["best"] is not None else b["low"]
-        b["box"] = {"y": i * ROW + 4, "height": ROW - 8, "x": LABEL_WIDTH, "width": max(x(value) - LABEL_WIDTH, 1)}
-        b["box"]["text_x"] = x(_top(b)) + (18 if b["open"] else 6)
+        box = {"y": middle - ROW / 2 + 4, "height": ROW - 8, "x": LABEL_WIDTH, "width": max(x(value) - LABEL_WIDTH, 1)}
+        b["box"] = box | {"text_x": x(_top(b)) + (18 if b["open"] else 6), "text_y": middle + 4}
         if b["low"] is not None and b["high"] is not None and b["high"] != b["low"]:
-            b["box"]["whisker"] = {"x1": x(b["low"]), "x2": x(b["high"]), "y": i * ROW + ROW / 2}
+            b["box"]["whisker"] = {"x1": x(b["low"]), "x2": x(b["high"]), "y": middle}
         if b["open"]:
-            b["box"]["arrow"] = {"x": x(_top(b)), "y": i * ROW + ROW / 2}
-    return bars
+            b["box"]["arrow"] = {"x": x(_top(b)), "y": middle}
+        y += height
+    return y
 
 
 def round_axis(top: float) -> dict:
@@ -213,7 +231,7 @@ def round_axis(top: float) -> dict:
 
 
 def _migration_bar(record: dict, value: dict) -> dict:
-    period = record["start"] + (f"–{record['end']}" if record["end"] and record["end"] != record["start"] else "")
+    period = span(record["start"], record["end"])
     open_ended = (
         value.get("high") is None and value.get("low") is not None and value.get("best") in (None, value["low"])
     )
@@ -253,7 +271,7 @@ def _sum_point(year: int, values: list[dict]) -> dict:
         "best": best,
         "high": total("high"),
         "approximate": any(v.get("approximate") for v in values),
-        "note": f"{len(values)} incident(s)",
+        "note": f"{len(values)} incident{'s' if len(values) != 1 else ''}",
     }
 
 
@@ -287,12 +305,15 @@ def _unique(citations: list[dict]) -> list[dict]:
     return out
 
 
+LAYOUT = {"box", "size", "ticks", "height", "lines", "title_x"}  # what only the drawing needs
+
+
 def _public(chart: dict) -> dict:
     """A chart as data: without the drawing boxes."""
 
     def strip(value):
         if isinstance(value, dict):
-            return {k: strip(v) for k, v in value.items() if k not in {"box", "size", "ticks", "height"}}
+            return {k: strip(v) for k, v in value.items() if k not in LAYOUT}
         if isinstance(value, list):
             return [strip(v) for v in value]
         return value

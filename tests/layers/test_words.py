@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from layers import passages
-from layers.words import clause, when
+from layers.words import clause, span, when
 
 
 @pytest.mark.parametrize(
@@ -21,6 +21,23 @@ from layers.words import clause, when
 )
 def test_a_period_is_said_as_a_historian_says_it(start, end, precision, expected):
     assert when(start, end, precision) == expected
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "expected"),
+    [
+        ("1930", "1933", "1930–1933"),
+        ("1914", "1914", "1914"),
+        ("1914", None, "1914"),
+        ("1931-02-11", "1931-02-12", "11–12 February 1931"),
+        ("1927-06", "1927-08", "June–August 1927"),
+        ("1927-06-30", "1927-07-02", "30 June – 2 July 1927"),
+        ("1930-12", "1931-01", "December 1930 – January 1931"),
+        ("1930", "1931-02", "1930 – February 1931"),
+    ],
+)
+def test_a_period_is_labelled_with_what_both_ends_share_said_once(start, end, expected):
+    assert span(start, end) == expected
 
 
 @pytest.mark.parametrize(

@@ -76,7 +76,7 @@ def test_migration_bars_keep_each_authoritys_figure_and_its_uncertainty(charts, 
     migration = charts["migration"]
     households = {b["label"]: b for b in migration["panels"][1]["bars"]}
     ogpu = next(b for label, b in households.items() if "Xinjiang" in label or "xinjiang" in label)
-    assert ogpu["text"] == "at least about 40,000" and ogpu["open"]
+    assert ogpu["text"] == "at least 40,000" and ogpu["open"]
     assert any(b["text"] == "about 83,000" for b in households.values())
     people = [b["text"] for b in migration["panels"][0]["bars"]]
     assert "150,000–160,000" in people, "the 1916 range stays a range"
@@ -170,3 +170,62 @@ def test_every_migration_row_says_whom_it_counts(charts):
             assert any(flow["who"] in label for label in labels), (flow["id"], flow["who"])
     late = [label for label in labels if label.startswith("1937–1939")]
     assert late == ["1937–1939 · Kazakhs present in Xinjiang", "1937–1939 · Russians present in Xinjiang"]
+
+
+def _bars(charts) -> list[dict]:
+    return [b for p in charts["migration"]["panels"] for b in p["bars"]]
+
+
+def test_migration_rows_say_their_dates_in_words(charts):
+    """ "11–12 February 1931", not "1931-02-11–1931-02-12"; years stay years ("1930–1933")."""
+    labels = [b["label"] for b in _bars(charts)]
+    assert not [label for label in labels if re.search(r"\d{4}-\d\d", label)], labels
+    assert "11–12 February 1931 · Emigration: Zaysan district → China" in labels
+    assert any(label.startswith("1930–1933 · ") for label in labels)
+
+
+def test_incident_counts_say_incident_or_incidents(charts):
+    notes = [p["note"] for s in charts["incident-counts"]["series"] for p in s["points"]]
+    assert "1 incident" in notes and any(re.fullmatch(r"[2-9] incidents", n) for n in notes), notes
+    assert all(re.fullmatch(r"1 incident|\d+ incidents", n) for n in notes), notes
+
+
+BOUND = re.compile(r"\b(over|more than|no less than|at least|exceeded)\b", re.I)
+ABOUT = re.compile(r"\b(about|approximately|around|some)\b", re.I)
+
+
+def test_a_figure_reads_as_its_source_says_it(charts):
+    """ "Over 400,000 people" is "at least 400,000", never "at least about 400,000": a row says "about" and "at
+    least" together only where the passage it quotes says both."""
+    texts = {b["text"] for b in _bars(charts)}
+    assert "at least 400,000" in texts and "at least 40,000" in texts
+    for flow in _sources_yaml("migration.yaml")["flows"]:
+        quote = " ".join(c["quote"] for c in flow["sources"])
+        for unit in ("people", "households"):
+            value = flow.get(unit) or {}
+            open_ended = value.get("low") is not None and value.get("high") is None and value.get("best") is None
+            if open_ended and value.get("approximate"):
+                assert BOUND.search(quote) and ABOUT.search(quote), (flow["id"], unit, quote)
+    assert not [t for t in texts if "at least about" in t], texts
+
+
+def test_migration_labels_are_never_cut(page, charts):
+    """Every row's label is all there, in lines the label column holds ("Siberia, Volga regi…" was cut)."""
+    from webapp.charts import LABEL_CHARS
+
+    for svg, panel in zip(_svgs(page, "migration"), charts["migration"]["panels"], strict=True):
+        shown = [" ".join(t.itertext()) for t in svg.iter(f"{SVG}text") if t.get("class") == "label"]
+        assert shown == [b["label"] for b in panel["bars"]], "a label cut or missing"
+        lines = [t.text for t in svg.iter(f"{SVG}tspan")]
+        assert max(len(line) for line in lines) <= LABEL_CHARS and "…" not in "".join(lines)
+        assert len(lines) > len(shown), "some label is long enough to need two lines: the check proves something"
+
+
+def test_every_count_axis_has_a_title(page):
+    expected = {"totals": ["People"], "incident-counts": ["People"], "features": ["Features"]}
+    expected["migration"] = ["People", "Households"]
+    for chart_id, titles in expected.items():
+        found = [
+            t.text for svg in _svgs(page, chart_id) for t in svg.iter(f"{SVG}text") if t.get("class") == "axis-title"
+        ]
+        assert found == titles, (chart_id, found)

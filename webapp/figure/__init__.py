@@ -22,8 +22,9 @@ from flask import Blueprint, Response, render_template, request
 from webapp import limits
 from webapp.figure import sources
 from webapp.figure.drawers import features
+from webapp.figure.furniture import nice_length, north_angle
 from webapp.figure.page import FORMATS, PNG_DPI, RC, SOURCE_FORMATS, WIDTH_IN
-from webapp.figure.render import nice_length, north_angle, render
+from webapp.figure.render import drawn, render
 from webapp.figure.schema import ZIP
 from webapp.figure.view import View, map_url, overlay_names, parse_view
 from webapp.store import get_store
@@ -82,6 +83,7 @@ __all__ = [
     "WIDTH_IN",
     "View",
     "bp",
+    "drawn",
     "features",
     "map_url",
     "nice_length",

@@ -8,16 +8,16 @@ colours, sizes, shapes and line styles from the vocabulary (webapp/vocabulary.py
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 from functools import partial
 
 import geopandas as gpd
-from shapely.geometry import box
+import numpy as np
+from shapely.geometry import LineString, box
 
 from geo import METRIC_CRS
 from webapp import vocabulary
-from webapp.figure.page import BORDER_WIDTH, LINE_SCALE, MARKER_SCALE, SMALL
+from webapp.figure.page import BORDER_WIDTH, LINE_SCALE, MARKER_SCALE
 from webapp.figure.view import View
 
 DRAWN = ("zones", "border", "places", "outposts", "customs", "diplomacy", "incidents", "migration")
@@ -32,13 +32,17 @@ POINTS = {
 }
 LABEL_ALL_BELOW_M = 400_000  # a view narrower than this labels every place; a wider one the important ones
 AREA_FILL_OPACITY = 0.12
+RING = {"marker": "o", "s": 60, "facecolors": "none", "linewidths": 0.8}  # around the places of the 1927 list
+FLOW_BEND = 0.18  # a flow's arc: Matplotlib's arc3 `rad`, the control point's offset from the chord's middle
 
 
 @dataclass
 class Drawing:
-    """The features a figure draws, by layer (each a frame in the metric CRS), and its legend."""
+    """The features a figure draws, by layer (each a frame in the metric CRS), the types of points some marker of
+    which shows (webapp.figure.marks: the legend lists those), and its legend."""
 
     frames: dict[str, gpd.GeoDataFrame]
+    showing: set[tuple[str, object]] = field(default_factory=set)
     legend: list[tuple[str, object]] = field(default_factory=list)
 
 
@@ -52,6 +56,10 @@ def features(store, view: View) -> dict[str, gpd.GeoDataFrame]:
         if cid not in view.off:
             frames[cid] = _in_view(store.query(cid, period=view.period, display=True)[0], view)
     frames["zones"] = frames["zones"][[f"zone:{z}" not in view.off for z in frames["zones"]["id"]]]
+    if "migration" in frames:  # a flow is drawn as an arc: it is in view when its arc is, whatever its line does
+        shown = box(*view.extent)
+        flows = frames["migration"]
+        frames["migration"] = flows[[any(flow_arc(p).intersects(shown) for p in _parts(g)) for g in flows.geometry]]
     frames["areas"] = _incident_areas(store, frames.get("incidents"), view)
     return {cid: frame for cid, frame in frames.items() if len(frame)}
 
@@ -61,6 +69,21 @@ def _in_view(frame: gpd.GeoDataFrame, view: View) -> gpd.GeoDataFrame:
     located = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
     metric = located.to_crs(METRIC_CRS)
     return metric[metric.intersects(box(*view.extent))]
+
+
+def _parts(geometry) -> list:
+    return list(getattr(geometry, "geoms", [geometry]))
+
+
+def flow_arc(part, steps: int = 32) -> LineString:
+    """The curve a flow's line is drawn as, from its first point to its last: Matplotlib's arc3, a quadratic
+    Bézier whose control point stands FLOW_BEND of the chord off its middle."""
+    (x1, y1), (x2, y2) = part.coords[0], part.coords[-1]
+    cx, cy = (x1 + x2) / 2 + FLOW_BEND * (y2 - y1), (y1 + y2) / 2 - FLOW_BEND * (x2 - x1)
+    t = np.linspace(0, 1, steps)
+    xs = (1 - t) ** 2 * x1 + 2 * (1 - t) * t * cx + t**2 * x2
+    ys = (1 - t) ** 2 * y1 + 2 * (1 - t) * t * cy + t**2 * y2
+    return LineString(np.column_stack([xs, ys]))
 
 
 def _incident_areas(store, incidents, view: View) -> gpd.GeoDataFrame:
@@ -143,30 +166,30 @@ def _legend_marker(style: dict):
 
 
 def draw_points(cid: str, ax, frame, drawing: Drawing, view: View) -> None:
-    """Points by type: the vocabulary's colour, size and shape for each type of the layer."""
+    """Points by type: the vocabulary's colour, size and shape for each type of the layer; in the legend the types
+    some marker of which shows."""
     prefix, label_column, zorder = POINTS[cid]
     layer = vocabulary.LAYERS[cid]
     for value, group in frame.groupby(layer.column, sort=True):
         style = marker_style(layer.look(value))
         ax.scatter(group.geometry.x, group.geometry.y, zorder=zorder, linewidths=0.4, gid=f"{cid}-{value}", **style)
         label = group[label_column].iloc[0] if label_column else str(value).replace("_", " ")
-        drawing.legend.append((f"{prefix}: {label}", _legend_marker(style)))
+        if (cid, value) in drawing.showing:  # a type all of whose markers lie under others is not listed
+            drawing.legend.append((f"{prefix}: {label}", _legend_marker(style)))
 
 
 def draw_places(ax, places, drawing: Drawing, view: View) -> None:
-    """Places by type, a ring around those of the 1927 list, and their labels."""
+    """Places by type and a ring around those of the 1927 list (their labels: webapp.figure.labels)."""
     from matplotlib.lines import Line2D
 
     draw_points("places", ax, places, drawing, view)
     listed = places[places["in_1927_list"].astype(bool)]
     ring = vocabulary.RINGS["listed"]["color"]
     if len(listed):
-        style = {"marker": "o", "s": 60, "facecolors": "none", "edgecolors": ring, "linewidths": 0.8}
-        ax.scatter(listed.geometry.x, listed.geometry.y, zorder=4, **style)
+        ax.scatter(listed.geometry.x, listed.geometry.y, zorder=4, edgecolors=ring, **RING)
         handle = Line2D([], [], linestyle="none", marker="o", markersize=7.5, markerfacecolor="none")
         handle.set_markeredgecolor(ring)
         drawing.legend.append(("Place in the 1927 list of the 7.5 km zone", handle))
-    _label_places(ax, places, view)
 
 
 def draw_migration(ax, flows, drawing: Drawing, view: View) -> None:
@@ -180,16 +203,17 @@ def draw_migration(ax, flows, drawing: Drawing, view: View) -> None:
         style = {"color": look.colour, "linestyle": _line(look.shape)}
         for _, flow in group.iterrows():
             width = LINE_SCALE * vocabulary.flow_width(vocabulary.flow_range(flow.to_dict())[1])
-            for part in getattr(flow.geometry, "geoms", [flow.geometry]):
+            for part in _parts(flow.geometry):
                 arrow = FancyArrowPatch(
                     part.coords[0],
                     part.coords[-1],
-                    connectionstyle="arc3,rad=0.18",
+                    connectionstyle=f"arc3,rad={FLOW_BEND}",
                     arrowstyle="-|>",
                     mutation_scale=6 + 2 * width,
                     linewidth=width,
                     alpha=0.8,
                     zorder=4,
+                    gid=f"migration-{kind}",
                     **style,
                 )
                 ax.add_patch(arrow)
@@ -206,23 +230,3 @@ DRAWERS = {
     "diplomacy": partial(draw_points, "diplomacy"),
     "incidents": partial(draw_points, "incidents"),
 }
-
-
-def _label_places(ax, places, view: View) -> None:
-    """Place names in the chosen language, most important first, skipping any that would overlap."""
-    narrow = view.span < LABEL_ALL_BELOW_M
-    layer = vocabulary.LAYERS["places"]
-    ranked = places.assign(rank=[layer.look(t).label for t in places[layer.column]])
-    ranked = ranked[narrow | (ranked["rank"] <= vocabulary.FIGURE_LABELS)].sort_values(["rank", "name"])
-    minx, _, maxx, _ = view.extent
-    metres_per_pt = (maxx - minx) / (view.page.map_w_in * 72)
-    taken: list = []
-    for _, place in ranked.iterrows():
-        text = place.get(view.lang) or place["name"]
-        x, y = place.geometry.x + 4 * metres_per_pt, place.geometry.y
-        width = len(text) * SMALL * 0.6 * metres_per_pt * (2 if re.search(r"[\u3000-\u9fff]", text) else 1)
-        room = box(x, y - SMALL * 0.5 * metres_per_pt, x + width, y + SMALL * 0.5 * metres_per_pt)
-        if any(room.intersects(other) for other in taken):
-            continue
-        taken.append(room)
-        ax.text(x, y, text, fontsize=SMALL, va="center", zorder=8, clip_on=True)

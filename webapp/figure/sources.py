@@ -2,9 +2,10 @@
 
 The bibliography is grouped by document: the document's full reference once (as the store's texts give it,
 layers/texts.py), then where in it the features are cited, the notes by number, each with the full references
-of the archival files and publications it gives (layers/citations.py made them). The caption names each
-document by its label (author and year) with its notes, and says what the map shows, when, and which atlas
-release, at which URL, it comes from.
+of the archival files and publications it gives (layers/citations.py made them), or, for a note that gives
+none, what the note says (its text as the store's texts hold it) or that its text is not in the copy the atlas
+holds. The caption names each document by its short form only (author and year) and says what the map shows,
+when, and which atlas release, at which URL, it comes from; the notes are the bibliography's.
 """
 
 from __future__ import annotations
@@ -12,13 +13,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from layers.citations import cited_sources, where_in
+from layers.citations import MISSING, cited_sources, where_in
 from layers.schema import TITLE
 from webapp import vocabulary
 from webapp.figure.view import View
 
 SHOWN = ("zones", "border", "places", "outposts", "customs", "diplomacy", "incidents", "migration")  # in this order
-BIBLIOGRAPHY = "full references in the figure's bibliography"
+BIBLIOGRAPHY = "full references and notes in the figure's bibliography"
 
 
 @dataclass
@@ -28,6 +29,7 @@ class Cited:
     where: str | None  # "n. 31", "n. 3 (p. 5 of the copy)", "section “…”"; None: the document as a whole
     note: str | None
     sources: list[str] = field(default_factory=list)  # the full references of the files and publications
+    says: str | None = None  # a note that gives none: its text, quoted, or that the copy lacks it
 
 
 @dataclass
@@ -36,6 +38,7 @@ class Entry:
 
     label: str
     reference: str
+    notes: dict = field(default_factory=dict)  # the document's notes as the store's texts hold them, by key
     cited: dict[str | None, Cited] = field(default_factory=dict)
 
     def add(self, citation: dict) -> None:
@@ -45,35 +48,21 @@ class Entry:
         source = source and f"{source}."
         if source and source not in entry.sources:
             entry.sources.append(source)
+        entry.says = self.says(entry.note) if entry.note and not entry.sources else None
+
+    def says(self, key: str) -> str:
+        """What a note that gives no file or publication says: its text, quoted, or that the copy lacks it."""
+        text = (self.notes.get(key) or {}).get("text")
+        return f"“{text}”" if text else f"{MISSING}."
 
     def in_order(self) -> list[Cited]:
         """The notes by number, then the parts of the text cited, in order of first use."""
         notes = sorted((c for c in self.cited.values() if c.note), key=lambda c: _number(c.note))
         return notes + [c for c in self.cited.values() if not c.note]
 
-    def short(self) -> str:
-        """The caption's short form: "Ablazhey and Zhanbossinova 2026 (text and notes 21, 31)"."""
-        notes = [c.where for c in self.in_order() if c.note]
-        parts = ["text"] if any(not c.note for c in self.cited.values()) else []
-        if notes:
-            parts.append(("notes " if len(notes) > 1 else "note ") + _numbers(notes))
-        return f"{self.label} ({' and '.join(parts)})" if parts else self.label
-
     def as_dict(self) -> dict:
-        cited = [{"where": c.where, "note": c.note, "sources": c.sources} for c in self.in_order()]
+        cited = [{"where": c.where, "note": c.note, "sources": c.sources, "says": c.says} for c in self.in_order()]
         return {"label": self.label, "reference": self.reference, "cited": cited}
-
-
-def _numbers(wheres: list[str]) -> str:
-    """Notes by number, those of one page of the copy together: "1, 4 (p. 2 of the copy), 3 (p. 5 of the copy)"."""
-    groups: list[tuple[str, list[str]]] = []
-    for where in wheres:
-        number, _, page = where.removeprefix("n. ").partition(" ")
-        if groups and groups[-1][0] == page:
-            groups[-1][1].append(number)
-        else:
-            groups.append((page, [number]))
-    return ", ".join(f"{', '.join(numbers)} {page}".strip() for page, numbers in groups)
 
 
 def _number(note: str) -> tuple:
@@ -90,7 +79,8 @@ def bibliography(frames: dict, texts: dict) -> list[Entry]:
                 text = texts.get(citation.get("document")) or {}
                 label = text.get("label") or citation["cited_as"]
                 key = citation.get("document") or citation["reference"]
-                entries.setdefault(key, Entry(label, text.get("reference") or citation["reference"])).add(citation)
+                entry = Entry(label, text.get("reference") or citation["reference"], text.get("notes") or {})
+                entries.setdefault(key, entry).add(citation)
     return sorted(entries.values(), key=lambda e: e.label.casefold())
 
 
@@ -107,9 +97,11 @@ def atlas(view: View) -> str:
 
 
 def caption(view: View, frames: dict, entries: list[Entry]) -> list[str]:
-    """The caption's paragraphs: what and when, the atlas and its release, the sources in short."""
-    cited = "; ".join(e.short() for e in entries) if entries else "none"
-    return [heading(view, frames), atlas(view), f"Sources ({BIBLIOGRAPHY}): {cited}."]
+    """The caption's paragraphs: what and when, the atlas and its release, the sources by short form only
+    ("Sources: Ablazhey and Zhanbossinova 2026; Shemetova 2020; full references and notes in the figure's
+    bibliography.")."""
+    cited = [e.label for e in entries] or ["none of the features drawn cites any"]
+    return [heading(view, frames), atlas(view), f"Sources: {'; '.join(cited)}; {BIBLIOGRAPHY}."]
 
 
 def as_text(view: View, frames: dict, entries: list[Entry]) -> str:
@@ -119,7 +111,7 @@ def as_text(view: View, frames: dict, entries: list[Entry]) -> str:
         lines += [entry.label, f"  {entry.reference}"]
         for cited in entry.in_order():
             where = cited.where or "the document as a whole"
-            lines += [f"  - {where}: {s}" for s in cited.sources] or [f"  - {where}"]
+            lines += [f"  - {where}: {s}" for s in cited.sources or [cited.says] if s] or [f"  - {where}"]
         lines.append("")
     return "\n".join(lines if entries else [*lines, "No sources: none of the features drawn cites any.", ""])
 
