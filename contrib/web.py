@@ -11,6 +11,7 @@ every write, and every action appended to the history (the audit log).
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from functools import wraps
 from pathlib import Path
@@ -28,6 +29,12 @@ TEMPLATES = Path(__file__).parent / "templates"
 files = Blueprint("contribute_files", __name__)
 signin = Blueprint("signin", __name__, template_folder=str(TEMPLATES))
 SIGN_IN_LIMIT = "10 per minute"
+# The contributors' door (sign-in, contribute, review, suggest): on a read-only atlas, a 404 that says why.
+DOOR = re.compile(r"^/(?:sign-in|sign-out|contribute|review|suggest)(?:/|$)")
+READ_ONLY = (
+    "This atlas is read-only: it has no accounts, so nobody signs in, contributes or reviews here. "
+    "Its data can be read, cited and downloaded from the map."
+)
 TEMPLATE_FORMATS = {
     "csv": (templates.csv_text, "text/csv"),
     "xlsx": (templates.xlsx_bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
@@ -74,6 +81,7 @@ def register(app: Flask) -> None:
     if enabled is None:
         enabled = contributions.configured_users()
     if not enabled:
+        app.before_request(_read_only)
         return
     from flask_limiter import Limiter
     from flask_limiter.util import get_remote_address
@@ -97,6 +105,12 @@ def register(app: Flask) -> None:
     app.extensions.setdefault(caching.PRIVATE, set()).update({signin.name, pages.bp.name})  # per user: no-store
     app.extensions["suggest_urls"] = pages.suggest_urls  # the map's popups link to them
     app.context_processor(lambda: {"contribute": {"user": current_user, "suggest": pages.suggest_url}})
+
+
+def _read_only() -> None:
+    """On a read-only atlas, a page of the contributors' door is not found, saying why."""
+    if request.url_rule is None and DOOR.match(request.path):
+        abort(404, READ_ONLY)
 
 
 def _configured_store(app: Flask) -> ContributionStore:

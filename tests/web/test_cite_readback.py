@@ -92,7 +92,27 @@ def test_bibtex_reads_as_biblatex(released, tmp_path):
     articles = [e for e in entries if e.entry_type == "article"]
     assert articles and all(e["journaltitle"] == e["journal"] for e in articles)
     files = [e for e in entries if e.entry_type == "unpublished"]
-    assert files and all(e["title"].startswith("f. ") and ", f. " in e["howpublished"] for e in files)
+    assert files and all(e["title"].startswith("f. ") and ", f. " in e["note"] for e in files)
+
+
+# What each reading prints of an @unpublished entry: classic BibTeX's styles (plain.bst and its kin) and biblatex's
+# standard driver (standard.bbx), field by field.
+PRINTED = {
+    "bibtex": ("author", "title", "note", "month", "year"),
+    "biblatex": ("author", "title", "howpublished", "note", "location", "date", "year", "url", "addendum", "pubstate"),
+}
+
+
+@pytest.mark.parametrize("reading", PRINTED)
+def test_an_archival_file_prints_its_archive_list_and_note_once_in_bibtex_and_biblatex(client, reading):
+    """Santos's file (SGA KNB RK f. 9, op. 1, d. 438, l. 75, seen through note 46) as a classic BibTeX style and
+    biblatex print it: the archive, the list and "cited in" each once."""
+    entries = {e.key: e for e in bibtexparser.parse_string(client.get(f"{SANTOS}?format=bibtex").data.decode()).entries}
+    entry = entries[FILE]
+    assert entry.entry_type == "unpublished"
+    printed = " ".join(entry[name] for name in PRINTED[reading] if name in entry.fields_dict)
+    for words in (ARCHIVE, "f. 9, op. 1, d. 438, l. 75", "cited in Ablazhey and Zhanbossinova 2026, n. 46"):
+        assert printed.count(words) == 1, (reading, words, printed)
 
 
 @pytest.mark.parametrize("query", ["", "?collections=incidents&datetime=1927"])

@@ -39,6 +39,19 @@ def test_quality_report_page_and_json(client):
     assert "1927 list" in page and "Uryl" in page
 
 
+def test_the_quality_report_names_layers_by_their_titles(client):
+    """The JSON keeps the layers' ids; the page names each by its title ("Border-guard units", not "outposts")."""
+    from layers import REGISTRY
+    from tests.web.readable import html_text
+
+    findings = client.get("/quality?f=json").get_json()
+    layers = {row["layer"] for row in findings["levels"]["rows"]} | {f["layer"] for f in findings["unlocated_features"]}
+    assert "outposts" in layers
+    text = html_text(client.get("/quality?f=html").data.decode())
+    shown = set(text.split("\n")) | {line.split(":")[0] for line in text.split("\n")}
+    assert {REGISTRY[cid].TITLE for cid in layers} <= shown and not layers & shown
+
+
 def test_places_items_are_geojson_with_unlocated_places_kept(client, layers):
     body = client.get("/collections/places/items?limit=1000").get_json()
     assert body["numberMatched"] == len(layers["places"])

