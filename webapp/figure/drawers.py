@@ -21,14 +21,14 @@ from webapp.figure.page import BORDER_WIDTH, LINE_SCALE, MARKER_SCALE
 from webapp.figure.view import View
 
 DRAWN = ("zones", "border", "places", "outposts", "customs", "diplomacy", "incidents", "migration")
-# The layers drawn as typed points: the legend's prefix, the column naming the type in words (None: the type
-# itself), and the drawing order (higher on top).
+# The layers drawn as typed points: the legend's prefix and the drawing order (higher on top); the type in words
+# is the vocabulary's (webapp/vocabulary.py Layer.words).
 POINTS = {
-    "places": ("Place", None, 5),
-    "outposts": ("Unit", "unit_type_label", 6),
-    "customs": ("Customs", "post_type_label", 6),
-    "diplomacy": ("Diplomacy", "kind_label", 6),
-    "incidents": ("Incident", "event_type_label", 7),
+    "places": ("Place", 5),
+    "outposts": ("Unit", 6),
+    "customs": ("Customs", 6),
+    "diplomacy": ("Diplomacy", 6),
+    "incidents": ("Incident", 7),
 }
 LABEL_ALL_BELOW_M = 400_000  # a view narrower than this labels every place; a wider one the important ones
 AREA_FILL_OPACITY = 0.12
@@ -168,8 +168,9 @@ def _legend_marker(style: dict):
 def draw_points(cid: str, ax, frame, drawing: Drawing, view: View) -> None:
     """Points by type: the vocabulary's colour, size and shape for each type of the layer; in the legend the types
     some marker of which shows."""
-    prefix, label_column, zorder = POINTS[cid]
+    prefix, zorder = POINTS[cid]
     layer = vocabulary.LAYERS[cid]
+    label_column = layer.words  # the type in words, as the map's legend says it (None: the type itself)
     for value, group in frame.groupby(layer.column, sort=True):
         style = marker_style(layer.look(value))
         ax.scatter(group.geometry.x, group.geometry.y, zorder=zorder, linewidths=0.4, gid=f"{cid}-{value}", **style)

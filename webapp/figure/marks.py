@@ -69,10 +69,10 @@ def _outline(marker: str) -> Polygon:
 
 
 def markers(frames: dict, points: MapPoints, layers: dict) -> list[Marker]:
-    """Every marker of the point layers (`layers`: {layer: (prefix, type column, zorder)}) in the order they are
-    painted: by zorder, then layer, type and row, as Matplotlib paints them."""
+    """Every marker of the point layers (`layers`: {layer: (prefix, zorder)}) in the order they are painted: by
+    zorder, then layer, type and row, as Matplotlib paints them."""
     drawn = []
-    for cid, (_, _, zorder) in layers.items():
+    for cid, (_, zorder) in layers.items():
         if cid not in frames:
             continue
         layer = vocabulary.LAYERS[cid]
