@@ -98,7 +98,8 @@ def submission(name: str):
     override = sub["contributor"] == current_user.name and current_user.role == "admin"
     return render_template("submission.html", title=f"Submission {name}", sub=sub, report=sub["report"] or {},
                            history=store().history(name), may_review=may_review, override=override,
-                           publication=publishing.state(sub, out), retriable=publishing.retriable(sub, out))  # fmt: skip
+                           publication=publishing.state(sub, out),
+                           retriable=publishing.retriable(sub, out))  # fmt: skip
 
 
 @bp.post("/contribute/<name>/choose")

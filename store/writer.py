@@ -132,6 +132,11 @@ def builder(path: Path) -> int | None:
         return None  # killed while it built
     except PermissionError:
         pass  # alive, another user's
+    try:
+        if Path(f"/proc/{pid}/stat").read_text(encoding="utf-8").rsplit(")", 1)[1].split()[0] == "Z":
+            return None  # killed, and not yet reaped by the process that started it
+    except (OSError, IndexError):
+        pass
     return pid
 
 
