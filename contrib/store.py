@@ -231,7 +231,7 @@ class ContributionStore:
 
     def attempts(self, since_ms: int) -> list[dict]:
         """The sign-in attempts since a time (milliseconds since the epoch), oldest first."""
-        rows = self._run("SELECT at, address, account, trusted, ok FROM {p}sign_ins WHERE at >= ? ORDER BY at",
+        rows = self._run("SELECT at, address, account, trusted, ok FROM {p}sign_ins WHERE at >= ? ORDER BY at, id",
                          (since_ms,))  # fmt: skip
         return [dict(zip(("at", "address", "account", "trusted", "ok"), r, strict=True)) for r in rows]
 

@@ -7,7 +7,7 @@ import sqlite3
 import psycopg
 import pytest
 
-from contrib.store import ContributionStore, StoreError
+from contrib.store import ContributionStore, StoreError, milliseconds
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -97,3 +97,18 @@ def test_a_store_made_before_the_publication_column_gets_it(tmp_path):
     assert store.get("old")["publication"] is None
     store.update("old", publication={"state": "published", "release": "2026.12.7-1"})
     assert store.get("old")["publication"]["release"] == "2026.12.7-1"
+
+
+def test_sessions_and_sign_in_attempts_are_kept_in_either_engine(store):
+    """What every worker of the app shares: the open sessions (one ends for good when closed) and the attempts the
+    sign-in throttle counts."""
+    first, second = store.open_session("con"), store.open_session("con")
+    assert first != second and store.session_account(first) == store.session_account(second) == "con"
+    store.close_session(first)
+    assert store.session_account(first) is None and store.session_account(second) == "con"
+    since = milliseconds() - 1000
+    failed = store.attempt("192.0.2.1", "con", trusted=False)
+    store.succeeded(store.attempt("192.0.2.2", "con", trusted=True))
+    assert failed > 0
+    assert [(a["address"], a["trusted"], a["ok"]) for a in store.attempts(since)] == [
+        ("192.0.2.1", 0, 0), ("192.0.2.2", 1, 1)]  # fmt: skip
