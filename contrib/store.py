@@ -241,16 +241,17 @@ class ContributionStore:
                **state) -> None:  # fmt: skip
         """A new submission holding its file (kind: file, or suggestion for a correction from a page), with its
         status (default imported), report and records when given."""
-        if self.get(name) is not None:
-            raise StoreError(f"there is already a submission {name!r}; choose another name (--as NAME)")
         stamp = now()
         status = state.get("status", "imported")
         report, records = (_json(state.get(k)) for k in ("report", "records"))
-        self._run(
+        made = self._run(
             "INSERT INTO {p}submissions (name, layer, file_name, file_data, contributor, status, kind, choices, "
-            "report, records, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, '{}', ?, ?, ?, ?)",
+            "report, records, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, '{}', ?, ?, ?, ?) "
+            "ON CONFLICT (name) DO NOTHING RETURNING name",
             (name, layer, file_name, data, contributor, status, kind, report, records, stamp, stamp),
         )
+        if not made:  # taken, even by a submission made a moment ago by another process
+            raise StoreError(f"there is already a submission {name!r}; choose another name (--as NAME)")
 
     def get(self, name: str) -> dict | None:
         """A submission (without its file), its JSON fields decoded; None if there is none."""

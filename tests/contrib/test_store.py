@@ -30,6 +30,17 @@ def test_a_submission_keeps_its_file_and_state(store):
         store.create("ogpu", "incidents", file_name="ogpu.csv", data=b"", contributor="h")
 
 
+def test_a_name_taken_by_another_process_at_that_moment_is_refused_cleanly(store, monkeypatch):
+    """Two imports asking for one name at once: the second is told the name is taken (not a database error), even
+    when the name was free when it looked."""
+    store.create("ogpu", "incidents", file_name="ogpu.csv", data=b"first", contributor="h")
+    monkeypatch.setattr(ContributionStore, "get", lambda self, name: None)  # it looked before the other one wrote
+    with pytest.raises(StoreError, match="there is already a submission 'ogpu'"):
+        store.create("ogpu", "incidents", file_name="other.csv", data=b"second", contributor="k")
+    monkeypatch.undo()
+    assert (store.get("ogpu")["contributor"], store.file("ogpu")) == ("h", b"first")
+
+
 def test_the_history_is_append_only(store):
     store.log("h", "import", "ogpu", {"rows": 2}, file_name="ogpu.csv")
     store.log("r", "accept", "ogpu", why="sources checked")
