@@ -16,7 +16,8 @@ def text_of(html: str) -> str:
 
 def test_a_unit_reads_as_a_record_with_its_parent_named_and_linked(client):
     page = client.get(UNIT).get_data(as_text=True)
-    assert '<a href="/collections/outposts/items/detachment-49-jarkent?f=html">49th Jarkent border detachment</a>' in page
+    parent = "/collections/outposts/items/detachment-49-jarkent?f=html"
+    assert f'<a href="{parent}">49th Jarkent border detachment</a>' in page
     text = text_of(page)
     assert "Parent unit" in text and "Type Outpost" in text and "18 August 1927" in text
     assert "Not on the map" in text, "a unit with no seat says why it is not drawn"

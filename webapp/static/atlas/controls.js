@@ -81,6 +81,9 @@ function boxOf(node, frame) {
 
 function moved(box, d) { return { left: box.left + d[0], right: box.right + d[0], top: box.top + d[1], bottom: box.bottom + d[1] }; }
 
+/* How much of `box` lies under the control boxes (in square pixels). */
+function hiddenUnder(box, controls) { return controls.reduce(function (sum, c) { return sum + overlap(box, c); }, 0); }
+
 function overlap(a, b) {
   return Math.max(0, Math.min(a.right, b.right) - Math.max(a.left, b.left)) * Math.max(0, Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top));
 }
@@ -93,7 +96,7 @@ function clearMove(box, controls, size) {
     across.push(c.right + EDGE_PX - box.left, c.left - EDGE_PX - box.right);
     down.push(c.bottom + EDGE_PX - box.top, c.top - EDGE_PX - box.bottom);
   });
-  const hidden = function (b) { return controls.reduce(function (sum, c) { return sum + overlap(b, c); }, 0); };
+  const hidden = function (b) { return hiddenUnder(b, controls); };
   let best = null, bestHidden = hidden(box), bestSize = 0;
   across.forEach(function (dx) {
     down.forEach(function (dy) {
@@ -113,8 +116,10 @@ function panClear(map, popup) {
   const controls = Array.from(map.getContainer().querySelectorAll(".leaflet-control-container .leaflet-control"))
     .filter(function (c) { return c.offsetWidth && c.offsetHeight; })
     .map(function (c) { return boxOf(c, frame); });
-  const move = clearMove(boxOf(popup.getElement(), frame), controls, map.getSize());
+  const box = boxOf(popup.getElement(), frame), move = clearMove(box, controls, map.getSize());
   if (move && (move[0] || move[1])) map.panBy([-move[0], -move[1]], { animate: false });
+  // no room beside the controls (a small window): they step aside while the popup is open
+  map.getContainer().classList.toggle("atlas-controls-aside", hiddenUnder(move ? moved(box, move) : box, controls) > 0);
 }
 
 /* A popup whose content grew (a zone opened, an answer arrived): its top back in the window, clear of the controls. */
@@ -147,7 +152,7 @@ export function fitPopups(map) {
     const opened = Date.now();  // Leaflet's own pan into the window may still be under way: once more after it
     map.once("moveend", function () { if (e.popup.isOpen() && Date.now() - opened < SETTLE_MS) panClear(map, e.popup); });
   });
-  map.on("popupclose", function () { map.getContainer().classList.remove("atlas-popup-open"); });
+  map.on("popupclose", function () { map.getContainer().classList.remove("atlas-popup-open", "atlas-controls-aside"); });
   document.addEventListener("keydown", function (e) { if (e.key === "Escape") map.closePopup(); });
 }
 
