@@ -8,7 +8,7 @@ from flask import url_for
 
 from layers.words import date_words, when
 from webapp import vocabulary
-from webapp.mapview import map_url
+from webapp.mapurl import map_url
 from webapp.store import per_build
 
 # The fields a page shows elsewhere, or that only a program needs.

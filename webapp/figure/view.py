@@ -20,8 +20,8 @@ from layers import QueryError
 from layers.schema import DEFAULT_YEAR, YEARS
 from webapp import params, pinned
 from webapp.figure.page import COLUMNS, DEFAULT_WIDTH, FORMATS, SOURCE_FORMATS, WIDTHS, Page, fit_extent
+from webapp.mapurl import map_url as map_view_url
 from webapp.mapview import MAX_ZOOM
-from webapp.mapview import map_url as map_view_url
 from webapp.store import get_store
 from webapp.vocabulary import LANGUAGES, OVERLAYS
 

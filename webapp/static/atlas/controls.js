@@ -113,13 +113,18 @@ function clearMove(box, controls, size) {
  * already kept it in the window). */
 function panClear(map, popup) {
   const frame = map.getContainer().getBoundingClientRect();
-  const controls = Array.from(map.getContainer().querySelectorAll(".leaflet-control-container .leaflet-control"))
-    .filter(function (c) { return c.offsetWidth && c.offsetHeight; })
-    .map(function (c) { return boxOf(c, frame); });
+  const elements = Array.from(map.getContainer().querySelectorAll(".leaflet-control-container .leaflet-control"))
+    .filter(function (c) { return c.offsetWidth && c.offsetHeight });  // one stepped aside keeps its box
+  const controls = elements.map(function (c) { return boxOf(c, frame); });
   const box = boxOf(popup.getElement(), frame), move = clearMove(box, controls, map.getSize());
   if (move && (move[0] || move[1])) map.panBy([-move[0], -move[1]], { animate: false });
-  // no room beside the controls (a small window): they step aside while the popup is open
-  map.getContainer().classList.toggle("atlas-controls-aside", hiddenUnder(move ? moved(box, move) : box, controls) > 0);
+  // no room beside a control (a small window, a tall popup): that control, and only it, steps aside while the popup is open
+  const placed = move ? moved(box, move) : box;
+  elements.forEach(function (c, i) { c.classList.toggle("atlas-aside", overlap(placed, controls[i]) > 0); });
+}
+
+function unaside(map) {
+  map.getContainer().querySelectorAll(".atlas-aside").forEach(function (c) { c.classList.remove("atlas-aside"); });
 }
 
 /* A popup whose content grew (a zone opened, an answer arrived): its top back in the window, clear of the controls. */
@@ -152,7 +157,7 @@ export function fitPopups(map) {
     const opened = Date.now();  // Leaflet's own pan into the window may still be under way: once more after it
     map.once("moveend", function () { if (e.popup.isOpen() && Date.now() - opened < SETTLE_MS) panClear(map, e.popup); });
   });
-  map.on("popupclose", function () { map.getContainer().classList.remove("atlas-popup-open", "atlas-controls-aside"); });
+  map.on("popupclose", function () { map.getContainer().classList.remove("atlas-popup-open"); unaside(map); });
   document.addEventListener("keydown", function (e) { if (e.key === "Escape") map.closePopup(); });
 }
 
