@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from flask import url_for
 
+from layers.customs import FACT_KINDS as CUSTOMS_FACTS
+from layers.outposts import FACT_KINDS as UNIT_FACTS
 from layers.words import date_words, when
 from webapp import vocabulary
 from webapp.mapurl import map_url
@@ -104,7 +106,9 @@ def _count(value: dict) -> str:
 
 
 # How a value is said, by what it is: the first rule that applies (key, value -> bool; key, value, props -> shown).
+FACT_WORDS = {**UNIT_FACTS, **CUSTOMS_FACTS}  # a dated fact's kind, in words ("border violators deported")
 RULES = (
+    (lambda k, v: k == "what" and v in FACT_WORDS, lambda k, v, p: FACT_WORDS[v]),
     (lambda k, v: isinstance(v, bool), lambda k, v, p: "yes" if v else "no"),
     (lambda k, v: k in UNITS and isinstance(v, int | float), lambda k, v, p: UNITS[k](v)),
     (lambda k, v: k == "where_prec", lambda k, v, p: vocabulary.LEVEL_WORDS.get(v, v)),

@@ -21,7 +21,8 @@ def test_a_unit_reads_as_a_record_with_its_parent_named_and_linked(client):
     text = text_of(page)
     assert "Parent unit" in text and "Type Outpost" in text and "18 August 1927" in text
     assert "Not on the map" in text, "a unit with no seat says why it is not drawn"
-    for raw in ("unit_type", "detachment-49-jarkent ", "<pre>", "{&#39;", "[&#39;", "1927-08-18"):
+    assert "border violators deported" in text, "a dated fact's kind in words"
+    for raw in ("violators_deported", "unit_type", "detachment-49-jarkent ", "<pre>", "{&#39;", "[&#39;", "1927-08-18"):
         assert raw not in page.replace(UNIT, ""), raw
     assert "Ablazhey and Zhanbossinova 2026, n. 46" in text and "Export these sources" in text
 
