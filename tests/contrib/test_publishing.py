@@ -111,14 +111,33 @@ def test_concurrent_publishes_from_the_command_line_and_the_web_lose_no_record(a
     out, err = process.communicate(timeout=IDLE_SECONDS)
     assert (process.returncode, err) == (0, ""), out + err
     idle(atlas)
+    all_published(atlas, {on_cli, on_web})
+
+
+def all_published(atlas, names: set[str]) -> None:
+    """Every accepted submission published, every accepted record in the latest release, no build failed or left
+    its temporary file."""
     accepted = atlas.store.submissions(status="accepted")
     assert {s["name"]: s["publication"]["state"] for s in accepted} == {s["name"]: "published" for s in accepted}
-    assert {s["name"] for s in accepted} <= latest_ids(atlas)  # each record's id is its submission's name
-    assert {on_cli, on_web} <= latest_ids(atlas)
+    assert {s["name"] for s in accepted} | names <= latest_ids(atlas)  # each record's id is its submission's name
     log = (atlas.out.with_name("publish.log")).read_text(encoding="utf-8")
     assert "Traceback" not in log and "border-atlas:" not in log, log[-3000:]
     assert not [h for h in atlas.store.history() if h["action"] == "publish failed"]
     assert not list(atlas.out.parent.glob(temporary_prefix(atlas.out) + "*"))
+
+
+@pytest.mark.parametrize("seconds", [0, 1, 2])
+def test_two_acceptances_on_the_web_seconds_apart_lose_no_record(atlas, seconds):
+    """The issue's own case: two reviewers' "Accept" 0, 1 and 2 seconds apart, each starting a publisher in the
+    background: both submissions are published and both records are in the latest release."""
+    first, second = f"web-{seconds}-a", f"web-{seconds}-b"
+    submitted(atlas, first)
+    submitted(atlas, second)
+    web_accept(atlas, first)
+    time.sleep(seconds)
+    web_accept(atlas, second)
+    idle(atlas, until=lambda: all(atlas.store.get(n)["publication"] for n in (first, second)))
+    all_published(atlas, {first, second})
 
 
 def broken_sources(folder: Path) -> Path:
