@@ -176,7 +176,8 @@ def suggest(store, context, gazetteer, *, layer: str, feature: str, changes: dic
     text["properties"] |= {k: v for k, v in changes.items() if v not in (None, "")}
     data = json.dumps({"type": "FeatureCollection", "features": [text]}, ensure_ascii=False).encode()
     name = private_name(store, f"fix-{feature}")
-    report = import_file(store, data, "suggestion.geojson", layer=layer, contributor=user["name"], context=context,
-                         gazetteer=gazetteer, name=name, kind="suggestion")[1]  # fmt: skip
-    store.log(user["name"], "suggest", name, {"feature": feature, "changes": sorted(changes)}, why=reason.strip())
+    with store.transaction():  # the suggestion and its reason together, or neither
+        report = import_file(store, data, "suggestion.geojson", layer=layer, contributor=user["name"],
+                             context=context, gazetteer=gazetteer, name=name, kind="suggestion")[1]  # fmt: skip
+        store.log(user["name"], "suggest", name, {"feature": feature, "changes": sorted(changes)}, why=reason.strip())
     return name, report

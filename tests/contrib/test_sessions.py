@@ -161,6 +161,24 @@ def test_a_suggestion_is_kept_as_a_suggestion(door):
         "suggestion", "submitted", "sarkand-1927-08-18")  # fmt: skip
 
 
+def test_a_suggestion_stopped_before_its_reason_is_written_leaves_nothing(door, monkeypatch):
+    """A worker stopped between the suggestion's file and its reason in the history: neither is kept."""
+    client, contributions = signed_in(door, "reader"), door.extensions["contributions"]
+    before, lines, real = len(contributions.submissions()), len(contributions.history()), ContributionStore.log
+
+    def stopped(self, who, action, *args, **kwargs):
+        if action == "suggest":
+            raise SystemExit("worker stopped")
+        return real(self, who, action, *args, **kwargs)
+
+    monkeypatch.setattr(ContributionStore, "log", stopped)
+    path = "/suggest/incidents/sarkand-1927-08-18"
+    with pytest.raises(SystemExit):
+        client.post(path, data={"field": "date_text", "value": "18 August 1927", "csrf_token": token(client, path),
+                                **SUGGESTION})  # fmt: skip
+    assert (len(contributions.submissions()), len(contributions.history())) == (before, lines)
+
+
 @pytest.mark.parametrize("path", ["/contribute/{}", "/contribute/{}/staged.geojson"])
 def test_a_submission_one_may_not_read_is_answered_as_a_missing_one(door, path):
     name = uploaded(door, "con", "secret")
