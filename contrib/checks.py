@@ -12,6 +12,7 @@ a changed one is a correction of it.
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass, field
 
 from contrib import choices as choosing
@@ -23,9 +24,11 @@ from contrib.report import ERROR, NOTE, WARNING, Problem
 from layers import customs, incidents, migration, outposts, placenames, places
 from layers.dates import parse_partial
 from layers.errors import DataError
-from layers.sources import LINE
+from layers.sources import LINE, shown
 
 YEARS = (1918, 1940)
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
+SLUG_WORDS = "lowercase Latin letters, digits and hyphens, at most 100 (sarkand-1927-08-18)"
 RECORD_CHECKS = {
     "incidents": lambda path, r, ids: incidents.check_record(path, r, ids["place"], ids["unit"], ids["area"]),
     "places": lambda path, r, ids: places.check_record(path, r),
@@ -250,9 +253,13 @@ def _blocking(problems: list[Problem]) -> bool:
 
 
 def _duplicates(table: Table, rows: list[Entry]) -> None:
+    """Each id a slug (it becomes part of URLs and of file names), and used once."""
     seen: dict[str, int] = {}
     for entry in rows:
         ident = entry.record.get("id")
+        if ident is not None and not SLUG.match(str(ident)):
+            what = f"id {shown(ident)} is not a slug"
+            entry.problems.append(_at(table, entry, entry.columns.get("id", "id"), "id", what, SLUG_WORDS))
         if ident in seen:
             what = f"id {ident!r} is also the id of row {seen[ident]}"
             entry.problems.append(_at(table, entry, entry.columns.get("id", "id"), "id", what, "an id used once"))

@@ -17,7 +17,7 @@ from flask_login import current_user
 from contrib import accounts, workflow
 from contrib.columns import LAYERS
 from contrib.context import Context
-from contrib.limits import LIMITS, ReadError
+from contrib.limits import LIMITS, ReadError, check_name, megabytes
 from contrib.preview import staged_features
 from contrib.reconcile import Gazetteer
 from contrib.store import StoreError
@@ -54,21 +54,23 @@ def home():
     """Upload a file; the user's submissions (all of them for a reviewer)."""
     mine = None if accounts.may(current_user.role, "review") else current_user.name
     return render_template("contribute.html", title="Contribute records", layers=list(LAYERS),
-                           submissions=store().submissions(contributor=mine), limit=LIMITS["file_bytes"],
+                           submissions=store().submissions(contributor=mine), limit=megabytes(LIMITS["file_bytes"]),
                            may_upload=accounts.may(current_user.role, "upload"))  # fmt: skip
 
 
 @bp.post("/contribute")
 @needs("upload")
 def upload():
-    """Keep an uploaded file as a submission and check it."""
+    """Keep an uploaded file as a submission and check it (read in a bounded child process: contrib.sandbox)."""
     sent = request.files.get("file")
     if sent is None or not sent.filename:
         abort(400, "no file: choose a CSV, XLSX, GeoJSON, GeoPackage or LPF file")
     data = sent.stream.read(LIMITS["file_bytes"] + 1)
+    if len(data) > LIMITS["file_bytes"]:
+        most = megabytes(LIMITS["file_bytes"])
+        abort(413, f"{sent.filename[:60]}: the file is larger than {most}; allowed: a file of at most {most}")
     try:
-        if len(data) > LIMITS["file_bytes"]:
-            raise ValueError(f"the file is larger than {LIMITS['file_bytes']:,} bytes")
+        check_name(sent.filename)
         name = workflow.import_file(store(), data, sent.filename, layer=request.form.get("layer", ""),
                                     contributor=current_user.name, name=request.form.get("name") or None)  # fmt: skip
         workflow.check(store(), name, *_context(), current_user.name)

@@ -13,8 +13,8 @@ from collections.abc import Callable
 
 from flask import Flask, current_app
 
+from layers.errors import Busy
 from webapp import caching
-from webapp.errors import Busy
 
 DEFAULTS = {"FIGURES_AT_ONCE": 1, "FIGURE_RETRY_AFTER": 5, "FIGURE_CACHE_BYTES": 32 * 2**20}
 
