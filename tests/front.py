@@ -275,10 +275,12 @@ def parallel(port: int, path: str, n: int, timeout: float = 120, headers: dict |
 # ---------------------------------------------------------------------------------------------------- contributors
 
 
-def post(port: int, path: str, body: bytes, headers: dict, timeout: float = 120) -> tuple[int, dict, bytes]:
-    """(status, headers, body) of one POST on a connection of its own (a refusal before the body is all sent, as
-    nginx's 413, is read all the same)."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+def post(
+    port: int, path: str, body: bytes, headers: dict, timeout: float = 120, source: str | None = None
+) -> tuple[int, dict, bytes]:
+    """(status, headers, body) of one POST on a connection of its own, from the address `source` if given (a refusal
+    before the body is all sent, as nginx's 413, is read all the same)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout, source_address=source and (source, 0))
     try:
         with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             conn.request("POST", path, body=body, headers=headers)
@@ -302,9 +304,9 @@ def sign_in(port: int, name: str, password: str) -> str:
     return headers["Set-Cookie"].split(";")[0]
 
 
-def upload(port: int, cookie: str, file_name: str, data: bytes, layer: str = "incidents", headers=None):
+def upload(port: int, cookie: str, file_name: str, data: bytes, layer: str = "incidents", headers=None, source=None):
     """(status, headers, body) of a file uploaded at /contribute as the signed-in user of `cookie`, as the page's
-    form sends it (multipart/form-data)."""
+    form sends it (multipart/form-data), from the address `source` if given."""
     token = csrf_token(get(port, "/contribute", {"Cookie": cookie})[2])
     boundary = "atlas-test-boundary-7e1d"
     fields = [f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'
@@ -314,4 +316,4 @@ def upload(port: int, cookie: str, file_name: str, data: bytes, layer: str = "in
     head += "Content-Type: application/octet-stream\r\n\r\n"
     body = "".join(fields).encode() + head.encode() + data + f"\r\n--{boundary}--\r\n".encode()
     kinds = {"Content-Type": f"multipart/form-data; boundary={boundary}", "Cookie": cookie} | (headers or {})
-    return post(port, "/contribute", body, kinds)
+    return post(port, "/contribute", body, kinds, source=source)
