@@ -18,7 +18,7 @@ from flask_login import current_user
 from contrib import accounts, publishing, workflow
 from contrib.columns import LAYERS
 from contrib.context import Context
-from contrib.limits import LIMITS, ReadError
+from contrib.limits import LIMITS, ReadError, check_name, megabytes
 from contrib.preview import staged_features
 from contrib.reconcile import Gazetteer
 from contrib.store import StoreError
@@ -59,7 +59,7 @@ def home():
     mine = None if accounts.may(current_user.role, "review") else current_user.name
     submissions = [s | {"publication_words": _publication(s)} for s in store().submissions(contributor=mine)]
     return render_template("contribute.html", title="Contribute records", layers=list(LAYERS),
-                           submissions=submissions, limit=LIMITS["file_bytes"],
+                           submissions=submissions, limit=megabytes(LIMITS["file_bytes"]),
                            may_upload=accounts.may(current_user.role, "upload"))  # fmt: skip
 
 
@@ -70,14 +70,16 @@ def _publication(sub: dict) -> str | None:
 @bp.post("/contribute")
 @needs("upload")
 def upload():
-    """Keep an uploaded file as a submission and check it."""
+    """Keep an uploaded file as a submission and check it (read in a bounded child process: contrib.sandbox)."""
     sent = request.files.get("file")
     if sent is None or not sent.filename:
         abort(400, "no file: choose a CSV, XLSX, GeoJSON, GeoPackage or LPF file")
     data = sent.stream.read(LIMITS["file_bytes"] + 1)
+    if len(data) > LIMITS["file_bytes"]:
+        most = megabytes(LIMITS["file_bytes"])
+        abort(413, f"{sent.filename[:60]}: the file is larger than {most}; allowed: a file of at most {most}")
     try:
-        if len(data) > LIMITS["file_bytes"]:
-            raise ValueError(f"the file is larger than {LIMITS['file_bytes']:,} bytes")
+        check_name(sent.filename)
         context, gazetteer = _context()
         stem = request.form.get("name") or Path(sent.filename).name.split(".")[0]
         name = workflow.private_name(store(), stem)

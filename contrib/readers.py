@@ -1,10 +1,12 @@
 """Reading a contributed file into rows of cells: CSV, XLSX, GeoJSON, GeoPackage, Linked Places Format.
 
-Every reader is bounded: the file's size, a zip's unpacked size and ratio (a zip bomb is refused before it
-is opened), the number of rows and the length of a cell (LIMITS). Nothing is evaluated: an XLSX is read
-without computing formulas (a formula is kept as its text) and without following external links; a CSV
-cell the atlas's downloads protected with a leading quote gets it removed. A file that cannot be read
-raises ReadError naming the file and what is allowed.
+Every file is read in a child process bounded in processor time, memory and wall-clock time (contrib.sandbox),
+and every reader is bounded too: the file's size, a zip's unpacked size and ratio (a zip bomb is refused before
+it is opened), the number of rows, the length of a cell and the depth of JSON (LIMITS). Nothing is evaluated: an
+XLSX is read without computing formulas (a formula is kept as its text), without following external links and
+without a DTD; a GeoPackage whose tables include a view is refused (a view runs SQL when it is read); a CSV cell
+the atlas's downloads protected with a leading quote gets it removed. A file that cannot be read raises ReadError
+naming the file and what is allowed.
 """
 
 from __future__ import annotations
@@ -16,11 +18,12 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import IO
 
 from shapely.geometry import shape
 
-from contrib import lpf, xlsx
-from contrib.limits import LIMITS, ReadError, check_zip
+from contrib import gpkg, lpf, sandbox, xlsx
+from contrib.limits import LIMITS, ReadError, check_name, check_zip, too_deep
 
 
 @dataclass
@@ -56,9 +59,16 @@ class Table:
 
 
 def read(path: Path, name: str | None = None, collection: str | None = None) -> Table:
-    """Read a contributed file by its extension (READERS); `name` is the file name messages show."""
+    """Read a contributed file by its extension (READERS), in a bounded child process; `name` is the file name
+    messages show."""
+    shown = name or Path(path).name
+    check_name(shown)
+    return sandbox.run(read_here, path, shown, collection)
+
+
+def read_here(path: Path, shown: str, collection: str | None = None) -> Table:
+    """Read a contributed file in this process (`read` calls it in a bounded child)."""
     path = Path(path)
-    shown = name or path.name
     size = path.stat().st_size
     if size > LIMITS["file_bytes"]:
         raise ReadError(shown, f"the file is {size:,} bytes; allowed: at most {LIMITS['file_bytes']:,}")
@@ -78,18 +88,14 @@ def _suffix(name: str) -> str:
 
 
 def _read_csv(path: Path, name: str, collection: str | None) -> Table:
-    return csv_table(path.read_bytes(), name)
+    with open(path, "rb") as raw:
+        return csv_table(raw, name)
 
 
-def csv_table(data: bytes, name: str) -> Table:
-    """A CSV (UTF-8, comma-separated, a header row) as a Table."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise ReadError(name, f"line {line} is not UTF-8 text; allowed: a CSV saved as UTF-8") from None
+def csv_table(raw: IO[bytes], name: str) -> Table:
+    """A CSV (UTF-8, comma-separated, a header row) as a Table, decoded as it is read (never whole in memory twice)."""
     csv.field_size_limit(LIMITS["file_bytes"])  # a long cell is read, then reported by the checks
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.TextIOWrapper(raw, encoding="utf-8-sig", newline=""))
     try:
         header = next(reader, None)
         if not header:
@@ -99,7 +105,19 @@ def csv_table(data: bytes, name: str) -> Table:
     except csv.Error as exc:
         allowed = "comma-separated cells, quoted as CSV quotes them"
         raise ReadError(name, f"line {reader.line_num}: {exc}; allowed: {allowed}") from None
+    except UnicodeDecodeError:
+        raw.seek(0)
+        line = next((n for n, text in enumerate(raw, 1) if not _utf8(text)), reader.line_num + 1)
+        raise ReadError(name, f"line {line} is not UTF-8 text; allowed: a CSV saved as UTF-8") from None
     return Table(name, "csv", columns, [r for r in rows if r is not None], letters=_letters(columns))
+
+
+def _utf8(line: bytes) -> bool:
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _bounded(reader, name: str):
@@ -138,7 +156,8 @@ def _read_csv_zip(path: Path, name: str, collection: str | None) -> Table:
         if not members:
             raise ReadError(name, "no CSV in the zip; allowed: a download's zip, or a CSV")
         chosen = f"{collection}.csv" if f"{collection}.csv" in members else members[0]
-        return csv_table(archive.read(chosen), f"{name}/{chosen}")
+        with archive.open(chosen) as member:
+            return csv_table(member, f"{name}/{chosen}")
 
 
 # --- GeoJSON, GeoPackage, LPF ---------------------------------------------------------------------------
@@ -149,6 +168,10 @@ def _read_json(path: Path, name: str, collection: str | None) -> Table:
         data = json.loads(path.read_bytes())
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ReadError(name, f"not JSON: {exc}; allowed: a GeoJSON FeatureCollection") from None
+    except RecursionError:
+        data = None
+    if data is None or too_deep(data):
+        raise ReadError(name, f"lists and mappings nest too deeply; allowed: at most {LIMITS['depth']} levels")
     if not isinstance(data, dict) or not isinstance(data.get("features"), list):
         raise ReadError(name, "not a FeatureCollection; allowed: a GeoJSON FeatureCollection or an LPF file")
     if lpf.is_lpf(data):
@@ -167,7 +190,7 @@ def _feature_row(number: int, feature, name: str) -> Row:
     geometry = feature.get("geometry")
     try:
         geom = shape(geometry) if geometry else None
-    except (ValueError, TypeError, AttributeError, KeyError) as exc:
+    except (ValueError, TypeError, AttributeError, KeyError, RecursionError) as exc:
         raise ReadError(name, f"feature {number}: its geometry cannot be read ({exc})") from None
     return Row(number, dict(feature.get("properties") or {}), geom)
 
@@ -175,14 +198,18 @@ def _feature_row(number: int, feature, name: str) -> Row:
 def _read_gpkg(path: Path, name: str, collection: str | None) -> Table:
     import pyogrio
 
+    layers = gpkg.tables(path, name)  # ReadError for a file that is no SQLite database or holds a view
     try:
         names = [n for n, _ in pyogrio.list_layers(path)]
         layer = collection if collection in names else next((n for n in names if n not in ("sources", "areas")), None)
-        if layer is None:
+        if layer is None or layer not in layers:
             raise ReadError(name, "no layer in the GeoPackage; allowed: a download of the atlas, or one layer")
         frame = pyogrio.read_dataframe(path, layer=layer, max_features=LIMITS["rows"] + 1)
     except pyogrio.errors.DataSourceError as exc:
         raise ReadError(name, f"not a GeoPackage ({exc}); allowed: a .gpkg file") from None
+    except (pyogrio.errors.DataLayerError, pyogrio.errors.CRSError, pyogrio.errors.GeometryError,
+            pyogrio.errors.FieldError) as exc:  # fmt: skip
+        raise ReadError(name, f"its layer {layer!r} cannot be read ({exc}); allowed: {gpkg.ALLOWED}") from None
     if len(frame) > LIMITS["rows"]:
         raise ReadError(name, f"more than {LIMITS['rows']:,} features; allowed: at most {LIMITS['rows']:,}")
     columns = [c for c in frame.columns if c != "geometry"]

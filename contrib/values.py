@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 
+from contrib.limits import too_deep
 from layers.dates import parse_partial
 from layers.sources import KINDS, shown
 
@@ -108,14 +109,23 @@ def _date(value):
 
 
 def _json(value):
-    return json.loads(value) if isinstance(value, str) else value
+    """JSON text read (a value from a GeoJSON is already read); nested beyond LIMITS["depth"]: not a value."""
+    if not isinstance(value, str):
+        return value
+    try:
+        found = json.loads(value)
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
+    if too_deep(found):
+        raise ValueError("nested too deeply")
+    return found
 
 
 def _texts(value):
     if isinstance(value, list):
         return value
     if _looks_json(value):
-        return json.loads(value)
+        return _json(value)
     return [part.strip() for part in str(value).split(";") if part.strip()]
 
 

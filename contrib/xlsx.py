@@ -1,8 +1,9 @@
 """Reading an XLSX sheet safely: no formula computed, no external link followed, bounded in size and rows.
 
-openpyxl reads the workbook in read-only mode (rows streamed from the sheet's XML, parsed with defusedxml),
-with `data_only=False` so that a formula cell gives its formula's text, never a value computed from it (the
-cached value a spreadsheet program stored is not read either), and `keep_links=False`.
+openpyxl reads the workbook in read-only mode (rows streamed from the sheet's XML, parsed with defusedxml, so that
+a DTD declaring entities is refused, never expanded), with `data_only=False` so that a formula cell gives its
+formula's text, never a value computed from it (the cached value a spreadsheet program stored is not read
+either), and `keep_links=False`.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import warnings
 import zipfile
 from datetime import date, datetime, time
 from pathlib import Path
+
+from defusedxml import DefusedXmlException
 
 from contrib.limits import LIMITS, ReadError, check_zip
 
@@ -34,12 +37,25 @@ def read(path: Path, name: str, sheet_name: str | None = None) -> tuple[str, lis
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
         if isinstance(exc, ReadError):
             raise
-        raise ReadError(name, f"not an XLSX workbook ({type(exc).__name__}); allowed: an .xlsx file") from None
+        raise _refusal(exc, name) from None
     try:
         sheet = book[sheet_name] if sheet_name in book.sheetnames else book.worksheets[0]
         return (sheet.title, *_rows(sheet, name))
+    except DefusedXmlException as exc:
+        raise _refusal(exc, name) from None
     finally:
         book.close()
+
+
+def _refusal(exc: Exception, name: str) -> ReadError:
+    """The error of a workbook openpyxl could not read: a DTD (entities) named as such, else not an XLSX."""
+    cause: BaseException | None = exc
+    while cause is not None and not isinstance(cause, DefusedXmlException):
+        cause = cause.__cause__ or cause.__context__
+    if cause is not None:
+        what = f"its XML declares a document type with entities (a DTD: {type(cause).__name__}), never expanded"
+        return ReadError(name, f"{what}; allowed: an .xlsx file as a spreadsheet program saves it")
+    return ReadError(name, f"not an XLSX workbook ({type(exc).__name__}); allowed: an .xlsx file")
 
 
 def _rows(sheet, name: str) -> tuple[list[str], list, list[str]]:

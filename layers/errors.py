@@ -55,3 +55,13 @@ class Gone(NotFound):
     """Something that existed and was removed on purpose, e.g. a pruned release (HTTP 410)."""
 
     status = 410
+
+
+class Busy(Exception):
+    """The server is at its limit for this kind of request (HTTP 503): try again after `retry_after` seconds."""
+
+    status = 503
+
+    def __init__(self, reason: str, retry_after: int):
+        self.reason, self.retry_after = reason, retry_after
+        super().__init__(reason)

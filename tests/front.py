@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import http.client
 import os
+import re
 import socket
 import statistics
 import threading
@@ -17,6 +18,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlencode
 
 from webapp.serve import Options, Server
 
@@ -39,30 +41,50 @@ def front(store: Path, env: dict | None = None, workers: int = 3, threads: int =
         yield server
 
 
+def _headers(response) -> dict:
+    """A response's headers; "Set-Cookie" the session's cookie where several are set (a device cookie beside it)."""
+    headers = dict(response.getheaders())
+    cookies = response.msg.get_all("Set-Cookie") or []
+    session = [c for c in cookies if c.startswith("session=")]
+    if session:
+        headers["Set-Cookie"] = session[0]
+    return headers
+
+
 def get(port: int, path: str, headers: dict | None = None, timeout: float = 60) -> tuple[int, dict, bytes]:
     """(status, headers, body) of one GET on a connection of its own."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
         conn.request("GET", path, headers=headers or {})
         response = conn.getresponse()
-        return response.status, dict(response.getheaders()), response.read()
+        return response.status, _headers(response), response.read()
     finally:
         conn.close()
+
+
+# A request with a cookie is never answered from nginx's micro-cache (deploy/nginx.conf): each reaches gunicorn.
+UNCACHED = {"Cookie": "border-atlas-test=uncached"}
 
 
 # ---------------------------------------------------------------------------------------------------- hostile
 
 
+# Another address than the ordinary clients' (127.0.0.1): nginx counts the requests of each address (limit_conn).
+ELSEWHERE = "127.0.0.2"
+
+
 class Hostile:
     """Connections that hold a server's attention: idle after one byte, headers a byte a second, a large answer
-    read 1 KB a second. Closed by `close` (or the context manager)."""
+    read 1 KB a second; from `source` (another address than the ordinary clients', as an attacker's would be).
+    Closed by `close` (or the context manager)."""
 
-    def __init__(self, port: int):
-        self.port, self.sockets, self._stop = port, [], threading.Event()
+    def __init__(self, port: int, source: str = ELSEWHERE):
+        self.port, self.source, self.sockets, self._stop = port, source, [], threading.Event()
         self._threads: list[threading.Thread] = []
+        self.statuses: list[int] = []  # of the slow readers' answers, as their first bytes arrive
 
     def _connect(self) -> socket.socket:
-        conn = socket.create_connection(("127.0.0.1", self.port), timeout=10)
+        conn = socket.create_connection(("127.0.0.1", self.port), timeout=10, source_address=(self.source, 0))
         self.sockets.append(conn)
         return conn
 
@@ -80,19 +102,25 @@ class Hostile:
             with contextlib.suppress(OSError):
                 conn.sendall(bytes([byte]))
 
-    def _drain(self, path: str) -> None:
+    def _drain(self, path: str, headers: str = "") -> None:
         conn = self._connect()
         conn.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-        conn.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
-        while not self._stop.wait(1.0):
+        conn.settimeout(60)  # the answer may be slow to start (a server just started, a busy machine)
+        conn.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{headers}\r\n".encode())
+        first = True
+        while first or not self._stop.wait(1.0):
             try:
-                if not conn.recv(1024):
-                    return
+                data = conn.recv(1024)
             except OSError:
                 return
+            if first and data.startswith(b"HTTP/1.1 "):
+                self.statuses.append(int(data[9:12]))
+            if not data:
+                return
+            first = False
 
-    def _start(self, target, arg) -> None:
-        thread = threading.Thread(target=target, args=(arg,), daemon=True)
+    def _start(self, target, *args) -> None:
+        thread = threading.Thread(target=target, args=args, daemon=True)
         thread.start()
         self._threads.append(thread)
 
@@ -102,10 +130,12 @@ class Hostile:
             self._start(self._trickle, b"GET /collections HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: " + b"s" * 200)
         return self
 
-    def slow_readers(self, n: int, path: str = "/collections/zones/download?format=geojson") -> Hostile:
-        """`n` connections that ask for a large answer and read 1 KB of it a second."""
+    def slow_readers(self, n: int, path: str = "/collections/zones/download?format=geojson", uncached=False) -> Hostile:
+        """`n` connections that ask for a large answer and read 1 KB of it a second (uncached: each answer made by
+        the app, none from nginx's micro-cache)."""
+        headers = "".join(f"{k}: {v}\r\n" for k, v in UNCACHED.items()) if uncached else ""
         for _ in range(n):
-            self._start(self._drain, path)
+            self._start(self._drain, path, headers)
         return self
 
     def close(self) -> None:
@@ -240,10 +270,6 @@ class PeakMemory:
         return max(self.peak - self.before, 0.0)
 
 
-# A request with a cookie is never answered from nginx's micro-cache (deploy/nginx.conf): each reaches gunicorn.
-UNCACHED = {"Cookie": "border-atlas-test=uncached"}
-
-
 def parallel(port: int, path: str, n: int, timeout: float = 120, headers: dict | None = None) -> list[int]:
     """`n` GETs of `path` at once, each read to the end; their statuses."""
     statuses = [0] * n
@@ -254,3 +280,52 @@ def parallel(port: int, path: str, n: int, timeout: float = 120, headers: dict |
 
     _all(one, n)
     return statuses
+
+
+# ---------------------------------------------------------------------------------------------------- contributors
+
+
+def post(
+    port: int, path: str, body: bytes, headers: dict, timeout: float = 120, source: str | None = None
+) -> tuple[int, dict, bytes]:
+    """(status, headers, body) of one POST on a connection of its own, from the address `source` if given (a refusal
+    before the body is all sent, as nginx's 413, is read all the same)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout, source_address=source and (source, 0))
+    try:
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            conn.request("POST", path, body=body, headers=headers)
+        response = conn.getresponse()
+        return response.status, _headers(response), response.read()
+    finally:
+        conn.close()
+
+
+def csrf_token(page: bytes) -> str:
+    return re.search(rb'name="csrf_token" value="([^"]+)"', page).group(1).decode()
+
+
+def sign_in(port: int, name: str, password: str) -> str:
+    """The session cookie (`session=...`) of `name` signed in through nginx."""
+    _, headers, page = get(port, "/sign-in")
+    form = urlencode({"name": name, "password": password, "csrf_token": csrf_token(page)}).encode()
+    kinds = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": headers["Set-Cookie"].split(";")[0]}
+    status, headers, _ = post(port, "/sign-in", form, kinds)
+    assert status == 302, status
+    return headers["Set-Cookie"].split(";")[0]
+
+
+def upload(port: int, cookie: str, file_name: str, data: bytes, layer: str = "incidents", headers=None, source=None):
+    """(status, headers, body) of a file uploaded at /contribute as the signed-in user of `cookie`, as the page's
+    form sends it (multipart/form-data), from the address `source` if given."""
+    _, got, page = get(port, "/contribute", {"Cookie": cookie})
+    token = csrf_token(page)
+    cookie = got.get("Set-Cookie", cookie).split(";")[0]  # the page's token may come with the session it is kept in
+    boundary = "atlas-test-boundary-7e1d"
+    fields = [f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'
+              for k, v in (("csrf_token", token), ("layer", layer))]  # fmt: skip
+    quoted = file_name.replace('"', "%22")
+    head = f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{quoted}"\r\n'
+    head += "Content-Type: application/octet-stream\r\n\r\n"
+    body = "".join(fields).encode() + head.encode() + data + f"\r\n--{boundary}--\r\n".encode()
+    kinds = {"Content-Type": f"multipart/form-data; boundary={boundary}", "Cookie": cookie} | (headers or {})
+    return post(port, "/contribute", body, kinds, source=source)

@@ -8,6 +8,7 @@ document's description. Downloads take the same filters as the items endpoint.
 from __future__ import annotations
 
 import functools
+import io
 import json
 import tempfile
 import zipfile
@@ -19,6 +20,7 @@ from typing import IO
 import geopandas as gpd
 import pandas as pd
 import pyogrio
+import shapely
 from flask import Blueprint, Response, has_request_context, request
 from werkzeug.wsgi import wrap_file
 
@@ -32,6 +34,7 @@ from webapp.store import get_store
 
 bp = Blueprint("downloads", __name__)
 CHUNK = 64 * 1024  # bytes per write of a streamed download
+SLICE_POINTS = 20_000  # coordinates of the rows a streamed CSV or KML download makes at a time (about 1 MB as text)
 GPKG_NAME = "border-atlas.gpkg"
 
 TITLE = "Border Atlas: the Kazakh–Xinjiang section of the Soviet–Chinese border, 1918–1940"
@@ -131,10 +134,6 @@ def _sources_table(frames: dict[str, gpd.GeoDataFrame]) -> pd.DataFrame:
     return table.astype({"note": "string"})
 
 
-def _kml_bytes(cid: str, frame: gpd.GeoDataFrame, version: str) -> bytes:
-    return kml.document(cid, frame, TITLE, citation(version))
-
-
 # A CSV cell a spreadsheet would take for a formula (OWASP, "CSV Injection") gets a leading single quote.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -146,15 +145,34 @@ def _neutralise(column: pd.Series) -> pd.Series:
     return column.where(~text.str.startswith(FORMULA_START).fillna(False), "'" + text)
 
 
-def _csv_text(frame: gpd.GeoDataFrame) -> str:
+def _csv_text(frame: gpd.GeoDataFrame, header: bool = True) -> str:
     out = _plain_frame(frame)
     out["geometry_wkt"] = [g.wkt if g is not None else "" for g in frame.geometry]
-    return _table_csv(pd.DataFrame(out.drop(columns=out.geometry.name)))
+    return _table_csv(pd.DataFrame(out.drop(columns=out.geometry.name)), header)
 
 
-def _table_csv(table: pd.DataFrame) -> str:
+def _table_csv(table: pd.DataFrame, header: bool = True) -> str:
     """RFC 4180 (a cell holding a CR is quoted), no cell a spreadsheet would run as a formula."""
-    return table.apply(_neutralise).to_csv(index=False, lineterminator="\r\n")
+    return table.apply(_neutralise).to_csv(index=False, lineterminator="\r\n", header=header)
+
+
+def _slices(frame: gpd.GeoDataFrame, points: int = SLICE_POINTS) -> Iterator[gpd.GeoDataFrame]:
+    """The frame in slices of consecutive rows of about `points` coordinates in all (one row at least; the empty
+    frame once): what a streamed download makes at a time."""
+    start, held = 0, 0
+    for i, count in enumerate(shapely.get_num_coordinates(frame.geometry.values)):
+        if held and held + count > points:
+            yield frame.iloc[start:i]
+            start, held = i, 0
+        held += count + 1
+    if held or not len(frame):
+        yield frame.iloc[start:]
+
+
+def _csv_parts(frame: gpd.GeoDataFrame, points: int = SLICE_POINTS) -> Iterator[bytes]:
+    """The frame as CSV, made a slice at a time (the header with the first)."""
+    for i, part in enumerate(_slices(frame, points)):
+        yield _csv_text(part, header=i == 0).encode()
 
 
 def _readme(version: str, files: list[str]) -> str:
@@ -173,6 +191,39 @@ def _zip_write(files: dict[str, Callable[[IO[bytes]], None]], version: str, path
         for name, write in files.items():
             with archive.open(name, "w") as member:
                 write(member)
+
+
+class _Sink(io.RawIOBase):
+    """An unseekable file that keeps what is written until it is taken (a zip made as it is sent)."""
+
+    def __init__(self):
+        super().__init__()
+        self.parts: list[bytes] = []
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def take(self) -> bytes:
+        taken, self.parts = b"".join(self.parts), []
+        return taken
+
+
+def _zip_parts(members: dict[str, Callable[[], Iterable[bytes]]], readme: str) -> Iterator[bytes]:
+    """A zip of the README and each member's parts, made as it is sent (each member started when its turn comes;
+    the README's text is made before, in the request: it cites the request's URL)."""
+    sink = _Sink()
+    with zipfile.ZipFile(sink, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("README.txt", readme)
+        for name, parts in members.items():
+            with archive.open(name, "w") as member:
+                for part in parts():
+                    member.write(part)
+                    yield sink.take()
+    yield sink.take()
 
 
 def _on_disk(write: Callable[[Path], None], suffix: str = "") -> IO[bytes]:
@@ -202,12 +253,14 @@ def _gpkg_file(cid: str, store, query: dict) -> IO[bytes]:
     return _on_disk(functools.partial(_gpkg_write, frames, store), ".gpkg")
 
 
-def _csv_file(cid: str, store, query: dict) -> IO[bytes]:
-    """The collection as CSV and its citations as sources.csv, in a zip with the README."""
+def _csv_file(cid: str, store, query: dict) -> Iterable[bytes]:
+    """The collection as CSV and its citations as sources.csv, in a zip with the README, made as it is sent."""
     frame, _ = store.query(cid, **query)
-    files = {f"{cid}.csv": _csv_text(frame), "sources.csv": _table_csv(_sources_table({cid: frame}))}
-    writers = {name: functools.partial(_write_text, text) for name, text in files.items()}
-    return _on_disk(functools.partial(_zip_write, writers, store.version))
+    members = {
+        f"{cid}.csv": functools.partial(_csv_parts, frame),
+        "sources.csv": lambda: [_table_csv(_sources_table({cid: frame})).encode()],
+    }
+    return _chunks(_zip_parts(members, _readme(store.version, sorted(members))))
 
 
 def _write_text(text: str, member: IO[bytes]) -> None:
@@ -215,7 +268,9 @@ def _write_text(text: str, member: IO[bytes]) -> None:
 
 
 def _kml_file(cid: str, store, query: dict) -> Iterable[bytes]:
-    return [_kml_bytes(cid, store.query(cid, **query)[0], store.version)]
+    """The collection as KML, each placemark made as it is sent."""
+    frame, _ = store.query(cid, **query)
+    return _chunks(kml.parts(cid, frame, _slices(frame), TITLE, citation(store.version)))
 
 
 def _dataset_gpkg(store, query: dict) -> IO[bytes]:

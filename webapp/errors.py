@@ -7,18 +7,8 @@ from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.http import HTTP_STATUS_CODES
 
 from layers import REGISTRY, NotFound, QueryError
+from layers.errors import Busy
 from webapp import params
-
-
-class Busy(Exception):
-    """The server is at its limit for this kind of request (HTTP 503): try again after `retry_after` seconds."""
-
-    status = 503
-
-    def __init__(self, reason: str, retry_after: int):
-        self.reason, self.retry_after = reason, retry_after
-        super().__init__(reason)
-
 
 # The first part of a path -> the page that lists what exists there: (its words, endpoint, arguments).
 LISTS = {

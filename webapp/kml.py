@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Iterator
 
 import geopandas as gpd
 from shapely.geometry.base import BaseGeometry
@@ -92,8 +93,21 @@ def _placemark(parent: ET.Element, cid: str, row: dict, fields: list[str], geom)
     _geometry(placemark, geom)
 
 
-def document(cid: str, frame: gpd.GeoDataFrame, title: str, description: str) -> bytes:
-    """One collection as a KML document, the citation in its description."""
+def _bytes(element: ET.Element, **options) -> bytes:
+    # a carriage return can come only from the data: as a reference, so that a reader keeps it (XML reads a raw
+    # one as a newline)
+    return ET.tostring(element, encoding="utf-8", **options).replace(b"\r", b"&#13;")
+
+
+FOLDER_LEVEL = 2  # kml > Document > Folder: the placemarks are indented one level deeper
+BETWEEN = b"\n" + b"  " * (FOLDER_LEVEL + 1)  # what comes before each placemark in an indented document
+
+
+def parts(
+    cid: str, frame: gpd.GeoDataFrame, slices: Iterable[gpd.GeoDataFrame], title: str, description: str
+) -> Iterator[bytes]:
+    """One collection as a KML document, the citation in its description, in parts: the document around the
+    placemarks, then each placemark of each of `slices` (consecutive rows of `frame`) made as it is sent."""
     kml = ET.Element("kml", xmlns=NS)
     root = _sub(kml, "Document", id="root_doc")
     _sub(root, "name", title)
@@ -104,9 +118,15 @@ def document(cid: str, frame: gpd.GeoDataFrame, title: str, description: str) ->
         _sub(declared, "SimpleField", name=field, type="string")
     folder = _sub(root, "Folder", id=cid)
     _sub(folder, "name", cid)
-    for row, geom in zip(frame.drop(columns=frame.geometry.name).to_dict("records"), frame.geometry, strict=True):
-        _placemark(folder, cid, row, fields, geom)
+    ET.SubElement(folder, "placemarks")  # where they go, indented as the last child of the folder would be
     ET.indent(kml)
-    # a carriage return can come only from the data: as a reference, so that a reader keeps it (XML reads a raw
-    # one as a newline)
-    return ET.tostring(kml, encoding="utf-8", xml_declaration=True).replace(b"\r", b"&#13;")
+    head, _, tail = _bytes(kml, xml_declaration=True).partition(b"<placemarks />")
+    yield head.removesuffix(BETWEEN)
+    for part in slices:
+        geometries = part.geometry
+        for row, geom in zip(part.drop(columns=geometries.name).to_dict("records"), geometries, strict=True):
+            holder = ET.Element("Folder")
+            _placemark(holder, cid, row, fields, geom)
+            ET.indent(holder[0], level=FOLDER_LEVEL + 1)
+            yield BETWEEN + _bytes(holder[0])
+    yield tail

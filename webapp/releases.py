@@ -4,13 +4,15 @@ pages, and the atlas's own citation per release (/releases/<release>/cite)."""
 from __future__ import annotations
 
 import html
+import json
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
 from layers import NotFound, citation_formats
+from layers.errors import Busy
 from layers.words import moment_words
 from store import changelog, releases
-from webapp import params, pinned
+from webapp import limits, params, pinned
 from webapp.downloads import TITLE
 from webapp.store import get_store
 
@@ -28,16 +30,19 @@ def _latest() -> releases.Release:
 
 
 def changes(a: releases.Release, b: releases.Release) -> dict:
-    """The changelog from release `a` to `b`: b's manifest when a is the one before it, else computed (kept)."""
+    """The changelog from release `a` to `b`: b's manifest when a is the one before it, else computed within this
+    worker's bounds (kept in a cache by the pair; webapp.errors.Busy when as many are being computed as it allows)."""
     if b.manifest.get("previous") == a.number:
         return b.manifest["changes"]
     if a.number == b.number:
         return {"layers": {}, "other": []}
-    cache = current_app.extensions.setdefault("atlas_changes", {})
-    if (a.id, b.id) not in cache:
-        directory = pinned.directory()
-        cache[(a.id, b.id)] = changelog.changes(directory.open(a), directory.open(b))
-    return cache[(a.id, b.id)]
+    directory = pinned.directory()
+    made = limits.bounded(
+        "changes",
+        f"{a.id}{SPAN}{b.id}",
+        lambda: json.dumps(changelog.changes(directory.open(a), directory.open(b))).encode(),
+    )
+    return json.loads(made)
 
 
 def banner() -> dict | None:
@@ -46,13 +51,16 @@ def banner() -> dict | None:
     latest = pinned.directory().latest() if release else None
     if release is None or latest is None or latest.number == release.number:
         return None
-    total = changelog.summary(changes(release, latest))["total"]
+    try:
+        total = changelog.summary(changes(release, latest))["total"]
+    except Busy:  # the page is still served; the count is left out
+        total = None
+    counted = "" if total is None else f", with {total} changes"
     return {
         "number": release.number,
         "latest": latest.number,
         "changes": total,
-        "text": f"This is release {release.number} of {release.date}; the latest is {latest.number}, "
-        f"with {total} changes.",
+        "text": f"This is release {release.number} of {release.date}; the latest is {latest.number}{counted}.",
         "url": pinned.link(latest.number, f"releases/{release.number}{SPAN}{latest.number}"),
     }
 

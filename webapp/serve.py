@@ -1,6 +1,7 @@
 """`make run`: nginx in front of gunicorn on HOST:PORT, started together and stopped together.
 
     python -m webapp.serve [--host 127.0.0.1] [--port 8000] [--workers 3] [--threads 4] [--runtime DIR]
+                           [--per-address 32] [--no-cache]
 
 nginx (deploy/nginx.conf, filled in here) listens on HOST:PORT: it holds every client connection, serves the
 static files and passes each whole request to gunicorn (deploy/gunicorn.conf.py), which listens on a Unix
@@ -34,6 +35,9 @@ NGINX_CONF = ROOT / "deploy" / "nginx.conf"
 GUNICORN_CONF = ROOT / "deploy" / "gunicorn.conf.py"
 NGINX_HINT = "nginx is not installed: `apt-get install -y nginx` (Debian; `make run` does it when run as root)"
 READ_SECONDS = 60  # nginx waits this long for gunicorn's answer (the watchdog ends a request at the same time)
+TEMP_FILE_MB = 32  # an answer nginx holds for a slow client: in memory, then a temporary file up to this size
+PER_ADDRESS = 32  # requests of one address the app answers at once (beyond: 429)
+FORM_BYTES = 2**20  # room for the form around an uploaded file (the file's own limit: contrib/limits.py)
 STARTUP_SECONDS = 60
 HSTS = {"Strict-Transport-Security": "max-age=31536000"}  # with TLS: browsers come back over HTTPS only
 
@@ -50,6 +54,8 @@ class Options:
     access_log: str = "/dev/stdout"  # or a file, or "off"
     tls: tuple[str, str] | None = None  # (certificate, key) PEM files
     cache: bool = True  # nginx's micro-cache of the answers the app marks shareable (deploy/nginx.conf)
+    per_address: int = PER_ADDRESS  # requests of one address answered at once
+    temp_file_mb: int = TEMP_FILE_MB  # the largest temporary file of one answer nginx holds for its client
 
     @property
     def url(self) -> str:
@@ -103,6 +109,8 @@ def _tls(options: Options) -> str:
 
 def nginx_config(options: Options, runtime: Path, upstream: str) -> str:
     """deploy/nginx.conf with this server's values in place of its @NAMES@."""
+    from contrib.limits import LIMITS, megabytes
+
     host = f"[{options.host}]" if ":" in options.host else options.host
     values = {
         "WORKER_PROCESSES": "auto",
@@ -116,6 +124,10 @@ def nginx_config(options: Options, runtime: Path, upstream: str) -> str:
         "STATIC_HEADERS": _add_headers(_file_headers() | (HSTS if options.tls else {})),
         "READ_SECONDS": str(READ_SECONDS),
         "CACHE": "atlas" if options.cache else "off",
+        "TEMP_FILE": f"{options.temp_file_mb}m",
+        "PER_ADDRESS": str(options.per_address),
+        "UPLOAD_BODY": str(LIMITS["file_bytes"] + FORM_BYTES),
+        "UPLOAD_MB": megabytes(LIMITS["file_bytes"]),
     }
     text = NGINX_CONF.read_text(encoding="utf-8")
     for name, value in values.items():
@@ -233,13 +245,24 @@ def _options(argv: list[str] | None) -> Options:
     parser.add_argument("--runtime", type=Path, help="directory for the socket, configuration, logs (default: temp)")
     parser.add_argument("--access-log", default="/dev/stdout", help="nginx's access log (default: standard output)")
     parser.add_argument("--no-cache", action="store_true", help="no nginx micro-cache (every request reaches the app)")
+    parser.add_argument(
+        "--per-address", type=int, default=PER_ADDRESS, help=f"requests of one address answered at once ({PER_ADDRESS})"
+    )
     args = parser.parse_args(argv)
     cert, key = env.get("BORDER_ATLAS_TLS_CERT"), env.get("BORDER_ATLAS_TLS_KEY")
     if bool(cert) != bool(key):
         parser.error("BORDER_ATLAS_TLS_CERT and BORDER_ATLAS_TLS_KEY go together: set both (PEM files) or neither")
     tls = (cert, key) if cert else None
     return Options(
-        args.host, args.port, args.workers, args.threads, args.runtime, args.access_log, tls, not args.no_cache
+        args.host,
+        args.port,
+        args.workers,
+        args.threads,
+        args.runtime,
+        args.access_log,
+        tls,
+        not args.no_cache,
+        args.per_address,
     )
 
 

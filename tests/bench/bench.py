@@ -20,6 +20,8 @@ Figures are medians over several runs, each beside a baseline measured in the sa
   front   slow and idle connections, concurrent figures and parallel downloads against the serving path, each
           beside a baseline of the same run (tests/bench/bench_front.py)
   releases disk per release, the time of a changelog, pinned against plain items p50 (tests/bench/bench_releases.py)
+  hostile 20 clients' items p95 alone and beside 12 hostile uploads and 24 sign-in attempts a second, as a ratio,
+          and their errors (tests/bench/bench_hostile.py)
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ from layers.dates import overlaps  # noqa: E402
 from layers.geojson import feature_text  # noqa: E402
 from store import GeoPackageStore, as_text  # noqa: E402
 from tests import pgcluster  # noqa: E402
-from tests.bench import bench_front, bench_page, bench_releases, load  # noqa: E402
+from tests.bench import bench_front, bench_hostile, bench_page, bench_releases, load  # noqa: E402
 from tests.payloads import hostile_sources  # noqa: E402
 from webapp import create_app, figure  # noqa: E402
 from webapp.mapview import build_map  # noqa: E402
@@ -300,6 +302,7 @@ def main() -> None:
         (Path(tmp) / "served").mkdir()
         loaded = load.run(store_path, other, Path(tmp) / "served", seconds=LOAD_SECONDS, clients=LOAD_CLIENTS)
         served = bench_front.measure(store_path)
+        attacked = bench_hostile.measure(store_path)
     detail = ", ".join(f"{k}: {v:,}" for k, v in parts.items())
     print(f"map page weight: {total:,} bytes ({detail})")
     print(f"  full-precision page: {full_total:,} bytes; ratio {total / full_total:.3f}")
@@ -328,6 +331,7 @@ def main() -> None:
         print(f"  wrong answer: {name} {status} version {version}")
     print(bench_front.report(served))
     print(bench_releases.report(kept))
+    print(bench_hostile.report(attacked))
 
 
 if __name__ == "__main__":

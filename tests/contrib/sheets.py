@@ -99,3 +99,53 @@ def raw_xlsx(path, name: str, strings: list[str], rows) -> None:
                 xml = "".join(f'<c t="s"><v>{index}</v></c>' for index in cells)
                 sheet.write(f'<row r="{number}">{xml}</row>'.encode())
             sheet.write(b"</sheetData></worksheet>")
+
+
+def wide_csv_zip(megabytes: int = 62) -> bytes:
+    """A CSV zip of about 73 KB whose CSV is a header and one row of `megabytes` MB of one-letter cells (32 million
+    of them): each member within the zip-bomb ratio, costly only once it is read."""
+    buffer, letters = io.BytesIO(), b"bcdefgh"
+    block = bytearray(b"a," * 2**19)
+    for n, i in enumerate(range(0, len(block), 16384)):  # a letter here and there: under the ratio refused as a bomb
+        block[i] = letters[n % len(letters)]
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        with archive.open("incidents.csv", "w") as member:
+            member.write(b"id,name\r\n")
+            for _ in range(megabytes * 2**20 // len(block)):
+                member.write(bytes(block))
+    return buffer.getvalue()
+
+
+def xlsx_with_dtd(path) -> None:
+    """An XLSX whose sheet declares a document type with entities, each expanding the one before ten times."""
+    entities = '<!ENTITY a "aaaaaaaaaa">' + "".join(
+        f'<!ENTITY {b} "{("&" + a + ";") * 10}">' for a, b in zip("abcdefg", "bcdefgh", strict=True)
+    )
+    sheet = (
+        f'<?xml version="1.0"?><!DOCTYPE worksheet [{entities}]><worksheet xmlns="{MAIN}"><sheetData>'
+        '<row r="1"><c t="inlineStr"><is><t>id</t></is></c></row>'
+        '<row r="2"><c t="inlineStr"><is><t>&h;</t></is></c></row></sheetData></worksheet>'
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", CONTENT_TYPES)
+        archive.writestr("_rels/.rels", RELS)
+        archive.writestr("xl/_rels/workbook.xml.rels", BOOK_RELS)
+        archive.writestr("xl/workbook.xml", BOOK.format(name="incidents"))
+        archive.writestr("xl/sharedStrings.xml", f'<sst xmlns="{MAIN}"></sst>')
+        archive.writestr("xl/worksheets/sheet1.xml", sheet)
+
+
+def gpkg_with_view(path, select: str) -> None:
+    """A GeoPackage whose layer `incidents` is a view: `select`'s columns (it may name `t`, a table of one point)."""
+    import sqlite3
+    from contextlib import closing
+
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    gpd.GeoDataFrame({"id": ["a"]}, geometry=[Point(80, 44)], crs=4326).to_file(path, layer="t", driver="GPKG")
+    with closing(sqlite3.connect(path)) as db, db:
+        db.execute(f"CREATE VIEW incidents AS {select}")
+        db.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier, srs_id) "
+                   "VALUES ('incidents', 'features', 'incidents', 4326)")  # fmt: skip
+        db.execute("INSERT INTO gpkg_geometry_columns VALUES ('incidents', 'geom', 'POINT', 4326, 0, 0)")

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import http.client
 import os
-import re
 import shutil
 import sqlite3
 import time
@@ -18,7 +17,7 @@ from contrib import accounts
 from contrib.store import ContributionStore
 from store import releases
 from store.geopackage import content_id
-from tests.front import front, get
+from tests.front import front, get, sign_in
 from tests.web.test_origin import links
 
 ITEMS = "/collections/places/items?limit=2"
@@ -171,30 +170,12 @@ def test_errors_are_never_kept(site):
     assert all(code >= 400 for code in never_kept(site[0], paths))
 
 
-def _sign_in(port: int) -> str:
-    """The session cookie of a contributor signed in through nginx."""
-    _, headers, body = get(port, "/sign-in")
-    cookie = headers["Set-Cookie"].split(";")[0]
-    token = re.search(rb'name="csrf_token" value="([^"]+)"', body).group(1).decode()
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        form = f"name=con&password={PASSWORD.replace(' ', '+')}&csrf_token={token}"
-        kinds = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie}
-        conn.request("POST", "/sign-in", body=form, headers=kinds)
-        response = conn.getresponse()
-        response.read()
-        assert response.status == 302, response.status
-        return response.getheader("Set-Cookie").split(";")[0]
-    finally:
-        conn.close()
-
-
 def test_private_and_no_store_pages_are_never_kept(site):
     server = site[0]
     port = server.options.port
     before = stored(server)
     never_kept(server, ("/sign-in", "/map", "/contribute"))
-    session = {"Cookie": _sign_in(port)}
+    session = {"Cookie": sign_in(port, "con", PASSWORD)}
     code, headers, body = get(port, "/contribute", session)
     assert code == 200 and status(headers) == "BYPASS" and headers["Cache-Control"] == "no-store"
     code, headers, _ = get(port, "/contribute")  # anyone else: sent to sign in, not shown the contributor's page

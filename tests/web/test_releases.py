@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import re
 import shutil
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from layers.build import REFERENCE, SOURCES, build
 from layers.documents import TEXTS
 from layers.words import moment_words
-from store import releases
+from store import changelog, releases
 from tests.web.test_figure import svg_text
 from webapp import create_app
 
@@ -148,6 +151,50 @@ def test_an_older_release_says_so_in_a_banner(rebuilt):
         assert words in client.get(f"/v/{first.number}{path}").get_data(as_text=True)
     assert "release-banner" not in client.get(f"/v/{second.number}/quality?f=html").get_data(as_text=True)
     assert "release-banner" not in client.get("/map").get_data(as_text=True)
+
+
+@pytest.fixture()
+def compared(rebuilt, monkeypatch):
+    """(a client of a new app over the same releases: its own slots and cache; the pairs computed), each computation
+    held for a second (as a costly one would be)."""
+    app, computed, compute = rebuilt[0], [], changelog.changes
+
+    def slow(a, b):
+        computed.append((a, b))
+        time.sleep(1)
+        return compute(a, b)
+
+    monkeypatch.setattr(changelog, "changes", slow)
+    fresh = create_app({key: app.config[key] for key in ("STORE", "RELEASES", "PUBLIC_URL", "TESTING")})
+    return fresh, computed
+
+
+def test_a_burst_of_new_release_pairs_beyond_the_bound_gets_503_and_a_repeated_pair_comes_from_the_cache(
+    rebuilt, compared
+):
+    """Issue 31: each new pair cost about 3 s of CPU with no limit. One pair is computed at a time per worker
+    (CHANGES_AT_ONCE); the others asked meanwhile get 503 and Retry-After at once; a pair computed once is kept."""
+    _app, first, second = rebuilt
+    app, computed = compared
+    span = f"/releases/{second.number}...{first.number}?f=json"  # backwards: not a manifest's own changelog
+    start = threading.Barrier(6)
+
+    def ask(_):
+        client = app.test_client()
+        start.wait()
+        answer = client.get(span)
+        return answer.status_code, answer.headers.get("Retry-After"), answer.get_json()
+
+    with ThreadPoolExecutor(6) as pool:
+        answers = list(pool.map(ask, range(6)))
+    assert sorted(status for status, _, _ in answers) == [200] + [503] * 5 and len(computed) == 1
+    assert all(after == "5" for status, after, _ in answers if status == 503)
+    assert all("try again" in body["description"] for status, _, body in answers if status == 503)
+    (done,) = [body for status, _, body in answers if status == 200]
+    (row,) = [r for r in done["changes"] if r["id"] == "narynkol"]
+    assert row["change"] == "changed" and row["fields"]["name"] == ["Narynkol-Sumbe", "Narynkol"]
+    again = app.test_client().get(span)
+    assert again.status_code == 200 and again.get_json() == done and len(computed) == 1  # from the cache
 
 
 def test_a_figure_of_each_release_cites_its_own_pinned_url(rebuilt):
