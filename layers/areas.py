@@ -14,6 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import shapely
 from shapely.geometry import Point
 from shapely.ops import nearest_points, substring
@@ -44,6 +45,7 @@ EXTRA_COLUMNS = ["rule", "depth_m", "inner_m", "within", "marker_lon", "marker_l
 JSON_COLUMNS = {"rule", "used_by"}  # columns holding lists or mappings (stored as JSON text)
 MARKER_APART_M = 2_000.0  # two areas' markers are at least this far apart: a map never shows them as one
 WINDOW_M = 50_000.0  # how far along the line either side of the middle a marker is looked for first
+REACH_SAMPLES = 2_000  # at most this many vertices of the stretch are tested for the area's reach
 
 
 def read_areas(sources: Path) -> list[dict]:
@@ -121,10 +123,12 @@ def marker_in(area_lonlat, line_metric, stretch: tuple[float, float], depths: tu
 def _middle_of_reach(area, line_metric, part, inner: float) -> float:
     """How far along the line lies the middle of the part of its stretch the area runs along (a disc may cut it
     short; an area that begins inland, `inner`, runs along the whole stretch)."""
-    reach = shapely.intersection(part, area) if not inner else part
-    ends = shapely.get_coordinates(shapely.boundary(reach if not reach.is_empty else part))
-    along = [line_metric.project(shapely.Point(xy)) for xy in ends] or [line_metric.project(part.centroid)]
-    return (min(along) + max(along)) / 2
+    coords = shapely.get_coordinates(part)
+    coords = coords[:: max(1, len(coords) // REACH_SAMPLES)]  # enough to find where the area's reach ends
+    shapely.prepare(area)
+    near = np.flatnonzero(shapely.dwithin(shapely.points(coords), area, inner + 1.0))  # the vertices by the area
+    first, last = (coords[near[0]], coords[near[-1]]) if len(near) else (coords[0], coords[-1])
+    return sum(line_metric.project(shapely.Point(xy)) for xy in (first, last)) / 2
 
 
 def rule_text(rule: dict) -> str:

@@ -88,7 +88,9 @@ def read_outposts(sources: Path) -> list[dict]:
     units = entries(path, data, "units")
     check_unique(path, units)
     ids = {u["id"] for u in units}
-    areas = {a["id"] for a in read_entries(sources / AREAS_FILE, "areas")}
+    areas = (
+        {a["id"] for a in read_entries(sources / AREAS_FILE, "areas")} if any(u.get("area") for u in units) else set()
+    )
     for unit in units:
         _check_unit(path, unit, ids, places, areas)
     _check_no_loops(path, units)

@@ -63,6 +63,7 @@ def text_page(did: str):
     supports = _supports(did)
     if not params.wants_html():
         return jsonify(_summary(doc, len(supports)) | {"paragraphs": doc["paragraphs"], "notes": doc["notes"]} | {
+            "coverage": doc.get("coverage"),
             "passages": [{"anchor": a, "features": f} for a, f in supports.items()]
         })  # fmt: skip
     paragraphs = [_paragraph_html(doc, p, supports) for p in doc["paragraphs"]]

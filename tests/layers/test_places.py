@@ -189,3 +189,31 @@ def test_lepsinsk_is_the_village_in_the_alatau_foothills_not_lepsy_station(gazet
 
 
 # --- validation: each bad input is a DataError with file, line and reason ----------------------
+
+
+def _place(gazetteer, pid):
+    return next(p for p in gazetteer if p["id"] == pid)
+
+
+@pytest.mark.parametrize(
+    ("pid", "claim", "page"),
+    [
+        ("jarkent", "Panfilov from 1942 to 1991", "https://de.wikipedia.org/wiki/Scharkent"),
+        ("alma-ata", "Verny until 1921", "http://e-history.kz/en/calendar/event/510"),
+    ],
+)
+def test_a_former_name_no_source_text_gives_cites_a_page(gazetteer, pid, claim, page):
+    """Issue 27: "Named Panfilov 1942–1991" and "Verny until 1921" were said with no source."""
+    note = normalized(_place(gazetteer, pid)["note"])
+    assert claim in note and page in note
+
+
+def test_bakhty_stands_by_its_only_sourced_coordinate(gazetteer, layers):
+    """Issue 27: the point was 5.5 km from the one coordinate its basis cites (the crossing's Chinese checkpoint,
+    46°41′N 82°48′E, the Kazakh one 800 m away); now 800 m inside the Soviet side opposite it."""
+    bakhty = _place(gazetteer, "bakhty")
+    distance = Geod(ellps="WGS84").inv(bakhty["lon"], bakhty["lat"], 82.8, 46 + 41 / 60)[2]
+    assert distance < 2_000
+    built = layers["places"].set_index("id").loc["bakhty"]
+    assert 700 < built["border_distance_m"] < 900 and "zone-7-5-km" in built["zones_containing"]
+    assert "46°41′N 82°48′E" in bakhty["location_basis"] and "russian.china.org.cn" in bakhty["location_basis"]
