@@ -219,11 +219,20 @@ def report(cites: list[dict], root: Path = TEXTS) -> dict:
 
 
 def counts(rows: list[Row]) -> dict:
-    """How many paragraphs are cited, explained (by category) and neither; shares of the whole."""
+    """How many paragraphs are cited, explained (by category) and neither, with shares of the whole; the same for
+    the body (paragraphs and tables) and the footnotes apart."""
+    categories = {c: sum(1 for r in rows if r.category == c) for c in REASONS}
+    parts = {part: _tally([r for r in rows if (r.kind == "note") == (part == "footnotes")]) for part in PARTS}
+    return _tally(rows) | {"by_reason": {c: n for c, n in categories.items() if n}} | parts
+
+
+PARTS = ("body", "footnotes")  # the paragraphs (and tables) of a text, and its footnotes
+
+
+def _tally(rows: list[Row]) -> dict:
     total = len(rows)
     cited = sum(1 for r in rows if r.cited_by)
     explained = sum(1 for r in rows if not r.cited_by and r.reason)
-    categories = {c: sum(1 for r in rows if r.category == c) for c in REASONS}
     return {
         "paragraphs": total,
         "cited": cited,
@@ -231,7 +240,6 @@ def counts(rows: list[Row]) -> dict:
         "neither": total - cited - explained,
         "cited_share": round(cited / total, 3) if total else None,
         "accounted_share": round((cited + explained) / total, 3) if total else None,
-        "by_reason": {c: n for c, n in categories.items() if n},
     }
 
 

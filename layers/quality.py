@@ -124,7 +124,9 @@ def _coverage_lines(coverage: dict | None) -> list[str]:
     """Per source, how many of its paragraphs and notes records cite and how many its coverage table explains."""
     if not coverage:
         return []
-    rows = [f"  {c['label']}: {c['counts']['cited']} of {c['counts']['paragraphs']} cited, "
+    rows = [f"  {c['label']}: {c['counts']['cited']} of {c['counts']['paragraphs']} cited "
+            f"(paragraphs {c['counts']['body']['cited']} of {c['counts']['body']['paragraphs']}, footnotes "
+            f"{c['counts']['footnotes']['cited']} of {c['counts']['footnotes']['paragraphs']}), "
             f"{c['counts']['explained']} explained" for c in coverage.values()]  # fmt: skip
     return ["paragraphs of the sources accounted for:", *rows]
 

@@ -159,7 +159,10 @@ def test_the_build_fails_on_a_paragraph_with_neither(texts, tmp_path):
     _edit(texts, f"{CORE}.coverage.yaml", ', reason: "not mappable: introduces the reports of August 1927 quoted '
           'next (the Chulak and Tokhty opium incidents)"', "")  # fmt: skip
     out = tmp_path / "atlas.gpkg"
-    with pytest.raises(DataError, match=r"coverage.yaml:\d+: paragraph 129 \(line 284 of the copy, “Here are some "
-                       r"examples from…”\) is neither cited by a record nor explained"):  # fmt: skip
+    message = (
+        rf"{CORE}.coverage.yaml:\d+: paragraph 129 \(line 284 of the copy, “Here are some examples from…”\) is "
+        r"neither cited by a record nor explained: add the records it supports, or a reason 'category: why'"
+    )
+    with pytest.raises(DataError, match=message):
         build(SOURCES, REFERENCE, out, progress=lambda *_: None, texts=texts)
     assert not out.exists()

@@ -97,3 +97,19 @@ def test_the_quality_report_gives_the_coverage_of_every_source(client):
     assert "Paragraphs of the sources accounted for" in text
     row = f"Ablazhey and Zhanbossinova 2026\n\n{core['paragraphs']}\n\n{core['cited']} ({core['cited_share']:.0%})"
     assert row in text
+    body, notes = core["body"], core["footnotes"]  # paragraphs and footnotes apart, each with its share
+    assert body["paragraphs"] + notes["paragraphs"] == core["paragraphs"] and body["cited"] + notes["cited"] == core[
+        "cited"]  # fmt: skip
+    assert notes["paragraphs"] > 50 and body["paragraphs"] > 50
+    parts = f"{body['cited']} of {body['paragraphs']} ({body['cited_share']:.0%})\n\n"
+    parts += f"{notes['cited']} of {notes['paragraphs']}"
+    assert row + "\n\n" + parts in text
+    assert "Footnotes cited" in text and "Paragraphs cited" in text
+
+
+def test_the_quality_report_gives_the_coverage_before_any_sign_in(app):
+    """No session, no cookie: the coverage is for every reader of /quality."""
+    fresh = app.test_client(use_cookies=False)
+    page = fresh.get("/quality", headers={"Accept": "text/html"})
+    assert page.status_code == 200 and 'id="coverage"' in page.data.decode()
+    assert "Shemetova" in page.data.decode().split('id="coverage"')[1]
