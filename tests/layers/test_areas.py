@@ -120,9 +120,6 @@ def test_incidents_in_different_areas_are_drawn_apart(layers):
         "narynkol"].geometry)  # fmt: skip
 
 
-# --- the real data ----------------------------------------------------------------------------------
-
-
 def test_every_area_rebuilds_from_its_rule(layers, gazetteer):
     rebuilt = build_areas(gazetteer).set_index("id")
     built = layers["areas"].set_index("id")

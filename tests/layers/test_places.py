@@ -217,3 +217,13 @@ def test_bakhty_stands_by_its_only_sourced_coordinate(gazetteer, layers):
     built = layers["places"].set_index("id").loc["bakhty"]
     assert 700 < built["border_distance_m"] < 900 and "zone-7-5-km" in built["zones_containing"]
     assert "46°41′N 82°48′E" in bakhty["location_basis"] and "russian.china.org.cn" in bakhty["location_basis"]
+
+
+def test_the_docs_make_no_claim_no_source_makes():
+    """Issue 27: docs/provenance.md gave the border's published length (1,765 km) and made the article's Chagan-Abo
+    the Chagan-Obo of the 1990s agreements, citing nothing for either."""
+    from pathlib import Path
+
+    text = normalized((Path(__file__).resolve().parents[2] / "docs" / "provenance.md").read_text(encoding="utf-8"))
+    assert "1,765" not in text and "Chagan-Obo" not in text and "Chagan-Abo of" not in text
+    assert "1,796 km" in text, "the line's own length stays"
