@@ -220,3 +220,18 @@ def test_flows_are_as_wide_as_the_vocabulary_says(browser, live_server):
         assert len(widths) > 1, "flows of different sizes: the check can tell widths apart"
     finally:
         page.close()
+
+
+def test_a_popup_shows_a_quote_with_the_words_the_copy_cut_joined(browser, live_server):
+    """Issue 27: a quote cut at a line's end in the copy ("Мак- сумханов") is shown joined in the map's popups; the
+    data keeps it verbatim (quote_shown beside it)."""
+    page = open_map(browser, live_server.url + "/#year=1923&sel=russian-chinese-jsc-draft-1923")
+    try:
+        open_popup(page, "russian-chinese-jsc-draft-1923")
+        popup = page.locator(".leaflet-popup-content .atlas-popup")
+        popup.wait_for()
+        text = popup.inner_text()
+        assert "Агзумхан Габидович Максумханов" in text and "Мак- сумханов" not in text
+        assert "<sup>" not in text
+    finally:
+        page.close()
