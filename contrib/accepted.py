@@ -86,10 +86,14 @@ def accepted(sources: Path, store=None) -> Accepted | None:
     store = store or configured()
     if not store.postgres and not Path(store.url).exists():
         return None
-    found = [(s["name"], s["contributor"], s["records"] or []) for s in store.submissions(status="accepted")]
-    found.sort(key=lambda s: s[0])
+    return of_submissions(store.submissions(status="accepted"), sources)
+
+
+def of_submissions(submissions: list[dict], sources: Path) -> Accepted | None:
+    """The contributions of these accepted submissions (None when they hold no record)."""
+    found = sorted(((s["name"], s["contributor"], s["records"] or []) for s in submissions), key=lambda s: s[0])
     contributions = Accepted(found, Path(sources))
     return contributions or None
 
 
-__all__ = ["COLUMNS", "Accepted", "accepted"]
+__all__ = ["COLUMNS", "Accepted", "accepted", "of_submissions"]

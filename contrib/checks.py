@@ -12,6 +12,7 @@ a changed one is a correction of it.
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass, field
 
 from contrib import choices as choosing
@@ -26,13 +27,36 @@ from layers.errors import DataError
 from layers.sources import LINE
 
 YEARS = (1918, 1940)
-RECORD_CHECKS = {
+# A record's id, as data/sources writes them: it names the record in URLs, file names and other records.
+ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+ID_CHARS = 80
+ID_RULE = f"a slug of at most {ID_CHARS} characters: lowercase letters a-z, digits and single hyphens (kegen-1929-04)"
+
+
+def id_problem(ident) -> str | None:
+    """What is wrong with a record's id, or None when it is a slug."""
+    if isinstance(ident, str) and len(ident) <= ID_CHARS and ID.fullmatch(ident):
+        return None
+    return f"id {ident!r} is not a slug" if isinstance(ident, str) else f"id {ident!r} is not a text"
+
+
+def _slug_checked(check):
+    def checked(path, record, ids):
+        what = id_problem(record.get("id"))
+        if what:
+            raise DataError(path, record.get(LINE), None, f"{what}; allowed: {ID_RULE}")
+        check(path, record, ids)
+
+    return checked
+
+
+RECORD_CHECKS = {layer: _slug_checked(check) for layer, check in {
     "incidents": lambda path, r, ids: incidents.check_record(path, r, ids["place"], ids["unit"], ids["area"]),
     "places": lambda path, r, ids: places.check_record(path, r),
     "units": lambda path, r, ids: outposts.check_record(path, r, ids["unit"], ids["place"]),
     "customs": lambda path, r, ids: customs.check_record(path, r, ids["place"]),
     "migration": lambda path, r, ids: migration.check_record(path, r, ids["migration_area"]),
-}
+}.items()}  # fmt: skip
 # Words of a layer check's reason -> the field it is about, where the reason does not start with the field.
 REASON_FIELDS = {"location place": "location.place", "location phrase": "location.phrase",
                  "location area": "location.area", "a quote must": "sources", "document ": "sources",
@@ -250,9 +274,13 @@ def _blocking(problems: list[Problem]) -> bool:
 
 
 def _duplicates(table: Table, rows: list[Entry]) -> None:
+    """Ids that are not slugs, and ids used twice."""
     seen: dict[str, int] = {}
     for entry in rows:
         ident = entry.record.get("id")
+        what = id_problem(ident) if "id" not in [p.field for p in entry.problems] else None
+        if what:
+            entry.problems.append(_at(table, entry, entry.columns.get("id", "id"), "id", what, ID_RULE))
         if ident in seen:
             what = f"id {ident!r} is also the id of row {seen[ident]}"
             entry.problems.append(_at(table, entry, entry.columns.get("id", "id"), "id", what, "an id used once"))

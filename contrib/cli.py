@@ -3,13 +3,14 @@
   border-atlas import FILE --layer incidents|places|units|customs|migration [--as NAME]
   border-atlas check NAME
   border-atlas choose NAME ROW FIELD CHOICE [--basis TEXT]
-  border-atlas publish [NAME]
+  border-atlas publish [NAME] [--pending]
   border-atlas list
   border-atlas users add NAME --role reader|contributor|reviewer|admin [--password-stdin]
 
 The command line acts with the authority of whoever runs it on the machine that holds the data (as an
-admin): `publish NAME` accepts a checked submission and rebuilds the store. Exit status: 0 done, 1 the
-file has problems or names to choose, 2 the command could not be carried out.
+admin): `publish NAME` accepts a checked submission (its own contributor's too: an admin's override, written
+in the history) and rebuilds the store, one build at a time (contrib.publishing). Exit status: 0 done, 1 the
+file has problems or names to choose, 2 the command could not be carried out (a build that failed included).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import os
 import sys
 from pathlib import Path
 
-from contrib import accounts, workflow
+from contrib import accounts, publishing, workflow
 from contrib.columns import LAYERS
 from contrib.limits import ReadError
 from contrib.store import ContributionStore, StoreError, configured
@@ -36,6 +37,7 @@ def _parser() -> argparse.ArgumentParser:
                         "(default: BORDER_ATLAS_DATABASE, else data/contributions/contributions.sqlite)")  # fmt: skip
     parser.add_argument("--store", type=Path, default=STORE, help="the built atlas the checks read and publish writes")
     parser.add_argument("--sources", type=Path, default=SOURCES, help="the curated sources the build reads")
+    parser.add_argument("--reference", type=Path, default=REFERENCE, help="the border line and land the build reads")
     parser.add_argument("--by", default=getpass.getuser(), help="who is acting (default: your login name)")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     add = commands.add_parser("import", help="keep a file as a new submission, then check it")
@@ -52,6 +54,8 @@ def _parser() -> argparse.ArgumentParser:
     choose.add_argument("--basis", help="how the point was found, or why the place cannot be located")
     publish = commands.add_parser("publish", help="accept a checked submission and rebuild the store with it")
     publish.add_argument("name", nargs="?", help="the submission (none: rebuild with the accepted ones)")
+    publish.add_argument("--pending", action="store_true", help="build only if a submission waits and no other build "
+                         "runs (the one running takes it): what an acceptance on the web starts")  # fmt: skip
     commands.add_parser("list", help="every submission and its status")
     users = commands.add_parser("users", help="accounts for the web's contribute and review pages")
     actions = users.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -67,7 +71,8 @@ def main(argv: list[str] | None = None) -> int:
     store = ContributionStore(args.contributions) if args.contributions else configured()
     try:
         return COMMANDS[args.command](args, store)
-    except (ValueError, StoreError, ReadError, DataError, accounts.Forbidden, FileNotFoundError) as exc:
+    except (ValueError, StoreError, ReadError, DataError, accounts.Forbidden, FileNotFoundError,
+            publishing.PublishError) as exc:  # fmt: skip
         print(f"{PROGRAM}: {exc}", file=sys.stderr)
         return 2
 
@@ -85,9 +90,11 @@ def _context(args):
 
 def _import(args, store) -> int:
     data = args.file.read_bytes()
-    name = workflow.import_file(store, data, args.file.name, layer=args.layer, contributor=args.by, name=args.name)
+    context, gazetteer = _context(args)
+    name, report = workflow.import_file(store, data, args.file.name, layer=args.layer, contributor=args.by,
+                                        name=args.name, context=context, gazetteer=gazetteer)  # fmt: skip
     print(f"imported {args.file.name} as {name}")
-    return _check_named(args, store, name)
+    return _said(store, name, report)
 
 
 def _check(args, store) -> int:
@@ -95,7 +102,10 @@ def _check(args, store) -> int:
 
 
 def _check_named(args, store, name: str) -> int:
-    report = workflow.check(store, name, *_context(args), args.by)
+    return _said(store, name, workflow.check(store, name, *_context(args), args.by))
+
+
+def _said(store, name: str, report) -> int:
     for line in report.lines():
         print(line)
     status = store.get(name)["status"]
@@ -116,19 +126,24 @@ def _publish(args, store) -> int:
             workflow.submit(store, args.name, args.by)
         if sub["status"] in ("checked", "submitted"):
             operator = {"name": args.by, "role": "admin"}
-            workflow.review(store, args.name, operator, "accept", "published from the command line")
+            workflow.review(store, args.name, operator, "accept", "published from the command line", override=True)
         elif sub["status"] != "accepted":
             raise ValueError(f"submission {args.name!r} is {sub['status']}; allowed: a checked one (run check)")
     database = os.environ.get("BORDER_ATLAS_DATABASE")
-    workflow.publish(store, args.by, sources=args.sources, reference=REFERENCE, out=args.store, database=database,
-                     progress=lambda *_: None)  # fmt: skip
-    print(f"published: {args.store} rebuilt with {len(store.submissions(status='accepted'))} accepted submissions")
+    built = publishing.publish(store, args.by, sources=args.sources, reference=args.reference, out=args.store,
+                               database=database, progress=lambda *_: None, wait=not args.pending)  # fmt: skip
+    if built:
+        print(f"published: {args.store} rebuilt with {len(store.submissions(status='accepted'))} accepted submissions")
+    else:
+        print("nothing to publish: no submission waits, or the build running takes it")
     return 0
 
 
 def _list(args, store) -> int:
+    """Every submission: name, layer, status, contributor, file, and where an accepted one's publication is."""
     for sub in store.submissions():
-        print(f"{sub['name']}\t{sub['layer']}\t{sub['status']}\t{sub['contributor']}\t{sub['file_name']}")
+        print("\t".join([sub["name"], sub["layer"], sub["status"], sub["contributor"], sub["file_name"],
+                         publishing.state(sub, args.store) or ""]).rstrip("\t"))  # fmt: skip
     return 0
 
 

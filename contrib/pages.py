@@ -2,7 +2,8 @@
 
 Every write is a POST carrying the CSRF token, guarded by `needs(action)` (the role, on the server), and
 appended to the history by contrib.workflow. Text from files and from data enters the pages through Jinja's
-autoescaping only; the staged preview is GeoJSON the map draws with textContent.
+autoescaping only; the staged preview is GeoJSON the map draws with textContent. A submission one may not read
+is answered as one that does not exist, and a new one's name has a random part: names cannot be probed.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from contrib import accounts, workflow
+from contrib import accounts, publishing, workflow
 from contrib.columns import LAYERS
 from contrib.context import Context
 from contrib.limits import LIMITS, ReadError
@@ -38,14 +39,17 @@ def _made(context: Context) -> tuple[Context, Gazetteer]:
 
 
 def _visible(name: str) -> dict:
-    """A submission the signed-in user may see: their own, or any for a reviewer."""
-    try:
-        sub = workflow.submission(store(), name)
-    except StoreError:
+    """A submission the signed-in user may see: their own, or any for a reviewer. One they may not see is not found,
+    as one that does not exist (its name is not confirmed)."""
+    sub = store().get(name)
+    if sub is None or (sub["contributor"] != current_user.name and not accounts.may(current_user.role, "review")):
         abort(404, f"no submission {name!r}")
-    if sub["contributor"] != current_user.name and not accounts.may(current_user.role, "review"):
-        abort(403, "a contributor sees only their own submissions")
     return sub
+
+
+def _refused(exc: Exception):
+    """A refused form: 403 for a role or a rule about who may act, 400 for anything else, with the reason."""
+    abort(getattr(exc, "status", 400), str(exc))
 
 
 @bp.get("/contribute")
@@ -53,9 +57,14 @@ def _visible(name: str) -> dict:
 def home():
     """Upload a file; the user's submissions (all of them for a reviewer)."""
     mine = None if accounts.may(current_user.role, "review") else current_user.name
+    submissions = [s | {"publication_words": _publication(s)} for s in store().submissions(contributor=mine)]
     return render_template("contribute.html", title="Contribute records", layers=list(LAYERS),
-                           submissions=store().submissions(contributor=mine), limit=LIMITS["file_bytes"],
+                           submissions=submissions, limit=LIMITS["file_bytes"],
                            may_upload=accounts.may(current_user.role, "upload"))  # fmt: skip
+
+
+def _publication(sub: dict) -> str | None:
+    return publishing.state(sub, Path(current_app.config["STORE"]))
 
 
 @bp.post("/contribute")
@@ -69,11 +78,13 @@ def upload():
     try:
         if len(data) > LIMITS["file_bytes"]:
             raise ValueError(f"the file is larger than {LIMITS['file_bytes']:,} bytes")
-        name = workflow.import_file(store(), data, sent.filename, layer=request.form.get("layer", ""),
-                                    contributor=current_user.name, name=request.form.get("name") or None)  # fmt: skip
-        workflow.check(store(), name, *_context(), current_user.name)
+        context, gazetteer = _context()
+        stem = request.form.get("name") or Path(sent.filename).name.split(".")[0]
+        name = workflow.private_name(store(), stem)
+        workflow.import_file(store(), data, sent.filename, layer=request.form.get("layer", ""), name=name,
+                             contributor=current_user.name, context=context, gazetteer=gazetteer)  # fmt: skip
     except FORM_ERRORS as exc:
-        abort(400, str(exc))
+        _refused(exc)
     return redirect(url_for("contribute.submission", name=name))
 
 
@@ -83,8 +94,12 @@ def submission(name: str):
     """A submission: its check report, the names to choose, a preview on the map, and submit."""
     sub = _visible(name)
     may_review = accounts.may(current_user.role, "review")
+    out = Path(current_app.config["STORE"])
+    override = sub["contributor"] == current_user.name and current_user.role == "admin"
     return render_template("submission.html", title=f"Submission {name}", sub=sub, report=sub["report"] or {},
-                           history=store().history(name), may_review=may_review)  # fmt: skip
+                           history=store().history(name), may_review=may_review, override=override,
+                           publication=publishing.state(sub, out),
+                           retriable=publishing.retriable(sub, out))  # fmt: skip
 
 
 @bp.post("/contribute/<name>/choose")
@@ -101,7 +116,7 @@ def choose(name: str):
                         basis=form.get("basis"), who=current_user.name)  # fmt: skip
         workflow.check(store(), name, *_context(), current_user.name)
     except FORM_ERRORS as exc:
-        abort(400, str(exc))
+        _refused(exc)
     return redirect(url_for("contribute.submission", name=name))
 
 
@@ -113,7 +128,7 @@ def submit(name: str):
     try:
         workflow.submit(store(), name, current_user.name)
     except FORM_ERRORS as exc:
-        abort(400, str(exc))
+        _refused(exc)
     return redirect(url_for("contribute.submission", name=name))
 
 
@@ -138,35 +153,50 @@ def staged(name: str):
 @bp.get("/review")
 @needs("review")
 def queue():
-    """The review queue: submitted contributions and suggested corrections, oldest first."""
+    """The review queue: submitted contributions and suggested corrections, oldest first; the decided ones, with
+    where an accepted one's publication is (and "Publish again" when a build failed or stopped)."""
     waiting = sorted(store().submissions(status="submitted"), key=lambda s: s["updated"])
     decided = store().submissions(status="accepted") + store().submissions(status="rejected")
-    return render_template("review.html", title="Review queue", waiting=waiting, decided=decided)
+    decided = [s | {"publication_words": _publication(s)} for s in decided]
+    retry = any(publishing.retriable(s, Path(current_app.config["STORE"])) for s in decided)
+    return render_template("review.html", title="Review queue", waiting=waiting, decided=decided, retry=retry)
 
 
 @bp.post("/review/<name>")
 @needs("review")
 def decide(name: str):
-    """Accept or reject with a comment; an acceptance is published (the store rebuilt) in the background."""
+    """Accept or reject with a comment; an acceptance is published (the store rebuilt) in the background. Nobody
+    accepts their own submission but an admin who says so (`override`)."""
+    _visible(name)
     try:
         workflow.review(store(), name, current_user.as_dict(), request.form.get("decision", ""),
-                        request.form.get("comment"))  # fmt: skip
+                        request.form.get("comment"), override=request.form.get("override") == "yes")  # fmt: skip
     except FORM_ERRORS as exc:
-        abort(400, str(exc))
+        _refused(exc)
     if request.form.get("decision") == "accept":
-        _publish_in_background(current_user.name)
+        _publish_in_background(current_user.name, "--pending")
     return redirect(url_for("contribute.queue"))
 
 
-def _publish_in_background(who: str) -> None:
-    """`border-atlas publish` in its own process: the build takes longer than a request may."""
+@bp.post("/review/publish")
+@needs("publish")
+def publish_again():
+    """Build again with every accepted submission (after a build that failed or stopped)."""
+    store().log(current_user.name, "publish again")
+    _publish_in_background(current_user.name)
+    return redirect(url_for("contribute.queue"))
+
+
+def _publish_in_background(who: str, *options: str) -> None:
+    """`border-atlas publish` in its own process: the build takes longer than a request may (one build at a time:
+    with --pending, it leaves the submission to a build running, which takes it next)."""
     config = current_app.config
     command = [sys.executable, "-m", "contrib.cli", "--contributions", store().url, "--store", str(config["STORE"]),
-               "--by", who, "publish"]  # fmt: skip
-    if config.get("SOURCES"):
-        command[3:3] = ["--sources", str(config["SOURCES"])]
+               "--by", who]  # fmt: skip
+    command += [f"--{key.lower()}={config[key]}" for key in ("SOURCES", "REFERENCE") if config.get(key)]
     log = Path(config["STORE"]).with_name("publish.log").open("ab")
-    subprocess.Popen(command, stdout=log, stderr=log, start_new_session=True, cwd=Path(__file__).parent.parent)  # noqa: S603
+    subprocess.Popen([*command, "publish", *options], stdout=log, stderr=log, start_new_session=True,  # noqa: S603
+                     cwd=Path(__file__).parent.parent)  # fmt: skip
 
 
 def suggest_url(collection: str, feature: str) -> str | None:
@@ -189,17 +219,16 @@ def suggest(layer: str, feature: str):
     spec = LAYERS[layer]
     if request.method == "GET":
         return render_template("suggest.html", title="Suggest a correction", layer=layer, feature=feature,
-                               columns=[c for c in spec.columns if c.template])  # fmt: skip
+                               columns=[c for c in spec.columns if c.template and c.path != "id"])  # fmt: skip
     form = request.form
     changes = {form.get("field", ""): form.get("value", "")}
     changes |= {k: form[k] for k in ("cite_archive", "cite_document", "cite_locator", "cite_quote") if form.get(k)}
     try:
         get_store().get(spec.collection, feature)
-        name = workflow.suggest(store(), _context()[0], layer=layer, feature=feature, changes=changes,
-                                reason=form.get("reason", ""), user=current_user.as_dict())  # fmt: skip
-        report = workflow.check(store(), name, *_context(), current_user.name)
+        name, report = workflow.suggest(store(), *_context(), layer=layer, feature=feature, changes=changes,
+                                        reason=form.get("reason", ""), user=current_user.as_dict())  # fmt: skip
         if report.ok and report.records:
             workflow.submit(store(), name, current_user.name)
     except FORM_ERRORS as exc:
-        abort(400, str(exc))
+        _refused(exc)
     return redirect(url_for("contribute.submission", name=name))

@@ -3,7 +3,10 @@
 SQLite beside the build by default (data/contributions/contributions.sqlite, kept by `make clean`), or
 tables in the schema `contributions` of the PostgreSQL database at BORDER_ATLAS_DATABASE. One SQL
 template with `?` placeholders, two small dialects, values always bound. The history table refuses
-UPDATE and DELETE (a trigger in either engine): every action is a new row (who, when, what, why, which file).
+every rewrite (UPDATE, DELETE, a replacing INSERT, TRUNCATE: triggers in either engine): every action is a new
+row (who, when, what, why, which file). Several statements can be made one transaction (`transaction`): all
+of them are kept, or none. Also kept here: the signed-in sessions (server-side: signing out ends one) and the
+recent sign-in attempts the throttle counts (contrib.throttle), shared by every worker of the app.
 """
 
 from __future__ import annotations
@@ -11,7 +14,10 @@ from __future__ import annotations
 import json
 import os
 import re
+import secrets
 import sqlite3
+import threading
+import time
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,26 +30,38 @@ CREATE TABLE IF NOT EXISTS {p}users (name TEXT PRIMARY KEY, role TEXT NOT NULL, 
     created TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS {p}submissions (name TEXT PRIMARY KEY, layer TEXT NOT NULL, file_name TEXT NOT NULL,
     file_data {blob} NOT NULL, contributor TEXT NOT NULL, status TEXT NOT NULL, kind TEXT NOT NULL,
-    choices TEXT NOT NULL, report TEXT, records TEXT, created TEXT NOT NULL, updated TEXT NOT NULL);
+    choices TEXT NOT NULL, report TEXT, records TEXT, created TEXT NOT NULL, updated TEXT NOT NULL, publication TEXT);
 CREATE TABLE IF NOT EXISTS {p}history (id {serial}, at TEXT NOT NULL, who TEXT NOT NULL, action TEXT NOT NULL,
     submission TEXT, file_name TEXT, what TEXT, why TEXT);
+CREATE TABLE IF NOT EXISTS {p}sessions (id TEXT PRIMARY KEY, account TEXT NOT NULL, created {ms} NOT NULL);
+CREATE TABLE IF NOT EXISTS {p}sign_ins (id {serial}, at {ms} NOT NULL, address TEXT NOT NULL, account TEXT NOT NULL,
+    trusted INTEGER NOT NULL, ok INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS sign_ins_at ON {p}sign_ins (at);
 """
+# Columns added since a store was first made: added to an older store when it is opened.
+ADDED = {"submissions": {"publication": "TEXT"}}
+# The history refuses UPDATE and DELETE, and an INSERT that would replace a row (INSERT OR REPLACE and REPLACE INTO
+# delete the old row without firing a DELETE trigger); PostgreSQL's TRUNCATE too (it fires no DELETE trigger either).
 SQLITE_GUARD = """
 CREATE TRIGGER IF NOT EXISTS history_no_update BEFORE UPDATE ON history
 BEGIN SELECT RAISE(ABORT, 'the history is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS history_no_delete BEFORE DELETE ON history
+BEGIN SELECT RAISE(ABORT, 'the history is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS history_no_replace BEFORE INSERT ON history
+WHEN EXISTS (SELECT 1 FROM history WHERE id = NEW.id)
 BEGIN SELECT RAISE(ABORT, 'the history is append-only'); END;
 """
 POSTGRES_GUARD = """
 CREATE OR REPLACE FUNCTION {s}.append_only() RETURNS trigger AS $$
 BEGIN RAISE EXCEPTION 'the history is append-only'; END; $$ LANGUAGE plpgsql;
 DROP TRIGGER IF EXISTS history_append_only ON {s}.history;
-CREATE TRIGGER history_append_only BEFORE UPDATE OR DELETE ON {s}.history
+CREATE TRIGGER history_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON {s}.history
 FOR EACH STATEMENT EXECUTE FUNCTION {s}.append_only();
 """
 SUBMISSION_FIELDS = ("name", "layer", "file_name", "contributor", "status", "kind", "choices", "report", "records",
-                     "created", "updated")  # fmt: skip
-JSON_FIELDS = ("choices", "report", "records")
+                     "created", "updated", "publication")  # fmt: skip
+JSON_FIELDS = ("choices", "report", "records", "publication")
+SESSION_DAYS = 14  # a session ends on signing out, or this long after signing in
 
 
 class StoreError(ValueError):
@@ -54,6 +72,10 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def milliseconds() -> int:
+    return int(time.time() * 1000)
+
+
 class ContributionStore:
     """Accounts, submissions and history, in SQLite or PostgreSQL (chosen by `url`)."""
 
@@ -62,6 +84,7 @@ class ContributionStore:
         self.postgres = self.url.startswith(("postgresql://", "postgres://"))
         self.prefix = f"{SCHEMA}." if self.postgres else ""
         self._ready = False
+        self._local = threading.local()  # the connection of a transaction under way, per thread
 
     # -- the engine -----------------------------------------------------------------------------------
 
@@ -81,12 +104,33 @@ class ContributionStore:
         finally:
             db.close()
 
+    @contextmanager
+    def transaction(self):
+        """Every statement made inside is one transaction: kept together when the block ends, or none of them (an
+        exception, or the process killed)."""
+        self._create()
+        if getattr(self._local, "db", None) is not None:
+            yield self
+            return
+        with self._db() as db:
+            if not self.postgres:
+                db.execute("BEGIN IMMEDIATE")  # the write lock now: no other writer between our reads and writes
+            self._local.db = db
+            try:
+                yield self
+            finally:
+                self._local.db = None
+
     def _sql(self, sql: str) -> str:
         sql = sql.replace("{p}", self.prefix)
         return re.sub(r"\?", "%s", sql) if self.postgres else sql
 
     def _run(self, sql: str, params: tuple = ()) -> list[tuple]:
         self._create()
+        held = getattr(self._local, "db", None)
+        if held is not None:
+            cursor = held.execute(self._sql(sql), params)
+            return cursor.fetchall() if cursor.description else []
         with self._db() as db:
             cursor = db.execute(self._sql(sql), params)
             return cursor.fetchall() if cursor.description else []
@@ -98,15 +142,29 @@ class ContributionStore:
             if self.postgres:
                 db.execute(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
             serial = "BIGSERIAL PRIMARY KEY" if self.postgres else "INTEGER PRIMARY KEY AUTOINCREMENT"
-            dialect = {"blob": "BYTEA" if self.postgres else "BLOB", "serial": serial}
+            dialect = {"blob": "BYTEA" if self.postgres else "BLOB", "serial": serial, "ms": "BIGINT"}
             for statement in TABLES.format(p=self.prefix, **dialect).split(";"):
                 if statement.strip():
                     db.execute(statement)
+            self._add_columns(db)
             if self.postgres:
                 db.execute(POSTGRES_GUARD.format(s=SCHEMA))
             else:
                 db.executescript(SQLITE_GUARD)
         self._ready = True
+
+    def _add_columns(self, db) -> None:
+        """The columns a store made before they were added (ADDED)."""
+        for table, columns in ADDED.items():
+            for column, kind in columns.items():
+                if self.postgres:
+                    db.execute(f"ALTER TABLE {SCHEMA}.{table} ADD COLUMN IF NOT EXISTS {column} {kind}")
+                elif column not in {row[1] for row in db.execute(f"PRAGMA table_info({table})")}:
+                    try:
+                        db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+                    except sqlite3.OperationalError as exc:  # another process added it meanwhile
+                        if "duplicate column" not in str(exc):
+                            raise
 
     # -- accounts -------------------------------------------------------------------------------------
 
@@ -142,20 +200,58 @@ class ContributionStore:
         except errors:
             return False
 
+    # -- sessions and sign-in attempts ----------------------------------------------------------------
+
+    def open_session(self, account: str) -> str:
+        """A new session of `account` (its id goes in the session cookie); sessions past their time are removed."""
+        ident = secrets.token_urlsafe(32)
+        stamp = milliseconds()
+        self._run("DELETE FROM {p}sessions WHERE created < ?", (stamp - SESSION_DAYS * 86_400_000,))
+        self._run("INSERT INTO {p}sessions (id, account, created) VALUES (?, ?, ?)", (ident, account, stamp))
+        return ident
+
+    def session_account(self, ident: str) -> str | None:
+        """The account of a session still open, or None (signed out, too old, or never opened)."""
+        since = milliseconds() - SESSION_DAYS * 86_400_000
+        rows = self._run("SELECT account FROM {p}sessions WHERE id = ? AND created >= ?", (ident, since))
+        return rows[0][0] if rows else None
+
+    def close_session(self, ident: str) -> None:
+        self._run("DELETE FROM {p}sessions WHERE id = ?", (ident,))
+
+    def attempt(self, address: str, account: str, *, trusted: bool) -> int:
+        """Note a sign-in attempt about to be checked (as failed until `succeeded`); returns its id."""
+        stamp = milliseconds()
+        self._run("DELETE FROM {p}sign_ins WHERE at < ?", (stamp - 86_400_000,))
+        sql = "INSERT INTO {p}sign_ins (at, address, account, trusted, ok) VALUES (?, ?, ?, ?, 0) RETURNING id"
+        return self._run(sql, (stamp, address, account, int(trusted)))[0][0]
+
+    def succeeded(self, attempt: int) -> None:
+        self._run("UPDATE {p}sign_ins SET ok = 1 WHERE id = ?", (attempt,))
+
+    def attempts(self, since_ms: int) -> list[dict]:
+        """The sign-in attempts since a time (milliseconds since the epoch), oldest first."""
+        rows = self._run("SELECT at, address, account, trusted, ok FROM {p}sign_ins WHERE at >= ? ORDER BY at, id",
+                         (since_ms,))  # fmt: skip
+        return [dict(zip(("at", "address", "account", "trusted", "ok"), r, strict=True)) for r in rows]
+
     # -- submissions ----------------------------------------------------------------------------------
 
-    def create(
-        self, name: str, layer: str, *, file_name: str, data: bytes, contributor: str, kind: str = "file"
-    ) -> None:
-        """A new submission holding its file (kind: file, or suggestion for a correction from a page)."""
-        if self.get(name) is not None:
-            raise StoreError(f"there is already a submission {name!r}; choose another name (--as NAME)")
+    def create(self, name: str, layer: str, *, file_name: str, data: bytes, contributor: str, kind: str = "file",
+               **state) -> None:  # fmt: skip
+        """A new submission holding its file (kind: file, or suggestion for a correction from a page), with its
+        status (default imported), report and records when given."""
         stamp = now()
-        self._run(
+        status = state.get("status", "imported")
+        report, records = (_json(state.get(k)) for k in ("report", "records"))
+        made = self._run(
             "INSERT INTO {p}submissions (name, layer, file_name, file_data, contributor, status, kind, choices, "
-            "created, updated) VALUES (?, ?, ?, ?, ?, 'imported', ?, '{}', ?, ?)",
-            (name, layer, file_name, data, contributor, kind, stamp, stamp),
+            "report, records, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, '{}', ?, ?, ?, ?) "
+            "ON CONFLICT (name) DO NOTHING RETURNING name",
+            (name, layer, file_name, data, contributor, status, kind, report, records, stamp, stamp),
         )
+        if not made:  # taken, even by a submission made a moment ago by another process
+            raise StoreError(f"there is already a submission {name!r}; choose another name (--as NAME)")
 
     def get(self, name: str) -> dict | None:
         """A submission (without its file), its JSON fields decoded; None if there is none."""
@@ -177,11 +273,11 @@ class ContributionStore:
         return [s for s in found if status in (None, s["status"]) and contributor in (None, s["contributor"])]
 
     def update(self, name: str, **fields) -> None:
-        """Set a submission's status, choices, report or records."""
-        allowed = {"status", "choices", "report", "records"}
+        """Set a submission's status, choices, report, records or publication."""
+        allowed = {"status", "choices", "report", "records", "publication"}
         if not fields.keys() <= allowed:
             raise StoreError(f"cannot set {sorted(fields.keys() - allowed)}; allowed: {sorted(allowed)}")
-        values = [json.dumps(v, ensure_ascii=False) if k in JSON_FIELDS else v for k, v in fields.items()]
+        values = [_json(v) if k in JSON_FIELDS else v for k, v in fields.items()]
         sets = ", ".join(f"{k} = ?" for k in fields)
         self._run(f"UPDATE {{p}}submissions SET {sets}, updated = ? WHERE name = ?", (*values, now(), name))  # noqa: S608
 
@@ -201,6 +297,10 @@ class ContributionStore:
         out = [dict(zip(keys, r, strict=True)) for r in rows]
         return [h | {"what": json.loads(h["what"]) if h["what"] else None} for h in out
                 if submission in (None, h["submission"])]  # fmt: skip
+
+
+def _json(value) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False)
 
 
 def _decoded(row: tuple) -> dict:

@@ -3,9 +3,10 @@
 `register(app)` always serves the templates (/contribute/templates/<layer>.csv|.xlsx, read-only). The rest
 is registered only when the contributions store has an account (or CONTRIBUTE is set): with none, the app
 is read-only and serves exactly as before. Then: Flask-Login sessions (cookies HttpOnly, SameSite=Lax,
-Secure when the request came over HTTPS), a CSRF token (Flask-WTF) on every form and every request that
-changes state, sign-in attempts throttled (Flask-Limiter, in memory), the role checked on the server for
-every write, and every action appended to the history (the audit log).
+Secure when the request came over HTTPS) kept on the server too (signing out ends one for good), a CSRF
+token (Flask-WTF) on every form and every request that changes state, made anew at sign-in, sign-in attempts
+throttled in the contributions store (contrib.throttle), only a path of this site followed after signing in,
+the role checked on the server for every write, and every action appended to the history (the audit log).
 """
 
 from __future__ import annotations
@@ -16,19 +17,25 @@ import secrets
 from functools import wraps
 from pathlib import Path
 
-from flask import Blueprint, Flask, Response, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, Response, abort, current_app, redirect, render_template, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from contrib import accounts, templates
+from contrib import accounts, templates, throttle
 from contrib.columns import LAYERS
 from contrib.store import ContributionStore, configured
 from webapp import caching
+from webapp.attachment import disposition
 
 TEMPLATES = Path(__file__).parent / "templates"
 files = Blueprint("contribute_files", __name__)
 signin = Blueprint("signin", __name__, template_folder=str(TEMPLATES))
-SIGN_IN_LIMIT = "10 per minute"
+# After signing in, only a path of this site: one slash then no slash or backslash, no space or control character
+# (a browser drops a tab or a newline, making "/\t/host" the address "//host").
+SAFE_NEXT = re.compile(r"/(?![/\\])[^\s\\\x00-\x1f\x7f]*")
+DEVICE = "border_atlas_device"  # the signed cookie of a browser where an account signed in (contrib.throttle)
+DEVICE_DAYS = 365
 # The contributors' door (sign-in, contribute, review, suggest): on a read-only atlas, a 404 that says why.
 DOOR = re.compile(r"^/(?:sign-in|sign-out|contribute|review|suggest)(?:/|$)")
 READ_ONLY = (
@@ -47,15 +54,16 @@ def template_file(layer: str, fmt: str):
     if layer not in LAYERS or fmt not in TEMPLATE_FORMATS:
         abort(404, f"no template {layer}.{fmt}; allowed: <layer>.csv or <layer>.xlsx, layer one of {', '.join(LAYERS)}")
     make, mimetype = TEMPLATE_FORMATS[fmt]
-    headers = {"Content-Disposition": f'attachment; filename="border-atlas-{layer}-template.{fmt}"'}
+    headers = disposition(f"border-atlas-{layer}-template.{fmt}")
     return Response(make(layer), mimetype=mimetype, headers=headers)  # text/csv gets "; charset=utf-8" from Flask
 
 
 class User(UserMixin):
-    """A signed-in account: its name and role."""
+    """A signed-in account: its name and role, and its session's id (what the session cookie names: a session the
+    store no longer holds signs nobody in)."""
 
-    def __init__(self, record: dict):
-        self.id, self.name, self.role = record["name"], record["name"], record["role"]
+    def __init__(self, record: dict, session_id: str):
+        self.id, self.name, self.role = session_id, record["name"], record["role"]
 
     def as_dict(self) -> dict:
         return {"name": self.name, "role": self.role}
@@ -83,8 +91,6 @@ def register(app: Flask) -> None:
     if not enabled:
         app.before_request(_read_only)
         return
-    from flask_limiter import Limiter
-    from flask_limiter.util import get_remote_address
     from flask_wtf.csrf import CSRFProtect
 
     from contrib import pages
@@ -98,8 +104,6 @@ def register(app: Flask) -> None:
     logins = LoginManager(app)
     logins.login_view = "signin.sign_in"
     logins.user_loader(_load_user)
-    limiter = Limiter(get_remote_address, app=app, storage_uri="memory://", default_limits=[])
-    limiter.limit(SIGN_IN_LIMIT, methods=["POST"])(signin)
     app.register_blueprint(signin)
     app.register_blueprint(pages.bp)
     app.extensions.setdefault(caching.PRIVATE, set()).update({signin.name, pages.bp.name})  # per user: no-store
@@ -138,9 +142,10 @@ def _secret_key(contributions: ContributionStore) -> str:
     return path.read_text(encoding="utf-8").strip()
 
 
-def _load_user(name: str) -> User | None:
-    found = store().user(name)
-    return User(found) if found else None
+def _load_user(session_id: str) -> User | None:
+    account = store().session_account(session_id)
+    found = store().user(account) if account else None
+    return User(found, session_id) if found else None
 
 
 def needs(action: str):
@@ -166,28 +171,58 @@ def needs(action: str):
 
 @signin.route("/sign-in", methods=["GET", "POST"])
 def sign_in():
-    """Sign in with a name and password (attempts throttled)."""
+    """Sign in with a name and password (attempts throttled); then a new session and a new CSRF token."""
     if request.method == "GET":
         return _form()
-    name, password = request.form.get("name", ""), request.form.get("password", "")
-    found = store().user(name) if accounts.NAME.match(name) else None
-    if not accounts.verified(found["password"] if found else None, password):
-        store().log(name[:64] or "-", "sign-in refused")
+    name, password = request.form.get("name", "")[:64], request.form.get("password", "")
+    trusted = _device() == name
+    try:
+        throttle.check(store(), request.remote_addr or "-", name, trusted=trusted)
+        attempt = store().attempt(request.remote_addr or "-", name, trusted=trusted)
+        found = store().user(name) if accounts.NAME.match(name) else None
+        with throttle.hashing():
+            right = accounts.verified(found["password"] if found else None, password)
+    except throttle.Throttled as exc:
+        return _form(exc.why), exc.status, {"Retry-After": str(exc.retry_after)}
+    if not right:
+        store().log(name or "-", "sign-in refused")
         return _form("The name or the password is wrong."), 401
-    login_user(User(found))
+    store().succeeded(attempt)
+    session.clear()  # nothing of the session before: a new CSRF token, and no fixation
+    login_user(User(found, store().open_session(found["name"])))
     store().log(found["name"], "sign in")
-    target = request.args.get("next", "")
-    return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("contribute.home"))
+    response = redirect(safe_next(request.args.get("next", "")) or url_for("contribute.home"))
+    signer = URLSafeTimedSerializer(current_app.secret_key, salt=DEVICE)
+    response.set_cookie(DEVICE, signer.dumps(found["name"]), max_age=DEVICE_DAYS * 86_400, path=url_for(".sign_in"),
+                        secure=request.is_secure, httponly=True, samesite="Lax")  # fmt: skip
+    return response
+
+
+def _device() -> str | None:
+    """The account this browser signed in to before (its signed cookie), or None."""
+    signer = URLSafeTimedSerializer(current_app.secret_key, salt=DEVICE)
+    try:
+        return signer.loads(request.cookies.get(DEVICE, ""), max_age=DEVICE_DAYS * 86_400)
+    except BadSignature:
+        return None
+
+
+def safe_next(target: str) -> str | None:
+    """The page to go to after signing in, if it is a path of this site; None otherwise."""
+    return target if SAFE_NEXT.fullmatch(target or "") else None
 
 
 def _form(message: str | None = None) -> str:
-    return render_template("sign_in.html", title="Sign in", message=message, next=request.args.get("next", ""))
+    return render_template("sign_in.html", title="Sign in", message=message,
+                           next=safe_next(request.args.get("next", "")))  # fmt: skip
 
 
 @signin.post("/sign-out")
 def sign_out():
-    """Sign out."""
+    """Sign out: the session ends on the server too (its cookie, copied or kept, signs nobody in again)."""
     if current_user.is_authenticated:
+        store().close_session(current_user.get_id())
         store().log(current_user.name, "sign out")
     logout_user()
+    session.clear()
     return redirect(url_for("mapview.page"))

@@ -1,38 +1,46 @@
 """A contribution's way in: import, check, choose, submit, review, publish; and a suggested correction.
 
 The command line and the web call these functions; each checks what it is given, does one thing to the
-contributions store and appends it to the history. Statuses: imported -> needs work | checked ->
-submitted -> accepted | rejected. Only accepted submissions reach the build, through `publish`.
+contributions store and appends it to the history. Statuses: checked | needs work (a file is imported and
+checked in one transaction: a process killed meanwhile leaves no submission) -> submitted -> accepted |
+rejected. Only accepted submissions reach the build, through `publish` (contrib.publishing).
 """
 
 from __future__ import annotations
 
 import json
 import re
+import secrets
 import tempfile
 from pathlib import Path
 
 from contrib import accounts, checks, choices, readers
-from contrib.accepted import accepted
 from contrib.columns import LAYERS
 from contrib.store import StoreError
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
 OPEN = ("imported", "needs work", "checked")  # statuses a contributor may still change
 DECISIONS = {"accept": "accepted", "reject": "rejected"}
+OVERRIDE = "accepted by its own contributor, as an admin"
 
 
-def import_file(store, data: bytes, file_name: str, *, layer: str, contributor: str, name: str | None = None) -> str:
-    """Keep a contributed file as a new submission (after reading it once); returns the submission's name."""
+def import_file(store, data: bytes, file_name: str, *, layer: str, contributor: str, context, gazetteer,
+                name: str | None = None, kind: str = "file") -> tuple[str, checks.Report]:  # fmt: skip
+    """Keep a contributed file as a new submission, checked: the submission, its report and the history's lines are
+    written in one transaction, after the file was read and checked. Returns its name and its report."""
     if layer not in LAYERS:
         raise ValueError(f"layer {layer!r} is not one of {', '.join(LAYERS)}")
     table = _read(data, file_name, layer)
     name = name or _free_name(store, Path(file_name).name.split(".")[0])
     if not NAME.match(name):
         raise ValueError(f"submission name {name!r} is not allowed; allowed: lowercase letters, digits, . _ -")
-    store.create(name, layer, file_name=Path(file_name).name, data=data, contributor=contributor)
-    store.log(contributor, "import", name, {"layer": layer, "rows": len(table.rows)}, file_name=Path(file_name).name)
-    return name
+    report = checks.check(table, layer, context, gazetteer, {})
+    base = Path(file_name).name
+    with store.transaction():
+        store.create(name, layer, file_name=base, data=data, contributor=contributor, kind=kind, **_state(report))
+        store.log(contributor, "import", name, {"layer": layer, "rows": len(table.rows)}, file_name=base)
+        store.log(contributor, "check", name, _counts(report), file_name=base)
+    return name, report
 
 
 def _read(data: bytes, file_name: str, layer: str) -> readers.Table:
@@ -43,12 +51,25 @@ def _read(data: bytes, file_name: str, layer: str) -> readers.Table:
 
 
 def _free_name(store, stem: str) -> str:
-    stem = re.sub(r"[^a-z0-9._-]+", "-", stem.lower()).strip("-.") or "submission"
+    stem = _stem(stem)
     name, n = stem, 1
     while store.get(name) is not None:
         n += 1
         name = f"{stem}-{n}"
     return name
+
+
+def _stem(text: str) -> str:
+    return re.sub(r"[^a-z0-9._-]+", "-", text.lower()).strip("-.")[:60] or "submission"
+
+
+def private_name(store, stem: str) -> str:
+    """A new submission's name on a shared deployment: its stem and a random part, so that the name a contributor
+    gets says nothing of the names other contributors took."""
+    while True:
+        name = f"{_stem(stem)}-{secrets.token_hex(3)}"
+        if store.get(name) is None:
+            return name
 
 
 def submission(store, name: str) -> dict:
@@ -64,12 +85,21 @@ def check(store, name: str, context, gazetteer, who: str) -> checks.Report:
     table = _read(store.file(name), sub["file_name"], sub["layer"])
     chosen = {_key(k): choices.parse(v["choice"], v.get("basis")) for k, v in (sub["choices"] or {}).items()}
     report = checks.check(table, sub["layer"], context, gazetteer, chosen)
-    if sub["status"] in OPEN:
-        status = "checked" if report.ok and report.records else "needs work"
-        store.update(name, status=status, report=_report(report), records=report.records if report.ok else None)
-    store.log(who, "check", name, {"errors": len(report.errors), "to choose": len(report.pending),
-                                   "records": len(report.records)}, file_name=sub["file_name"])  # fmt: skip
+    with store.transaction():
+        if sub["status"] in OPEN:
+            store.update(name, **_state(report))
+        store.log(who, "check", name, _counts(report), file_name=sub["file_name"])
     return report
+
+
+def _state(report: checks.Report) -> dict:
+    """A checked submission's status, report and records."""
+    status = "checked" if report.ok and report.records else "needs work"
+    return {"status": status, "report": _report(report), "records": report.records if report.ok else None}
+
+
+def _counts(report: checks.Report) -> dict:
+    return {"errors": len(report.errors), "to choose": len(report.pending), "records": len(report.records)}
 
 
 def _key(text: str) -> tuple[int, str]:
@@ -101,18 +131,25 @@ def submit(store, name: str, who: str) -> None:
     store.log(who, "submit", name, {"records": len(sub["records"] or [])})
 
 
-def review(store, name: str, user: dict, decision: str, comment: str | None) -> None:
-    """A reviewer accepts or rejects a submitted submission, with a comment (required to reject)."""
+def review(store, name: str, user: dict, decision: str, comment: str | None, *, override: bool = False) -> None:
+    """A reviewer accepts or rejects a submitted submission, with a comment (required to reject). Nobody accepts their
+    own submission, unless an admin overrides it explicitly (`override`, written in the history)."""
     accounts.require(user, "review")
-    sub = submission(store, name)
     if decision not in DECISIONS:
         raise ValueError(f"decision {decision!r} is not one of {', '.join(DECISIONS)}")
-    if sub["status"] != "submitted":
-        raise ValueError(f"submission {name!r} is {sub['status']}; allowed: a submitted one")
     if decision == "reject" and not (comment or "").strip():
         raise ValueError("a rejection needs a comment saying why")
-    store.update(name, status=DECISIONS[decision])
-    store.log(user["name"], decision, name, {"records": len(sub["records"] or [])}, why=(comment or "").strip() or None)
+    with store.transaction():  # read and decided at once: two reviewers cannot both decide it
+        sub = submission(store, name)
+        if sub["status"] != "submitted":
+            raise ValueError(f"submission {name!r} is {sub['status']}; allowed: a submitted one")
+        own = decision == "accept" and sub["contributor"] == user["name"]
+        if own and not (override and user.get("role") == "admin"):
+            raise accounts.Forbidden(f"{user['name']} contributed {name!r} and may not accept it; allowed: another "
+                                     "reviewer, or an admin's explicit override")  # fmt: skip
+        what = {"records": len(sub["records"] or [])} | ({"override": OVERRIDE} if own else {})
+        store.update(name, status=DECISIONS[decision])
+        store.log(user["name"], decision, name, what, why=(comment or "").strip() or None)
 
 
 def _open(sub: dict) -> None:
@@ -120,27 +157,10 @@ def _open(sub: dict) -> None:
         raise ValueError(f"submission {sub['name']!r} is {sub['status']}; allowed: one not yet submitted")
 
 
-def publish(store, who: str, *, sources: Path, reference: Path, out: Path, database: str | None = None, progress=print):
-    """Rebuild the store with every accepted contribution, kept as a new release beside it: the one call of the build
-    (layers.build.build)."""
-    from layers.build import build
-    from store import releases
-
-    contributions = accepted(sources, store)
-    names = sorted({n for items in (contributions.by_layer.values() if contributions else []) for n, *_ in items})
-    layers = build(
-        sources, reference, out, progress=progress, releases=releases.beside(out), contributions=contributions
-    )
-    if database:
-        from store.pg_load import load
-
-        load(out, database, progress=progress)
-    store.log(who, "publish", None, {"submissions": names, "store": str(out)})
-    return layers
-
-
-def suggest(store, context, *, layer: str, feature: str, changes: dict, reason: str, user: dict) -> str:
-    """A correction of one atlas record, suggested from its page: a one-feature file checked like any other."""
+def suggest(store, context, gazetteer, *, layer: str, feature: str, changes: dict, reason: str, user: dict):
+    """A correction of one atlas record, suggested from its page: a one-feature file checked like any other, kept as
+    a submission of kind "suggestion". Its id is never changed (a suggestion corrects the record it was made from).
+    Returns its name and its report."""
     accounts.require(user, "suggest")
     spec = LAYERS[layer]
     if not (reason or "").strip():
@@ -148,10 +168,16 @@ def suggest(store, context, *, layer: str, feature: str, changes: dict, reason: 
     unknown = [c for c in changes if spec.column(c) is None and not c.startswith("cite_")]
     if unknown:
         raise ValueError(f"no column {unknown[0]!r} in {layer}; allowed: {', '.join(c.name for c in spec.columns)}")
+    fixed = [c for c in changes if c in ("id", spec.id_column) or (spec.column(c) and spec.column(c).path == "id")]
+    if fixed:
+        raise ValueError(f"a suggestion cannot change {fixed[0]!r}: it corrects the record {feature!r}; allowed: "
+                         "any other field")  # fmt: skip
     text = json.loads(context.store.feature_text(spec.collection, feature))
     text["properties"] |= {k: v for k, v in changes.items() if v not in (None, "")}
     data = json.dumps({"type": "FeatureCollection", "features": [text]}, ensure_ascii=False).encode()
-    name = _free_name(store, f"fix-{feature}")
-    import_file(store, data, "suggestion.geojson", layer=layer, contributor=user["name"], name=name)
-    store.log(user["name"], "suggest", name, {"feature": feature, "changes": sorted(changes)}, why=reason.strip())
-    return name
+    name = private_name(store, f"fix-{feature}")
+    with store.transaction():  # the suggestion and its reason together, or neither
+        report = import_file(store, data, "suggestion.geojson", layer=layer, contributor=user["name"],
+                             context=context, gazetteer=gazetteer, name=name, kind="suggestion")[1]  # fmt: skip
+        store.log(user["name"], "suggest", name, {"feature": feature, "changes": sorted(changes)}, why=reason.strip())
+    return name, report

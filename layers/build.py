@@ -6,7 +6,8 @@ A build whose content differs from the latest release's is then kept as a new re
 data/releases for the default store, else a `releases` directory beside --out).
 
 A malformed source stops the build with the file, line and reason; the store already built
-stays as it was.
+stays as it was. One build of a store at a time: the command holds the store's lock (store.writer.building)
+from reading the accepted contributions to the release.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from layers.documents import TEXTS
 from layers.errors import DataError
 from store import releases as kept
 from store import write_store
+from store.writer import building
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "data" / "sources"
@@ -275,8 +277,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         releases = None if args.no_release else (args.releases or kept.beside(args.out))
-        contributions = None if args.no_contributions else _accepted(args.sources)
-        build(args.sources, args.reference, args.out, releases=releases, contributions=contributions)
+        with building(args.out):  # one build of the store at a time, from the accepted contributions of now
+            contributions = None if args.no_contributions else _accepted(args.sources)
+            build(args.sources, args.reference, args.out, releases=releases, contributions=contributions)
     except DataError as exc:
         print(f"build failed: {exc}\n(the store at {args.out} was left as it was)", file=sys.stderr)
         return 1

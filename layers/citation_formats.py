@@ -5,6 +5,11 @@ What a source was seen through travels with it: an archival file is one item per
 the field for its place in the archive and "Cited in Ablazhey and Zhanbossinova 2026, n. 46" in its genre
 (layers/citations.py), which APA and Chicago print; each format puts them where its readers take them
 (docs/provenance.md, "Citations for reference managers").
+
+Text from the data (a contributed archival reference among it) is never structure: a line break becomes a space
+in RIS and BibTeX (a RIS line starting "TY  - " or "ER  - " would start or end a record), and BibTeX braces and
+backslashes are written as the commands textbraceleft, textbraceright and textbackslash, so that every value's
+braces balance as BibTeX counts them (a backslash does not hide a brace from it).
 """
 
 from __future__ import annotations
@@ -88,9 +93,20 @@ class _Writer(rispy.RisWriter):
         return ""
 
 
+# Every line break of Unicode (what str.splitlines splits at): each one a space in RIS and BibTeX.
+LINE_BREAKS = re.compile(r"[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]+")
+
+
+def one_line(value):
+    """A text with its line breaks made spaces (each text of a list too)."""
+    if isinstance(value, list):
+        return [one_line(v) for v in value]
+    return LINE_BREAKS.sub(" ", value) if isinstance(value, str) else value
+
+
 def to_ris(csl: list[dict]) -> str:
-    """The items as RIS."""
-    return rispy.dumps([_ris(item) for item in csl], implementation=_Writer)
+    """The items as RIS, each value on its tag's line."""
+    return rispy.dumps([{k: one_line(v) for k, v in _ris(item).items()} for item in csl], implementation=_Writer)
 
 
 def _ris(item: dict) -> dict:
@@ -150,9 +166,12 @@ def _archived(item: dict) -> dict[str, str]:
     return fields | ({"type": _braced(item["genre"])} if seen else {})
 
 
+BIBTEX_COMMANDS = {"\\": "\\textbackslash{}", "{": "\\textbraceleft{}", "}": "\\textbraceright{}"}
+
+
 def _braced(value) -> str:
-    """A BibTeX value whose braces balance: the text's own braces are escaped."""
-    return str(value).replace("\\", "\\textbackslash{}").replace("{", "\\{").replace("}", "\\}")
+    """A BibTeX value on one line whose braces balance: the text's own braces and backslashes written as commands."""
+    return re.sub(r"[\\{}]", lambda found: BIBTEX_COMMANDS[found[0]], one_line(str(value)))
 
 
 def _bibtex_name(author: dict) -> str:

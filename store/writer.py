@@ -4,13 +4,21 @@ Each collection table carries, besides the layer's own columns, the columns the 
 the period as day numbers (`start_min`, `end_max`; an open start or end is the first or last day Python
 knows), the exact envelope (`bbox_*`, doubles: the R-tree keeps 32-bit floats) and the feature as the
 API serves it (`feature_json`, RFC 7946 text), so that an items response is a join of stored text.
+
+Each write has a temporary file of its own beside the store, renamed into place when complete. Builds of one
+store take its lock (`building`, a file beside it) so that one builds at a time and the replace of the store is
+theirs; the lock's holder removes what killed builds left.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
+import secrets
 import sqlite3
+from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
 
@@ -50,8 +58,7 @@ def write_store(
 ) -> None:
     """Write {id: (full, display)}, the basemap and build metadata to `path` atomically (temp file, then rename)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.stem}.tmp{path.suffix}")
-    tmp.unlink(missing_ok=True)
+    tmp = path.with_name(f"{temporary_prefix(path)}{secrets.token_hex(4)}{path.suffix}")
     tables = {BASEMAP: basemap} | ({LAND: land} if land is not None else {})
     for name, (full, display) in layers.items():
         tables |= {name: full, name + DISPLAY_SUFFIX: display}
@@ -69,6 +76,68 @@ def write_store(
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def temporary_prefix(path: Path) -> str:
+    """The start of the name of a temporary file of a write of `path` (`.atlas.tmp-`)."""
+    return f".{path.stem}.tmp-"
+
+
+def lock_path(path: Path) -> Path:
+    """The lock file beside a store that its builds take (`.atlas.gpkg.lock`)."""
+    return path.with_name(f".{path.name}.lock")
+
+
+@contextlib.contextmanager
+def building(path: Path, *, wait: bool = True) -> Iterator[bool]:
+    """One build of the store at `path` at a time, across processes (`make data`, `border-atlas publish`, the web's
+    publishing): an exclusive lock on a file beside the store, released when the block ends or the process dies.
+    Yields True when held; False only when `wait` is false and another build holds it. Once held, the temporary files
+    of killed builds are removed and the lock file names this process (`builder` reads it)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path(path), "a+", encoding="utf-8") as lock:  # "a+": a waiter must not clear the holder's pid
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        for leftover in path.parent.glob(temporary_prefix(path) + "*"):
+            leftover.unlink(missing_ok=True)
+        _name_holder(lock, str(os.getpid()))
+        try:
+            yield True
+        finally:
+            _name_holder(lock, "")
+
+
+def _name_holder(lock, text: str) -> None:
+    lock.seek(0)
+    lock.truncate()
+    lock.write(text)
+    lock.flush()
+
+
+def builder(path: Path) -> int | None:
+    """The process building the store at `path` now, or None (read from its lock file, without taking the lock)."""
+    try:
+        pid = int(lock_path(Path(path)).read_text(encoding="utf-8").strip() or 0)
+    except (FileNotFoundError, ValueError):
+        return None
+    if not pid:
+        return None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return None  # killed while it built
+    except PermissionError:
+        pass  # alive, another user's
+    try:
+        if Path(f"/proc/{pid}/stat").read_text(encoding="utf-8").rsplit(")", 1)[1].split()[0] == "Z":
+            return None  # killed, and not yet reaped by the process that started it
+    except (OSError, IndexError):
+        pass
+    return pid
 
 
 def _catalog(path: Path, collections: list[str], tables: list[str]) -> dict:

@@ -9,6 +9,7 @@ from flask import Blueprint, Response, request
 from layers import citation_formats
 from webapp import params, releases
 from webapp.api import check_collection, collection_ids
+from webapp.attachment import disposition
 from webapp.store import get_store
 
 bp = Blueprint("cite", __name__)
@@ -28,8 +29,7 @@ def _send(value, name: str, first: tuple[dict, ...] = ()) -> Response:
     writer, mimetype, extension = citation_formats.FORMATS[fmt]
     documents = {d["id"]: d["csl"] for d in (get_store().meta("texts") or {}).values()}
     body = writer([*first, *citation_formats.items(value, documents)])
-    headers = {"Content-Disposition": f'attachment; filename="border-atlas-{name}.{extension}"'}
-    return Response(body, mimetype=mimetype, headers=headers)
+    return Response(body, mimetype=mimetype, headers=disposition(f"border-atlas-{name}.{extension}"))
 
 
 @bp.get("/cite")

@@ -61,3 +61,11 @@ def published(built, tmp_path_factory):
     assert main([*base, "choose", "ogpu", "2", "location.place", "geonames:1522818"]) == 0
     assert main([*base, "publish", "ogpu"]) == 0
     return root / "atlas.gpkg", root / "c.sqlite"
+
+
+@pytest.fixture(scope="session")
+def small_reference(tmp_path_factory):
+    """data/reference with its border line and land simplified: a build in a few seconds (tests/contrib/quick.py)."""
+    from tests.contrib.quick import simplified_reference
+
+    return simplified_reference(tmp_path_factory.mktemp("small") / "reference")

@@ -4,6 +4,7 @@ it names its contributor."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import time
 import urllib.error
@@ -66,7 +67,8 @@ def test_upload_choose_preview_submit_review_publish(browser, door, tmp_path):
     page.set_input_files("input[name=file]", str(tmp_path / "ogpu.csv"))
     page.fill("input[name=name]", "ogpu")
     page.click("#upload button[type=submit]")
-    page.wait_for_url(door.url + "/contribute/ogpu")
+    page.wait_for_url(re.compile(re.escape(door.url) + r"/contribute/ogpu-[0-9a-f]{6}$"))  # the name, a random part
+    name = page.url.rsplit("/", 1)[1]
     assert page.text_content("#status") == "needs work"
     report = page.locator("ol.report li").all_text_contents()
     assert any(line.startswith("choose: ogpu.csv:2:I (location.place): 'Kegen' is not settled") for line in report)
@@ -87,18 +89,18 @@ def test_upload_choose_preview_submit_review_publish(browser, door, tmp_path):
 
     reviewer = sign_in(browser, door.url, "editor")
     reviewer.click("text=Review queue")
-    reviewer.click("a:text-is('ogpu')")
+    reviewer.click(f"a:text-is('{name}')")
     reviewer.fill("textarea[name=comment]", "checked against the register")
     reviewer.click("button[value=accept]")
     reviewer.wait_for_url(door.url + "/review")
-    assert "ogpu: accepted" in reviewer.text_content("main")
+    assert f"{name}: accepted" in reviewer.text_content("main")
 
     feature = published(door.url, "kegen-1929-04")
-    assert (feature["properties"]["contributor"], feature["properties"]["submission"]) == ("historian", "ogpu")
+    assert (feature["properties"]["contributor"], feature["properties"]["submission"]) == ("historian", name)
     reader = open_map(browser, door.url + "/map#year=1929")
     wait_until(reader, "(() => { let n = 0; BorderAtlas.map.eachLayer(l => { if (l.feature && l.feature.id === "
                        "'kegen-1929-04') n++; }); return n > 0; })()")  # fmt: skip
     open_popup(reader, "kegen-1929-04")
-    assert "Contributed by historian (submission ogpu)" in reader.text_content(".leaflet-popup-content")
+    assert f"Contributed by historian (submission {name})" in reader.text_content(".leaflet-popup-content")
     suggest = reader.locator(".leaflet-popup-content p.suggest a")
     assert suggest.get_attribute("href") == "/suggest/incidents/kegen-1929-04"

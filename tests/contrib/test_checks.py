@@ -114,3 +114,23 @@ def test_a_row_without_an_id_is_checked_and_staged_under_the_id_it_is_given(tmp_
     assert [r["record"]["id"] for r in report.records] == ["entry-one-r2"]
     assert [str(p) for p in report.errors] == ["no-ids.xlsx:incidents!U3 (sources): a quote must be 5–30 words, not 2"]
     assert "no-ids.xlsx:incidents!A2 (id): no id: given entry-one-r2" in [str(p) for p in report.problems]
+
+
+# Ids that try to be more than a name: a file name, a header's parameter, a path, capitals, another script, too long
+HOSTILE_IDS = ["evil.html", "x\"; filename*=UTF-8''evil.html", "../evil", "Kegen-1929", "кеген-1929", "a--b", "-a",
+               "x" * 81]  # fmt: skip
+
+
+def test_an_id_is_a_slug_checked_on_import(tmp_path, context, gazetteer):
+    """Each id names the file, the row and the rule; no record is staged."""
+    from contrib.checks import ID_RULE
+
+    path = tmp_path / "ids.xlsx"
+    workbook(path, [incident(id=ident) for ident in HOSTILE_IDS])
+    report = checked(path, context, gazetteer)
+    assert [str(p) for p in report.errors] == [
+        f"ids.xlsx:incidents!A{row} (id): id {ident!r} is not a slug; allowed: {ID_RULE}"
+        for row, ident in enumerate(HOSTILE_IDS, 2)
+    ]
+    assert report.records == [] and not report.ok
+    assert ID_RULE.startswith("a slug of at most 80 characters: lowercase letters a-z, digits and single hyphens")

@@ -32,7 +32,8 @@ def test_without_accounts_the_app_is_read_only(built, tmp_path):
 
 def test_the_read_only_check_can_fail(web):
     assert writable(web) == {"/contribute", "/contribute/<name>/choose", "/contribute/<name>/submit",
-                             "/review/<name>", "/sign-in", "/sign-out", "/suggest/<layer>/<feature>"}  # fmt: skip
+                             "/review/<name>", "/review/publish", "/sign-in", "/sign-out",
+                             "/suggest/<layer>/<feature>"}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -98,6 +99,7 @@ def test_sign_in_is_throttled_and_sets_safe_cookies(web):
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" in cookie
     plain = web.test_client().get("/sign-in").headers["Set-Cookie"]
     assert "Secure" not in plain and "HttpOnly" in plain
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/sign-in", **https).get_data(as_text=True))[1]
     codes = [client.post("/sign-in", data={"name": "con", "password": "wrong", "csrf_token": csrf}, **https).status_code
              for _ in range(12)]  # fmt: skip
     assert codes[:9] == [401] * 9 and codes[-1] == 429
@@ -105,26 +107,26 @@ def test_sign_in_is_throttled_and_sets_safe_cookies(web):
 
 def test_upload_choose_submit_review(web, tmp_path, monkeypatch):
     published = []
-    monkeypatch.setattr(pages, "_publish_in_background", published.append)
+    monkeypatch.setattr(pages, "_publish_in_background", lambda *args: published.append(args))
     client = signed_in(web, "con")
     csrf = token(client, "/contribute")
     (tmp_path / "ogpu.csv").write_bytes(TWO_INCIDENTS.encode())
     with open(tmp_path / "ogpu.csv", "rb") as upload:
         sent = client.post("/contribute", data={"layer": "incidents", "file": (upload, "ogpu.csv"), "csrf_token": csrf})
-    assert sent.headers["Location"] == "/contribute/ogpu"
-    page = client.get("/contribute/ogpu").get_data(as_text=True)
+    name = re.fullmatch(r"/contribute/(ogpu-[0-9a-f]{6})", sent.headers["Location"])[1]  # the file's, a random part
+    page = client.get(f"/contribute/{name}").get_data(as_text=True)
     assert "needs work" in page and 'value="geonames:1522818"' in page
-    client.post("/contribute/ogpu/choose", data={"row": "2", "field": "location.place", "choice": "geonames:1522818",
-                                                 "csrf_token": csrf})  # fmt: skip
-    staged = client.get("/contribute/ogpu/staged.geojson").get_json()
+    client.post(f"/contribute/{name}/choose", data={"row": "2", "field": "location.place",
+                                                    "choice": "geonames:1522818", "csrf_token": csrf})  # fmt: skip
+    staged = client.get(f"/contribute/{name}/staged.geojson").get_json()
     assert sorted(f["id"] for f in staged["features"]) == ["jarkent-1930", "kegen", "kegen-1929-04"]
-    assert client.post("/contribute/ogpu/submit", data={"csrf_token": csrf}).status_code == 302
+    assert client.post(f"/contribute/{name}/submit", data={"csrf_token": csrf}).status_code == 302
     reviewer = signed_in(web, "rev")
-    assert "ogpu" in reviewer.get("/review").get_data(as_text=True)
-    done = reviewer.post("/review/ogpu", data={"decision": "accept", "comment": "checked against the register",
-                                               "csrf_token": token(reviewer, "/review")})  # fmt: skip
-    assert done.status_code == 302 and published == ["rev"]
-    actions = [(h["who"], h["action"]) for h in web.extensions["contributions"].history("ogpu")]
+    assert name in reviewer.get("/review").get_data(as_text=True)
+    done = reviewer.post(f"/review/{name}", data={"decision": "accept", "comment": "checked against the register",
+                                                  "csrf_token": token(reviewer, "/review")})  # fmt: skip
+    assert done.status_code == 302 and published == [("rev", "--pending")]
+    actions = [(h["who"], h["action"]) for h in web.extensions["contributions"].history(name)]
     assert actions[-3:] == [("con", "check"), ("con", "submit"), ("rev", "accept")]
 
 
@@ -153,9 +155,9 @@ def test_text_from_a_file_is_escaped_on_the_pages(web, tmp_path):
     assert hostile != TWO_INCIDENTS
     (tmp_path / "x.csv").write_text(hostile, encoding="utf-8")
     with open(tmp_path / "x.csv", "rb") as upload:
-        client.post("/contribute", data={"layer": "incidents", "file": (upload, "<i>x<i>.csv"), "name": "hostile",
-                                         "csrf_token": token(client, "/contribute")})  # fmt: skip
-    page = client.get("/contribute/hostile").get_data(as_text=True)
+        sent = client.post("/contribute", data={"layer": "incidents", "file": (upload, "<i>x<i>.csv"),
+                                                "name": "hostile", "csrf_token": token(client)})  # fmt: skip
+    page = client.get(sent.headers["Location"]).get_data(as_text=True)
     assert "<script>window.__xss" not in page and "<i>x<i>" not in page
     assert "&lt;script&gt;window.__xss=1&lt;/script&gt;" in page and "&lt;i&gt;x&lt;i&gt;.csv" in page
 
@@ -168,10 +170,11 @@ def test_private_pages_offer_no_citation_and_public_pages_do(web, tmp_path):
     contributor, reviewer = signed_in(web, "con"), signed_in(web, "rev")
     (tmp_path / "private.csv").write_text(TWO_INCIDENTS, encoding="utf-8")
     with open(tmp_path / "private.csv", "rb") as upload:
-        contributor.post("/contribute", data={"layer": "incidents", "file": (upload, "private.csv"), "name": "private",
-                                              "csrf_token": token(contributor, "/contribute")})  # fmt: skip
-    pages_seen = [contributor.get(p) for p in ("/contribute", "/contribute/private", "/suggest/places/jarkent")]
-    pages_seen += [reviewer.get(p) for p in ("/review", "/contribute/private")]
+        private = contributor.post("/contribute", data={"layer": "incidents", "file": (upload, "private.csv"),
+                                   "name": "private", "csrf_token": token(contributor, "/contribute")})  # fmt: skip
+    private = private.headers["Location"]
+    pages_seen = [contributor.get(p) for p in ("/contribute", private, "/suggest/places/jarkent")]
+    pages_seen += [reviewer.get(p) for p in ("/review", private)]
     for page in pages_seen:
         assert page.status_code == 200, page.request.path
         assert "Cite this page" not in page.get_data(as_text=True), page.request.path
@@ -189,21 +192,22 @@ def test_the_pages_of_a_user_are_never_cached_nor_answered_304(web):
 
 def test_a_reviewer_rejects_with_a_comment_and_nothing_is_published(web, tmp_path, monkeypatch):
     published = []
-    monkeypatch.setattr(pages, "_publish_in_background", published.append)
+    monkeypatch.setattr(pages, "_publish_in_background", lambda *args: published.append(args))
     client = signed_in(web, "con")
     (tmp_path / "r.csv").write_text(TWO_INCIDENTS.replace("near Kegen,Kegen,", "near Kegen,Jarkent,"), encoding="utf-8")
     with open(tmp_path / "r.csv", "rb") as upload:
-        client.post("/contribute", data={"layer": "incidents", "file": (upload, "r.csv"), "name": "to-reject",
-                                         "csrf_token": token(client, "/contribute")})  # fmt: skip
-    assert web.extensions["contributions"].get("to-reject")["status"] == "checked"
-    client.post("/contribute/to-reject/submit", data={"csrf_token": token(client, "/contribute")})
+        sent = client.post("/contribute", data={"layer": "incidents", "file": (upload, "r.csv"), "name": "to-reject",
+                                                "csrf_token": token(client, "/contribute")})  # fmt: skip
+    name = sent.headers["Location"].rsplit("/", 1)[1]
+    assert name.startswith("to-reject-") and web.extensions["contributions"].get(name)["status"] == "checked"
+    client.post(f"/contribute/{name}/submit", data={"csrf_token": token(client, "/contribute")})
     reviewer = signed_in(web, "rev")
-    reviewer.post("/review/to-reject", data={"decision": "reject", "comment": "the register says 1931",
-                                             "csrf_token": token(reviewer, "/review")})  # fmt: skip
-    assert web.extensions["contributions"].get("to-reject")["status"] == "rejected" and published == []
-    last = web.extensions["contributions"].history("to-reject")[-1]
+    reviewer.post(f"/review/{name}", data={"decision": "reject", "comment": "the register says 1931",
+                                           "csrf_token": token(reviewer, "/review")})  # fmt: skip
+    assert web.extensions["contributions"].get(name)["status"] == "rejected" and published == []
+    last = web.extensions["contributions"].history(name)[-1]
     assert (last["who"], last["action"], last["why"]) == ("rev", "reject", "the register says 1931")
-    refused = reviewer.post("/review/to-reject", data={"decision": "maybe", "csrf_token": token(reviewer, "/review")})
+    refused = reviewer.post(f"/review/{name}", data={"decision": "maybe", "csrf_token": token(reviewer, "/review")})
     assert (refused.status_code, refused.get_json()["description"]) == (
         400,
         "decision 'maybe' is not one of accept, reject",

@@ -16,15 +16,21 @@ from pathlib import Path
 
 import pytest
 
+from store.writer import temporary_prefix
 from tests.conftest import ROOT
 from webapp import create_app
 
 # when to kill: after the first progress line, once the temporary file exists, once it holds 2 MB
 KILL_POINTS = {
     "reading the sources": lambda out, tmp, lines: lines > 0,
-    "the temporary file created": lambda out, tmp, lines: tmp.exists(),
-    "2 MB written": lambda out, tmp, lines: tmp.exists() and tmp.stat().st_size > 2_000_000,
+    "the temporary file created": lambda out, tmp, lines: tmp is not None,
+    "2 MB written": lambda out, tmp, lines: tmp is not None and tmp.stat().st_size > 2_000_000,
 }
+
+
+def temporary(out: Path) -> list[Path]:
+    """The temporary files of the builds of `out` (each build has its own: store.writer)."""
+    return [p for p in out.parent.glob(temporary_prefix(out) + "*") if p.suffix == out.suffix]
 
 
 def digest(path: Path) -> str:
@@ -48,16 +54,20 @@ def start_build(out: Path) -> subprocess.Popen:
 
 def kill_when(process: subprocess.Popen, out: Path, point) -> bool:
     """SIGKILL the build once `point` holds; False if it finished first."""
-    tmp = out.with_name(f".{out.stem}.tmp{out.suffix}")
     os.set_blocking(process.stdout.fileno(), False)
     lines = 0
     deadline = time.monotonic() + 300
+    left = set(temporary(out))  # by a build killed before (this one removes them once it holds the lock)
     while process.poll() is None and time.monotonic() < deadline:
         lines += sum(1 for _ in iter(process.stdout.readline, ""))
-        if point(out, tmp, lines):
-            process.send_signal(signal.SIGKILL)
-            process.wait()
-            return True
+        found = [p for p in temporary(out) if p not in left]
+        try:
+            if point(out, found[0] if found else None, lines):
+                process.send_signal(signal.SIGKILL)
+                process.wait()
+                return True
+        except FileNotFoundError:  # renamed into place meanwhile
+            pass
         time.sleep(0.01)
     return False
 
@@ -82,7 +92,7 @@ def test_a_killed_build_leaves_the_store_and_the_next_build_succeeds(store):
         assert client.get("/map").status_code == 200
     finished = run_build(store)
     assert finished.returncode == 0, finished.stderr[-2000:]
-    assert not store.with_name(f".{store.stem}.tmp{store.suffix}").exists()
+    assert not temporary(store), "the next build removes what the killed ones left"
     assert client.get("/collections/zones/items?limit=1").status_code == 200
 
 
@@ -113,7 +123,7 @@ def test_a_full_disk_leaves_the_store(built, tmp_path):
         finished = run_build(store)
         assert finished.returncode != 0, "the build cannot fit"
         assert digest(store) == before
-        assert not store.with_name(f".{store.stem}.tmp{store.suffix}").exists(), "the partial file was removed"
+        assert not temporary(store), "the partial file was removed"
         client = create_app({"STORE": store, "TESTING": True}).test_client()
         assert client.get("/collections/zones/items?limit=1").status_code == 200
     finally:

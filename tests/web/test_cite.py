@@ -66,7 +66,9 @@ def test_a_view_cites_only_what_it_shows(client):
 def test_the_files_are_named_and_typed_for_reference_managers(client):
     response = client.get("/cite?format=ris")
     assert response.mimetype == "application/x-research-info-systems"
-    assert response.headers["Content-Disposition"] == 'attachment; filename="border-atlas-atlas.ris"'
+    assert response.headers["Content-Disposition"] == (
+        "attachment; filename=\"border-atlas-atlas.ris\"; filename*=UTF-8''border-atlas-atlas.ris"
+    )
     response = client.get(f"{SANTOS}?format=bibtex")
     assert 'filename="border-atlas-incidents-santos-1927-08-24.bib"' in response.headers["Content-Disposition"]
 

@@ -20,6 +20,7 @@ import zipfile
 from flask import Blueprint, Response, render_template, request
 
 from webapp import limits
+from webapp.attachment import disposition
 from webapp.figure import sources
 from webapp.figure.drawers import features
 from webapp.figure.furniture import nice_length, north_angle
@@ -49,8 +50,8 @@ def figure():
     return Response(body, mimetype=FORMATS[view.fmt], headers=_file(f"{name}.{view.fmt}"))
 
 
-def _file(name: str, disposition: str = "inline") -> dict:
-    return {"Content-Disposition": f'{disposition}; filename="{name}"'}
+def _file(name: str, kind: str = "inline") -> dict:
+    return disposition(name, kind)
 
 
 def bibliography(store, view: View, fmt: str) -> str:
