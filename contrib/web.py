@@ -109,6 +109,11 @@ def register(app: Flask) -> None:
     app.extensions.setdefault(caching.PRIVATE, set()).update({signin.name, pages.bp.name})  # per user: no-store
     app.extensions["suggest_urls"] = pages.suggest_urls  # the map's popups link to them
     app.context_processor(lambda: {"contribute": {"user": current_user, "suggest": pages.suggest_url}})
+    app.extensions[caching.REVIEWER] = _reviewer  # the reader marks uncited paragraphs for them (webapp.texts)
+
+
+def _reviewer() -> bool:
+    return bool(current_user.is_authenticated and accounts.may(current_user.role, "review"))
 
 
 def _read_only() -> None:

@@ -1,8 +1,12 @@
 """The `areas` layer: areas of possibility, the polygons seed 003 constrains unplaced features to.
 
 Each area is a rule in data/sources/areas.yaml (a stretch of border between two anchors, a depth,
-optionally an inner depth and a place's circle), rebuilt by geo/areas.py at every build. Places
+optionally an inner depth and a place's circle), rebuilt by geo/areas.py at every build. Places, units
 and incidents name the area they lie in (`area_id`); their marker goes to a point inside it.
+
+Where an area's marker stands (`marker_in`): inside the area, off the border line, at the middle of its depth
+(between `inner_m` and `depth_m`) and as near as that allows to the middle of the stretch of border the area
+actually runs along; never within MARKER_APART_M of another area's marker, so that two areas never share one.
 """
 
 from __future__ import annotations
@@ -10,8 +14,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
+import shapely
 from shapely.geometry import Point
+from shapely.ops import nearest_points, substring
 
+import geo
 from geo import areas as geo_areas
 from layers import schema
 from layers.errors import DataError
@@ -35,6 +43,9 @@ LINE_ENDS = {"start": lambda length: 0.0, "end": lambda length: length}
 ANCHOR_LEVELS = ("exact", "near", "feature", "district")
 EXTRA_COLUMNS = ["rule", "depth_m", "inner_m", "within", "marker_lon", "marker_lat", "marker_radius_m", "used_by"]
 JSON_COLUMNS = {"rule", "used_by"}  # columns holding lists or mappings (stored as JSON text)
+MARKER_APART_M = 2_000.0  # two areas' markers are at least this far apart: a map never shows them as one
+WINDOW_M = 50_000.0  # how far along the line either side of the middle a marker is looked for first
+REACH_SAMPLES = 2_000  # at most this many vertices of the stretch are tested for the area's reach
 
 
 def read_areas(sources: Path) -> list[dict]:
@@ -56,7 +67,7 @@ def build(records: list[dict], places: dict[str, dict], line_metric, land_metric
     line_metric, land_metric : the border line and the Soviet-side land, from geo.prepare
     """
     path = Path(FILE)
-    rows, geometries = [], []
+    rows, geometries, taken = [], [], []
     for record in records:
         start = max(0.0, _anchor(path, record, "from", places, line_metric))
         stop = min(line_metric.length, _anchor(path, record, "to", places, line_metric))
@@ -67,11 +78,57 @@ def build(records: list[dict], places: dict[str, dict], line_metric, land_metric
             )
         except ValueError as exc:  # an empty stretch or an empty area
             raise DataError(path, record.get(LINE), record["id"], str(exc)) from None
-        marker, radius = geo_areas.marker_point(geometry, line_metric, start, stop)
+        try:
+            marker, radius = marker_in(geometry, line_metric, (start, stop), (inner, record["depth_m"]), taken)
+        except ValueError as exc:
+            raise DataError(path, record.get(LINE), record["id"], str(exc)) from None
+        taken.append(geo.to_metric(marker))
         marker_columns = {"marker_lon": marker.x, "marker_lat": marker.y, "marker_radius_m": round(radius, -2)}
         rows.append(_row(record, start, stop) | marker_columns)
         geometries.append(geometry)
     return schema.frame(rows, geometries, EXTRA_COLUMNS)
+
+
+def marker_in(area_lonlat, line_metric, stretch: tuple[float, float], depths: tuple[float, float], taken: list):
+    """(marker point in lon/lat, radius in metres covering the area) of an area (see the module's docstring).
+
+    Parameters
+    ----------
+    area_lonlat : the area; line_metric : the border line (metric CRS)
+    stretch : (from_m, to_m) of its rule along the line; depths : (inner_m, depth_m)
+    taken : the markers (metric CRS) of the areas placed before it
+    """
+    area = geo.to_metric(area_lonlat)
+    inner, depth = depths
+    part = substring(line_metric, max(0.0, stretch[0] - depth), min(line_metric.length, stretch[1] + depth))
+    along = _middle_of_reach(area, line_metric, part, inner)
+    middle = line_metric.interpolate(along)
+    reach = WINDOW_M + depth
+    window = substring(line_metric, max(0.0, along - reach), min(line_metric.length, along + reach))
+    apart = shapely.union_all([p.buffer(MARKER_APART_M) for p in taken]) if taken else None
+    candidates = (  # the line at mid-depth within the area, near the middle; failing that, anywhere inside it
+        lambda: shapely.intersection(area, window.buffer((inner + depth) / 2, quad_segs=8).boundary),
+        lambda: area.buffer(-min(50.0, (depth - inner) / 10)),
+    )
+    for make in candidates:
+        free = make() if apart is None else shapely.difference(make(), apart)
+        if free.is_empty:
+            continue
+        point = nearest_points(free, middle)[0]
+        if area.contains(point) and line_metric.distance(point) > 0:
+            return geo.to_lonlat(point), float(shapely.hausdorff_distance(point, area))
+    raise ValueError(f"no point inside the area lies {MARKER_APART_M / 1000:g} km from the other areas' markers")
+
+
+def _middle_of_reach(area, line_metric, part, inner: float) -> float:
+    """How far along the line lies the middle of the part of its stretch the area runs along (a disc may cut it
+    short; an area that begins inland, `inner`, runs along the whole stretch)."""
+    coords = shapely.get_coordinates(part)
+    coords = coords[:: max(1, len(coords) // REACH_SAMPLES)]  # enough to find where the area's reach ends
+    shapely.prepare(area)
+    near = np.flatnonzero(shapely.dwithin(shapely.points(coords), area, inner + 1.0))  # the vertices by the area
+    first, last = (coords[near[0]], coords[near[-1]]) if len(near) else (coords[0], coords[-1])
+    return sum(line_metric.project(shapely.Point(xy)) for xy in (first, last)) / 2
 
 
 def rule_text(rule: dict) -> str:
@@ -167,8 +224,10 @@ def used_by(frames: dict[str, gpd.GeoDataFrame]) -> dict[str, list[dict]]:
         if "area_id" not in frame:
             continue
         for row in frame[frame["area_id"].notna()].to_dict("records"):
-            keys = ("id", "name", "start", "end")
-            users.setdefault(row["area_id"], []).append({"collection": cid, **{k: row.get(k) for k in keys}})
+            keys = ("id", "name", "start", "end")  # texts, or None (never a missing value's NaN)
+            users.setdefault(row["area_id"], []).append(
+                {"collection": cid, **{k: row.get(k) if isinstance(row.get(k), str) else None for k in keys}}
+            )
     return users
 
 

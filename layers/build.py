@@ -26,6 +26,7 @@ from layers import (
     border,
     caveats,
     citations,
+    coverage,
     customs,
     diplomacy,
     incidents,
@@ -87,7 +88,8 @@ def build_layers(
     lonlat = _lonlat(built["places"])
     progress("reading data/sources/outposts.yaml and customs.yaml")
     names = dict(zip(built["places"]["id"], built["places"]["name"], strict=True))
-    built["outposts"] = outposts.build(extra.join("units", outposts.read_outposts(sources)), lonlat, names)
+    units = extra.join("units", outposts.read_outposts(sources))
+    built["outposts"] = outposts.build(units, lonlat, names, built["areas"])
     built["customs"] = customs.build(extra.join("customs", customs.read_customs(sources).posts), lonlat, names)
     built["customs"]["tariff_1923"] = customs.on_tariff_stretch(built["customs"], built["places"])
     progress("reading data/sources/diplomacy.yaml")
@@ -156,11 +158,13 @@ def _lonlat(places_frame) -> dict:
 
 
 def _levels_at_places(frame, column: str, places_frame) -> list[str]:
-    """The level of each feature drawn at the gazetteer place in `column`: that place's, or unlocated."""
+    """The level of each feature drawn at the gazetteer place in `column`: that place's, or unlocated; a feature
+    drawn at the marker of an area of possibility (`area_id`) is located to the area."""
     levels = dict(zip(places_frame["id"], places_frame["where_prec"], strict=True))
+    areas = frame["area_id"] if "area_id" in frame else [None] * len(frame)
     return [
-        levels.get(pid, "unlocated") if located else "unlocated"
-        for pid, located in zip(frame[column], frame["located"], strict=True)
+        "area" if isinstance(area, str) else levels.get(pid, "unlocated") if located else "unlocated"
+        for pid, located, area in zip(frame[column], frame["located"], areas, strict=True)
     ]
 
 
@@ -180,6 +184,16 @@ def _with_regime_columns(frame, zones_frame, line):
         distances.append(round(distance, 1))
         containing.append(ids)
     return frame.assign(border_distance_m=distances, zones_containing=containing)
+
+
+def _cited(tables: dict) -> list[dict]:
+    """Every citation of a document the build holds: the layers' (one per feature and passage), the yearly
+    figures' and the 1923 tariff's."""
+    return [
+        *tables["citations"],
+        *coverage.citations_in(tables["statistics"], "statistics"),
+        *coverage.citations_in(tables["tariff_1923"], "tariff_1923"),
+    ]
 
 
 def _tariff(sources: Path) -> dict:
@@ -225,8 +239,16 @@ def build(
         layers = build_layers(sources, reference, progress, texts, contributions=contributions)
     except DataError as exc:  # raised while building from records already read: find the entry's line
         raise exc.located(sources) from None
+    tables = {
+        "tariff_1923": citations.resolve_all(_tariff(sources), texts),
+        "statistics": citations.resolve_all(statistics.rows(statistics.read_statistics(sources)), texts),
+        "citations": reader.citation_rows(layers),
+    }
+    progress("checking that every paragraph of the texts is cited or explained (data/texts/*.coverage.yaml)")
+    covered = coverage.report(_cited(tables), texts)
     land = border.soviet_land(reference)
     findings = quality.report(layers["places"], layers["zones"], layers["border"], land, layers)
+    findings["coverage"] = {doc: {k: v for k, v in c.items() if k != "paragraphs"} for doc, c in covered.items()}
     progress(quality.format_report(findings))
     progress("simplifying for display")
     basemap = gpd.read_file(reference / "basemap.geojson")
@@ -234,13 +256,7 @@ def build(
         {name: (frame, display_copy(frame)) for name, frame in layers.items()},
         basemap,
         out,
-        {
-            "quality": findings,
-            "tariff_1923": citations.resolve_all(_tariff(sources), texts),
-            "statistics": citations.resolve_all(statistics.rows(statistics.read_statistics(sources)), texts),
-            "texts": reader.documents_meta(texts),
-            "citations": reader.citation_rows(layers),
-        },
+        {"quality": findings, "texts": reader.documents_meta(texts, covered), **tables},
         land=gpd.GeoDataFrame({"side": ["USSR"]}, geometry=[land], crs=basemap.crs),
     )
     progress(f"wrote {out} in {time.perf_counter() - started:.1f} s")

@@ -89,6 +89,9 @@ def resolve(cite: dict, root: Path = TEXTS) -> dict:
     }
     if cite.get("note_basis"):
         out["note_basis"] = cite["note_basis"]
+    shown = passages.readable(cite["quote"])
+    if shown != out["quote"]:  # a word cut at a line's end in the copy: the quote as a reader should see it
+        out["quote_shown"] = shown
     return out
 
 

@@ -44,7 +44,7 @@ POST_FIELDS = (
 )
 TARIFF_FIELDS = (
     {"id", "title_ru", "title_en", "date", "date_precision", "direction", "sources", "articles"},
-    {"date_note", "general_note_ru", "general_note_en"},
+    {"date_note", "general_note_ru", "general_note_en", "note"},
 )
 ARTICLE_FIELDS = ({"article", "asian_tariff_ref", "goods_ru", "goods_en", "rates"}, set())
 RATE_FIELDS = (
@@ -196,13 +196,16 @@ def _row(post: dict, precision_m, basis: str, located: bool) -> dict:
     }
 
 
-# 1920s units on the Turkestan Republic's border with China, where the 1923 tariff applied: Jetisu
-# (Semirechye) province belonged to the Turkestan ASSR until 1924 (003: "the Jetisu (Alma-Ata) border
-# detachment of the Turkestan ASSR").
+# 1920s units on the Turkestan Republic's border with China, the stretch the 1923 tariff was adopted for (Shemetova
+# 2020: "для товаров, ввозимых через границу Туркреспублики с Китаем", to be put in force "на участке границы с
+# Западным Китаем" when the talks required it; she does not say at which posts, or from when, it was charged):
+# Jetisu (Semirechye) province, which Ablazhey and Zhanbossinova 2026 place in the Turkestan ASSR in April 1924
+# ("the Jetisu (Alma-Ata) border detachment of the Turkestan ASSR").
 TURKESTAN_UNITS = {"Jetisu province"}
 
 
 def on_tariff_stretch(posts: gpd.GeoDataFrame, places_frame: gpd.GeoDataFrame) -> list[bool]:
-    """For each post: is its place in a unit on the Turkestan–China border (the 1923 tariff's stretch)?"""
+    """For each post: is its place in a unit on the Turkestan–China border, the stretch the 1923 tariff was adopted
+    for (not a statement that the tariff was charged there: the source does not say)?"""
     units = dict(zip(places_frame["id"], places_frame["admin_1920s"], strict=True))
     return [units.get(place) in TURKESTAN_UNITS for place in posts["place"]]

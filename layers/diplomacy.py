@@ -1,8 +1,9 @@
-"""The `diplomacy` layer: Soviet–Xinjiang talks, agreements, representatives and trade measures, 1920–1923.
+"""The `diplomacy` layer: Soviet–Xinjiang talks, agreements, representatives, policies, trade and trade measures,
+1918–1923, and the Soviet protests of 1927.
 
-Every record of data/sources/diplomacy.yaml is a dated, cited fact of seed 001 (Shemetova 2020): a point at
-its place in the gazetteer, like the customs posts, or no point when the text names no place or the record
-applies to a whole stretch of border (`area`).
+Every record of data/sources/diplomacy.yaml is a dated, cited fact of Shemetova 2020 (or, for 1927, of Ablazhey and
+Zhanbossinova 2026): a point at its place in the gazetteer, like the customs posts, or no point when the text names
+no place or the record applies to a whole stretch of border (`area`).
 """
 
 from __future__ import annotations
@@ -28,8 +29,9 @@ from layers.sources import (
 
 TITLE = "Diplomacy and trade policy"
 DESCRIPTION = (
-    "Soviet–Xinjiang talks, agreements, diplomatic and trade representatives, notes and trade measures of "
-    "1920–1923 (Shemetova 2020), each dated only as precisely as the text dates it: a point at the "
+    "Soviet–Xinjiang talks, agreements, diplomatic and trade representatives, policies, trade, notes and trade "
+    "measures of 1918–1923 (Shemetova 2020), and the Soviet protests of 1927 (Ablazhey and Zhanbossinova 2026), "
+    "each dated only as precisely as the text dates it: a point at the "
     "town where it happened or where a representative sat; a measure over a whole stretch of border has no "
     "point and names the stretch (`area`)."
 )
@@ -44,6 +46,8 @@ KINDS = {
     "concession_project": "Concession or joint company project",
     "correspondence": "Telegram, letter or report",
     "expedition": "Expedition",
+    "policy": "Policy or aim of a side",
+    "trade": "Trade between the sides (goods, routes)",
 }
 STATUSES = {
     "proposed": "proposed; the text does not say it was taken up",

@@ -74,12 +74,12 @@ FIELDS = (
         "id", "name", "event_type", "subtype", "start", "end", "date_precision", "date_text", "actors", "unit",
         "counts", "direction", "goods", "location_text", "location", "precision_m", "sources", "quote",
     },
-    {"counts_note", "note"},
+    {"counts_note", "note", "outcome"},
 )  # fmt: skip
 EXTRA_COLUMNS = [
     "event_type", "event_type_label", "subtype", "date_text", "actors", "unit", "counts", "counts_note",
     "direction", "direction_label", "goods", "location_text", "location_place", "location_phrase", "located",
-    "where_prec", "area_id", "quote", "note",
+    "where_prec", "area_id", "quote", "note", "outcome",
 ]  # fmt: skip
 # Columns holding lists or mappings (stored as JSON text).
 JSON_COLUMNS = {"actors", "counts", "goods"}
@@ -215,7 +215,7 @@ def _from_phrase(record: dict, phrase: str, places_records: list[dict], border_l
 def _row(record: dict, precision_m, basis: str, level: str, area_id: str | None) -> dict:
     return {
         **{k: record.get(k) for k in ("id", "name", "start", "end", "date_precision", "sources", "quote")},
-        **{k: record.get(k) for k in ("event_type", "subtype", "date_text", "unit", "direction", "note")},
+        **{k: record.get(k) for k in ("event_type", "subtype", "date_text", "unit", "direction", "note", "outcome")},
         **{k: record.get(k) for k in ("counts_note", "location_text")},
         "variants": [],
         "precision_m": precision_m,

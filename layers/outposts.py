@@ -9,6 +9,7 @@ import geopandas as gpd
 import yaml
 from shapely.geometry import Point
 
+from layers import areas as areas_layer
 from layers import schema
 from layers.dates import overlaps, parse_partial
 from layers.errors import DataError
@@ -24,6 +25,7 @@ from layers.sources import (
     check_unique,
     entries,
     load_yaml,
+    read_entries,
     strip_lines,
 )
 from layers.words import clause
@@ -35,6 +37,7 @@ DESCRIPTION = (
     "counts (outposts, km of border, personnel) and the events that attest it (Ablazhey and Zhanbossinova 2026)."
 )
 FILE = "outposts.yaml"
+AREAS_FILE = "areas.yaml"
 UNIT_TYPES = {
     "directorate": "Directorate",
     "district": "Border district",
@@ -61,7 +64,7 @@ UNIT_FIELDS = (
     {"id", "name", "unit_type", "parent", "seat", "start", "end", "date_precision", "sources"},
     {
         "name_ru", "name_kk", "name_zh", "variants", "formed_from", "seat_note", "seat_moves", "start_note",
-        "end_note", "names_by_period", "facts", "events", "note",
+        "end_note", "names_by_period", "facts", "events", "note", "area",
     },
 )  # fmt: skip
 NAME_FIELDS = ({"name", "start", "end", "date_precision", "sources"}, {"unit_type", "note"})
@@ -70,7 +73,7 @@ EVENT_FIELDS = ({"date", "date_precision", "text", "sources"}, {"date_text", "pl
 EXTRA_COLUMNS = [
     "unit_id", "unit_type", "unit_type_label", "parent", "formed_from", "seat", "seat_note", "located",
     "start_note", "end_note", "first_attested", "last_attested", "names_by_period", "seat_moves", "facts",
-    "events", "note",
+    "events", "note", "area_id",
 ]  # fmt: skip
 # Columns holding lists or mappings (stored as JSON text).
 JSON_COLUMNS = {"names_by_period", "seat_moves", "facts", "events"}
@@ -85,21 +88,26 @@ def read_outposts(sources: Path) -> list[dict]:
     units = entries(path, data, "units")
     check_unique(path, units)
     ids = {u["id"] for u in units}
+    areas = (
+        {a["id"] for a in read_entries(sources / AREAS_FILE, "areas")} if any(u.get("area") for u in units) else set()
+    )
     for unit in units:
-        _check_unit(path, unit, ids, places)
+        _check_unit(path, unit, ids, places, areas)
     _check_no_loops(path, units)
     return [strip_lines(u) for u in units]
 
 
-def check_record(path: Path, unit: dict, ids: set[str], places: set[str]) -> None:
-    """One unit against the other units' ids and the gazetteer (contributed records are checked with it)."""
-    _check_unit(path, unit, ids, places)
+def check_record(path: Path, unit: dict, ids: set[str], places: set[str], areas: set[str] | None = None) -> None:
+    """One unit against the other units' ids, the gazetteer and (when given) the areas of possibility (contributed
+    records are checked with it)."""
+    _check_unit(path, unit, ids, places, areas)
 
 
 def build(
     records: list[dict],
     places_lonlat: dict[str, tuple[float, float, float] | None],
     names: dict[str, str] | None = None,
+    areas: gpd.GeoDataFrame | None = None,
 ) -> gpd.GeoDataFrame:
     """The units as a GeoDataFrame in the common schema: one feature per unit and seat period.
 
@@ -107,21 +115,36 @@ def build(
     ----------
     records : units from `read_outposts`
     places_lonlat : gazetteer id -> (lon, lat, precision_m), or None for an unlocated place
+    areas : the built areas of possibility, for the units placed in one (`area`)
 
     Returns
     -------
-    Point features at the seat (None where the seat is unknown or unlocated); a unit whose seat moved
-    has one feature per seat, the later ones with id "<unit id>@<date of the move>".
+    Point features at the seat (None where the seat is unknown or unlocated), or at the marker of the unit's
+    area of possibility; a unit whose seat moved has one feature per seat, the later ones with id
+    "<unit id>@<date of the move>".
     """
     rows, geometries = [], []
     for unit in records:
         for period in _seat_periods(unit):
-            geometry, precision_m, basis = place_point(
-                unit["id"], period["seat"], unit.get("seat_note"), places_lonlat, names=names
-            )
+            if unit.get("area"):
+                geometry, precision_m, basis = area_point(unit, areas)
+            else:
+                geometry, precision_m, basis = place_point(
+                    unit["id"], period["seat"], unit.get("seat_note"), places_lonlat, names=names
+                )
             rows.append(_row(unit, period, precision_m, basis, geometry is not None))
             geometries.append(geometry)
     return schema.frame(rows, geometries, EXTRA_COLUMNS)
+
+
+def area_point(unit: dict, areas: gpd.GeoDataFrame | None):
+    """(the marker of the unit's area of possibility, the radius covering the area, the location basis)."""
+    if areas is None or unit["area"] not in set(areas["id"]):
+        raise DataError(FILE, None, unit["id"], f"area {unit['area']!r} is not in {AREAS_FILE}")
+    point, radius = areas_layer.marker(areas, unit["area"])
+    name = areas.loc[areas["id"] == unit["area"], "name"].iloc[0]
+    basis = f"in the area of possibility {name}: the marker stands inside it and is not the unit's position"
+    return point, radius, basis + (f"; {clause(unit['seat_note'])}" if unit.get("seat_note") else "")
 
 
 def name_in_year(record: dict, year: int) -> str:
@@ -230,9 +253,12 @@ def attested(record: dict) -> tuple[str | None, str | None]:
 # --- private -------------------------------------------------------------------------------------
 
 
-def _check_unit(path: Path, unit: dict, ids: set[str], places: set[str]) -> None:
+def _check_unit(path: Path, unit: dict, ids: set[str], places: set[str], areas: set[str] | None = None) -> None:
     check_fields(path, unit, *UNIT_FIELDS)
     line, ident = unit[LINE], unit["id"]
+    if unit.get("area") is not None and (unit["seat"] is not None or (areas is not None and unit["area"] not in areas)):
+        raise DataError(path, line, ident, f"area {unit['area']!r}: a unit in an area of possibility has a null seat "
+                        f"and the area is an id of {AREAS_FILE}")  # fmt: skip
     if unit["unit_type"] not in UNIT_TYPES:
         raise DataError(path, line, ident, f"unit_type {unit['unit_type']!r} is not one of {list(UNIT_TYPES)}")
     for key in ("parent", "formed_from"):
@@ -315,6 +341,7 @@ def _row(unit: dict, period: dict, precision_m, basis: str, located: bool) -> di
         "unit_type": unit["unit_type"],
         "unit_type_label": UNIT_TYPES[unit["unit_type"]],
         "located": located,
+        "area_id": unit.get("area"),
         "first_attested": first,
         "last_attested": last,
         "names_by_period": unit.get("names_by_period") or [],

@@ -22,6 +22,9 @@ PAGED_MARKER = re.compile(r"(?<=[а-яёa-z»\.\)])(\d{1,2})(?=[\s.,;:]|$)")
 SUP_NOTE = re.compile(r"^<sup>(\d+)</sup>")
 PAGED_NOTE = re.compile(r"^\s?(\d{1,2})\.\s+\S")
 HEADING = re.compile(r"^#{2,4}\s+")
+LINE_BREAK_HYPHEN = re.compile(r"(\w+)- (\w+)")  # a word the copy cut at a line's end, its halves joined by a space
+# Words whose own hyphen fell at a line's end in a copy (Shemetova 2020): joined, they keep it.
+KEPT_HYPHENS = {"по-прежнему", "эконом-взаимоотношений"}
 ENDS_SENTENCE = re.compile(r"[.:!?”\"»)>]$")
 
 
@@ -67,6 +70,25 @@ def anchor(document: str, quote: str) -> str:
 def plain(quote: str) -> str:
     """A quote as a reader reads it: the copy's raised ordinals as plain text ("49<sup>th</sup>" -> "49th")."""
     return SUP_ORDINAL.sub(r"\1", quote)
+
+
+def readable(text: str) -> str:
+    """A passage as a reader should see it (the data keeps it verbatim): a word the copy cut at a line's end joined
+    again ("Мак- сумханов" -> "Максумханов"; a capital after the cut, "Русско- Китайское", or a compound of
+    KEPT_HYPHENS keeps its hyphen), raised ordinals plain ("49<sup>th</sup>" -> "49th") and note markers
+    ("<sup>46</sup>") dropped."""
+    return rejoined(SUP_MARKER.sub("", plain(text)))
+
+
+def rejoined(text: str) -> str:
+    """The words the copy cut at a line's end joined again (see `readable`)."""
+    return LINE_BREAK_HYPHEN.sub(_rejoined, text)
+
+
+def _rejoined(match: re.Match) -> str:
+    before, after = match.group(1), match.group(2)
+    compound = f"{before}-{after}"
+    return compound if after[:1].isupper() or compound.lower() in KEPT_HYPHENS else before + after
 
 
 def find(text: str, quote: str) -> tuple[int, int] | None:

@@ -10,6 +10,8 @@
 - Unlocated: places kept without coordinates.
 - Levels: for every layer with points, how many features are located to each level (`where_prec`:
   exact, near, feature, area of possibility, district, unlocated), and for each unlocated one why.
+- Coverage (added by the build, layers.coverage): per source, how many of its paragraphs and notes a record cites
+  and how many its coverage table explains.
 
 Only a point of the feature's own (not a marker inside an area of possibility) is checked against the
 zone and the border: a marker is inside its area by construction and says nothing about the place.
@@ -113,8 +115,20 @@ def format_report(findings: dict) -> str:
         *(_line(f) for f in findings["wrong_side"]),
         f"without coordinates: {len(findings['unlocated'])}",
         *(f"  {f['id']} ({f['name']}){' [1927 list]' if f['in_1927_list'] else ''}" for f in findings["unlocated"]),
+        *_coverage_lines(findings.get("coverage")),
     ]
     return "\n".join(lines)
+
+
+def _coverage_lines(coverage: dict | None) -> list[str]:
+    """Per source, how many of its paragraphs and notes records cite and how many its coverage table explains."""
+    if not coverage:
+        return []
+    rows = [f"  {c['label']}: {c['counts']['cited']} of {c['counts']['paragraphs']} cited "
+            f"(paragraphs {c['counts']['body']['cited']} of {c['counts']['body']['paragraphs']}, footnotes "
+            f"{c['counts']['footnotes']['cited']} of {c['counts']['footnotes']['paragraphs']}), "
+            f"{c['counts']['explained']} explained" for c in coverage.values()]  # fmt: skip
+    return ["paragraphs of the sources accounted for:", *rows]
 
 
 def _level_lines(levels: dict | None) -> list[str]:

@@ -24,8 +24,15 @@ NOTES = {
     "off_land": "in the USSR, but off the land the zones are drawn on (a lake, a river, or outside Kazakhstan)",
     "outside": "outside the area the atlas covers",
     "none_in_force": "inside the zones listed, none of which was in force on that date",
+    "undated_only": "inside the zones listed, none of which was in force on that date but one the sources do not "
+    "date, which may have been",
 }
-STATUS = {"in_force": "in force", "before": "not yet in force", "after": "no longer in force"}
+STATUS = {
+    "in_force": "in force",
+    "before": "not yet in force",
+    "after": "no longer in force",
+    "undated": "in force at a time the sources do not give",
+}
 
 
 def regime_at(  # noqa: PLR0917 - the query and the three layers it reads
@@ -49,9 +56,11 @@ def regime_at(  # noqa: PLR0917 - the query and the three layers it reads
     Returns
     -------
     {lon, lat, date, side ("USSR", "China" or None), distance_m (geodesic, to the border line),
-    zones: [{id, name, depth_m, start, end, in_force, status, rules, acts, sources}] deepest last,
+    zones: [{id, name, depth_m, start, end, in_force, status, rules, acts, undated_acts, sources}] deepest last,
     in_force: [zone ids], note}. Acts are those dated on or before `on`; rules are theirs, for the zones
-    in force only; a rule whose act's partial date straddles `on` is marked `"date_uncertain": True`.
+    in force only; a rule whose act's partial date straddles `on` is marked `"date_uncertain": True`. A zone
+    the sources do not date has `in_force` null (neither in force nor not: unknown) and its acts and their
+    rules in `undated_acts`.
 
     Raises
     ------
@@ -155,7 +164,9 @@ def _across_from_soviet_land(point: Point, border_line, soviet_land) -> bool:
 def _land_note(zones: list[dict], in_force: list[str], distance: float) -> str | None:
     if not zones:
         return NOTES["far"] if distance > FAR_M else None
-    return None if in_force else NOTES["none_in_force"]
+    if in_force:
+        return None
+    return NOTES["undated_only" if any(z["in_force"] is None for z in zones) else "none_in_force"]
 
 
 # --- the zones ----------------------------------------------------------------------------------
@@ -172,11 +183,12 @@ def _containing(zones_gdf: gpd.GeoDataFrame, lon: float, lat: float) -> list:
 
 def _zone(row, day: date) -> dict:
     start, end = _text(row.get("start")), _text(row.get("end"))
-    in_force = overlaps(start, end, day, day)
+    in_force = overlaps(start, end, day, day) if start else None  # a zone the sources do not date: unknown
     acts = [a for a in _list(row.get("acts")) if _on_or_before(a.get("date"), day)]
+    undated = _list(row.get("undated_acts"))
     titles = {a.get("id"): a for a in acts}
     rules = [_rule(r, titles, day) for r in _list(row.get("rules")) if in_force and _on_or_before(r.get("date"), day)]
-    phase = "in_force" if in_force else ("before" if start and parse_partial(start)[0] > day else "after")
+    phase = _phase(start, in_force, day)
     return {
         "id": str(row["id"]),
         "name": _text(row.get("name")),
@@ -187,8 +199,15 @@ def _zone(row, day: date) -> dict:
         "status": STATUS[phase],
         "rules": rules,
         "acts": acts,
-        "sources": [a["citation"] for a in acts if a.get("citation")],
+        "undated_acts": undated,
+        "sources": [a["citation"] for a in [*acts, *undated] if a.get("citation")],
     }
+
+
+def _phase(start: str | None, in_force: bool | None, day: date) -> str:
+    if in_force is None:
+        return "undated"
+    return "in_force" if in_force else ("before" if start and parse_partial(start)[0] > day else "after")
 
 
 def _rule(rule: dict, acts: dict, day: date) -> dict:

@@ -15,13 +15,15 @@ from layers.dates import parse_partial
 from layers.documents import TEXTS, Document, documents
 
 
-def documents_meta(root: Path = TEXTS) -> dict[str, dict]:
-    """{document id: its record, licence, label, rendered reference, paragraphs and notes}."""
-    return {doc.id: _document(doc, root) for doc in documents(root).values()}
+def documents_meta(root: Path = TEXTS, covered: dict | None = None) -> dict[str, dict]:
+    """{document id: its record, licence, label, rendered reference, paragraphs and notes}, and, with the
+    coverage report (layers.coverage.report), each paragraph's reason where no record cites it."""
+    return {doc.id: _document(doc, root, (covered or {}).get(doc.id)) for doc in documents(root).values()}
 
 
-def _document(doc: Document, root: Path) -> dict:
+def _document(doc: Document, root: Path, covered: dict | None) -> dict:
     tables = citations.note_tables(root)[doc.id]
+    reasons = {r["index"]: r["reason"] for r in (covered or {}).get("paragraphs", []) if r["index"] is not None}
     return {
         "id": doc.id,
         "label": doc.label,
@@ -31,14 +33,18 @@ def _document(doc: Document, root: Path) -> dict:
         "licence_basis": doc.licence_basis,
         "csl": citations.document_item(doc),
         "reference": citations.render_document(doc),
-        "paragraphs": [_paragraph(doc, p) for p in passages.paragraphs(doc)] if doc.shipped != "record" else [],
+        "paragraphs": [_paragraph(doc, p, reasons) for p in passages.paragraphs(doc)]
+        if doc.shipped != "record"
+        else [],
         "notes": {key: _note(doc, note) for key, note in tables.items()},
+        "coverage": (covered or {}).get("counts"),
     }
 
 
-def _paragraph(doc: Document, paragraph: passages.Paragraph) -> dict:
+def _paragraph(doc: Document, paragraph: passages.Paragraph, reasons: dict) -> dict:
     out = {k: v for k, v in asdict(paragraph).items() if k in ("index", "kind", "text", "line", "note", "raw")}
     out["markers"] = [[start, end, key] for start, end, key in passages.markers(doc, paragraph)]
+    out["uncited"] = reasons.get(paragraph.index)  # why no record cites it (the coverage table), or None
     return out
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import geo
@@ -49,8 +50,8 @@ ACT_FIELDS = (
     {"date_text", "date_note"},
 )
 RULE_FIELDS = ({"zones", "category", "effect", "text"}, set())
-EXTRA_COLUMNS = ["depth_value", "depth_unit", "depth_m", "end_note", "acts", "rules"]
-JSON_COLUMNS = {"acts", "rules"}  # columns holding lists or mappings (stored as JSON text)
+EXTRA_COLUMNS = ["depth_value", "depth_unit", "depth_m", "start_note", "end_note", "acts", "rules", "undated_acts"]
+JSON_COLUMNS = {"acts", "rules", "undated_acts"}  # columns holding lists or mappings (stored as JSON text)
 
 
 @dataclass
@@ -62,8 +63,8 @@ class Regime:
 
     @property
     def general_acts(self) -> list[dict]:
-        """Acts for the border zone as a whole (no depth stated)."""
-        return [_act_summary(a) for a in self.acts if not a["zones"]]
+        """Dated acts for the border zone as a whole (no depth stated)."""
+        return [_act_summary(a) for a in self.acts if not a["zones"] and a["date"] is not None]
 
 
 def read_regime(sources: Path) -> Regime:
@@ -86,7 +87,9 @@ SEASON_MONTHS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9}
 
 def act_order(act: dict) -> tuple:
     """Acts in order of the earliest day each can mean (a dated day before "the autumn" of its year, after "In"
-    that year), then by how the source words the date and by title."""
+    that year), then by how the source words the date and by title; an act the source does not date comes last."""
+    if act["date"] is None:
+        return date.max, act.get("date_text") or "", act["title"]
     first = parse_partial(act["date"])[0]
     if act["date_precision"] == "season":
         words = (act.get("date_text") or "").lower()
@@ -109,10 +112,13 @@ def build(regime: Regime, reference: Path, progress=print):
 
 
 def _record(zone: dict, depth_m: float, regime: Regime) -> dict:
+    """A zone's row: its dated acts and their rules; the acts the source does not date (and their rules) apart,
+    in `undated_acts`, since a rule's date is what says when it applied."""
     acts = [a for a in regime.acts if zone["id"] in a["zones"]]
+    dated = [a for a in acts if a["date"] is not None]
     rules = [
         {"category": r["category"], "effect": r["effect"], "text": r["text"], "act": a["id"], "date": a["date"]}
-        for a in acts
+        for a in dated
         for r in a["rules"]
         if zone["id"] in r["zones"]
     ]
@@ -120,7 +126,18 @@ def _record(zone: dict, depth_m: float, regime: Regime) -> dict:
     return {
         **{
             k: zone.get(k)
-            for k in ("id", "name", "name_ru", "name_kk", "name_zh", "start", "end", "date_precision", "end_note")
+            for k in (
+                "id",
+                "name",
+                "name_ru",
+                "name_kk",
+                "name_zh",
+                "start",
+                "end",
+                "date_precision",
+                "start_note",
+                "end_note",
+            )
         },
         "variants": zone.get("variants") or [],
         "precision_m": None,
@@ -129,9 +146,15 @@ def _record(zone: dict, depth_m: float, regime: Regime) -> dict:
         "depth_value": depth["value"],
         "depth_unit": depth["unit"],
         "depth_m": depth_m,
-        "acts": [_act_summary(a) for a in acts],
+        "acts": [_act_summary(a) for a in dated],
         "rules": rules,
+        "undated_acts": [_act_summary(a) | {"rules": _rules_of(a, zone["id"])} for a in acts if a["date"] is None],
     }
+
+
+def _rules_of(act: dict, zone_id: str) -> list[dict]:
+    keys = ("category", "effect", "text")
+    return [{k: r[k] for k in keys} | {"act": act["id"]} for r in act["rules"] if zone_id in r["zones"]]
 
 
 def _act_summary(act: dict) -> dict:
@@ -154,8 +177,15 @@ def _check_zone(path: Path, zone: dict) -> dict:
     return zone
 
 
-def _check_period(path: Path, entry: dict, start_key: str = "start") -> None:
+def _check_period(path: Path, entry: dict, start_key: str = "start", note_key: str = "start_note") -> None:
+    """A known precision and a start no later than the end; or, where the source gives no date, no start and no
+    precision, with a note (`note_key`) saying so."""
     line, ident = entry[LINE], entry["id"]
+    if entry[start_key] is None:
+        if entry["date_precision"] is not None or not entry.get(note_key):
+            raise DataError(path, line, ident, f"{start_key} is null (undated): date_precision must be null too, "
+                            f"and `{note_key}` must say why")  # fmt: skip
+        return
     if entry["date_precision"] not in PRECISIONS:
         raise DataError(
             path, line, ident, f"date_precision {entry['date_precision']!r} is not one of {list(PRECISIONS)}"
@@ -172,7 +202,7 @@ def _check_period(path: Path, entry: dict, start_key: str = "start") -> None:
 def _check_act(path: Path, act: dict, zone_ids: set[str]) -> dict:
     check_fields(path, act, *ACT_FIELDS)
     line, ident = act[LINE], act["id"]
-    _check_period(path, {**act, "end": None}, start_key="date")
+    _check_period(path, {**act, "end": None}, start_key="date", note_key="date_note")
     _check_zone_refs(path, line, ident, act["zones"], zone_ids)
     if not isinstance(act["rules"], list):
         raise DataError(path, line, ident, "`rules` must be a list")

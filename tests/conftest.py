@@ -138,11 +138,31 @@ def hostile_store(tmp_path_factory):
     texts = root / "texts"
     shutil.copytree(TEXTS, texts)
     poison_texts(texts)
-    with open(texts / "ablazhey-zhanbossinova-2026.txt", "a", encoding="utf-8") as article:  # the text is data too
-        article.write(f"\n\n{PAYLOAD} <sup>{PAYLOAD}</sup> *{PAYLOAD}*\n")
+    article = texts / "ablazhey-zhanbossinova-2026.txt"
+    with open(article, "a", encoding="utf-8") as copy:  # the text is data too
+        copy.write(f"\n\n{PAYLOAD} <sup>{PAYLOAD}</sup> *{PAYLOAD}*\n")
+    account_for_every_paragraph(texts, article)
     store = root / "atlas.gpkg"
     build(sources, REFERENCE, store, progress=lambda *_: None, texts=texts)
     return store
+
+
+def account_for_every_paragraph(texts: Path, article: Path) -> None:
+    """Give the coverage tables (layers/coverage.py) what the poisoned quotes no longer cite: a reason for every
+    entry that has none, and an entry for the paragraph the tests add at the end of the article."""
+    import yaml
+
+    from layers.coverage import SUFFIX, first_words
+
+    for table in texts.glob(f"*{SUFFIX}"):
+        entries = yaml.safe_load(table.read_text(encoding="utf-8"))
+        entries = [{"reason": "background: the tests poison the quotes that cite it"} | e for e in entries]
+        if table.name == article.name.replace(".txt", SUFFIX):
+            lines = article.read_text(encoding="utf-8").splitlines()
+            last = max(n for n, line in enumerate(lines, 1) if line.strip() and (n == 1 or not lines[n - 2].strip()))
+            words = first_words(" ".join(lines[last - 1 :]))
+            entries.append({"line": last, "words": words, "reason": "background: a paragraph the tests add"})
+        table.write_text(yaml.safe_dump(entries, allow_unicode=True, width=10**6), encoding="utf-8")
 
 
 class LiveServer:

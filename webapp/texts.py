@@ -15,10 +15,11 @@ from markupsafe import Markup, escape
 from werkzeug.exceptions import NotFound
 
 from layers import passages
-from webapp import params
+from webapp import caching, params
 from webapp.store import get_store
 
 bp = Blueprint("texts", __name__)
+bp.add_app_template_filter(passages.readable, "readable")  # a quote as a reader sees it (templates' `|readable`)
 INLINE = re.compile(
     r"<sup>([^<]{1,12})</sup>|\*\*([^*]+)\*\*|\*([^*]+)\*|<(https?://[^>\s]+)>"
     r"|\[([^\]]{1,200})\]\((?:https?|mailto):[^)\s]+\)"  # a Markdown link: its text, the address left out
@@ -62,6 +63,7 @@ def text_page(did: str):
     supports = _supports(did)
     if not params.wants_html():
         return jsonify(_summary(doc, len(supports)) | {"paragraphs": doc["paragraphs"], "notes": doc["notes"]} | {
+            "coverage": doc.get("coverage"),
             "passages": [{"anchor": a, "features": f} for a, f in supports.items()]
         })  # fmt: skip
     paragraphs = [_paragraph_html(doc, p, supports) for p in doc["paragraphs"]]
@@ -74,6 +76,8 @@ def text_page(did: str):
         paragraphs=paragraphs,
         notes=notes,
         cited=len(supports),
+        coverage=doc.get("coverage"),
+        review=caching.reviewer(),  # a signed-in reviewer sees which paragraphs no record cites, and why
         json_url=url_for("texts.text_page", did=did, f="json"),
     )
 
@@ -153,7 +157,7 @@ def _inline(text: str, spans: list, markers: list) -> Markup:
 def _plain(text: str, start: int, end: int, bounds: set[int]) -> list[tuple[int, Markup]]:
     """(offset, escaped text) of the plain text from start to end, cut where a passage begins or ends."""
     cuts = sorted({start, end, *(c for c in bounds if start < c < end)})
-    return [(a, escape(text[a:b])) for a, b in zip(cuts, cuts[1:], strict=False)]
+    return [(a, escape(passages.rejoined(text[a:b]))) for a, b in zip(cuts, cuts[1:], strict=False)]
 
 
 def _marked(pieces: list[tuple[int, Markup]], spans: list) -> Markup:

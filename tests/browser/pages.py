@@ -59,6 +59,14 @@ def open_popup(page, feature_id: str, at_place: str | None = None) -> None:
     )
 
 
+def popup_text(page, feature_id: str) -> str:
+    """Open a feature's popup (open_popup) and return its text once drawn."""
+    open_popup(page, feature_id)
+    popup = page.locator(".leaflet-popup-content .atlas-popup")
+    popup.wait_for()
+    return popup.inner_text()
+
+
 def overlay_checkbox(page, name: str):
     return page.locator(".leaflet-control-layers-overlays").get_by_role("checkbox", name=name, exact=True)
 

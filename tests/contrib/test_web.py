@@ -212,3 +212,23 @@ def test_a_reviewer_rejects_with_a_comment_and_nothing_is_published(web, tmp_pat
         400,
         "decision 'maybe' is not one of accept, reject",
     )
+
+
+def test_a_signed_in_reviewer_sees_the_paragraphs_no_record_cites(web):
+    """Issue 27: /texts/<document> marks, for a reviewer, each paragraph no record cites with the reason its coverage
+    table gives; a reader or a contributor sees none; what a reviewer sees is never cached nor answered 304 from what
+    another was sent."""
+    path = "/texts/ablazhey-zhanbossinova-2026"
+    anonymous = web.test_client().get(path, headers={"Accept": "text/html"})
+    assert 'class="uncited"' not in anonymous.get_data(as_text=True) and anonymous.headers.get("ETag")
+    reviewer = signed_in(web, "rev")
+    page = reviewer.get(path, headers={"Accept": "text/html", "If-None-Match": anonymous.headers["ETag"]})
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store" and "ETag" not in page.headers
+    text = page.get_data(as_text=True)
+    assert ('<p class="uncited" id="p-43-uncited">No record of the atlas cites this paragraph (method: the purpose of '
+            "the study).</p>") in text  # fmt: skip
+    assert "No record of the atlas cites this note (historiography: Mozokhin" in text
+    assert 'id="p-47-uncited"' not in text, "a cited paragraph is not marked"
+    for who in ("con", "reader"):
+        assert 'class="uncited"' not in signed_in(web, who).get(path, headers={"Accept": "text/html"}).get_data(
+            as_text=True)  # fmt: skip

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 
+import pandas as pd
 import pytest
 import shapely
 from shapely.geometry import LineString, Point, box
@@ -68,7 +69,55 @@ def test_the_marker_is_in_the_area_near_the_middle_of_its_stretch(straight):
     assert radius == pytest.approx(((20_000 + 5_000) ** 2) ** 0.5, rel=0.01)  # to the far end of a cap
 
 
+def test_a_marker_stands_inside_its_area_off_the_line_and_apart_from_others(straight):
+    """layers.areas.marker_in: at mid-depth (here 2.5 km in), by the middle of the stretch; never within
+    MARKER_APART_M of a marker already taken, even for the same area again."""
+    line, land = straight
+    area = geo_areas.strip(line, land, (20_000, 60_000), 5_000)
+    first, radius = areas.marker_in(area, line, (20_000, 60_000), (0.0, 5_000), [])
+    first_m = _metric(first)
+    assert first_m.distance(Point(40_000, 2_500)) < 50.0 and _metric(area).contains(first_m)
+    assert radius == pytest.approx(((20_000 + 5_000) ** 2 + 2_500**2) ** 0.5, rel=0.01)
+    second, _ = areas.marker_in(area, line, (20_000, 60_000), (0.0, 5_000), [first_m])
+    assert _metric(second).distance(first_m) >= areas.MARKER_APART_M - 1.0
+    assert line.distance(_metric(second)) > 0 and _metric(area).contains(_metric(second))
+
+
+def test_a_ring_at_a_distance_has_its_marker_in_the_ring(straight):
+    line, land = straight
+    ring = geo_areas.strip(line, land, (20_000, 60_000), 550, inner_m=450)
+    point, _ = areas.marker_in(ring, line, (20_000, 60_000), (450.0, 550.0), [])
+    assert _metric(point).distance(Point(40_000, 500)) < 5.0
+
+
 # --- the real data ----------------------------------------------------------------------------------
+
+
+def test_every_marker_is_inside_its_area_off_the_line_and_no_two_areas_share_one(layers):
+    """Issue 27: the markers stood on the border line itself, at the point of the line nearest the middle of the
+    stretch, so areas on the same stretch (the Bakhty sector and the Tarbagatai passes, the Jetisu 7.5 km zone and
+    the 49th detachment's sector) shared one, and the incidents placed in them were drawn at one point."""
+    built = layers["areas"]
+    line = geo.prepare(border.border_line(REFERENCE))
+    markers = {row["id"]: geo.to_metric(Point(row["marker_lon"], row["marker_lat"])) for _, row in built.iterrows()}
+    for _, row in built.iterrows():
+        marker = markers[row["id"]]
+        assert geo.to_metric(row.geometry).contains(marker), row["id"]
+        inner = 0.0 if pd.isna(row["inner_m"]) else row["inner_m"]
+        assert line.distance(marker) >= 0.9 * (inner + row["depth_m"]) / 2, row["id"]
+    ids = sorted(markers)
+    for i, a in enumerate(ids):
+        for b in ids[i + 1 :]:
+            assert markers[a].distance(markers[b]) >= areas.MARKER_APART_M - 1.0, (a, b)
+
+
+def test_incidents_in_different_areas_are_drawn_apart(layers):
+    incidents = layers["incidents"].set_index("id")
+    bakhty = incidents.loc["masanov-1928"].geometry
+    assert bakhty.equals(incidents.loc["makulbayev-1929"].geometry), "one area, one marker"
+    assert not bakhty.equals(incidents.loc["kyzyl-aul-khabarasu-1932-10"].geometry)
+    assert not incidents.loc["chulak-1927-08-15"].geometry.equals(layers["places"].set_index("id").loc[
+        "narynkol"].geometry)  # fmt: skip
 
 
 def test_every_area_rebuilds_from_its_rule(layers, gazetteer):

@@ -51,6 +51,14 @@ EXPECTED = {
     "mixed-companies-proposal-1923": ("concession_project", "xinjiang", "1923", "1923"),
     "russian-chinese-jsc-draft-1923": ("concession_project", "chuguchak", "1923-10-05", "1923-10-05"),
     "nkid-plenipotentiary-chuguchak-1923": ("representation", "chuguchak", "1923-10-05", "1923-10-05"),
+    # the second reading (issue 27): the province's neutrality, trade, British influence, the 1927 protests
+    "xinjiang-neutrality-policy": ("policy", None, "1918", None),
+    "xinjiang-cotton-exports": ("trade", "west-china-border", "1921", "1923"),
+    "russian-exports-finished-goods": ("trade", "west-china-border", None, "1923"),
+    "british-influence-reported-1923": ("correspondence", None, "1923", "1923"),
+    "epshtein-memorandum-kashgar": ("correspondence", "kashgar-district", None, "1923"),
+    "transit-trade-siberia-turkestan": ("trade", "urumqi", "1921", "1923"),
+    "soviet-protests-1927": ("note_of_protest", None, "1927-06", "1927-08"),
 }
 
 
@@ -119,7 +127,9 @@ def test_a_year_only_where_the_text_says_in_1923(by_id):
     years = [r for r in by_id.values() if r["date_precision"] == "year"]
     assert {r["id"] for r in years} == {
         "border-closure-attempt", "temporary-trade-agreement-1923", "tian-shan-mining-concession-1923",
-        "mixed-companies-proposal-1923",
+        "mixed-companies-proposal-1923", "xinjiang-neutrality-policy", "xinjiang-cotton-exports",
+        "russian-exports-finished-goods", "british-influence-reported-1923", "epshtein-memorandum-kashgar",
+        "transit-trade-siberia-turkestan",
     }  # fmt: skip
     for r in years:
         assert "1923 г." in r["date_text"] or r.get("date_note"), r["id"]
@@ -159,7 +169,7 @@ def test_related_links_are_records(by_id):
 
 
 def test_the_frame_has_one_feature_per_record(frame):
-    assert len(frame) == len(EXPECTED) == 31
+    assert len(frame) == len(EXPECTED) == 38
     assert frame["sources"].map(len).min() >= 1
 
 
@@ -174,7 +184,7 @@ def test_records_are_placed_at_their_gazetteer_places(frame):
 
 def test_an_area_or_no_place_keeps_no_point(frame):
     unplaced = frame[frame["place"].isna()]
-    assert len(unplaced) == 11
+    assert len(unplaced) == 16
     assert unplaced.geometry.isna().all() and not unplaced["located"].any()
     levy = frame.loc["chamber-of-commerce-lists-1923"]
     assert levy["area_label"] == AREAS["west-china-border"][0]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 import yaml
+from shapely.geometry import Point
 
 from layers import DataError
-from layers.build import SOURCES
+from layers.build import SOURCES, build_areas
 from layers.outposts import (
     UNIT_TYPES,
     build,
@@ -100,19 +101,43 @@ def test_every_unit_type_and_parent_is_known(units):
     assert {u["parent"] for u in units.values()} - {None} <= set(units)
 
 
-def test_build_places_units_at_their_seats():
-    frame = build(read_outposts(SOURCES), read_places_lonlat(SOURCES))
+def test_build_places_units_at_their_seats(gazetteer):
+    areas = build_areas(gazetteer)
+    frame = build(read_outposts(SOURCES), read_places_lonlat(SOURCES), areas=areas)
     assert frame["id"].is_unique
     by_id = frame.set_index("id")
     bakhty = by_id.loc["bakhty-commandant-office"]
-    assert (round(bakhty.geometry.x, 2), round(bakhty.geometry.y, 2)) == (82.73, 46.67)
+    assert (round(bakhty.geometry.x, 2), round(bakhty.geometry.y, 2)) == (82.78, 46.68)
     assert bakhty["precision_m"] == 8000
     assert by_id.loc["outpost-49-1"].geometry is None  # seat unknown
-    assert by_id.loc["outpost-matveyevka"].geometry is None  # seat unlocated in the gazetteer
-    assert "unlocated" in by_id.loc["outpost-matveyevka"]["location_basis"]
+    assert "not placed" in by_id.loc["outpost-49-1"]["location_basis"]
     # the district moved its command: one feature per seat, each with its own period
     assert by_id.loc["kazakh-border-district"][["seat", "start", "end"]].tolist() == ["kyzylorda", "1925", "1929"]
     assert by_id.loc["kazakh-border-district@1929"][["seat", "start"]].tolist() == ["alma-ata", "1929"]
+
+
+def test_the_matveyevka_outpost_is_drawn_where_its_seizure_is(layers):
+    """Issue 27: the outpost and its spring 1932 seizure were drawn at the 1927 list's Semipalatinsk marker (the
+    Tarbagatai stretch) in the units layer, while the incidents layer put the seizure on the Southern Altai stretch."""
+    units, incidents = layers["outposts"].set_index("id"), layers["incidents"].set_index("id")
+    outpost, seizure = units.loc["outpost-matveyevka"], incidents.loc["matveyevka-1932-spring"]
+    assert outpost["area_id"] == seizure["area_id"] == "southern-altai-stretch"
+    assert outpost["where_prec"] == "area" and outpost.geometry.equals(seizure.geometry)
+    province = layers["areas"].set_index("id").loc["semipalatinsk-7-5km"]
+    assert outpost.geometry.distance(Point(province["marker_lon"], province["marker_lat"])) > 0.5  # degrees
+    assert all(e.get("place") != "matveyevka" for e in outpost["events"])
+    assert "not the unit's position" in outpost["location_basis"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "area"),
+    [({"area": "a1"}, "a1"), ({"area": "a2", "seat": None, "seat_note": "unknown"}, "a2")],
+)
+def test_a_unit_in_an_area_has_no_seat_and_a_known_area(tmp_path, changes, area):
+    (tmp_path / "areas.yaml").write_text(yaml.safe_dump({"areas": [{"id": "a1"}]}), encoding="utf-8")
+    message = rf"entry 'u1': area '{area}': a unit in an area of possibility has a null seat and the area is an id"
+    with pytest.raises(DataError, match=message):
+        _read(tmp_path, _unit(**changes))
 
 
 # --- malformed files -----------------------------------------------------------------------------

@@ -189,3 +189,42 @@ def test_lepsinsk_is_the_village_in_the_alatau_foothills_not_lepsy_station(gazet
 
 
 # --- validation: each bad input is a DataError with file, line and reason ----------------------
+
+
+def _place(gazetteer, pid):
+    return next(p for p in gazetteer if p["id"] == pid)
+
+
+@pytest.mark.parametrize(
+    ("pid", "unsourced", "sourced"),
+    [
+        ("jarkent", ("1942", "1991", "wikipedia"), "the 49th Jarkent/Panfilovsky detachment"),
+        ("alma-ata", ("until 1921", "e-history"), '"Alma-Ata (formerly Verny)"'),
+    ],
+)
+def test_a_former_name_says_only_what_a_source_gives(gazetteer, pid, unsourced, sourced):
+    """Issue 27: "Named Panfilov 1942–1991" and "Verny until 1921" were said with no source; the years are dropped
+    (the pages found disagree on Panfilov's), the former names kept as the cited texts give them."""
+    note = normalized(_place(gazetteer, pid)["note"])
+    assert not [claim for claim in unsourced if claim in note] and sourced in note
+
+
+def test_bakhty_stands_by_its_only_sourced_coordinate(gazetteer, layers):
+    """Issue 27: the point was 5.5 km from the one coordinate its basis cites (the crossing's Chinese checkpoint,
+    46°41′N 82°48′E, the Kazakh one 800 m away); now 800 m inside the Soviet side opposite it."""
+    bakhty = _place(gazetteer, "bakhty")
+    distance = Geod(ellps="WGS84").inv(bakhty["lon"], bakhty["lat"], 82.8, 46 + 41 / 60)[2]
+    assert distance < 2_000
+    built = layers["places"].set_index("id").loc["bakhty"]
+    assert 700 < built["border_distance_m"] < 900 and "zone-7-5-km" in built["zones_containing"]
+    assert "46°41′N 82°48′E" in bakhty["location_basis"] and "russian.china.org.cn" in bakhty["location_basis"]
+
+
+def test_the_docs_make_no_claim_no_source_makes():
+    """Issue 27: docs/provenance.md gave the border's published length (1,765 km) and made the article's Chagan-Abo
+    the Chagan-Obo of the 1990s agreements, citing nothing for either."""
+    from pathlib import Path
+
+    text = normalized((Path(__file__).resolve().parents[2] / "docs" / "provenance.md").read_text(encoding="utf-8"))
+    assert "1,765" not in text and "Chagan-Obo" not in text and "Chagan-Abo of" not in text
+    assert "1,796 km" in text, "the line's own length stays"

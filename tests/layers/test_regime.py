@@ -60,7 +60,7 @@ def _rules(regime, date, zone, category):
         ("1927-12-20", "strip-500-m", "economic_activity", "restricts"),
         ("1924", "zone-50-km", "trade", "permits"),
         ("1924", "zone-50-km", "currency", "permits"),
-        ("1929", "zone-100-km", "gold", "restricts"),
+        ("None", "zone-100-km", "gold", "restricts"),  # the gold rule: undated
         ("1922", "zone-21-verst", "trade", "restricts"),
     ],
 )
@@ -97,10 +97,11 @@ def test_a_season_is_ordered_from_its_first_month_and_ties_by_text(acts, expecte
 
 
 def test_an_act_the_source_does_not_date_has_no_date_text_and_every_body_is_said_in_words(regime):
-    """The gold rule has no date of its own in the source: no date text, its note saying why; an act whose issuing
-    body the source does not name says so in words that stand before its title."""
+    """The gold rule has no date of its own in the source: no date, no date text, its note saying why, and it comes
+    last; an act whose issuing body the source does not name says so in words that stand before its title."""
     (gold,) = [a for a in regime.acts if any(r["category"] == "gold" for r in a["rules"])]
     assert gold.get("date_text") is None and "no date of its own" in gold["date_note"]
+    assert (gold["date"], gold["date_precision"]) == (None, None) and regime.acts[-1] is gold
     for act in regime.acts:
         assert not act["body"].startswith("not named"), act["id"]
         assert not (act.get("date_text") or "").startswith("not dated"), act["id"]
@@ -140,6 +141,17 @@ acts: []
             3,
             "'soon' is not an ISO 8601 date",
         ),
+        (  # an undated zone says why
+            "    depth: {value: 4, unit: km}\n    start: null\n    end: null\n    date_precision: null\n",
+            3,
+            r"start is null \(undated\): date_precision must be null too, and `start_note` must say why",
+        ),
+        (  # and has no precision of a date it does not have
+            "    depth: {value: 4, unit: km}\n    start: null\n    end: null\n    date_precision: year\n"
+            "    start_note: undated\n",
+            3,
+            r"start is null \(undated\): date_precision must be null too",
+        ),
     ],
 )
 def test_malformed_zone_names_file_line_and_reason(tmp_path, body, line, reason):
@@ -178,3 +190,25 @@ def test_a_failed_build_leaves_the_built_store_in_place(tmp_path, capsys, built)
     assert "zones.yaml:" in err and "zone-21-verst" in err and "end 1924 is before start 1941" in err
     assert store.read_bytes() == before
     assert not list(Path(tmp_path).glob(".*tmp*")), "no temporary file is left behind"
+
+
+@pytest.mark.parametrize(
+    "act_id",
+    ["act-1927-06-28-entry-instruction", "act-1922-criminal-code", "act-1926-criminal-code-art-84",
+     "act-1922-criminal-code-art-97"],
+)  # fmt: skip
+def test_an_act_whose_body_the_source_does_not_name_names_none(regime, act_id):
+    """Issue 27: the instruction of 28 June 1927 was given to the OGPU (the text: "a departmental instruction"),
+    and the Criminal Codes to the All-Russian Central Executive Committee, neither of which the text says."""
+    (act,) = [a for a in regime.acts if a["id"] == act_id]
+    assert act["body"].startswith("issuing body not named in Ablazhey and Zhanbossinova 2026")
+    assert "OGPU" not in act["body"] and "Executive Committee" not in act["body"]
+
+
+def test_the_smuggling_law_is_in_the_regime(regime):
+    """Issue 27's known gaps: the 1921 decrees, Article 97 of 1922, the cases passing to extrajudicial bodies."""
+    acts = {a["id"]: a for a in regime.acts}
+    assert acts["act-1921-smuggling-decrees"]["date"] == "1921"
+    assert "Article 97" in acts["act-1922-criminal-code-art-97"]["title"]
+    assert "Special Conference of the OGPU Collegium" in acts["act-1927-smuggling-cases-extrajudicial"]["did"]
+    assert acts["act-1927-smuggling-cases-extrajudicial"]["date_note"]

@@ -12,12 +12,12 @@ import geo
 from layers import QueryError
 from layers import border as border_layer
 from layers.build import REFERENCE
-from layers.regime import NOTES, distance_and_zones, regime_at
+from layers.regime import NOTES, STATUS, distance_and_zones, regime_at
 
 KHORGOS = (80.38522, 44.22335)  # the village on the border (places.yaml)
 GHULJA = (81.32, 43.91)  # Kuldja, in Xinjiang
 ALMATY = (76.91, 43.25)  # Alma-Ata, 270 km from this section of the border
-ALL_BUT_STRIPS = ["zone-4-km", "zone-7-5-km", "zone-16-km", "zone-22-km", "zone-50-km", "zone-100-km"]
+ALL_BUT_STRIPS = ["zone-4-km", "zone-7-5-km", "zone-16-km", "zone-22-km", "zone-50-km"]  # the 100 km zone: undated
 
 
 @pytest.fixture(scope="module")
@@ -50,6 +50,29 @@ def test_in_1933_every_zone_around_khorgos_is_in_force(layers, lines, near_khorg
     # the 21-verst trade zone also covers the point, but ended in 1924
     status = {z["id"]: z["status"] for z in answer["zones"]}
     assert status["zone-21-verst"] == "no longer in force"
+
+
+@pytest.mark.parametrize("on", [date(1918, 6, 1), date(1929, 6, 1), date(1940, 6, 1)])
+def test_the_undated_gold_zone_is_neither_in_force_nor_not(layers, lines, near_khorgos, on):
+    """Issue 27: the 100 km gold rule, which the source does not date, was drawn from 1929. Now, in any year, its
+    zone is in force at a time the sources do not give: no rules of its own that year, its act apart, cited."""
+    (gold,) = [z for z in _ask(layers, lines, near_khorgos, on)["zones"] if z["id"] == "zone-100-km"]
+    assert (gold["in_force"], gold["status"], gold["start"], gold["rules"], gold["acts"]) == (
+        None, STATUS["undated"], None, [], [])  # fmt: skip
+    assert [a["id"] for a in gold["undated_acts"]] == ["act-gold-100-km"]
+    assert gold["undated_acts"][0]["rules"][0]["category"] == "gold"
+    assert gold["sources"] == [gold["undated_acts"][0]["citation"]]
+
+
+def test_a_point_in_the_gold_zone_alone_says_it_may_have_been_in_force(layers, lines):
+    """75 km inland (only the 100 km zone there): not 'none of which was in force', but undated."""
+    line, _ = lines
+    nearest = line.interpolate(line.project(Point(KHORGOS)))
+    geod = Geod(ellps="WGS84")
+    lon, lat, _ = geod.fwd(nearest.x, nearest.y, geod.inv(nearest.x, nearest.y, *KHORGOS)[0], 75_000.0)
+    answer = _ask(layers, lines, (lon, lat), date(1930, 6, 1))
+    assert [z["id"] for z in answer["zones"]] == ["zone-100-km"]
+    assert (answer["in_force"], answer["note"]) == ([], NOTES["undated_only"])
 
 
 def test_in_1920_only_the_first_two_zones_are_in_force(layers, lines, near_khorgos):
@@ -116,5 +139,5 @@ def test_bad_queries_name_the_parameter(layers, lines, lon, lat, on, parameter, 
 def test_distance_and_zones_for_the_build(layers, lines):
     distance, zone_ids = distance_and_zones(*KHORGOS, layers["zones"], lines[0])
     assert 0 < distance < 4000
-    assert set(ALL_BUT_STRIPS) | {"zone-21-verst"} == set(zone_ids)
+    assert set(ALL_BUT_STRIPS) | {"zone-21-verst", "zone-100-km"} == set(zone_ids)  # any date, the undated too
     assert distance_and_zones(*GHULJA, layers["zones"], lines[0])[1] == []

@@ -54,3 +54,35 @@ def test_a_bad_record_is_refused_naming_what_is_allowed(tmp_path, old, new, mess
     records.write_text(records.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
     with pytest.raises(DataError, match=message):
         documents(root)
+
+
+@pytest.mark.parametrize(
+    ("verbatim", "shown"),
+    [
+        ("Агзумхан Габидович Мак- сумханов", "Агзумхан Габидович Максумханов"),  # a word cut at a line's end
+        ("ветский Союз был настолько перего- воров", "ветский Союз был настолько переговоров"),
+        ("«Русско- Китайское Акционерное Общество»", "«Русско-Китайское Акционерное Общество»"),  # a capital: a hyphen
+        (
+            "по- прежнему оказывали англичане",
+            "по-прежнему оказывали англичане",
+        ),  # a compound the copy cut at its hyphen
+        ("the 49<sup>th</sup> border detachment<sup>46</sup>.", "the 49th border detachment."),  # markup: never text
+        ("Kazakh-Xinjiang section – the first half", "Kazakh-Xinjiang section – the first half"),  # nothing to join
+    ],
+)
+def test_a_quote_is_shown_as_a_reader_reads_it(verbatim, shown):
+    """Issue 27: quotes stay verbatim in the data; for display, line-break hyphens are joined and markup dropped."""
+    from layers.passages import readable
+
+    assert readable(verbatim) == shown
+
+
+def test_a_resolved_citation_carries_how_its_quote_is_shown_only_where_that_differs():
+    from layers.citations import resolve
+
+    cut = {"document": "shemetova-2020", "note": "7.3", "quote": "С советской стороны договор должен был подписать "
+           "Агзумхан Габидович Мак- сумханов"}  # fmt: skip
+    assert resolve(cut)["quote_shown"].endswith("Агзумхан Габидович Максумханов")
+    assert resolve(cut)["quote"].endswith("Мак- сумханов"), "the data keeps the quote verbatim"
+    whole = {"document": "ablazhey-zhanbossinova-2026", "note": 46, "quote": "exchanged fire with six armed smugglers"}
+    assert "quote_shown" not in resolve(whole)

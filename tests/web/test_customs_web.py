@@ -24,3 +24,12 @@ def test_units_by_year_through_the_api(client):
     facts = client.get("/collections/outposts/items/bakhty-commandant-office").get_json()["properties"]["facts"]
     counts = {f["year"]: f["value"] for f in facts if f["what"] == "outposts"}
     assert counts == {1927: 4, 1930: 8, 1932: 14}
+
+
+def test_the_tariff_page_does_not_say_where_the_tariff_was_charged(client):
+    """Issue 27: the code said the posts of Jetisu were "where the 1923 tariff applied"; the source says only that
+    the rates could be put in force on the section with Western China, not where or from when they were charged."""
+    page = client.get("/customs/tariff-1923?f=html").data.decode()
+    assert "does not say at which posts, or from when, they were charged" in page
+    assert "the stretch the tariff was adopted for" in page and "applied" not in page
+    assert client.get("/customs/tariff-1923?f=json").get_json()["note"].startswith("Shemetova (2020) reads the list")

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 
+import pytest
+from markupsafe import escape
+
 
 def test_an_incident_page_reads_as_a_record(client, layers):
     page = client.get("/incidents/sarkand-1927-08-18?f=html").data.decode()
@@ -53,3 +56,18 @@ def test_texts_shown_to_readers_carry_no_ids(layers):
         for basis in layers[cid]["location_basis"]:
             quoted = set(re.findall(r"`([a-z0-9-]+)`", basis or ""))
             assert not quoted & ids, f"{cid}: an id in {basis!r}"
+
+
+@pytest.mark.parametrize(
+    ("iid", "outcome"),
+    [
+        ("makulbayev-1929", "by decision of the Special Council of the NKVD of the USSR he was released"),
+        ("kaldybaev-1935-12-13", "deemed contraband and confiscated"),
+        ("six-kazakhs-1935-07-18", "sentenced them to three years' imprisonment"),
+        ("masanov-1928", "reconsidered in May 1928"),
+    ],
+)
+def test_a_case_page_gives_its_outcome(client, iid, outcome):
+    """Issue 27: the outcomes of the Makulbayev and Kaldybaev cases (and the others the text gives) were missing."""
+    page = client.get(f"/incidents/{iid}", headers={"Accept": "text/html"}).data.decode()
+    assert "<h3>Outcome</h3>" in page and str(escape(outcome)) in page

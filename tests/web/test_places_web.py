@@ -81,3 +81,35 @@ def test_place_text_is_escaped(hostile_store, url):
     page = create_app({"STORE": hostile_store}).test_client().get(url).data.decode()
     assert "<img src=x" not in page and "&lt;img src=x" in page
     assert PLACE_PAYLOAD.split("<")[0] in page
+
+
+def test_the_quality_report_gives_the_coverage_of_every_source(client):
+    """Issue 27: /quality reports, per document, the share of its paragraphs cited and explained."""
+    from tests.web.readable import html_text
+
+    coverage = client.get("/quality?f=json").get_json()["coverage"]
+    core = coverage["ablazhey-zhanbossinova-2026"]["counts"]
+    assert core["cited"] + core["explained"] == core["paragraphs"] and core["neither"] == 0
+    assert core["by_reason"]["front matter"] > 20 and 0.5 < core["cited_share"] < 1
+    assert set(coverage) == {"ablazhey-zhanbossinova-2026", "shemetova-2020", "shemetova-2020-abstract",
+                             "siegelbaum-trade-pacts"}  # fmt: skip
+    text = html_text(client.get("/quality?f=html").data.decode())
+    assert "Paragraphs of the sources accounted for" in text
+    row = f"Ablazhey and Zhanbossinova 2026\n\n{core['paragraphs']}\n\n{core['cited']} ({core['cited_share']:.0%})"
+    assert row in text
+    body, notes = core["body"], core["footnotes"]  # paragraphs and footnotes apart, each with its share
+    assert body["paragraphs"] + notes["paragraphs"] == core["paragraphs"] and body["cited"] + notes["cited"] == core[
+        "cited"]  # fmt: skip
+    assert notes["paragraphs"] > 50 and body["paragraphs"] > 50
+    parts = f"{body['cited']} of {body['paragraphs']} ({body['cited_share']:.0%})\n\n"
+    parts += f"{notes['cited']} of {notes['paragraphs']}"
+    assert row + "\n\n" + parts in text
+    assert "Footnotes cited" in text and "Paragraphs cited" in text
+
+
+def test_the_quality_report_gives_the_coverage_before_any_sign_in(app):
+    """No session, no cookie: the coverage is for every reader of /quality."""
+    fresh = app.test_client(use_cookies=False)
+    page = fresh.get("/quality", headers={"Accept": "text/html"})
+    assert page.status_code == 200 and 'id="coverage"' in page.data.decode()
+    assert "Shemetova" in page.data.decode().split('id="coverage"')[1]

@@ -175,3 +175,37 @@ def test_a_feature_is_listed_once_per_passage(client, core_page):
     for passage in district:
         assert [f["id"] for f in passage["features"]].count("kazakh-border-district") == 1
         assert "kazakh-border-district@1929" not in [f["id"] for f in passage["features"]]
+
+
+# --- every paragraph accounted for, and quotes as a reader reads them (issue 27) --------------------------
+
+
+def test_the_reader_says_how_much_of_the_text_the_atlas_cites(client, core_page):
+    data = client.get(f"/texts/{CORE}?f=json").get_json()
+    assert data["coverage"]["neither"] == 0 and data["coverage"]["cited"] > 80
+    uncited = {p["line"]: p["uncited"] for p in data["paragraphs"] if p["uncited"]}
+    assert uncited[92] == "method: the purpose of the study" and 100 not in uncited
+    assert f"{data['coverage']['cited']} are cited by a record of the atlas" in core_page
+    assert 'class="uncited"' not in core_page, "the marks are for a signed-in reviewer (tests/contrib/test_web.py)"
+
+
+def test_the_reader_joins_the_words_the_copy_cut_at_a_line_end(client):
+    page = client.get("/texts/shemetova-2020", headers=HTML).data.decode()
+    assert "Максумханов" in page and "Мак- сумханов" not in page
+    assert "по-прежнему" in page and "по- прежнему" not in page  # a compound keeps its hyphen
+    assert "&lt;sup&gt;" not in page
+
+
+def test_a_page_shows_a_quote_as_a_reader_reads_it(app, client):
+    """Every page cites through one macro (_citation.html), which shows the quote with its cut words joined; the
+    data keeps it verbatim, with `quote_shown` beside it for the map's popups."""
+    source = next(
+        s for s in client.get("/collections/diplomacy/items/russian-chinese-jsc-draft-1923").get_json()[
+            "properties"]["sources"] if "сумханов" in s["quote"]
+    )  # fmt: skip
+    assert source["quote"].endswith("Мак- сумханов") and source["quote_shown"].endswith("Максумханов")
+    with app.test_request_context():
+        shown = app.jinja_env.from_string('{% from "_citation.html" import citation %}{{ citation(s) }}').render(
+            s=source
+        )
+    assert "<q>С советской стороны договор должен был подписать Агзумхан Габидович Максумханов</q>" in shown
