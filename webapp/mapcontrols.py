@@ -18,6 +18,7 @@ COUNT_THRESHOLD = 1_000  # more features than this in a layer's view and years: 
 GRID_CELLS = 8  # the count grid over the view: GRID_CELLS x GRID_CELLS cells
 MAX_PAGES = 10  # pages of items the browser follows for one layer and view (at most MAX_PAGES x MAX_LIMIT)
 # The point layers the browser fetches, and whether the period filters them.
+MIGRATION_CHART = "migration-years"  # the charts' anchor of migration by year and direction (webapp/charts.py)
 POINT_LAYERS = {"places": False, "outposts": True, "customs": True, "diplomacy": True, "incidents": True}
 
 
@@ -70,6 +71,8 @@ class AtlasControls(JSCSSMixin, MacroElement):
             "indexUrl": url_for("mapview.index"),
             "migrationColours": {kind: look.colour for kind, look in vocabulary.LAYERS["migration"].types.items()},
             "flowWidth": vocabulary.FLOW_WIDTH,
+            "flowDashes": {unit: vocabulary.LINES[line].dashes for unit, line in vocabulary.FLOW_UNIT_LINES.items()},
+            "migrationChartUrl": url_for("charts.charts_page", _anchor=MIGRATION_CHART),
             "hatch": {"colour": vocabulary.AREA.colour, "opacity": vocabulary.AREA_HATCH_OPACITY},
             "pageSize": params.MAX_LIMIT,
             "maxPages": MAX_PAGES,
