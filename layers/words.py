@@ -18,6 +18,12 @@ def date_words(iso: str) -> str:
     return " ".join(part for part in (day and str(int(day)), month and month_name[int(month)], year) if part)
 
 
+def moment_words(iso: str) -> str:
+    """A UTC timestamp as written: "7 December 2026, 06:00 UTC" (a date alone as date_words says it)."""
+    day, _, clock = iso.partition("T")
+    return date_words(day) + (f", {clock[:5]} UTC" if clock else "")
+
+
 def when(start: str | None, end: str | None, precision: str | None = None) -> str:
     """A period as a historian writes it: "on 18 August 1927", "in August 1927", "in 1929" for one known day,
     month or year; "between June 1927 and August 1927, known to the season" for a span."""

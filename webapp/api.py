@@ -8,7 +8,7 @@ from flask import Blueprint, current_app, jsonify, render_template, request, url
 
 from layers import REGISTRY, NotFound, QueryError
 from layers.dates import parse_partial
-from webapp import geojson, params, pinned, queryables
+from webapp import geojson, itempage, params, pinned, queryables
 from webapp.store import get_store
 
 bp = Blueprint("api", __name__)
@@ -216,4 +216,5 @@ def item(cid: str, fid: str):
     if not html:  # the stored text, as items serves it: a large zone is not decoded and encoded again
         return current_app.response_class(get_store().feature_text(cid, fid), mimetype=GEOJSON)
     feature = geojson.features(get_store().get(cid, fid))[0]
-    return _html("item.html", feature["properties"].get("name") or fid, feature=feature)
+    title = feature["properties"].get("name") or fid
+    return _html("item.html", title, feature=feature, **itempage.context(cid, feature))

@@ -10,7 +10,7 @@ from layers.incidents import SUBTYPES
 from layers.schema import DEFAULT_YEAR, LEVELS
 from layers.words import when
 from webapp import geojson, params
-from webapp.mapview import map_url
+from webapp.mapurl import map_url
 from webapp.store import get_store
 
 bp = Blueprint("incidents", __name__)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import html
 import json
 import re
-from urllib.parse import quote
 
 import folium
 from flask import Blueprint, current_app, jsonify, request, url_for
@@ -312,30 +311,3 @@ def index():
     """Every place under every name (search box, popups' place links), fetched once by the map page."""
     params.check_known(request.args, set())
     return jsonify(per_build("places_index", lambda store: search_index(store.frame("places"))))
-
-
-# What a map URL's hash holds, in the order the page writes it, and how each value is written.
-HASH = {
-    "year": lambda years: str(years[0]) if years[0] == years[1] else f"{years[0]}-{years[1]}",
-    "z": str,
-    "c": lambda centre: f"{centre[0]:.4f},{centre[1]:.4f}",
-    "off": lambda names: ",".join(quote(name, safe="") for name in names),
-    "on": lambda names: ",".join(quote(name, safe="") for name in names),
-    "sel": lambda fid: quote(fid, safe=""),
-    "place": lambda pid: quote(pid, safe=""),
-    "lang": lambda key: quote(key, safe=""),
-}
-
-
-def map_url(external: bool = False, **view) -> str:
-    """The URL of a map view: `/map#year=1927-1932&z=8&c=44.2000,80.4000&off=Places&sel=<id>`, as the page writes it.
-
-    `view` takes `year` (first, last), `z`, `c` (lat, lon), `off` (overlays shown by default, switched off), `on`
-    (overlays hidden by default, switched on), `sel` (a feature id), `place` (a place id) and `lang` (the label
-    language, a key of vocabulary.LANGUAGES); a value of None or an empty list is left out.
-    """
-    unknown = sorted(set(view) - set(HASH))
-    if unknown:
-        raise TypeError(f"map_url got {unknown}; allowed: {list(HASH)}")
-    parts = [f"{key}={write(view[key])}" for key, write in HASH.items() if view.get(key) not in (None, [], ())]
-    return url_for("mapview.page", _external=external) + "#" + "&".join(parts)

@@ -7,7 +7,7 @@ from flask import Blueprint, jsonify, render_template, request, url_for
 from layers import REGISTRY, QueryError, lpf
 from layers.schema import LEVELS
 from webapp import geojson, params
-from webapp.mapview import map_url
+from webapp.mapurl import map_url
 from webapp.store import get_store, meta_view
 
 bp = Blueprint("places", __name__)

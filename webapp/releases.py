@@ -8,6 +8,7 @@ import html
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 
 from layers import NotFound, citation_formats
+from layers.words import moment_words
 from store import changelog, releases
 from webapp import params, pinned
 from webapp.downloads import TITLE
@@ -16,6 +17,7 @@ from webapp.store import get_store
 bp = Blueprint("releases", __name__)
 AUTHORS = "Border Atlas maintainers"  # as CITATION.cff names them
 SPAN = "..."  # /releases/<a>...<b>
+bp.add_app_template_filter(moment_words, "moment")  # "7 December 2026, 06:00 UTC" on the pages
 
 
 def _latest() -> releases.Release:

@@ -39,7 +39,7 @@ def _unit_refs(store) -> dict:
     units = {}
     for row in store.frame("outposts").to_dict("records"):
         periods = [{k: n.get(k) for k in ("name", "start", "end")} for n in row["names_by_period"] or []]
-        url = url_for("api.items", cid="outposts", unit_id=row["unit_id"], f="html")
+        url = url_for("api.item", cid="outposts", fid=row["unit_id"], f="html")  # its first record: the unit's page
         units.setdefault(row["unit_id"], {"name": row["name"], "names_by_period": periods, "url": url})
     return units
 

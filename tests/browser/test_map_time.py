@@ -147,6 +147,15 @@ def test_every_incident_of_1927_is_on_the_map_with_its_area_and_basis(browser, l
         assert "Zone of responsibility of the 49th (Jarkent) or of the 50th (Zaysan) border detachment" in text
     finally:
         page.close()
+    # a place located to an area: the level is said once, not again from its basis ("area of possibility: …")
+    page = open_map(browser, live_server.url + "/#year=1927&z=6&c=44.5000,80.5000&place=tokhty-tract")
+    try:
+        popup = page.locator(".leaflet-popup-content")
+        popup.wait_for()
+        text = popup.inner_text().lower()
+        assert "area of possibility" in text and "area of possibility: area of possibility" not in text, text
+    finally:
+        page.close()
 
 
 def test_heat_map_is_a_layer_that_follows_the_period(browser, live_server):

@@ -65,3 +65,18 @@ def marker_point(page, feature_id: str) -> list[float] | None:
             return at; }""",
         feature_id,
     )
+
+
+def ground_point(page, x0: int = 0, y0: int = 0) -> tuple[int, int]:
+    """A point of the map not under any control or popup (the first found scanning from x0, y0), to tap the ground."""
+    return tuple(
+        page.evaluate(
+            """([x0, y0]) => {
+                for (let y = y0 + 20; y < innerHeight; y += 20) for (let x = x0 + 20; x < innerWidth; x += 20) {
+                    const e = document.elementFromPoint(x, y);
+                    if (e && !e.closest('.leaflet-control, .leaflet-popup, .leaflet-interactive')) return [x, y];
+                }
+                return null; }""",
+            [x0, y0],
+        )
+    )

@@ -26,6 +26,8 @@ MM_PER_INCH = 25.4
 
 def test_follow_a_citation_to_the_reader_and_back(journey):
     page = journey.go(SARKAND)
+    settle(page)
+    page.wait_for_timeout(900)  # the popup opened and panned clear of the controls: it holds still
     first = seen(page)
     assert first["popup"].startswith("Detention and deportation")
     page.locator(".leaflet-popup a", has_text="read the passage in Ablazhey and Zhanbossinova 2026").first.click()

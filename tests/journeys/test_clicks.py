@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser.pages import wait_until
+from tests.journeys.conftest import Journey
 from tests.journeys.map_state import marker_point, overlaps, rect, rects, settle
 
 pytestmark = pytest.mark.browser
@@ -13,8 +15,9 @@ CONTROLS = ".leaflet-control-container .leaflet-control"
 
 
 def popup_title(page) -> str | None:
+    """The title of the open popup (the last: one closing fades out for a moment)."""
     return page.evaluate(
-        "(() => { const h = document.querySelector('.leaflet-popup h3'); return h && h.textContent; })()"
+        "Array.from(document.querySelectorAll('.leaflet-popup h3')).map(h => h.textContent).pop() ?? null"
     )
 
 
@@ -53,6 +56,11 @@ def test_a_group_of_incidents_over_places_offers_them_all(journey):
         assert expected in text
     assert page.locator(".atlas-stack-choice").count() >= 4
     journey.shot("incidents-over-places-list")
+    page.locator(".atlas-stack-choice", has_text="Case of Masanov").click()  # an incident hidden in the group
+    wait_until(page, "location.hash.includes('sel=masanov-1928')")
+    page.wait_for_timeout(400)  # the list's popup fades out
+    assert popup_title(page).startswith("Case of Masanov")
+    journey.shot("incidents-over-places-chosen")
 
 
 def test_a_click_on_the_ground_in_a_zone_answers_with_the_regime(journey):
@@ -61,7 +69,7 @@ def test_a_click_on_the_ground_in_a_zone_answers_with_the_regime(journey):
     page.mouse.click(frame["x"] + 790, frame["y"] + 360)  # between Jarkent and the border: inside every zone
     page.wait_for_selector(".atlas-regime")
     answer = page.locator(".atlas-regime")
-    assert "What applied here on 31 December 1931" in answer.inner_text()
+    assert "What applied here in 1931 (as of 31 December)" in answer.inner_text()
     zones = answer.locator("details.regime-zone")
     assert zones.count() >= 5 and page.locator(".leaflet-popup").count() == 1
     in_force = answer.locator("details.regime-zone.in-force summary").all_inner_texts()
@@ -130,3 +138,37 @@ def test_the_legend_keys_the_markers_drawn(journey):
     page.locator(".leaflet-control-layers-overlays label", has_text="Border-guard units").locator("input").uncheck()
     settle(page)
     assert "Border-guard units:" not in keys.inner_text(), "a layer switched off leaves the key"
+
+
+def test_a_click_on_the_histogram_changes_the_year_and_nothing_else(journey):
+    page = journey.go("/map#year=1927&z=8&c=44.5000,80.6000")
+    page.locator('.atlas-histogram g.year[data-year="1930"]').click()
+    wait_until(page, "document.querySelector('.leaflet-container').dataset.year === '1930'")
+    page.wait_for_timeout(500)
+    assert page.locator(".leaflet-popup").count() == 0, "the click did not reach the map under the control"
+
+
+def visibility(page) -> list[bool]:
+    """Whether each shown control (as `rects` lists them) is visible, not stepped aside."""
+    return page.evaluate(
+        f"Array.from(document.querySelectorAll('{CONTROLS}')).filter(c => c.offsetWidth)"
+        ".map(c => getComputedStyle(c).visibility !== 'hidden')"
+    )
+
+
+def test_a_popup_in_a_small_window_is_not_hidden_under_the_controls(browser, live_server):
+    walk = Journey(browser, live_server.url, {"width": 933, "height": 600})
+    try:
+        page = walk.go("/map#year=1927&z=8&c=44.1700,79.9500&off=Migration")
+        page.evaluate("location.hash = 'year=1927&z=8&c=44.1700,79.9500&off=Migration&sel=narynkol'")
+        page.wait_for_selector(".leaflet-popup h3")
+        page.wait_for_timeout(1000)
+        popup = rect(page, ".leaflet-popup")
+        boxes = list(zip(rects(page, CONTROLS), visibility(page), strict=True))
+        assert not [b for b, visible in boxes if visible and overlaps(popup, b)], "no shown control covers the popup"
+        assert all(visible for b, visible in boxes if not overlaps(popup, b)), "a control clear of it stays in place"
+        walk.shot("mid-window-popup")
+        page.keyboard.press("Escape")
+        assert page.locator(".atlas-year").is_visible(), "the controls come back when it closes"
+    finally:
+        walk.close()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.pages import wait_until
-from tests.journeys.map_state import rect
+from tests.journeys.map_state import ground_point, rect
 
 pytestmark = pytest.mark.browser
 
@@ -38,8 +38,14 @@ def test_the_legend_and_the_layers_fold_and_scroll_on_a_phone(phone):
     assert legend["top"] >= 0 and legend["right"] <= 390
     phone.shot("phone-legend")
 
-    page.mouse.click(200, 160)  # the map: both fold
+    page.mouse.click(*ground_point(page))  # the map: both fold, and nothing else happens
     wait_until(page, "!document.querySelector('.atlas-legend').open", timeout_ms=2000)
+    page.wait_for_timeout(500)
+    assert page.locator(".leaflet-popup").count() == 0, "a tap that folds the legend asks nothing of the map"
+    page.locator(".leaflet-control-layers-toggle").click()
+    overlay = page.locator(".leaflet-control-layers-overlays label", has_text="Border line").locator("input")
+    overlay.click()  # above the controls of the other corners
+    assert not overlay.is_checked()
 
 
 def test_a_popup_fits_a_phone(phone):

@@ -659,3 +659,12 @@ def test_the_bibliography_page_shows_hostile_text_as_text(hostile_store):
     body = page.split("<main>", 1)[1]
     assert "&lt;img src=x onerror=window.__xss" in body, "no payload reached the page: the check proves nothing"
     assert "<img" not in body and "<script" not in body and "<svg" not in body
+
+
+@pytest.mark.parametrize(("query", "fragment"), [("year=1931&lang=name_ru", "&lang=name_ru"), ("year=1931", "")])
+def test_the_figure_cites_the_map_view_with_its_label_language(app, store, query, fragment):
+    from flask import request
+
+    with app.test_request_context(f"/figure?{query}"):
+        url = figure.map_url(request.args, figure.parse_view(request.args, store))
+    assert "#year=1931&" in url and ("lang=" in url) == bool(fragment) and url.endswith(fragment), url

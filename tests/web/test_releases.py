@@ -10,6 +10,7 @@ import pytest
 
 from layers.build import REFERENCE, SOURCES, build
 from layers.documents import TEXTS
+from layers.words import moment_words
 from store import releases
 from tests.web.test_figure import svg_text
 from webapp import create_app
@@ -124,6 +125,8 @@ def test_the_releases_page_lists_newest_first(rebuilt):
     )
     page = app.test_client().get("/releases?f=html").get_data(as_text=True)
     assert f'href="/atlas/v/{second.number}/map"' in page
+    made = listed[0]["created"]  # the JSON keeps the ISO timestamp; the page says it in words
+    assert made not in page and moment_words(made) in page and moment_words(made).endswith(" UTC")
 
 
 def test_the_changes_link_the_feature_at_both_releases(rebuilt):

@@ -20,8 +20,8 @@ from layers import QueryError
 from layers.schema import DEFAULT_YEAR, YEARS
 from webapp import params, pinned
 from webapp.figure.page import COLUMNS, DEFAULT_WIDTH, FORMATS, SOURCE_FORMATS, WIDTHS, Page, fit_extent
+from webapp.mapurl import map_url as map_view_url
 from webapp.mapview import MAX_ZOOM
-from webapp.mapview import map_url as map_view_url
 from webapp.store import get_store
 from webapp.vocabulary import LANGUAGES, OVERLAYS
 
@@ -235,11 +235,13 @@ def zoom_for(extent) -> tuple[float, float, int]:
 
 
 def map_url(args, view: View) -> str:
-    """The URL of the map view the figure shows (year, zoom, centre, layers off), to cite it."""
+    """The URL of the map view the figure shows (year, zoom, centre, layers off, label language), to cite it."""
     if "c" in args:
         lat, lon = (float(p) for p in args["c"].split(","))
         zoom = int(args["z"])
     else:
         lat, lon, zoom = zoom_for(view.extent)
     off = [n for n in args.get("off", "").split(",") if n]
-    return pinned.cite_url(map_view_url(external=True, year=view.years, z=zoom, c=(lat, lon), off=off), get_store())
+    lang = None if view.lang == View.lang else view.lang
+    url = map_view_url(external=True, year=view.years, z=zoom, c=(lat, lon), off=off, lang=lang)
+    return pinned.cite_url(url, get_store())

@@ -81,6 +81,9 @@ function boxOf(node, frame) {
 
 function moved(box, d) { return { left: box.left + d[0], right: box.right + d[0], top: box.top + d[1], bottom: box.bottom + d[1] }; }
 
+/* How much of `box` lies under the control boxes (in square pixels). */
+function hiddenUnder(box, controls) { return controls.reduce(function (sum, c) { return sum + overlap(box, c); }, 0); }
+
 function overlap(a, b) {
   return Math.max(0, Math.min(a.right, b.right) - Math.max(a.left, b.left)) * Math.max(0, Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top));
 }
@@ -93,7 +96,7 @@ function clearMove(box, controls, size) {
     across.push(c.right + EDGE_PX - box.left, c.left - EDGE_PX - box.right);
     down.push(c.bottom + EDGE_PX - box.top, c.top - EDGE_PX - box.bottom);
   });
-  const hidden = function (b) { return controls.reduce(function (sum, c) { return sum + overlap(b, c); }, 0); };
+  const hidden = function (b) { return hiddenUnder(b, controls); };
   let best = null, bestHidden = hidden(box), bestSize = 0;
   across.forEach(function (dx) {
     down.forEach(function (dy) {
@@ -110,11 +113,18 @@ function clearMove(box, controls, size) {
  * already kept it in the window). */
 function panClear(map, popup) {
   const frame = map.getContainer().getBoundingClientRect();
-  const controls = Array.from(map.getContainer().querySelectorAll(".leaflet-control-container .leaflet-control"))
-    .filter(function (c) { return c.offsetWidth && c.offsetHeight; })
-    .map(function (c) { return boxOf(c, frame); });
-  const move = clearMove(boxOf(popup.getElement(), frame), controls, map.getSize());
+  const elements = Array.from(map.getContainer().querySelectorAll(".leaflet-control-container .leaflet-control"))
+    .filter(function (c) { return c.offsetWidth && c.offsetHeight });  // one stepped aside keeps its box
+  const controls = elements.map(function (c) { return boxOf(c, frame); });
+  const box = boxOf(popup.getElement(), frame), move = clearMove(box, controls, map.getSize());
   if (move && (move[0] || move[1])) map.panBy([-move[0], -move[1]], { animate: false });
+  // no room beside a control (a small window, a tall popup): that control, and only it, steps aside while the popup is open
+  const placed = move ? moved(box, move) : box;
+  elements.forEach(function (c, i) { c.classList.toggle("atlas-aside", overlap(placed, controls[i]) > 0); });
+}
+
+function unaside(map) {
+  map.getContainer().querySelectorAll(".atlas-aside").forEach(function (c) { c.classList.remove("atlas-aside"); });
 }
 
 /* A popup whose content grew (a zone opened, an answer arrived): its top back in the window, clear of the controls. */
@@ -147,7 +157,7 @@ export function fitPopups(map) {
     const opened = Date.now();  // Leaflet's own pan into the window may still be under way: once more after it
     map.once("moveend", function () { if (e.popup.isOpen() && Date.now() - opened < SETTLE_MS) panClear(map, e.popup); });
   });
-  map.on("popupclose", function () { map.getContainer().classList.remove("atlas-popup-open"); });
+  map.on("popupclose", function () { map.getContainer().classList.remove("atlas-popup-open"); unaside(map); });
   document.addEventListener("keydown", function (e) { if (e.key === "Escape") map.closePopup(); });
 }
 

@@ -4,6 +4,8 @@ import { append, control as boxControl, el, inForce, smallScreen, state, yearOf 
 
 const NOTES = [
   "Greyed: not in force in the chosen period. Click the map inside a zone for the zones in force there, their acts and sources.",
+  "A red ring: a place of the 1927 list of border settlements of the 7.5 km zone. A faint dashed circle: how far from its marker a place or an incident may be (from zoom 8, and around the selected one).",
+  "An arrow's width: its figure (people or households); a dashed arrow: a figure given as a range.",
   "A dotted ring: an incident known only to the year or season. Numbered circles: incidents grouped where they are dense (click to spread them, or for a list when other markers lie under them)."
 ];
 const FLOWS = "Migration (a line from area to area: schematic, the route unknown unless the text gives it)";

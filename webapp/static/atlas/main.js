@@ -100,13 +100,20 @@ function addControls(map, config, layers, groups, areaGroups) {
   return { language: language, index: index };
 }
 
-/* On a small screen the layer control and the legend start folded; opening one folds the other, and a click on
- * the map folds both. */
+/* On a small screen the layer control and the legend start folded; opening one folds the other, and a tap on the
+ * map folds them (and does nothing else: it answers no "what applied here?"). */
 function foldOnSmallScreen(map, layerControl, legend) {
   if (!smallScreen()) return;
-  const legendBox = legend.getContainer(), toggle = layerControl.getContainer().querySelector(".leaflet-control-layers-toggle");
+  const legendBox = legend.getContainer(), layersBox = layerControl.getContainer();
+  const toggle = layersBox.querySelector(".leaflet-control-layers-toggle");
   layerControl.collapse();
-  map.on("click", function () { layerControl.collapse(); legendBox.open = false; });
+  map.getContainer().addEventListener("click", function (e) {
+    const unfolded = legendBox.open || layersBox.classList.contains("leaflet-control-layers-expanded");
+    if (!unfolded || e.target.closest(".leaflet-control")) return;
+    layerControl.collapse();
+    legendBox.open = false;
+    e.stopPropagation();  // before Leaflet sees it (this listens in the capture phase)
+  }, true);
   legendBox.addEventListener("toggle", function () { if (legendBox.open) layerControl.collapse(); });
   if (toggle) toggle.addEventListener("click", function () { legendBox.open = false; });
 }

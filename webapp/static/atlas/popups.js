@@ -55,7 +55,15 @@ function populationList(rows) {
 export function whereSentence(p) {
   const level = state.levels[p.where_prec] || p.where_prec || p.precision_class || "";
   const radius = p.precision_m && p.where_prec !== "area" ? " (within " + Math.round(p.precision_m).toLocaleString("en") + " m)" : "";
-  return level + ": " + (p.location_basis || "") + radius + ".";
+  return level + ": " + basisText(p, level) + radius + ".";
+}
+
+/* How a feature was located, without the level its basis may open with ("area of possibility: …") when the
+ * sentence already says it. */
+function basisText(p, level) {
+  const basis = p.location_basis || "", lead = /^([a-z ]+):\s*/i.exec(basis);
+  const said = lead && [String(level).toLowerCase(), p.where_prec, p.precision_class].indexOf(lead[1].toLowerCase()) >= 0;
+  return said ? basis.slice(lead[0].length) : basis;
 }
 
 function placePopup(p) {
@@ -127,7 +135,7 @@ function postPopup(p) {
     refLine(p.unit_type_label ? "Seat" : "Place", placeRef(p.seat || p.place)),
     el("p", "Dates: " + dates),
     p.start_note || p.date_note ? el("p", p.start_note || p.date_note, "note") : null,
-    el("p", "Located: " + (p.location_basis || "") + (p.precision_m ? " (within " + Math.round(p.precision_m).toLocaleString("en") + " m)" : "")),
+    el("p", "Located: " + basisText(p, "") + (p.precision_m ? " (within " + Math.round(p.precision_m).toLocaleString("en") + " m)" : "")),
     p.border_distance_m !== null && p.border_distance_m !== undefined ? el("p", (p.border_distance_m / 1000).toFixed(1) + " km from the border") : null,
     p.facts && p.facts.length ? el("h4", "Figures") : null,
     p.facts && p.facts.length ? factsList(p.facts) : null,

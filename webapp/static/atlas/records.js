@@ -10,8 +10,8 @@ const CATEGORY = {
 
 function citation(c) {
   const parts = [el("span", c.reference, "ref"), el("q", c.quote)];
-  if (c.note_basis) parts.splice(1, 0, el("span", " (" + c.note_basis + ")", "note"));
-  if (c.passage) parts.push(link("read the passage in " + c.cited_as, c.passage));
+  if (c.note_basis) parts.splice(1, 0, el("span", " (" + c.note_basis + ") ", "note"));
+  if (c.passage) parts.push(document.createTextNode(" "), link("read the passage in " + c.cited_as, c.passage));
   return append(el("li"), parts);
 }
 
@@ -24,9 +24,12 @@ export function sourcesList(sources) {
   return ol;
 }
 
-/* An act's date as the source words it, with the date in words only where the wording lacks its year. */
+function tokens(text) { return String(text).toLowerCase().split(/[^a-z0-9]+/).filter(Boolean).sort().join(" "); }
+
+/* An act's date in words; the source's wording where it says more than the date ("As early as 1921"), with the date
+ * in words only where the wording lacks its year. */
 function actDate(a) {
-  if (!a.date_text) return dateWords(a.date);
+  if (!a.date_text || tokens(a.date_text) === tokens(dateWords(a.date))) return dateWords(a.date);
   return a.date_text.indexOf(String(a.date).slice(0, 4)) >= 0 ? a.date_text : a.date_text + " (" + dateWords(a.date) + ")";
 }
 

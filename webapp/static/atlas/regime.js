@@ -25,7 +25,8 @@ function regimeAnswer(a, others) {
   const side = a.side ? " — " + (a.side === "USSR" ? "Soviet side" : "Chinese side") : "";
   const distance = a.distance_m !== null && a.distance_m !== undefined ? ", " + (a.distance_m / 1000).toFixed(1) + " km from the border" : "";
   const zones = (a.zones || []).slice().sort(function (x, y) { return Number(y.in_force) - Number(x.in_force); });
-  append(div, [el("h3", "What applied here on " + dateWords(a.date)), el("p", where + side + distance), a.note ? el("p", a.note, "note") : null]);
+  const asOf = /-12-31$/.test(a.date) ? "What applied here in " + a.date.slice(0, 4) + " (as of 31 December)" : "What applied here on " + dateWords(a.date);
+  append(div, [el("h3", asOf), el("p", where + side + distance), a.note ? el("p", a.note, "note") : null]);
   if (zones.length) div.appendChild(el("p", "The zones around this point (open one for what it restricted, its acts and sources):", "note"));
   zones.forEach(function (z) { div.appendChild(zoneDetails(z)); });
   if (others.length) div.appendChild(el("h4", "Areas of possibility here"));

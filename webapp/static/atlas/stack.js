@@ -24,11 +24,17 @@ function rank(layer) {
 
 function years(p) {
   const start = p.start ? String(p.start).slice(0, 4) : "", end = p.end ? String(p.end).slice(0, 4) : "";
-  if (!start && !end) return "";
+  if (!start) return end ? "by " + end : "";
   return start === end ? start : start + "–" + end;
 }
 
-function entry(map, layer) {
+/* Open a marker's popup, spreading the group it is hidden in first (an incident chosen from the list). */
+function openChosen(map, layer, group) {
+  if (layer._map || !group) layer.openPopup();
+  else openInCluster(group, layer);
+}
+
+function entry(map, layer, group) {
   const p = layer.feature.properties, points = state.config.points[layer.cid];
   const what = [points ? points.title : "", years(p)].filter(Boolean).join(", ");
   const button = el("button", null, "atlas-stack-choice");
@@ -37,18 +43,19 @@ function entry(map, layer) {
   button.addEventListener("click", function (e) {
     e.stopPropagation();
     map.closePopup();
-    layer.openPopup();
+    openChosen(map, layer, group && group.hasLayer(layer) ? group : null);
   });
   return append(el("li"), [button]);
 }
 
-/* The list of `layers` at `latlng`, each opening its own popup when chosen. */
-export function offerAll(map, layers, latlng) {
+/* The list of `layers` at `latlng`, each opening its own popup when chosen (`group`: the group of incidents some of
+ * them are hidden in). */
+export function offerAll(map, layers, latlng, group) {
   const sorted = layers.slice().sort(function (a, b) { return rank(a) - rank(b); });
   const box = append(el("div", null, "atlas-popup atlas-stack"), [
     el("h3", sorted.length + " features here"),
     el("p", "They are drawn at or near this point. Choose one:", "note"),
-    append(el("ul", null, "atlas-stack-list"), sorted.map(function (l) { return entry(map, l); }))
+    append(el("ul", null, "atlas-stack-list"), sorted.map(function (l) { return entry(map, l, group); }))
   ]);
   L.popup({ minWidth: 260, maxWidth: 420 }).setLatLng(latlng).setContent(box).openOn(map);
 }
@@ -70,7 +77,7 @@ export function clusterOnClick(map, group) {
     if (e.type === "clusterkeypress" && e.originalEvent && e.originalEvent.key !== "Enter") return;
     const cluster = e.layer, children = cluster.getAllChildMarkers(), icon = cluster.getElement();
     const under = markersUnder(map, map.latLngToContainerPoint(cluster.getLatLng()), icon ? icon.offsetWidth / 2 : 0);
-    if (under.length) return offerAll(map, children.concat(under), cluster.getLatLng());
+    if (under.length) return offerAll(map, children.concat(under), cluster.getLatLng(), group);
     const first = children[0].getLatLng();
     const onePoint = children.every(function (m) { return m.getLatLng().equals(first); });
     if (onePoint || map.getZoom() >= map.getMaxZoom()) cluster.spiderfy();

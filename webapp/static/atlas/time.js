@@ -125,6 +125,7 @@ export function periodControl(config, isOn, onChange) {
     control.redraw = function () { chart.draw(current.from, current.from + current.span - 1); };
     L.DomEvent.disableClickPropagation(box);
     L.DomEvent.disableScrollPropagation(box);
+    L.DomEvent.on(box, "click", L.DomEvent.stopPropagation);  // a bar redrawn by its own click escapes Leaflet's check
     return box;
   };
   control.set = set;

@@ -1,7 +1,7 @@
 /* The view in the URL (years, zoom, centre, overlays switched off, the selected feature, the label language):
  * read whole, applied whole (on load, on a paste, on back and forward), then written back; and opening a feature
  * by id, on the map, inside a cluster, or fetched alone. */
-import { append, control, decoded, el, hashNumber, hashValue, periodText, rawHashValue, state } from "./util.js";
+import { append, control, dateWords, decoded, el, hashNumber, hashValue, periodText, rawHashValue, state } from "./util.js";
 import { periodFromHash } from "./time.js";
 import { openInCluster } from "./stack.js";
 import { polygonHas } from "./regime.js";
@@ -193,7 +193,7 @@ export function trackView(map, layers, layerControl) {
 }
 
 function viewCitation(config) {
-  const today = new Date().toISOString().slice(0, 10);
+  const today = dateWords(new Date().toISOString().slice(0, 10));
   return config.citeTitle + ". Map view, " + (state.from === state.to ? "year " : "years ") + periodText(state.from, state.to) +
     ". " + config.dataVersion + ". " + citedUrl(config) + " (accessed " + today + ").";
 }

@@ -109,6 +109,7 @@ export function control(position, build) {
     const box = build();
     L.DomEvent.disableClickPropagation(box);
     L.DomEvent.disableScrollPropagation(box);
+    L.DomEvent.on(box, "click", L.DomEvent.stopPropagation);  // a redrawn target (a histogram bar) escapes Leaflet's check
     return box;
   };
   return c;
