@@ -11,14 +11,13 @@ from folium.elements import Element, JSCSSMixin, MacroElement
 from jinja2 import Template
 
 from layers import REGISTRY, schema
-from webapp import params, pinned, vocabulary
+from webapp import migration_chart, params, pinned, vocabulary
 from webapp.store import get_store
 
 COUNT_THRESHOLD = 1_000  # more features than this in a layer's view and years: count bubbles, not the features
 GRID_CELLS = 8  # the count grid over the view: GRID_CELLS x GRID_CELLS cells
 MAX_PAGES = 10  # pages of items the browser follows for one layer and view (at most MAX_PAGES x MAX_LIMIT)
 # The point layers the browser fetches, and whether the period filters them.
-MIGRATION_CHART = "migration-years"  # the charts' anchor of migration by year and direction (webapp/charts.py)
 POINT_LAYERS = {"places": False, "outposts": True, "customs": True, "diplomacy": True, "incidents": True}
 
 
@@ -72,7 +71,7 @@ class AtlasControls(JSCSSMixin, MacroElement):
             "migrationColours": {kind: look.colour for kind, look in vocabulary.LAYERS["migration"].types.items()},
             "flowWidth": vocabulary.FLOW_WIDTH,
             "flowDashes": {unit: vocabulary.LINES[line].dashes for unit, line in vocabulary.FLOW_UNIT_LINES.items()},
-            "migrationChartUrl": url_for("charts.charts_page", _anchor=MIGRATION_CHART),
+            "migrationChartUrl": url_for("charts.charts_page", _anchor=migration_chart.ID),
             "hatch": {"colour": vocabulary.AREA.colour, "opacity": vocabulary.AREA_HATCH_OPACITY},
             "pageSize": params.MAX_LIMIT,
             "maxPages": MAX_PAGES,
