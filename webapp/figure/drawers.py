@@ -32,8 +32,8 @@ POINTS = {
 LABEL_ALL_BELOW_M = 400_000  # a view narrower than this labels every place; a wider one the important ones
 AREA_FILL_OPACITY = 0.12
 RING = {"marker": "o", "s": 60, "facecolors": "none", "linewidths": 0.8}  # around the places of the 1927 list
-FLOW_AREAS = "Migration: an area flows go between (schematic: the route is unknown unless the text gives it)"
-STOCK_AREAS = "Migration: an area people were counted in (a stock, not a flow)"
+FLOW_AREAS = "Migration: areas; lines schematic"  # a flow's line: the route unknown unless the text gives it
+STOCK_AREAS = "Migration: area of a stock"
 
 
 @dataclass
@@ -188,7 +188,7 @@ def draw_places(ax, places, drawing: Drawing, view: View) -> None:
         ax.scatter(listed.geometry.x, listed.geometry.y, zorder=4, edgecolors=ring, **RING)
         handle = Line2D([], [], linestyle="none", marker="o", markersize=7.5, markerfacecolor="none")
         handle.set_markeredgecolor(ring)
-        drawing.legend.append(("Place in the 1927 list of the 7.5 km zone", handle))
+        drawing.legend.append(("In the 7.5 km zone's 1927 list", handle))
 
 
 def draw_migration(ax, flows, drawing: Drawing, view: View) -> None:
@@ -275,8 +275,8 @@ def _stopped_key():
 FLOW_KEYS = {
     "people": ("Migration: a count of people (solid)", _line_key("people")),
     "households": ("Migration: a count of households (dashed)", _line_key("households")),
-    "band": ("Migration: the range of a figure (band; dotted: 'at least')", _band_key),
-    "stopped": ("Migration: a crossing stopped at the border", _stopped_key),
+    "band": ("Migration: range (dots: at least)", _band_key),
+    "stopped": ("Migration: stopped at the border", _stopped_key),
 }
 
 
