@@ -50,6 +50,7 @@ KINDS = {
     "presence": "Number present in an area (a stock, not a flow)",
 }
 OUTCOMES = {"stopped": "stopped at the border"}
+SCHEMATIC = "a schematic line from area to area: the route is unknown unless the text gives it"  # legends say it
 FLOW_FIELDS = (
     {"id", "from", "to", "start", "end", "date_precision", "people", "households", "authority", "kind", "text",
      "sources"},

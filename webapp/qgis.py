@@ -45,7 +45,7 @@ TYPE_WORDS = {
     "customs": customs.POST_TYPES,
     "diplomacy": diplomacy.KINDS,
     "incidents": incidents.EVENT_TYPES,
-    "migration": migration.KINDS,
+    "migration": {k: v if k == "presence" else f"{v} ({migration.SCHEMATIC})" for k, v in migration.KINDS.items()},
 }
 TITLES = {"zones": "Border zones", "areas": "Areas of possibility"} | OVERLAYS
 EXPRESSION = 3  # QgsProperty::ExpressionBasedProperty
