@@ -29,12 +29,19 @@ VIEWS = {
         None,
     ),
     "sarkand-popup.png": ("year=1927&z=8&c=45.2000,80.1000&sel=sarkand-1927-08-18", ".leaflet-popup-content", None),
+    "migration-1931.png": ("year=1931&z=4&c=46.5000,78.0000&off=Places", "path.migration-path", None),
 }
 SIZE = {"width": 1200, "height": 760}
 
 
-def main() -> int:
+def main(names: list[str]) -> int:
+    """Every screenshot of VIEWS, or those named (`python docs/screenshots.py migration-1931.png`)."""
     from playwright.sync_api import sync_playwright
+
+    unknown = set(names) - set(VIEWS)
+    if unknown:
+        print(f"no such screenshot: {sorted(unknown)}; known: {sorted(VIEWS)}", file=sys.stderr)
+        return 1
 
     executable = shutil.which("chromium")
     if executable is None:
@@ -47,6 +54,8 @@ def main() -> int:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
             for name, (view, ready, script) in VIEWS.items():
+                if names and name not in names:
+                    continue
                 page = browser.new_page(viewport=SIZE)
                 page.goto(base + view)
                 page.wait_for_selector('.leaflet-container[data-loaded="true"]')  # the fetched layers are drawn
@@ -64,4 +73,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

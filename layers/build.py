@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 import shapely
 
 import geo
@@ -100,8 +101,12 @@ def build_layers(
     progress("reading data/sources/incidents.yaml and migration.yaml; resolving incident locations")
     built["incidents"] = incidents.build(extra.join("incidents", incidents.read_incidents(sources)), records, line,
                                          built["areas"])  # fmt: skip
-    built["migration"] = migration.build(extra.join("migration", migration.read_migration(sources)), records)
+    flows = extra.join("migration", migration.read_migration(sources))
+    built["migration"], ends = migration.build(flows, records, built["areas"], line, reference)
+    built["areas"] = _with_flow_areas(built["areas"], ends)
     users = areas.used_by(built)
+    for aid, flows_there in migration.users(built["migration"]).items():
+        users.setdefault(aid, []).extend(flows_there)
     built["areas"]["used_by"] = [users.get(aid, []) for aid in built["areas"]["id"]]
     progress("measuring each place's, post's and incident's distance to the border and the zones it lies in")
     for name in ("places", "outposts", "customs", "incidents"):
@@ -137,6 +142,13 @@ def build_areas(records: list[dict], sources: Path = SOURCES, reference: Path = 
     by_id = {r["id"]: {**r, "where_prec": places.where_prec(r)} for r in records}
     line_m, land_m = geo.prepare(border.border_line(reference)), geo.prepare(border.soviet_land(reference))
     return areas.build(areas.read_areas(sources), by_id, line_m, land_m)
+
+
+def _with_flow_areas(possibility, flow_ends):
+    """The areas layer: the areas of possibility (role "possibility", all on the Soviet side) and the areas the
+    migration flows go between (role "migration", layers/flow_areas.py)."""
+    ours = possibility.assign(role="possibility", side="USSR")
+    return gpd.GeoDataFrame(pd.concat([ours, flow_ends[ours.columns]], ignore_index=True), crs=ours.crs)
 
 
 def _lonlat(places_frame) -> dict:

@@ -1,4 +1,5 @@
-"""The charts page: detentions and deaths by year, migration by period, features per year; sources under each.
+"""The charts page: detentions and deaths by year, migration by period and by year and direction, features per year;
+sources under each.
 
 The charts are SVG drawn on the server from the store (no chart library, nothing from a CDN). Each chart
 is a dict of plain numbers and texts, laid out here and written out by templates/charts.html, where every
@@ -13,9 +14,11 @@ import textwrap
 from flask import Blueprint, jsonify, render_template, request, url_for
 
 from layers.dates import parse_partial
+from layers.migration import figure_words
 from layers.schema import YEARS
 from layers.words import span
 from webapp import params
+from webapp.migration_chart import chart as migration_years
 from webapp.store import get_store
 from webapp.summary import histogram_series
 from webapp.vocabulary import CHART_INCIDENT_COUNTS, CHART_TOTALS, HISTOGRAM_SERIES
@@ -57,6 +60,7 @@ def charts_page():
             "People",
         ),
         migration_chart(store.frame("migration")),
+        migration_years(store.frame("migration"), _sources),
         year_chart(
             "features",
             "Features per year in each dated layer (what the map's histogram shows)",
@@ -116,7 +120,7 @@ def feature_series(store) -> list[dict]:
 
 def migration_chart(migration) -> dict:
     """One bar per flow or stock with a figure, by unit (people, households), in order of period."""
-    records = sorted(migration.to_dict("records"), key=lambda r: (r["start"], r["end"] or ""))
+    records = sorted(migration.to_dict("records"), key=lambda r: (r["start"] or "", r["end"] or ""))
     panels = []
     for unit, label in UNITS.items():
         rows = [r for r in records if _has_figure(r.get(unit))]
@@ -231,7 +235,7 @@ def round_axis(top: float) -> dict:
 
 
 def _migration_bar(record: dict, value: dict) -> dict:
-    period = span(record["start"], record["end"])
+    period = span(record["start"], record["end"]) if record["start"] else f"No year ({record['date_text']})"
     open_ended = (
         value.get("high") is None and value.get("low") is not None and value.get("best") in (None, value["low"])
     )
@@ -240,15 +244,8 @@ def _migration_bar(record: dict, value: dict) -> dict:
         "authority": record.get("authority") or "authority not named",
         **{k: value.get(k) for k in ("low", "best", "high", "approximate")},
         "open": open_ended,
-        "text": _figure_text(value, open_ended),
+        "text": figure_words(value),
     }
-
-
-def _figure_text(value: dict, open_ended: bool) -> str:
-    numbers = [v for v in (value.get("low"), value.get("best"), value.get("high")) if v is not None]
-    lo, hi = min(numbers), max(numbers)
-    text = f"{lo:,}" if lo == hi else f"{lo:,}–{hi:,}"
-    return ("at least " if open_ended else "") + ("about " if value.get("approximate") else "") + text
 
 
 def _point(year: int, row: dict, note: str | None) -> dict:

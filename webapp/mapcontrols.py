@@ -11,7 +11,7 @@ from folium.elements import Element, JSCSSMixin, MacroElement
 from jinja2 import Template
 
 from layers import REGISTRY, schema
-from webapp import params, pinned, vocabulary
+from webapp import migration_chart, params, pinned, vocabulary
 from webapp.store import get_store
 
 COUNT_THRESHOLD = 1_000  # more features than this in a layer's view and years: count bubbles, not the features
@@ -70,6 +70,8 @@ class AtlasControls(JSCSSMixin, MacroElement):
             "indexUrl": url_for("mapview.index"),
             "migrationColours": {kind: look.colour for kind, look in vocabulary.LAYERS["migration"].types.items()},
             "flowWidth": vocabulary.FLOW_WIDTH,
+            "flowDashes": {unit: vocabulary.LINES[line].dashes for unit, line in vocabulary.FLOW_UNIT_LINES.items()},
+            "migrationChartUrl": url_for("charts.charts_page", _anchor=migration_chart.ID),
             "hatch": {"colour": vocabulary.AREA.colour, "opacity": vocabulary.AREA_HATCH_OPACITY},
             "pageSize": params.MAX_LIMIT,
             "maxPages": MAX_PAGES,

@@ -48,6 +48,10 @@ AREA_STYLE = {
     "fillOpacity": vocabulary.AREA_FILL_OPACITY,
 }
 
+FLOW_AREA_STYLE = {"color": vocabulary.LAYERS["migration"].types["emigration"].colour, "weight": 1.5, "opacity": 0.6}
+FLOW_AREA_STYLE |= {"dashArray": "2 5", "fill": False}
+FLOW_AREA_TOLERANCE = 0.01  # of an area's size: its outline on the page (a schematic area), 2 km for a district
+
 
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\ssrc=)")  # a <script> tag without src: this response's nonce goes in
 
@@ -107,13 +111,14 @@ def build_map(store, display: bool = True) -> folium.Map:
     areas = store.frame("areas", display=display)
     incident_areas = _add_areas(m, areas, store.frame("incidents"), OVERLAYS["incidentAreas"], show=True)
     place_areas = _add_areas(m, areas, store.frame("places"), OVERLAYS["placeAreas"], show=False)
+    flow_areas = _add_flow_areas(m, areas, store.frame("migration"))
     groups = {
         key: _group(m, OVERLAYS[key])
         for key in ("placeCircles", "places", "outposts", "customs", "diplomacy", "incidentCircles")
     }
     groups["incidents"] = _cluster(m, OVERLAYS["incidents"])
     groups["migration"] = _group(m, OVERLAYS["migration"])
-    dated = [incident_areas]
+    dated = [incident_areas, flow_areas]
     heat = _add_heat(m)
     layer_control = folium.LayerControl(collapsed=False, position="topright")
     layer_control.add_to(m)
@@ -266,6 +271,36 @@ def _add_areas(m: folium.Map, areas, users, name: str, show: bool) -> folium.Geo
         show=show,
         style_function=lambda f: {**AREA_STYLE, "className": f"area-path {f['properties']['id']}"},
         interactive=False,  # listed in the answer of a click on the ground (static/atlas/regime.js)
+    )
+    layer.add_to(m)
+    return layer
+
+
+def flow_area_features(areas, flows) -> dict:
+    """The areas the migration flows go between, each with the periods of its flows (a stock is drawn as its area by
+    the migration layer itself)."""
+    periods: dict[str, set] = {}
+    for row in flows[flows["kind"] != "presence"].to_dict("records"):
+        for aid in [row["from_area"], *(row["to_areas"] or [])]:
+            if row["start"]:
+                periods.setdefault(aid, set()).add((row["start"], row["end"]))
+    features = []
+    used = areas[areas["id"].isin(set(periods))]
+    light = [g.simplify(FLOW_AREA_TOLERANCE * g.area**0.5) for g in used.geometry]  # coarser the larger
+    for area in _geojson(used.set_geometry(light))["features"]:
+        props = {k: area["properties"][k] for k in ("id", "name")}
+        props["periods"] = [[s, e] for s, e in sorted(periods[props["id"]], key=str)]
+        features.append({**area, "properties": props})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _add_flow_areas(m: folium.Map, areas, flows) -> folium.GeoJson:
+    """The areas the flows of the chosen years go between: an outline, under the flows."""
+    layer = folium.GeoJson(
+        flow_area_features(areas, flows),
+        name=html.escape(OVERLAYS["migrationAreas"]),
+        style_function=lambda f: {**FLOW_AREA_STYLE, "className": f"migration-area {f['properties']['id']}"},
+        interactive=False,
     )
     layer.add_to(m)
     return layer

@@ -45,7 +45,7 @@ TYPE_WORDS = {
     "customs": customs.POST_TYPES,
     "diplomacy": diplomacy.KINDS,
     "incidents": incidents.EVENT_TYPES,
-    "migration": migration.KINDS,
+    "migration": {k: v if k == "presence" else f"{v} ({migration.SCHEMATIC})" for k, v in migration.KINDS.items()},
 }
 TITLES = {"zones": "Border zones", "areas": "Areas of possibility"} | OVERLAYS
 EXPRESSION = 3  # QgsProperty::ExpressionBasedProperty
@@ -140,33 +140,50 @@ def _marker(parent: ET.Element, name: str, look: Look, cid: str) -> None:
     _layer(symbol, "SimpleMarker", props, _ring_expressions(cid))
 
 
-def flow_width_expression() -> str:
-    """vocabulary.flow_width as a QGIS expression over a flow's households, else its people (JSON columns)."""
-    counts = [
-        f"map_get(json_to_map(\"{column}\"), '{k}')"
-        for column in ("households", "people")
-        for k in ("high", "best", "low")
-    ]
+def _width_of(count: str) -> str:
+    """vocabulary.flow_width of a column's count, as a QGIS expression."""
     low, per_tenfold, start = FLOW_WIDTH["min"], FLOW_WIDTH["per_tenfold"], FLOW_WIDTH["from"]
-    count = f"coalesce({', '.join(counts)}, 0)"
-    return f"max({low:g}, {low:g} + {per_tenfold:g} * log10(max({count}, {start:g}) / {start:g}))"
+    return f"max({low:g}, {low:g} + {per_tenfold:g} * log10(max(coalesce({count}, 0), {start:g}) / {start:g}))"
+
+
+THIN = '"split" OR "kind" = \'presence\''  # drawn thin: a total whose split is not given, a stock's outline
+
+
+def flow_width_expression() -> str:
+    """vocabulary.flow_widths' line width as a QGIS expression over a flow's `count` (layers/migration.py)."""
+    return f"CASE WHEN {THIN} THEN {FLOW_WIDTH['min']:g} ELSE {_width_of(chr(34) + 'count' + chr(34))} END"
+
+
+def flow_band_expression() -> str:
+    """vocabulary.flow_widths' band width (0: no band) as a QGIS expression."""
+    line, open_extra = flow_width_expression(), FLOW_WIDTH["open"]
+    return (
+        f'CASE WHEN {THIN} THEN 0 WHEN "count_open" THEN ({line}) + {open_extra:g} '
+        f'WHEN "count_high" > coalesce("count", 0) THEN {_width_of(chr(34) + "count_high" + chr(34))} ELSE 0 END'
+    )
 
 
 def _flow(parent: ET.Element, name: str, look: Look) -> None:
-    """A flow: a line by kind, as wide as its count, with an arrowhead at its end."""
+    """A flow: its band behind (the figure's range), the line by kind, as wide as its count and dashed where it
+    counts households, with an arrowhead at each end, or a bar where the crossing was stopped; a stock's outline."""
     symbol = _symbol(parent, "line", name)
-    line = {
-        "line_color": rgba(look.colour, FLOW_OPACITY),
-        "line_style": LINES[look.shape].qgis,
-        "line_width": FLOW_WIDTH["min"],
-        "line_width_unit": "Pixel",
-        "capstyle": "round",
-    }
-    _layer(symbol, "SimpleLine", line, {"outlineWidth": flow_width_expression()})
+    line = {"line_color": rgba(look.colour, FLOW_OPACITY), "line_width": FLOW_WIDTH["min"], "line_width_unit": "Pixel"}
+    if look.shape == "dot":  # a stock: its area's outline, never an arrow
+        _layer(symbol, "SimpleLine", line | {"line_style": LINES[look.shape].qgis})
+        return
+    band = f"if(({flow_band_expression()}) > 0, '{rgba(look.colour, FLOW_WIDTH['band'])}', '0,0,0,0')"
+    band_style = "if(\"count_open\", 'dot', 'solid')"
+    _layer(symbol, "SimpleLine", line | {"capstyle": "flat"},
+           {"outlineWidth": flow_band_expression(), "outlineColor": band, "outlineStyle": band_style})  # fmt: skip
+    households = LINES[vocabulary.FLOW_UNIT_LINES["households"]].qgis
+    unit = f"if(\"count_unit\" = 'households', '{households}', 'solid')"
+    _layer(symbol, "SimpleLine", line | {"capstyle": "round"},
+           {"outlineWidth": flow_width_expression(), "outlineStyle": unit})  # fmt: skip
     head = _layer(symbol, "MarkerLine", {"placement": "lastvertex", "placements": "LastVertex", "rotate": "1"})
-    marker = _symbol(head, "marker", f"@{name}@1")
+    marker = _symbol(head, "marker", f"@{name}@2")
     arrow = {"name": "filled_arrowhead", "color": rgba(look.colour, FLOW_OPACITY), "size": 8, "size_unit": "Pixel"}
-    _layer(marker, "SimpleMarker", arrow | {"outline_style": "no"})
+    stop = "if(\"outcome\" = 'stopped', 'line', 'filled_arrowhead')"
+    _layer(marker, "SimpleMarker", arrow | {"outline_style": "no"}, {"name": stop})
 
 
 def _fill(parent: ET.Element, name: str, colour: str, fill: dict, outline: dict) -> None:

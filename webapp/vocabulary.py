@@ -172,14 +172,15 @@ LAYERS = {
         Look("#969696", 6, "circle"),
         words="kind_label",
     ),
-    # Migration: a colour and a line style per kind; the width follows the count (flow_width).
+    # Migration: a colour per kind; the width follows the count (flow_width), the line style whom it counts
+    # (FLOW_UNIT_LINES); a stock is its area's outline, dotted, hatched on the map.
     "migration": Layer(
         "kind",
         {
             "emigration": Look("#54278f", 2, "solid"),
-            "repatriation": Look("#1b7837", 2, "dash"),
-            "return": Look("#1b7837", 2, "dash_dot"),
-            "presence": Look("#777777", 2, "dot"),
+            "repatriation": Look("#1b7837", 2, "solid"),
+            "return": Look("#01665e", 2, "solid"),
+            "presence": Look("#777777", 1, "dot"),
         },
         Look("#54278f", 2, "solid"),
         words="kind_label",
@@ -229,23 +230,39 @@ def zone_look(rank: int) -> Look:
 
 # ---------------------------------------------------------------- flows
 
-FLOW_WIDTH = {"min": 2.0, "per_tenfold": 2.0, "from": 100}  # the page's JS draws flows with the same parameters
-
-
-def flow_range(props: dict) -> tuple[float | None, float | None]:
-    """(lowest, highest) count of a flow: households if given, else people."""
-    for key in ("households", "people"):
-        value = props.get(key) or {}
-        numbers = [value.get(k) for k in ("low", "best", "high") if value.get(k) is not None]
-        if numbers:
-            return min(numbers), max(numbers)
-    return None, None
+# A flow's width in pixels by its figure (flow_width): `min`, plus `per_tenfold` for each factor of ten above `from`;
+# its range a band behind it, as wide as the highest figure, or `open` pixels wider than the line for a lower bound
+# ("at least"); `band` the band's opacity. The page's JS, the figure and the QGIS style read the same parameters.
+FLOW_WIDTH = {"min": 2.0, "per_tenfold": 2.0, "from": 100, "open": 6.0, "band": 0.3}
+# A flow's line by whom its figure counts: people solid, households dashed (a flow with no figure: solid, thin).
+FLOW_UNIT_LINES = {"people": "solid", "households": "dash"}
+# The colours of the directions a flow crosses in (layers/migration.py DIRECTIONS, in its order): the migration chart.
+DIRECTION_COLOURS = dict(
+    zip(
+        REGISTRY["migration"].DIRECTIONS.values(),
+        ["#54278f", "#9e9ac8", "#bcbddc", "#1b7837", "#969696", "#bdbdbd", "#636363"],
+        strict=True,
+    )
+)
 
 
 def flow_width(count: float | None) -> float:
-    """A flow's line width in pixels by its (highest) count: 2, plus 2 for each factor of ten above 100."""
+    """A flow's line width in pixels by its figure: 2, plus 2 for each factor of ten above 100."""
     low, per_tenfold, start = FLOW_WIDTH["min"], FLOW_WIDTH["per_tenfold"], FLOW_WIDTH["from"]
     return low if not count else max(low, low + per_tenfold * math.log10(max(count, start) / start))
+
+
+def flow_widths(props: dict) -> tuple[float, float | None, bool]:
+    """(the line's width, the band's width or None, whether the band is open: a lower bound) of a flow's
+    properties (layers/migration.py: `count`, `count_high`, `count_open`, `split`). A total whose split by
+    destination is not given is drawn thin to each destination, its figure written at its origin."""
+    if props.get("split") or props.get("kind") == "presence":
+        return FLOW_WIDTH["min"], None, False
+    line = flow_width(props.get("count"))
+    if props.get("count_open"):
+        return line, line + FLOW_WIDTH["open"], True
+    high = props.get("count_high")
+    return line, (flow_width(high) if high and high > (props.get("count") or 0) else None), False
 
 
 # ---------------------------------------------------------------- the map's parts and their names
@@ -261,6 +278,7 @@ OVERLAYS |= {
     "placeAreas": "Places: areas of possibility",
     "incidentCircles": "Incidents: uncertainty (radius)",
     "incidentAreas": "Incidents: areas of possibility",
+    "migrationAreas": "Migration: the areas flows go between",
     "heat": "Incidents: heat map",
 }
 # Base maps: the offline outline map (country fills), and the online tiles with the host the CSP lets images from.

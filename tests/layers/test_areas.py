@@ -12,7 +12,7 @@ from shapely.geometry import LineString, Point, box
 
 import geo
 from geo import areas as geo_areas
-from layers import areas, border, placenames
+from layers import areas, border, flow_areas, migration, placenames
 from layers.build import REFERENCE, SOURCES, build_areas
 from layers.errors import DataError
 from layers.schema import LEVELS
@@ -121,9 +121,14 @@ def test_incidents_in_different_areas_are_drawn_apart(layers):
 
 
 def test_every_area_rebuilds_from_its_rule(layers, gazetteer):
-    rebuilt = build_areas(gazetteer).set_index("id")
+    """The areas of possibility (areas.yaml) and those migration flows go between (migration.yaml), each from its
+    rule, with its basis and sources."""
+    ends = flow_areas.build(migration.read_migration(SOURCES)[0], {p["id"]: p for p in gazetteer}, REFERENCE)
+    rebuilt = pd.concat([build_areas(gazetteer), ends]).set_index("id")
     built = layers["areas"].set_index("id")
-    assert set(rebuilt.index) == set(built.index) == {a["id"] for a in areas.read_areas(SOURCES)}
+    assert set(built.index[built["role"] == "possibility"]) == {a["id"] for a in areas.read_areas(SOURCES)}
+    assert set(built.index[built["role"] == "migration"]) == set(ends["id"])
+    assert set(rebuilt.index) == set(built.index)
     for aid, row in built.iterrows():
         assert shapely.equals_exact(row.geometry, rebuilt.loc[aid, "geometry"], tolerance=1e-9)
         assert row["location_basis"] and row["sources"] and row["rule"]["text"]

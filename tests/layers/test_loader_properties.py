@@ -147,7 +147,7 @@ def test_every_field_a_loader_allows_has_a_kind():
         ("incidents.yaml", ("incidents", 0, "actors"), [None], r"`actors` was \[None\] but must be a list of mappings"),
         ("incidents.yaml", ("incidents", 0, "unit"), ["x"], r"`unit` was \['x'\] but must be a text or null"),
         ("migration.yaml", ("flows", 0, "to"), [1], r"`to` was \[1\] but must be a text or a list of texts"),
-        ("migration.yaml", ("areas", 5, "lonlat"), ["a", "b"], r"`lonlat` was \['a', 'b'\] but must be a list of n"),
+        ("migration.yaml", ("areas", 9, "extent", "box"), ["a"], r"`box` was \['a'\] but must be a list of n"),
         ("customs.yaml", ("facts",), [1], r"`facts` was \[1\] but must be a list of mappings or null"),
         ("diplomacy.yaml", ("records", 0, "status"), ["held"], r"`status` was \['held'\] but must be a text"),
         ("diplomacy.yaml", ("records", 0, "parties", 0, "who"), None, r"`who` was None but must be a text"),

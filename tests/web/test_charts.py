@@ -75,7 +75,7 @@ def test_bars_are_in_proportion_to_their_figures(page):
 def test_migration_bars_keep_each_authoritys_figure_and_its_uncertainty(charts, page):
     migration = charts["migration"]
     households = {b["label"]: b for b in migration["panels"][1]["bars"]}
-    ogpu = next(b for label, b in households.items() if "Xinjiang" in label or "xinjiang" in label)
+    ogpu = next(b for b in households.values() if b["authority"] == "OGPU")
     assert ogpu["text"] == "at least 40,000" and ogpu["open"]
     assert any(b["text"] == "about 83,000" for b in households.values())
     people = [b["text"] for b in migration["panels"][0]["bars"]]
@@ -180,7 +180,10 @@ def test_migration_rows_say_their_dates_in_words(charts):
     """ "11–12 February 1931", not "1931-02-11–1931-02-12"; years stay years ("1930–1933")."""
     labels = [b["label"] for b in _bars(charts)]
     assert not [label for label in labels if re.search(r"\d{4}-\d\d", label)], labels
-    assert "11–12 February 1931 · Emigration: Zaysan district → China" in labels
+    zaysan = [label for label in labels if "Zaysan district" in label]
+    assert len(zaysan) == 1 and re.fullmatch(
+        r"[A-Za-z0-9 –]+ 1931 · Emigration: Zaysan district → China", zaysan[0].replace(" (stopped at the border)", "")
+    ), zaysan
     assert any(label.startswith("1930–1933 · ") for label in labels)
 
 
@@ -229,3 +232,33 @@ def test_every_count_axis_has_a_title(page):
             t.text for svg in _svgs(page, chart_id) for t in svg.iter(f"{SVG}text") if t.get("class") == "axis-title"
         ]
         assert found == titles, (chart_id, found)
+
+
+def test_migration_by_year_and_direction(charts, page):
+    """Issue 27: people and households in panels of their own, a bar over the years each figure covers (one bar for
+    1930–1933, never split), a range as a whisker, 'at least' as an arrow, coloured by direction."""
+    chart = charts["migration-years"]
+    panels = {p["unit"]: {r["id"]: r for r in p["rows"]} for p in chart["panels"]}
+    assert set(panels) == {"People", "Households"}
+    assert panels["People"]["emigration-1930-1933"]["text"] == "at least 400,000 people"
+    assert panels["Households"]["emigration-1930-1933"]["text"] == "286,000 households"
+    assert panels["Households"]["zaysan-households-1931-02"]["direction"] == "Out of the USSR"
+    assert {d["label"] for d in chart["directions"]} >= {"Out of the USSR", "Present abroad (a stock)"}
+    people_svg, households_svg = _svgs(page, "migration-years")
+    flows = {g.get("data-id"): g for g in people_svg.iter(f"{SVG}g") if g.get("class") == "flow"}
+    assert set(flows) == set(panels["People"])
+    years = {int(t.text): float(t.get("x")) for t in people_svg.iter(f"{SVG}text") if (t.text or "").isdigit()
+             and len(t.text) == 4}  # fmt: skip
+    total = {line.get("class"): line for line in flows["emigration-1930-1933"].iter(f"{SVG}line")}
+    x1, x2 = float(total["period"].get("x1")), float(total["period"].get("x2"))
+    assert x1 < years[1930] and years[1933] < x2 < years[1934], "one bar over the four years"
+    assert total["whisker open"].get("marker-end"), "'at least 400,000' drawn as an arrow upwards"
+    late = {line.get("class"): line for line in flows["russians-in-xinjiang-late-1930s"].iter(f"{SVG}line")}
+    assert float(late["whisker"].get("y1")) > float(late["whisker"].get("y2")), "15,000–20,000 as a whisker"
+    households = [g.get("data-id") for g in households_svg.iter(f"{SVG}g") if g.get("class") == "flow"]
+    assert sorted(households) == sorted(panels["Households"])
+
+
+def test_the_migration_popups_link_the_chart_by_year(client):
+    page = client.get("/map").data.decode()
+    assert '"migrationChartUrl": "/charts#migration-years"' in page

@@ -20,6 +20,7 @@ from pypdf import PdfReader
 from shapely.geometry import Point, box
 
 from geo import METRIC_CRS, to_lonlat, to_metric
+from layers.migration import KINDS
 from webapp import figure, limits
 from webapp.mapview import build_map
 
@@ -458,42 +459,46 @@ def legend_entries(data: bytes) -> list[str]:
 
 
 def test_the_legend_lists_no_flow_whose_arrow_misses_the_view(app, rendered, store):
-    """Around Jarkent (a few km) the 1930–1933 flow's line crosses the view, but its arrow (an arc) does not."""
+    """Around Jarkent (a few km) flows of 1927–1932 are in the period, but no flow's line crosses the view."""
     from flask import request
 
     small = "year=1927-1932&bbox=79.9,44,80.3,44.3"
     with app.test_request_context(f"/figure?{small}"):
         shown = box(*figure.parse_view(request.args, store).extent)
     flows, _ = store.query("migration", period=(date(1927, 1, 1), date(1932, 12, 31)), display=True)
-    assert flows.to_crs(METRIC_CRS).intersects(shown).any(), "no flow's line crosses the view: nothing to prove"
+    metric = flows.to_crs(METRIC_CRS)
+    assert metric.envelope.intersects(shown).any(), "no flow's extent covers the view: nothing to prove"
+    assert not metric.intersects(shown).any()
     data = rendered(small)
     assert not [e for e in legend_entries(data) if e.startswith("Migration:")], legend_entries(data)
     assert "migration" not in caption_text(data), "nor does the caption say migration is shown"
 
 
-def curve_points(d: str, steps: int = 50) -> list[tuple[float, float]]:
-    """Points along an arrow's body as SVG writes it, "M x0 y0 Q cx cy x1 y1" (a quadratic Bézier)."""
-    x0, y0, cx, cy, x1, y1 = (float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", d)[:6])
-    ts = [i / steps for i in range(steps + 1)]
-    return [
-        ((1 - t) ** 2 * x0 + 2 * (1 - t) * t * cx + t * t * x1, (1 - t) ** 2 * y0 + 2 * (1 - t) * t * cy + t * t * y1)
-        for t in ts
-    ]
+def line_points(d: str) -> list[tuple[float, float]]:
+    """The vertices of a flow's line as SVG writes it ("M x0 y0 L x1 y1 ...": the build's curve, as a polyline)."""
+    numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", d)]
+    return list(zip(numbers[0::2], numbers[1::2], strict=True))
 
 
 def test_every_flow_in_the_legend_is_drawn_in_the_map(rendered):
-    """Each kind of flow the legend lists has an arrow whose body crosses the map's frame."""
+    """Each kind of flow the legend lists has a line crossing the map's frame; the legend says the lines are
+    schematic, and keys the range's band and the stopped crossing it draws (issue 27)."""
     data = rendered(VIEW_1927)
     left, top, width, height = (v / MM_PER_IN * PT_PER_IN for v in map_box_mm(data))
-    listed = [e for e in legend_entries(data) if e.startswith("Migration:")]
+    entries = legend_entries(data)
+    kinds = {f"Migration: {label}": kind for kind, label in KINDS.items()}
+    listed = {kinds[e] for e in entries if e in kinds}
     assert listed, "no flow in the view: the check would prove nothing"
     seen = set()
-    for arrow in ET.fromstring(data).iter(f"{SVG}g"):
-        if (arrow.get("id") or "").startswith("migration-"):
-            points = curve_points(arrow.find(f"{SVG}path").get("d"))
+    for group in ET.fromstring(data).iter(f"{SVG}g"):
+        kind = (group.get("id") or "").removeprefix("migration-")
+        if kind in KINDS:
+            points = [p for path in group.iter(f"{SVG}path") for p in line_points(path.get("d") or "")]
             if any(left <= x <= left + width and top <= y <= top + height for x, y in points):
-                seen.add(arrow.get("id"))
-    assert len(seen) == len(listed), (seen, listed)
+                seen.add(kind)
+    assert seen == listed, (seen, listed)
+    assert "Migration: areas; lines schematic" in entries
+    assert {"Migration: range (dots: at least)", "Migration: stopped at the border"} <= set(entries)
 
 
 def test_the_legend_lists_no_type_all_of_whose_markers_lie_under_others(app, store, rendered):

@@ -85,7 +85,8 @@ def test_a_layer_download_styles_every_type_as_the_map_does(client, tmp_path, ci
         props = categories[kind]
         if cid == "migration":
             assert props["line_color"].split(",")[:3] == qgis.rgba(look.colour).split(",")[:3]
-            assert props["line_style"] == vocabulary.LINES[look.shape].qgis
+            if kind == "presence":  # a stock: its area's outline, never an arrow
+                assert props["line_style"] == vocabulary.LINES[look.shape].qgis
         else:
             assert props["color"].split(",")[:3] == qgis.rgba(look.colour).split(",")[:3], kind
             assert props["name"] == vocabulary.SHAPES[look.shape].qgis, kind
@@ -195,3 +196,30 @@ def test_qgis_reads_the_project_with_every_layer_valid(opened):
     assert set(project["layers"]) == names
     assert all(layer["valid"] and layer["count"] > 0 for layer in project["layers"].values())
     assert project["order"][0] == qgis.TITLES["incidents"] and project["order"][-1] == qgis.TITLES["zones"]
+
+
+def flow_symbols(qml: str) -> dict[str, tuple[str, list[ET.Element]]]:
+    """{kind: (its legend label, its symbol's layers)} of the migration style."""
+    renderer = ET.fromstring(qml.split("\n", 1)[1]).find("renderer-v2")
+    symbols = {s.get("name"): s for s in renderer.find("symbols")}
+    return {
+        c.get("value"): (c.get("label"), list(symbols[c.get("symbol")].findall("layer")))
+        for c in renderer.find("categories")
+    }
+
+
+def test_the_flows_style_says_schematic_keeps_ranges_and_households_apart_and_stops_at_the_border(atlas):
+    """Issue 27, in QGIS as on the map: a flow's band (its range), its line by count (dashed for households), an
+    arrowhead or a bar where the crossing was stopped, labelled schematic; a stock its outline, with no arrowhead."""
+    flows = flow_symbols(stored_styles(atlas)["migration"]["styleQML"])
+    for kind, (label, layers) in flows.items():
+        classes = [layer.get("class") for layer in layers]
+        if kind == "presence":
+            assert classes == ["SimpleLine"] and "schematic" not in label
+            continue
+        assert "schematic line from area to area" in label, label
+        assert classes == ["SimpleLine", "SimpleLine", "MarkerLine"], (kind, classes)
+        band, line = (ET.tostring(layer, encoding="unicode") for layer in layers[:2])
+        assert "count_high" in band and "count_open" in band, "the band spans the range ('at least': dotted)"
+        assert "households" in line and "dash" in line, "households dashed apart from people"
+        assert "stopped" in ET.tostring(layers[2], encoding="unicode"), "a stopped crossing ends in a bar"

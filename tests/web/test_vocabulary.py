@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 import xml.etree.ElementTree as ET
 
@@ -83,4 +84,15 @@ def test_flow_width_grows_with_the_count():
     assert vocabulary.flow_width(None) == vocabulary.flow_width(50) == 2.0
     assert vocabulary.flow_width(1000) == pytest.approx(4.0)
     assert vocabulary.flow_width(100_000) == pytest.approx(8.0)
-    assert vocabulary.flow_range({"households": {"low": 40_000, "best": None, "high": None}}) == (40_000, 40_000)
+    at_least = {"count": 40_000, "count_high": None, "count_open": True, "split": False, "kind": "emigration"}
+    assert vocabulary.flow_widths(at_least) == (
+        pytest.approx(2 + 2 * math.log10(400)),
+        pytest.approx(2 + 2 * math.log10(400) + vocabulary.FLOW_WIDTH["open"]),
+        True,
+    ), "'at least': an open band beyond the line"
+    ranged = {"count": 15_000, "count_high": 20_000, "count_open": False, "split": False, "kind": "presence"}
+    assert vocabulary.flow_widths(ranged) == (2.0, None, False), "a stock: its outline, never a width"
+    ranged["kind"] = "emigration"
+    assert vocabulary.flow_widths(ranged) == (vocabulary.flow_width(15_000), vocabulary.flow_width(20_000), False)
+    split = {"count": 400_000, "count_high": None, "count_open": True, "split": True, "kind": "emigration"}
+    assert vocabulary.flow_widths(split) == (2.0, None, False), "a total not split by destination: thin, once"

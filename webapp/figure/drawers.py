@@ -12,10 +12,9 @@ from dataclasses import dataclass, field
 from functools import partial
 
 import geopandas as gpd
-import numpy as np
-from shapely.geometry import LineString, box
+from shapely.geometry import Point, box
 
-from geo import METRIC_CRS
+from geo import METRIC_CRS, to_metric
 from webapp import vocabulary
 from webapp.figure.page import BORDER_WIDTH, LINE_SCALE, MARKER_SCALE
 from webapp.figure.view import View
@@ -33,7 +32,8 @@ POINTS = {
 LABEL_ALL_BELOW_M = 400_000  # a view narrower than this labels every place; a wider one the important ones
 AREA_FILL_OPACITY = 0.12
 RING = {"marker": "o", "s": 60, "facecolors": "none", "linewidths": 0.8}  # around the places of the 1927 list
-FLOW_BEND = 0.18  # a flow's arc: Matplotlib's arc3 `rad`, the control point's offset from the chord's middle
+FLOW_AREAS = "Migration: areas; lines schematic"  # a flow's line: the route unknown unless the text gives it
+STOCK_AREAS = "Migration: area of a stock"
 
 
 @dataclass
@@ -56,11 +56,8 @@ def features(store, view: View) -> dict[str, gpd.GeoDataFrame]:
         if cid not in view.off:
             frames[cid] = _in_view(store.query(cid, period=view.period, display=True)[0], view)
     frames["zones"] = frames["zones"][[f"zone:{z}" not in view.off for z in frames["zones"]["id"]]]
-    if "migration" in frames:  # a flow is drawn as an arc: it is in view when its arc is, whatever its line does
-        shown = box(*view.extent)
-        flows = frames["migration"]
-        frames["migration"] = flows[[any(flow_arc(p).intersects(shown) for p in _parts(g)) for g in flows.geometry]]
     frames["areas"] = _incident_areas(store, frames.get("incidents"), view)
+    frames["flowareas"] = _flow_areas(store, frames.get("migration"), view)
     return {cid: frame for cid, frame in frames.items() if len(frame)}
 
 
@@ -75,15 +72,16 @@ def _parts(geometry) -> list:
     return list(getattr(geometry, "geoms", [geometry]))
 
 
-def flow_arc(part, steps: int = 32) -> LineString:
-    """The curve a flow's line is drawn as, from its first point to its last: Matplotlib's arc3, a quadratic
-    Bézier whose control point stands FLOW_BEND of the chord off its middle."""
-    (x1, y1), (x2, y2) = part.coords[0], part.coords[-1]
-    cx, cy = (x1 + x2) / 2 + FLOW_BEND * (y2 - y1), (y1 + y2) / 2 - FLOW_BEND * (x2 - x1)
-    t = np.linspace(0, 1, steps)
-    xs = (1 - t) ** 2 * x1 + 2 * (1 - t) * t * cx + t**2 * x2
-    ys = (1 - t) ** 2 * y1 + 2 * (1 - t) * t * cy + t**2 * y2
-    return LineString(np.column_stack([xs, ys]))
+def _flow_areas(store, flows, view: View) -> gpd.GeoDataFrame:
+    """The areas the flows drawn go between (outlined), and those the stocks drawn are counted in (hatched)."""
+    areas = store.frame("areas", display=True)
+    if flows is None or "flowareas" in view.off:
+        return areas.iloc[0:0]
+    moving = flows[flows["kind"] != "presence"]
+    ends = set(moving["from_area"].dropna()) | {a for t in moving["to_areas"] for a in (t or [])}
+    stocks = set(flows.loc[flows["kind"] == "presence", "area_id"].dropna())
+    used = areas[areas["id"].isin(ends | stocks)]
+    return _in_view(used.assign(stock=used["id"].isin(stocks)), view)
 
 
 def _incident_areas(store, incidents, view: View) -> gpd.GeoDataFrame:
@@ -190,39 +188,118 @@ def draw_places(ax, places, drawing: Drawing, view: View) -> None:
         ax.scatter(listed.geometry.x, listed.geometry.y, zorder=4, edgecolors=ring, **RING)
         handle = Line2D([], [], linestyle="none", marker="o", markersize=7.5, markerfacecolor="none")
         handle.set_markeredgecolor(ring)
-        drawing.legend.append(("Place in the 1927 list of the 7.5 km zone", handle))
+        drawing.legend.append(("In the 7.5 km zone's 1927 list", handle))
 
 
 def draw_migration(ax, flows, drawing: Drawing, view: View) -> None:
-    """Flows as curved arrows (as on the map), width by count, colour and line style by kind."""
+    """Flows as the curves the build drew between areas (as on the map): width by figure, a band behind for its
+    range, dashed where it counts households, an arrowhead at each end or a bar where the crossing was stopped; a
+    total whose split by destination is not given thin, its figure written at its origin, as a stock's is at its
+    area (which draw_flow_areas hatches)."""
     from matplotlib.lines import Line2D
-    from matplotlib.patches import FancyArrowPatch
 
-    layer = vocabulary.LAYERS["migration"]
+    layer, keys = vocabulary.LAYERS["migration"], set()
     for kind, group in flows.groupby(layer.column, sort=True):
         look = layer.look(kind)
-        style = {"color": look.colour, "linestyle": _line(look.shape)}
         for _, flow in group.iterrows():
-            width = LINE_SCALE * vocabulary.flow_width(vocabulary.flow_range(flow.to_dict())[1])
-            for part in _parts(flow.geometry):
-                arrow = FancyArrowPatch(
-                    part.coords[0],
-                    part.coords[-1],
-                    connectionstyle=f"arc3,rad={FLOW_BEND}",
-                    arrowstyle="-|>",
-                    mutation_scale=6 + 2 * width,
-                    linewidth=width,
-                    alpha=0.8,
-                    zorder=4,
-                    gid=f"migration-{kind}",
-                    **style,
-                )
-                ax.add_patch(arrow)
-        drawing.legend.append((f"Migration: {group['kind_label'].iloc[0]}", Line2D([], [], linewidth=1.2, **style)))
+            props = flow.to_dict()
+            if kind != "presence":
+                keys |= _draw_flow(ax, flow, props, look.colour)
+            _figure_label(ax, props, look.colour)
+        if kind != "presence":
+            handle = Line2D([], [], linewidth=1.2, color=look.colour)
+            drawing.legend.append((f"Migration: {group['kind_label'].iloc[0]}", handle))
+    for key in FLOW_KEYS:
+        if key in keys:
+            drawing.legend.append((FLOW_KEYS[key][0], FLOW_KEYS[key][1]()))
+
+
+def _draw_flow(ax, flow, props: dict, colour: str) -> set[str]:
+    """One flow's parts, band and ends; the keys of the legend it needs."""
+    line, band, open_band = vocabulary.flow_widths(props)
+    unit = vocabulary.FLOW_UNIT_LINES.get(props.get("count_unit"), "solid")
+    stopped = props.get("outcome") == "stopped"
+    for part in _parts(flow.geometry):
+        xs, ys = part.xy
+        if band:
+            band_style = {"alpha": vocabulary.FLOW_WIDTH["band"], "solid_capstyle": "butt"}
+            ax.plot(xs, ys, color=colour, linewidth=LINE_SCALE * band, linestyle=":" if open_band else "-",
+                    zorder=3.9, gid=f"migration-band-{props['id']}", **band_style)  # fmt: skip
+        ax.plot(xs, ys, color=colour, linewidth=LINE_SCALE * line, linestyle=_line(unit), alpha=0.85, zorder=4,
+                gid=f"migration-{props['kind']}")  # fmt: skip
+        ax.add_patch(_end(part, colour, LINE_SCALE * line, stopped))
+    return {unit if props.get("count_unit") else "", "band" if band else "", "stopped" if stopped else ""} - {""}
+
+
+def _end(part, colour: str, width: float, stopped: bool):
+    """The arrowhead on a part's last segment, or a bar across its end."""
+    from matplotlib.patches import FancyArrowPatch
+
+    style = "-[,widthB=0.7,lengthB=0" if stopped else "-|>"
+    head = {"arrowstyle": style, "mutation_scale": 6 + 2 * width, "linewidth": max(width, 0.8) if stopped else 0}
+    return FancyArrowPatch(part.coords[-2], part.coords[-1], color=colour, zorder=4.1, **head)
+
+
+def _figure_label(ax, props: dict, colour: str) -> None:
+    """The figure of a stock, or of a total whose split is not given, at its area (one under another)."""
+    if props.get("label_lon") is None or (props["kind"] != "presence" and not props.get("split")):
+        return
+    point = to_metric(Point(props["label_lon"], props["label_lat"]))
+    text = (f"{props['who']}: " if props["kind"] == "presence" else "") + props["figure_text"]
+    text += " (split not given)" if props.get("split") else ""
+    ax.annotate(text, (point.x, point.y), xytext=(4, -4 - 8 * (props.get("label_row") or 0)),
+                textcoords="offset points", fontsize=5.5, fontstyle="italic", color=colour, va="top", zorder=8,
+                gid="flow-label", bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none",
+                                        "alpha": 0.8}, annotation_clip=True)  # fmt: skip
+
+
+def _line_key(unit: str):
+    from matplotlib.lines import Line2D
+
+    return lambda: Line2D([], [], linewidth=1.2, color="#333333", linestyle=_line(vocabulary.FLOW_UNIT_LINES[unit]))
+
+
+def _band_key():
+    from matplotlib.lines import Line2D
+
+    return Line2D([], [], linewidth=5, color="#54278f", alpha=vocabulary.FLOW_WIDTH["band"], solid_capstyle="butt")
+
+
+def _stopped_key():
+    from matplotlib.lines import Line2D
+
+    return Line2D([], [], linestyle="none", marker="|", markersize=7, markeredgewidth=1.5, color="#333333")
+
+
+# The legend keys of how a flow is drawn: the line by whom it counts, the band of a range, a stopped crossing.
+FLOW_KEYS = {
+    "people": ("Migration: a count of people (solid)", _line_key("people")),
+    "households": ("Migration: a count of households (dashed)", _line_key("households")),
+    "band": ("Migration: range (dots: at least)", _band_key),
+    "stopped": ("Migration: stopped at the border", _stopped_key),
+}
+
+
+def draw_flow_areas(ax, areas, drawing: Drawing, view: View) -> None:
+    """The areas the flows go between, outlined; those a stock is counted in, hatched (schematic, never boundaries
+    of the time: each area's basis says what it is)."""
+    from matplotlib.colors import to_rgba
+    from matplotlib.patches import Patch
+
+    colour = vocabulary.LAYERS["migration"].types["presence"].colour
+    ends = {"facecolor": "none", "edgecolor": vocabulary.LAYERS["migration"].types["emigration"].colour}
+    ends |= {"linewidth": 0.5, "linestyle": _line("dot")}
+    stock = {"facecolor": to_rgba(colour, 0.08), "edgecolor": colour, "linewidth": 0.5, "hatch": "////"}
+    for is_stock, style, label in ((False, ends, FLOW_AREAS), (True, stock, STOCK_AREAS)):
+        group = areas[areas["stock"] == is_stock]
+        if len(group):
+            group.plot(ax=ax, zorder=1.5, **style)
+            drawing.legend.append((label, Patch(**style)))
 
 
 DRAWERS = {
     "areas": draw_areas,
+    "flowareas": draw_flow_areas,
     "border": draw_border,
     "migration": draw_migration,
     "places": draw_places,

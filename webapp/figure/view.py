@@ -40,6 +40,7 @@ FIGURE_LAYERS = {
     "incidents": "incidents",
     "migration": "migration",
     "incidentAreas": "areas",
+    "migrationAreas": "flowareas",
     "placeCircles": "",
     "placeAreas": "",
     "incidentCircles": "",

@@ -4,6 +4,7 @@
  * count grid for the view comes first: above config.countThreshold features the layer is drawn as count
  * bubbles (static/atlas/counts.js) and its features are not fetched. */
 import { bind, placeLabel } from "./popups.js";
+import { el, state } from "./util.js";
 import { countLayers } from "./counts.js";
 import { openInCluster } from "./stack.js";
 
@@ -47,73 +48,97 @@ function circleStyle(p) {
 
 function latLng(feature) { return L.latLng(feature.geometry.coordinates[1], feature.geometry.coordinates[0]); }
 
-/* A flow: each straight part as a curved path (a quadratic Bézier bent to the left) with an arrowhead. */
-function arc(a, b) {
-  const bend = 0.18, steps = 24, dx = b[0] - a[0], dy = b[1] - a[1];
-  const cx = (a[0] + b[0]) / 2 - dy * bend, cy = (a[1] + b[1]) / 2 + dx * bend, path = [];
-  for (let i = 0; i <= steps; i++) {
-    const t = i / steps, u = 1 - t;
-    path.push([u * u * a[0] + 2 * u * t * cx + t * t * b[0], u * u * a[1] + 2 * u * t * cy + t * t * b[1]]);
-  }
-  return path;
+/* A flow as the server drew it (curves between the areas' middles: layers/migration.py), each part ending in an
+ * arrowhead, or in a bar across it where the crossing was stopped at the border. A stock: its area's outline. */
+function parts(geometry) {
+  return geometry.type === "MultiLineString" ? geometry.coordinates : [geometry.coordinates];
 }
 
-function arrowHead(path) {
+function arrowHead(path, stopped) {
   const a = path[path.length - 2], b = path[path.length - 1], start = path[0];
   const angle = Math.atan2(b[1] - a[1], b[0] - a[0]);
   const length = 0.12 * Math.sqrt(Math.hypot(b[0] - start[0], b[1] - start[1]));
-  return [0.45, -0.45].map(function (turn) { return [[b[0] - length * Math.cos(angle + turn), b[1] - length * Math.sin(angle + turn)], b]; });
+  const turns = stopped ? [Math.PI / 2, -Math.PI / 2] : [0.45, -0.45];
+  const ends = turns.map(function (turn) { return [b[0] - length * Math.cos(angle + turn), b[1] - length * Math.sin(angle + turn)]; });
+  return stopped ? [ends] : ends.map(function (end) { return [end, b]; });
 }
 
-function flowLines(geometry) {
-  const parts = geometry.type === "MultiLineString" ? geometry.coordinates : [geometry.coordinates];
+function latLngs(line) { return line.map(function (c) { return [c[1], c[0]]; }); }
+
+function flowLines(geometry, p) {
   const lines = [];
-  parts.forEach(function (part) {
-    const path = arc(part[0], part[part.length - 1]);
+  parts(geometry).forEach(function (path) {
     lines.push(path);
-    arrowHead(path).forEach(function (head) { lines.push(head); });
+    if (p.kind !== "presence") arrowHead(path, p.outcome === "stopped").forEach(function (head) { lines.push(head); });
   });
-  return lines.map(function (line) { return line.map(function (c) { return [c[1], c[0]]; }); });
+  return lines.map(latLngs);
 }
 
-/* (lowest, highest) figure of a flow: households if given, else people. */
-function figures(p) {
-  for (const key of ["households", "people"]) {
-    const v = p[key] || {};
-    const numbers = [v.low, v.best, v.high].filter(function (x) { return x !== null && x !== undefined; });
-    if (numbers.length) return [Math.min.apply(null, numbers), Math.max.apply(null, numbers)];
-  }
-  return [null, null];
-}
-
-/* A flow's width by its highest figure, with the parameters of the server's vocabulary (webapp/vocabulary.py
- * flow_width): `min`, plus `per_tenfold` for each factor of ten above `from`. */
+/* A flow's widths with the parameters of the server's vocabulary (webapp/vocabulary.py flow_widths): by its
+ * figure (`min`, plus `per_tenfold` for each factor of ten above `from`); a total whose split is not given thin. */
 function flowWidth(w, count) {
   return count ? Math.max(w.min, w.min + w.per_tenfold * Math.log10(Math.max(count, w.from) / w.from)) : w.min;
 }
 
+function flowWidths(w, p) {
+  if (p.split || p.kind === "presence") return { line: w.min, band: null };
+  const line = flowWidth(w, p.count);
+  if (p.count_open) return { line: line, band: line + w.open, open: true };
+  return { line: line, band: p.count_high && p.count_high > (p.count || 0) ? flowWidth(w, p.count_high) : null };
+}
+
 function flowStyle(config, p) {
-  const f = figures(p), high = f[1];
   return {
     color: config.migrationColours[p.kind] || "#54278f",
-    weight: flowWidth(config.flowWidth, high),
-    opacity: 0.75,
-    dashArray: f[0] !== null && high !== null && high > f[0] ? "8 6" : null,
-    className: "migration-path " + p.id
+    weight: flowWidths(config.flowWidth, p).line,
+    opacity: 0.8,
+    dashArray: p.kind === "presence" ? "2 4" : config.flowDashes[p.count_unit] || null,
+    fill: p.kind === "presence",
+    className: (p.kind === "presence" ? "migration-stock " : "migration-path ") + p.id
   };
+}
+
+/* The range behind a flow, in a pane under the flows: as wide as its highest figure, or dashed past its lowest. */
+function flowBand(config, feature) {
+  const p = feature.properties, widths = flowWidths(config.flowWidth, p), map = state.map;
+  if (!widths.band) return null;
+  if (!map.getPane("flow-bands")) map.createPane("flow-bands").style.zIndex = 390;
+  return L.polyline(parts(feature.geometry).map(latLngs), {
+    pane: "flow-bands", color: config.migrationColours[p.kind] || "#54278f", weight: widths.band,
+    opacity: config.flowWidth.band, dashArray: widths.open ? "3 5" : null, interactive: false, lineCap: "butt",
+    className: "migration-band " + p.id
+  });
+}
+
+/* The figure of a stock, or of a total whose split is not given, written at its area (one under another). */
+function figureLabel(p) {
+  if (p.label_lat === null || p.label_lat === undefined) return null;
+  const text = (p.kind === "presence" ? p.who + ": " : "") + p.figure_text + (p.split ? " (split not given)" : "");
+  const icon = L.divIcon({ className: "flow-label", html: el("span", text), iconSize: null, iconAnchor: [-6, 6 - 15 * (p.label_row || 0)] });
+  return L.marker([p.label_lat, p.label_lon], { icon: icon, interactive: false, keyboard: false });
+}
+
+function flowLayer(config, feature) {
+  const p = feature.properties, line = flowLines(feature.geometry, p);
+  if (p.kind !== "presence") return L.polyline(line, flowStyle(config, p));
+  return L.polygon(line.map(function (ring) { return [ring]; }), flowStyle(config, p));  // each ring its own shape
+}
+
+function flowExtras(config, feature) {
+  const extras = [flowBand(config, feature), figureLabel(feature.properties)].filter(Boolean);
+  return extras.length ? L.layerGroup(extras) : null;
 }
 
 /* The map layers of one feature: {layer, circle}. */
 function make(config, cid, feature) {
   const p = feature.properties;
-  const layer = cid === "migration"
-    ? L.polyline(flowLines(feature.geometry), flowStyle(config, p))
-    : L.circleMarker(latLng(feature), markerStyle(config, cid, p));
+  const layer = cid === "migration" ? flowLayer(config, feature) : L.circleMarker(latLng(feature), markerStyle(config, cid, p));
   layer.feature = feature;
   bind(cid, feature, layer);
   const circle = CIRCLES[cid] && p.where_prec !== "area" ? L.circle(latLng(feature), circleStyle(p)) : null;
   if (circle) circle.feature = feature;
-  return { layer: layer, circle: circle, label: cid === "places" ? placeLabel(feature) : null };
+  const label = cid === "places" ? placeLabel(feature) : (cid === "migration" ? flowExtras(config, feature) : null);
+  return { layer: layer, circle: circle, label: label };
 }
 
 function addAll(group, layers) {

@@ -29,15 +29,27 @@ function typesOf(cid, features) {
   return Array.from(seen, function (entry) { return { label: entry[0], colour: entry[1] }; });
 }
 
+/* How the flows drawn are read: their kinds by colour, then the line of households, a total not split, a stop. */
+const FLOW_KEYS = [
+  [function (p) { return p.count_unit === "households"; }, { label: "a count of households (dashed; people solid)", dashed: true }],
+  [function (p) { return p.count_open || p.count_high; }, { label: "the range of its figure (a band; dotted: 'at least')", band: true }],
+  [function (p) { return p.split; }, { label: "a total whose split by destination is not given (thin, its figure at its origin)" }],
+  [function (p) { return p.outcome === "stopped"; }, { label: "a crossing stopped at the border (a bar at its end)" }]
+];
+
 function flowTypes(features) {
   const seen = new Map();
   features.forEach(function (p) { if (!seen.has(p.kind_label || p.kind)) seen.set(p.kind_label || p.kind, state.config.migrationColours[p.kind] || "#54278f"); });
-  return Array.from(seen, function (entry) { return { label: entry[0], colour: entry[1], line: true }; });
+  const keys = Array.from(seen, function (entry) { return { label: entry[0], colour: entry[1], line: true }; });
+  FLOW_KEYS.forEach(function (key) { if (features.some(key[0])) keys.push(Object.assign({ colour: "#333333", line: true }, key[1])); });
+  return keys;
 }
 
 function keyItem(item) {
   const swatch = el("span", null, item.line ? "swatch line" : "dot");
   if (item.line) swatch.style.borderColor = item.colour; else swatch.style.background = item.colour;
+  if (item.dashed) swatch.style.borderTopStyle = "dashed";
+  if (item.band) swatch.style.borderTopWidth = "6px";
   return append(el("span", null, "key"), [swatch, el("span", item.label)]);
 }
 

@@ -231,12 +231,14 @@ export function flowLabel(p) {
 function flowPopup(p) {
   return popup([
     el("h3", p.name),
-    el("p", (p.kind_label || p.kind) + ", " + p.start + (p.end && p.end !== p.start ? "–" + p.end : "")),
+    el("p", (p.kind_label || p.kind) + ", " + (p.start ? when(p) : "no year given") + (p.date_text ? " (" + p.date_text + ")" : "")),
     range(p.people) ? el("p", "People: " + range(p.people)) : null,
     range(p.households) ? el("p", "Households: " + range(p.households)) : null,
     p.authority ? el("p", "Figure given by: " + p.authority) : null,
     p.text ? el("p", p.text) : null,
-    el("p", "The ends of the arrow are approximate: " + (p.location_basis || "areas drawn at a representative point") + ".", "note"),
+    p.ends ? el("p", "Where from and to: " + p.ends) : null,
+    el("p", "Drawn as " + (p.location_basis || "a line between areas") + ".", "note"),
+    append(el("p"), [link("Migration by year and direction (chart)", state.config.migrationChartUrl)]),
     el("h4", "Sources"),
     sourcesList(p.sources)
   ]);

@@ -1,0 +1,57 @@
+"""Migration on the map of 1931 in a real headless Chromium: curves between areas with their ranges (issue 27)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.browser.pages import open_map, open_popup, wait_until
+from webapp import vocabulary
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "migration-1931.png"  # README's picture of it
+VIEW = "/#year=1931&z=4&c=46.5000,78.0000&off=Places"
+DRAWN = """() => Array.from(document.querySelectorAll('path.migration-path, path.migration-band'), p => ({
+    cls: p.getAttribute('class'), d: p.getAttribute('d'), width: parseFloat(p.getAttribute('stroke-width')),
+    dash: p.getAttribute('stroke-dasharray')}))"""
+
+
+def _of(drawn: list[dict], kind: str, fid: str) -> list[dict]:
+    return [p for p in drawn if p["cls"].split()[:2] == [kind, fid]]
+
+
+def test_1931_draws_flows_between_areas_with_their_ranges(browser, live_server):
+    page = open_map(browser, live_server.url + VIEW)
+    try:
+        drawn = page.evaluate(DRAWN)
+        total = _of(drawn, "migration-path", "emigration-1930-1933")
+        assert len(total) == 1, "one total whose split is not given: one flow, not four"
+        origin = total[0]["d"].split("L", 1)[0]  # "M x y": the republic's middle
+        assert total[0]["d"].count(origin + "L") == 4, "from one origin to its four areas, as parts of one line"
+        assert total[0]["width"] == pytest.approx(vocabulary.FLOW_WIDTH["min"]), "not four times at full width"
+        ogpu = _of(drawn, "migration-path", "households-to-western-china-ogpu")
+        band = _of(drawn, "migration-band", "households-to-western-china-ogpu")
+        assert len(ogpu) == 1 and len(band) == 1, "'at least 40,000 households': a band beyond its line"
+        assert band[0]["width"] > ogpu[0]["width"] and band[0]["dash"], "the open range, dashed"
+        assert ogpu[0]["dash"], "households dashed, apart from people"
+        assert ogpu[0]["d"].count("L") > 10, "a curve, not a straight line between two towns"
+        assert len(_of(drawn, "migration-path", "zaysan-households-1931-02")) == 1
+        labels = page.locator(".flow-label").all_inner_texts()
+        assert "at least 400,000 people (286,000 households) (split not given)" in labels
+        legend = page.locator(".atlas-legend").inner_text()
+        assert "schematic, the route unknown unless the text gives it" in legend
+        SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOT))
+        open_popup(page, "zaysan-households-1931-02")
+        popup = page.locator(".leaflet-popup-content .atlas-popup")
+        popup.wait_for()
+        assert "(stopped at the border)" in popup.inner_text()
+        link = popup.get_by_role("link", name="Migration by year and direction (chart)")
+        assert link.get_attribute("href") == "/charts#migration-years"
+        link.click()
+        wait_until(page, "location.pathname === '/charts' && !!document.getElementById('migration-years')")
+        assert page.errors == []
+    finally:
+        page.close()
