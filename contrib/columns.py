@@ -143,6 +143,7 @@ INCIDENTS = Layer(
         SOURCES,
         Column("quote", "quote", "the source's words for the whole incident (5–30 words)"),
         NOTE,
+        Column("outcome", "outcome", "what became of it, as the source says (sentenced, released, ...)"),
     ),
     extra_derived=frozenset({"name_ru", "name_kk", "name_zh", "variants", "location_basis"}),
 )
@@ -198,6 +199,12 @@ UNITS = Layer(
         Column("seat_moves", "seat_moves", "moves of its seat (JSON, as in the download)"),
         Column("facts", "facts", "dated counts (JSON, as in the download)"),
         Column("events", "events", "events that attest it (JSON, as in the download)"),
+        Column(
+            "area_id",
+            "area",
+            "the area of possibility it lies in, when it has no seat (an atlas area id)",
+            refers="area",
+        ),  # fmt: skip
         SOURCES,
         NOTE,
     ),
@@ -236,6 +243,15 @@ MIGRATION = Layer(
         Column("who", "who", "whom the figure counts, as the source says (Kazakhs, Russians...); needed for a stock"),
         Column("from_area", "from", "where from (a migration area id; empty for a stock)", refers="migration_area"),
         Column("to_areas", "to", "where to: one area id, or a JSON list of them", refers="migration_area"),
+        Column(
+            "via_area",
+            "via",
+            "the border sector it crossed, where the text names one (an atlas area id)",
+            refers="area",
+        ),  # fmt: skip
+        Column("outcome", "outcome", "what became of it: empty, or stopped (at the border)"),
+        Column("ends", "ends", "why its ends are these areas, as the text allows"),
+        Column("date_text", "date_text", "the date as the source words it"),
         *_period(),
         Column("people", "people", 'JSON {"low", "best", "high", "approximate"}'),
         Column("households", "households", 'JSON {"low", "best", "high", "approximate"}'),

@@ -23,11 +23,11 @@ ONE_OF_EACH = [
     ({"id": "e-order", "start": "1929", "end": "1928", "date_precision": "year"},
      "F6 (end): end 1928 is before start 1929"),
     ({"id": "e-doc", "cite_archive": None, "cite_document": "no-such-doc"},
-     "U7 (sources): document 'no-such-doc' is not in data/texts; known: ablazhey-zhanbossinova-2026, shemetova-2020, "
+     "V7 (sources): document 'no-such-doc' is not in data/texts; known: ablazhey-zhanbossinova-2026, shemetova-2020, "
      "shemetova-2020-abstract, mongolian-talks-1921, siegelbaum-trade-pacts"),
-    ({"id": "e-quote", "cite_quote": "too short"}, "U8 (sources): a quote must be 5–30 words, not 2"),
+    ({"id": "e-quote", "cite_quote": "too short"}, "V8 (sources): a quote must be 5–30 words, not 2"),
     ({"id": "e-nocite", "cite_archive": None, "cite_locator": None, "cite_quote": None},
-     "U9 (sources): `sources` must be a non-empty list of citations"),
+     "V9 (sources): `sources` must be a non-empty list of citations"),
     ({"id": "ok-1"}, "A10 (id): id 'ok-1' is also the id of row 2; allowed: an id used once"),
     ({"id": "e-long", "name": "x" * 10_001},
      "B11 (name): the cell is 10,001 characters long; allowed: at most 10,000 characters"),
@@ -36,10 +36,10 @@ ONE_OF_EACH = [
      "with a unit, such as '4 km' or '25 versts'); allowed: a distance, a direction and a place: 4 km SE of "
      "Narynkol, в 25 верстах к югу от Бахты"),
     ({"id": "e-archive", "cite_archive": "the big archive"},
-     "W13 (sources): 'the big archive' is not an archival file; allowed: ARCHIVE, f. FOND, op. OPIS, d. DELO "
+     "X13 (sources): 'the big archive' is not an archival file; allowed: ARCHIVE, f. FOND, op. OPIS, d. DELO "
      "(SGA KNB RK, f. 9, op. 1, d. 438)"),
     ({"id": "e-basis", "location_place": None, "area_id": "no-such-area"},
-     "R14 (location.area): 'no-such-area' is not known; allowed: an id of the atlas's areas (10 of them)"),
+     "R14 (location.area): 'no-such-area' is not known; allowed: an id of the atlas's areas (23 of them)"),
 ]  # fmt: skip
 
 
@@ -112,7 +112,7 @@ def test_a_row_without_an_id_is_checked_and_staged_under_the_id_it_is_given(tmp_
     workbook(path, [incident(name="Entry one"), incident(name="Entry two", cite_quote="too short")])
     report = checked(path, context, gazetteer)
     assert [r["record"]["id"] for r in report.records] == ["entry-one-r2"]
-    assert [str(p) for p in report.errors] == ["no-ids.xlsx:incidents!U3 (sources): a quote must be 5–30 words, not 2"]
+    assert [str(p) for p in report.errors] == ["no-ids.xlsx:incidents!V3 (sources): a quote must be 5–30 words, not 2"]
     assert "no-ids.xlsx:incidents!A2 (id): no id: given entry-one-r2" in [str(p) for p in report.problems]
 
 

@@ -49,7 +49,7 @@ def test_a_name_the_gazetteer_lacks_gets_geonames_candidates_in_the_region(gazet
 
 def test_candidates_say_their_distance_to_the_border_and_side(gazetteer):
     shown = str(gazetteer.candidates("Bakhty")[0])
-    assert shown == "place:bakhty Bakhty (name, 100; 3.5 km from the border, USSR)"
+    assert shown == "place:bakhty Bakhty (name, 100; 0.8 km from the border, USSR)"
 
 
 @pytest.mark.parametrize(

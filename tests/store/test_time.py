@@ -44,9 +44,10 @@ def test_overlaps(start, end, lo, hi, expected):
 @pytest.mark.parametrize(
     ("year", "expected"),
     [
-        (1918, {"zone-4-km", "zone-7-5-km"}),
-        (1920, {"zone-4-km", "zone-7-5-km"}),
-        (1923, {"zone-4-km", "zone-7-5-km", "zone-16-km", "zone-21-verst", "zone-22-km"}),
+        # the 100 km gold zone is undated (the sources give its rule no date): it is in every year's answer
+        (1918, {"zone-4-km", "zone-7-5-km", "zone-100-km"}),
+        (1920, {"zone-4-km", "zone-7-5-km", "zone-100-km"}),
+        (1923, {"zone-4-km", "zone-7-5-km", "zone-16-km", "zone-21-verst", "zone-22-km", "zone-100-km"}),
         (
             1930,
             {

@@ -192,7 +192,7 @@ def test_a_view_by_centre_and_zoom_is_drawn_and_cited(rendered):
     text = flat(svg_text(rendered("year=1925&c=44.2000,80.4000&z=8")))
     assert "map#year=1925&z=8&c=44.2000,80.4000" in text
     assert "4 km border zone" in text
-    assert "100 km gold zone" not in text, "the 100 km zone dates from 1929"
+    assert "21-verst" not in text, "the 21-verst trade zone ended in 1924"
 
 
 def map_overlay_names(app) -> set[str]:

@@ -67,7 +67,7 @@ def test_collections_lists_border_and_zones(client):
     [
         ("1930", "zone-22-km", "zone-21-verst"),
         ("1920", "zone-7-5-km", "zone-22-km"),
-        ("1923", "zone-21-verst", "zone-100-km"),
+        ("1923", "zone-21-verst", "zone-50-km"),
     ],
 )
 def test_zone_items_by_year(client, year, present, absent):
@@ -188,7 +188,8 @@ def test_datetime_reaches_back_to_the_earliest_date_in_the_data(client, layers):
 
 def test_datetime_open_interval(client):
     body = client.get("/collections/zones/items?datetime=../1921").get_json()
-    assert {f["id"] for f in body["features"]} == {"zone-4-km", "zone-7-5-km"}
+    # and the undated 100 km gold zone: its years unknown, it is in every period's answer
+    assert {f["id"] for f in body["features"]} == {"zone-4-km", "zone-7-5-km", "zone-100-km"}
 
 
 def test_unbuilt_store_is_a_clear_404(tmp_path):
@@ -264,7 +265,8 @@ def test_grid_of_an_unknown_collection_is_404(client):
 def test_the_diplomacy_collection_is_served_dated_and_filterable(client):
     """Seed 001's records (layers/diplomacy.py): listed, filtered by date and kind, each with its precision."""
     listed = {c["id"]: c for c in client.get("/collections").get_json()["collections"]}
-    assert listed["diplomacy"]["extent"]["temporal"]["interval"] == [["1920-05-01", "1923-12-31"]]
+    # from Xinjiang's neutrality, a policy from 1918 with no end given (Shemetova 2020)
+    assert listed["diplomacy"]["extent"]["temporal"]["interval"] == [["1918-01-01", None]]
     october = client.get("/collections/diplomacy/items?datetime=1923-10-05").get_json()
     ids = {f["id"] for f in october["features"]}
     assert {"russian-chinese-jsc-draft-1923", "nkid-plenipotentiary-chuguchak-1923"} <= ids
