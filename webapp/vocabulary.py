@@ -233,7 +233,7 @@ def zone_look(rank: int) -> Look:
 # A flow's width in pixels by its figure (flow_width): `min`, plus `per_tenfold` for each factor of ten above `from`;
 # its range a band behind it, as wide as the highest figure, or `open` pixels wider than the line for a lower bound
 # ("at least"); `band` the band's opacity. The page's JS, the figure and the QGIS style read the same parameters.
-FLOW_WIDTH = {"min": 2.0, "per_tenfold": 2.0, "from": 100, "open": 6.0, "band": 0.3}
+FLOW_WIDTH = {"min": 2.0, "per_tenfold": 2.0, "from": 100, "open": 10.0, "band": 0.4}
 # A flow's line by whom its figure counts: people solid, households dashed (a flow with no figure: solid, thin).
 FLOW_UNIT_LINES = {"people": "solid", "households": "dash"}
 # The colours of the directions a flow crosses in (layers/migration.py DIRECTIONS, in its order): the migration chart.
