@@ -155,6 +155,8 @@ def _users(args, store) -> int:
 
 
 def _ask() -> str:
+    if not sys.stdin.isatty():  # piped in: getpass would read one line and fail at "again"
+        raise ValueError("the password is asked on a terminal; to pipe it in, add --password-stdin")
     first = getpass.getpass("password: ")
     if getpass.getpass("again: ") != first:
         raise ValueError("the two passwords differ")

@@ -64,6 +64,16 @@ def test_users_add_reads_the_password_and_refuses_a_short_one(tmp_path, monkeypa
     assert store.user("con") is None
 
 
+def test_users_add_with_a_piped_password_and_no_flag_says_what_to_add(tmp_path, monkeypatch, capsys):
+    import io
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO("a long enough password\n"))
+    base = ["--contributions", str(tmp_path / "c.sqlite"), "--by", "admin"]
+    assert main([*base, "users", "add", "rev", "--role", "reviewer"]) == 2
+    assert "to pipe it in, add --password-stdin" in capsys.readouterr().err
+    assert ContributionStore(tmp_path / "c.sqlite").user("rev") is None
+
+
 def test_a_published_record_names_its_contributor_and_submission(published):
     atlas = GeoPackageStore(published[0])
     incidents = atlas.frame("incidents").set_index("id")
