@@ -144,6 +144,9 @@ def _group(m: folium.Map, name: str) -> folium.FeatureGroup:
     return group
 
 
+BASEMAP_PANE = "basemap"
+
+
 def _base_map(bounds) -> folium.Map:
     minx, miny, maxx, maxy = bounds
     m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=6, tiles=None, control_scale=True)
@@ -158,9 +161,12 @@ def _add_basemaps(m: folium.Map, basemap) -> None:
     outlines = json.loads(basemap.to_json())
     for f in outlines["features"]:
         f["id"] = f["properties"]["a3"]
+    # Its own pane under the overlays, so what lies under the flows (their range bands) shows through the land.
+    folium.map.CustomPane(BASEMAP_PANE, z_index=250, pointer_events=False).add_to(m)
     folium.GeoJson(
         outlines,
         name=vocabulary.OUTLINE_MAP,
+        pane=BASEMAP_PANE,
         overlay=False,
         style_function=lambda f: {
             "color": vocabulary.BASEMAP_EDGE,

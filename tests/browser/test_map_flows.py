@@ -14,6 +14,12 @@ pytestmark = pytest.mark.browser
 # Looked at after a run; the README's picture (docs/migration-1931.png) is made by docs/screenshots.py.
 SCREENSHOT = Path(__file__).resolve().parents[2] / "tests" / "artifacts" / "migration-1931.png"
 VIEW = "/#year=1931&z=4&c=46.5000,78.0000&off=Places"
+# Opaque fills that are not markers (the outline map's land) painted above the bands would hide them: none may.
+HIDING_BANDS = """() => { const band = document.querySelector('path.migration-band');
+    const z = e => +getComputedStyle(e.closest('.leaflet-pane')).zIndex;
+    return Array.from(document.querySelectorAll('.leaflet-pane path')).filter(p => p.getAttribute('fill') !== 'none'
+        && !p.classList.contains('leaflet-interactive') && +(p.getAttribute('fill-opacity') || 1) >= 0.9
+        && z(p) >= z(band)).length; }"""
 DRAWN = """() => Array.from(document.querySelectorAll('path.migration-path, path.migration-band'), p => ({
     cls: p.getAttribute('class'), d: p.getAttribute('d'), width: parseFloat(p.getAttribute('stroke-width')),
     dash: p.getAttribute('stroke-dasharray')}))"""
@@ -36,6 +42,7 @@ def test_1931_draws_flows_between_areas_with_their_ranges(browser, live_server):
         band = _of(drawn, "migration-band", "households-to-western-china-ogpu")
         assert len(ogpu) == 1 and len(band) == 1, "'at least 40,000 households': a band beyond its line"
         assert band[0]["width"] > ogpu[0]["width"] and band[0]["dash"], "the open range, dashed"
+        assert page.evaluate(HIDING_BANDS) == 0, "no opaque land painted over the range bands"
         assert ogpu[0]["dash"], "households dashed, apart from people"
         assert ogpu[0]["d"].count("L") > 10, "a curve, not a straight line between two towns"
         assert len(_of(drawn, "migration-path", "zaysan-households-1931-02")) == 1
@@ -43,6 +50,8 @@ def test_1931_draws_flows_between_areas_with_their_ranges(browser, live_server):
         assert "at least 400,000 people (286,000 households) (split not given)" in labels
         legend = page.locator(".atlas-legend").inner_text()
         assert "schematic, the route unknown unless the text gives it" in legend
+        assert "a figure given as 'at least' (a striped band beyond the line)" in legend
+        assert "a dashed arrow: a figure given as a range" not in legend  # dashed is households, not a range
         SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOT))
         open_popup(page, "zaysan-households-1931-02")

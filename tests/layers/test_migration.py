@@ -154,6 +154,14 @@ def test_a_stock_is_its_area_never_an_arrow(drawn):
     assert "present in" in stock["name"] and "→" not in stock["name"]
 
 
+def test_the_province_of_xinjiang_takes_in_its_cities_south_and_north(drawn, gazetteer_points):
+    """The stand-in for the province is not a circle around Urumqi that leaves Kashgar out (new-user walk)."""
+    province = drawn[1].loc["xinjiang"].geometry
+    for city in ("kashgar", "urumqi", "kuldja"):
+        assert province.contains(gazetteer_points[city]), city
+    assert not province.contains(Point(91.1, 29.65))  # Lhasa, in Tibet
+
+
 def test_width_is_the_best_count_households_apart_from_people(drawn):
     flows = drawn[0]
     revolt_like = flows.loc["russians-in-xinjiang-late-1930s"]

@@ -5,7 +5,7 @@ import { append, control as boxControl, el, inForce, smallScreen, state, yearOf 
 const NOTES = [
   "Greyed: not in force in the chosen period. Click the map inside a zone for the zones in force there, their acts and sources.",
   "A red ring: a place of the 1927 list of border settlements of the 7.5 km zone. A faint dashed circle: how far from its marker a place or an incident may be (from zoom 8, and around the selected one).",
-  "An arrow's width: its figure (people or households); a dashed arrow: a figure given as a range.",
+  "A flow's width: its best figure; a pale band around it: how high its figure may be (striped: 'at least'); households dashed, people solid.",
   "A dotted ring: an incident known only to the year or season. Numbered circles: incidents grouped where they are dense (click to spread them, or for a list when other markers lie under them)."
 ];
 const FLOWS = "Migration (a line from area to area: schematic, the route unknown unless the text gives it)";
@@ -29,10 +29,14 @@ function typesOf(cid, features) {
   return Array.from(seen, function (entry) { return { label: entry[0], colour: entry[1] }; });
 }
 
+/* A flow drawn with a band for its range (as layers.js flowWidths: not a stock, not a total whose split is not given). */
+function banded(p) { return !p.split && p.kind !== "presence"; }
+
 /* How the flows drawn are read: their kinds by colour, then the line of households, a total not split, a stop. */
 const FLOW_KEYS = [
   [function (p) { return p.count_unit === "households"; }, { label: "a count of households (dashed; people solid)", dashed: true }],
-  [function (p) { return p.count_open || p.count_high; }, { label: "the range of its figure (a band; dotted: 'at least')", band: true }],
+  [function (p) { return banded(p) && !p.count_open && p.count_high > (p.count || 0); }, { label: "the range of its figure (a pale band, as wide as its highest figure)", band: "solid" }],
+  [function (p) { return banded(p) && p.count_open; }, { label: "a figure given as 'at least' (a striped band beyond the line)", band: "dashed" }],
   [function (p) { return p.split; }, { label: "a total whose split by destination is not given (thin, its figure at its origin)" }],
   [function (p) { return p.outcome === "stopped"; }, { label: "a crossing stopped at the border (a bar at its end)" }]
 ];
@@ -45,12 +49,15 @@ function flowTypes(features) {
   return keys;
 }
 
+/* A band's swatch as the map draws it: a pale bar, or striped for "at least". */
+const BAND_FILLS = { solid: "#333333", dashed: "repeating-linear-gradient(90deg, #333333 0 3px, transparent 3px 8px)" };
+
 function keyItem(item) {
   const swatch = el("span", null, item.line ? "swatch line" : "dot");
   if (item.line) swatch.style.borderColor = item.colour; else swatch.style.background = item.colour;
   if (item.dashed) swatch.style.borderTopStyle = "dashed";
-  if (item.band) swatch.style.borderTopWidth = "6px";
-  return append(el("span", null, "key"), [swatch, el("span", item.label)]);
+  if (item.band) Object.assign(swatch.style, { height: "9px", borderTopWidth: "0", opacity: "0.45", background: BAND_FILLS[item.band] });
+  return append(el("span", null, item.line ? "key wide" : "key"), [swatch, el("span", item.label)]);
 }
 
 export function legendControl(zoneGroups, undated, levelLegend) {
