@@ -19,6 +19,8 @@ from webapp.vocabulary import DIRECTION_COLOURS
 ID = "migration-years"
 UNITS = {"people": "People", "households": "Households"}
 WIDTH, PLOT, LEFT, RIGHT, BOTTOM = 760, 200, 70, 12, 40
+TICK_ROOM, LABEL_ROOM = 36, 16  # pixels: a year's slot wide enough for its label; a bar's figure's height
+MARK_INSET, CHAR_WIDTH = 6, 5.0  # pixels: a whisker or arrow from the bar's end; a character of a bar's figure
 
 
 def chart(migration, charts_sources) -> dict:
@@ -72,18 +74,23 @@ def _panel(unit: str, label: str, records: list[dict]) -> dict:
         best = next(v for v in (value["best"], value["low"], value["high"]) if v is not None)
         x1, x2 = LEFT + (start - first) * slot + 2, LEFT + (end - first + 1) * slot - 2
         box = {"x1": x1, "x2": x2, "y": y(best)}
-        middle = (x1 + x2) / 2
+        middle = x2 - MARK_INSET  # whisker and arrow at the bar's end, clear of its figure written from its start
         if value["low"] is not None and value["high"] is not None and value["high"] != value["low"]:
             box["whisker"] = {"x": middle, "y1": y(value["low"]), "y2": y(value["high"])}
         if value["high"] is None and value["low"] is not None and value["best"] in (None, value["low"]):
             box["arrow"] = {"x": middle, "y": box["y"]}
         rows.append(_row(record, unit, value, box))
+    _place_labels(rows)
     return {
         "unit": label,
         "title": f"{label} (logarithmic scale)",
         "rows": rows,
         "y_ticks": [{"y": y(10**k), "value": 10**k} for k in range(low, high + 1)],
-        "x_ticks": [{"x": LEFT + (year - first + 0.5) * slot, "year": year} for year in range(first, last + 1)],
+        "x_ticks": [
+            {"x": LEFT + (year - first + 0.5) * slot, "year": year}
+            for year in range(first, last + 1)
+            if slot >= TICK_ROOM or year % 5 == 0  # every year where there is room, else every fifth
+        ],
         "size": {"width": WIDTH, "height": PLOT + BOTTOM, "plot": PLOT, "left": LEFT},
     }
 
@@ -95,7 +102,30 @@ def _row(record: dict, unit: str, value: dict, box: dict) -> dict:
         "direction": record["direction"],
         "colour": DIRECTION_COLOURS[record["direction"]],
         "text": figure_words(value) + " " + unit,
+        "figure": figure_words(value),
         "authority": record.get("authority") or "authority not named",
         **{k: value.get(k) for k in ("low", "best", "high", "approximate")},
         "box": box,
     }
+
+
+def _place_labels(rows: list[dict]) -> None:
+    """Each bar's figure written above it, or under it where another bar over the same years lies just above."""
+    for row in rows:
+        box = row["box"]
+        crowded = any(
+            other is not row and other["box"]["x1"] < box["x2"] and box["x1"] < other["box"]["x2"]
+            and 0 < box["y"] - other["box"]["y"] < LABEL_ROOM
+            for other in rows
+        )  # fmt: skip
+        box["label_y"] = box["y"] + LABEL_ROOM - 2 if crowded else box["y"] - 5
+        box["label_x"], box["label_anchor"] = _label_x(box, len(row["figure"]) * CHAR_WIDTH)
+
+
+def _label_x(box: dict, width: float) -> tuple[float, str]:
+    """From the bar's start if it holds the figure, else after its end if there is room, else ending at its end."""
+    if box["x2"] - box["x1"] - MARK_INSET * 2 >= width:
+        return box["x1"] + 1, "start"
+    if box["x2"] + 4 + width <= WIDTH:
+        return box["x2"] + 4, "start"
+    return box["x2"] - MARK_INSET * 2, "end"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import re
 from collections import defaultdict
 from xml.etree import ElementTree
@@ -247,16 +249,33 @@ def test_migration_by_year_and_direction(charts, page):
     people_svg, households_svg = _svgs(page, "migration-years")
     flows = {g.get("data-id"): g for g in people_svg.iter(f"{SVG}g") if g.get("class") == "flow"}
     assert set(flows) == set(panels["People"])
-    years = {int(t.text): float(t.get("x")) for t in people_svg.iter(f"{SVG}text") if (t.text or "").isdigit()
-             and len(t.text) == 4}  # fmt: skip
-    total = {line.get("class"): line for line in flows["emigration-1930-1933"].iter(f"{SVG}line")}
+    years = _year_ticks(households_svg)
+    in_households = {g.get("data-id"): g for g in households_svg.iter(f"{SVG}g") if g.get("class") == "flow"}
+    total = {line.get("class"): line for line in in_households["emigration-1930-1933"].iter(f"{SVG}line")}
     x1, x2 = float(total["period"].get("x1")), float(total["period"].get("x2"))
     assert x1 < years[1930] and years[1933] < x2 < years[1934], "one bar over the four years"
-    assert total["whisker open"].get("marker-end"), "'at least 400,000' drawn as an arrow upwards"
+    people_total = {line.get("class"): line for line in flows["emigration-1930-1933"].iter(f"{SVG}line")}
+    assert people_total["whisker open"].get("marker-end"), "'at least 400,000' drawn as an arrow upwards"
     late = {line.get("class"): line for line in flows["russians-in-xinjiang-late-1930s"].iter(f"{SVG}line")}
     assert float(late["whisker"].get("y1")) > float(late["whisker"].get("y2")), "15,000–20,000 as a whisker"
     households = [g.get("data-id") for g in households_svg.iter(f"{SVG}g") if g.get("class") == "flow"]
     assert sorted(households) == sorted(panels["Households"])
+
+
+def _year_ticks(svg) -> dict[int, float]:
+    texts = svg.iter(f"{SVG}text")
+    return {int(t.text): float(t.get("x")) for t in texts if (t.text or "").isdigit() and len(t.text) == 4}
+
+
+def test_migration_years_are_legible_and_each_bar_says_its_figure(page, charts):
+    """Years 1913–1940 on 700 pixels ran together; a bar carried no figure (new-user walk)."""
+    for panel, svg in zip(charts["migration-years"]["panels"], _svgs(page, "migration-years"), strict=True):
+        xs = sorted(_year_ticks(svg).values())
+        assert len(xs) >= 4 and min(b - a for a, b in itertools.pairwise(xs)) >= 30, panel["unit"]
+        for g in (g for g in svg.iter(f"{SVG}g") if g.get("class") == "flow"):
+            figure = [t.text for t in g.iter(f"{SVG}text") if t.get("class") == "figure"]
+            row = next(r for r in panel["rows"] if r["id"] == g.get("data-id"))
+            assert figure == [row["figure"]] and row["text"].startswith(row["figure"]), row["id"]
 
 
 def test_the_migration_popups_link_the_chart_by_year(client):
