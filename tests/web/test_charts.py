@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-
 import re
 from collections import defaultdict
 from xml.etree import ElementTree
