@@ -29,7 +29,7 @@ VIEWS = {
         None,
     ),
     "sarkand-popup.png": ("year=1927&z=8&c=45.2000,80.1000&sel=sarkand-1927-08-18", ".leaflet-popup-content", None),
-    "migration-1931.png": ("year=1931&z=4&c=46.5000,78.0000&off=Places", "path.migration-path", None),
+    "migration-1931.png": ("year=1931&z=6&c=46.8000,80.0000&off=Places", "path.migration-path", None),
 }
 SIZE = {"width": 1200, "height": 760}
 
