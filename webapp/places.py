@@ -49,9 +49,12 @@ def place_page(pid: str):
 def quality_page():
     """The data-quality report of the last build: findings to look at, not errors."""
     titles = {cid: module.TITLE for cid, module in REGISTRY.items()}  # layers by name, not by id
+    held = (get_store().meta("texts") or {}).values()
+    records_only = [d for d in held if d["shipped"] == "record"]  # no text held: nothing to account for
     return meta_view(
-        "quality", "quality.html", "Data quality", "places.quality_page", "q", levels=LEVELS, titles=titles
-    )
+        "quality", "quality.html", "Data quality", "places.quality_page", "q", levels=LEVELS, titles=titles,
+        records_only=records_only,
+    )  # fmt: skip
 
 
 @bp.get("/collections/places/lpf")

@@ -39,6 +39,20 @@ def test_quality_report_page_and_json(client):
     assert "1927 list" in page and "Uryl" in page
 
 
+def test_every_document_is_in_the_coverage_report_or_said_to_hold_no_text(client):
+    """A document held only as a record ("Soviet-Mongolian Friendship Talks") was missing without a word (walk)."""
+    from tests.web.readable import html_text
+
+    documents = client.get("/texts?f=json").get_json()["documents"]
+    text = html_text(client.get("/quality?f=html").data.decode())
+    covered = client.get("/quality?f=json").get_json()["coverage"]
+    for doc in documents:
+        assert doc["id"] in covered or doc["shipped"] == "record", doc["id"]
+        assert doc["label"] in text, doc["label"]
+    assert "holds no text of them to account for" in text
+    assert "a paragraph may hold several" in html_text(client.get("/texts?f=html").data.decode())
+
+
 def test_the_quality_report_names_layers_by_their_titles(client):
     """The JSON keeps the layers' ids; the page names each by its title ("Border-guard units", not "outposts")."""
     from layers import REGISTRY
