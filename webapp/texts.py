@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 
 from flask import Blueprint, jsonify, render_template, request, url_for
 from markupsafe import Markup, escape
@@ -33,6 +34,10 @@ MARK, MARK_AGAIN, CLOSE = (
     Markup("</mark>"),
 )
 PAGES = {"incidents": "incidents.incident_page", "places": "places.place_page"}
+TABLES = {
+    "statistics": ("statistics.statistics_page", "yearly figures"),
+    "tariff_1923": ("customs.tariff_1923", "tariff"),
+}
 
 
 def _texts() -> dict:
@@ -99,12 +104,27 @@ def _supports(doc_id: str) -> dict[str, list[dict]]:
     """{passage anchor: the features that cite it, each once, with its map and page links}."""
     out: dict[str, list[dict]] = defaultdict(list)
     listed = set()
-    for row in get_store().meta("citations") or []:
+    store = get_store()
+    rows = [*(row | _links(row) for row in store.meta("citations") or []), *_table_rows(store)]
+    for row in rows:
         key = (row["anchor"], row["layer"], _feature(row["id"]))
         if row["document"] == doc_id and row["anchor"] and key not in listed:
             listed.add(key)
-            out[row["anchor"]].append(row | _links(row))
+            out[row["anchor"]].append(row)
     return dict(out)
+
+
+def _table_rows(store) -> Iterator[dict]:
+    """The passages the tables cite (the yearly figures, the 1923 tariff), as rows like the features' citations."""
+    for table, (endpoint, title) in TABLES.items():
+        held = store.meta(table) or []
+        for entry in held if isinstance(held, list) else [held]:
+            url = url_for(endpoint) + "#" + entry["id"]
+            for cite in entry.get("sources") or []:
+                anchor = cite["passage"].split("#")[1] if cite.get("passage") else None
+                name = entry.get("text") or entry.get("title_en") or entry["id"]
+                yield {"layer": title, "id": entry["id"], "name": name, "anchor": anchor, "map_url": url,
+                       "page_url": url, "document": cite.get("document"), "quote": cite.get("quote")}  # fmt: skip
 
 
 def _feature(fid: str) -> str:

@@ -189,6 +189,18 @@ def test_the_reader_says_how_much_of_the_text_the_atlas_cites(client, core_page)
     assert 'class="uncited"' not in core_page, "the marks are for a signed-in reviewer (tests/contrib/test_web.py)"
 
 
+def test_every_paragraph_a_record_cites_shows_its_passage_and_what_cites_it(client, core_page):
+    """A paragraph cited only by the yearly figures (p-93: 23 gangs, 670 people) showed neither a mark nor a reason."""
+    data = client.get(f"/texts/{CORE}?f=json").get_json()
+    bodies = re.findall(r'<p id="p-(\d+)"[^>]*>(.*?)</p>', core_page, flags=re.S)
+    shown = {int(index): "<mark" in html for index, html in bodies}
+    cited = [p["index"] for p in data["paragraphs"] if p["kind"] == "body" and not p["uncited"]]
+    assert cited and [i for i in cited if not shown.get(i)] == []
+    gangs = [f for p in data["passages"] for f in p["features"] if f["id"] == "gang-members-1927"]
+    assert gangs and gangs[0]["map_url"] == "/statistics#gang-members-1927"
+    assert 'id="gang-members-1927"' in client.get("/statistics", headers=HTML).data.decode()
+
+
 def test_the_reader_joins_the_words_the_copy_cut_at_a_line_end(client):
     page = client.get("/texts/shemetova-2020", headers=HTML).data.decode()
     assert "Максумханов" in page and "Мак- сумханов" not in page
