@@ -22,7 +22,7 @@ HIDING_BANDS = """() => { const band = document.querySelector('path.migration-ba
         && z(p) >= z(band)).length; }"""
 DRAWN = """() => Array.from(document.querySelectorAll('path.migration-path, path.migration-band'), p => ({
     cls: p.getAttribute('class'), d: p.getAttribute('d'), width: parseFloat(p.getAttribute('stroke-width')),
-    dash: p.getAttribute('stroke-dasharray')}))"""
+    dash: p.getAttribute('stroke-dasharray'), cap: p.getAttribute('stroke-linecap')}))"""
 
 
 def _of(drawn: list[dict], kind: str, fid: str) -> list[dict]:
@@ -44,6 +44,8 @@ def test_1931_draws_flows_between_areas_with_their_ranges(browser, live_server):
         assert band[0]["width"] > ogpu[0]["width"] and band[0]["dash"], "the open range, dashed"
         assert page.evaluate(HIDING_BANDS) == 0, "no opaque land painted over the range bands"
         assert ogpu[0]["dash"], "households dashed, apart from people"
+        gap = float(ogpu[0]["dash"].replace(",", " ").split()[1])
+        assert ogpu[0]["cap"] == "butt" and gap >= ogpu[0]["width"], "gaps a wide line's round caps would close"
         assert ogpu[0]["d"].count("L") > 10, "a curve, not a straight line between two towns"
         assert len(_of(drawn, "migration-path", "zaysan-households-1931-02")) == 1
         labels = page.locator(".flow-label").all_inner_texts()

@@ -87,12 +87,21 @@ function flowWidths(w, p) {
   return { line: line, band: p.count_high && p.count_high > (p.count || 0) ? flowWidth(w, p.count_high) : null };
 }
 
+/* A dash pattern grown with the line's width and cut square, so a wide line's gaps stay open (round caps close them). */
+function scaledDashes(dashes, weight) {
+  if (!dashes) return null;
+  return dashes.split(" ").map(function (n) { return Number(n) * Math.max(1, weight / 2); }).join(" ");
+}
+
 function flowStyle(config, p) {
+  const weight = flowWidths(config.flowWidth, p).line;
+  const dashes = scaledDashes(p.kind === "presence" ? "2 4" : config.flowDashes[p.count_unit], weight);
   return {
     color: config.migrationColours[p.kind] || "#54278f",
-    weight: flowWidths(config.flowWidth, p).line,
+    weight: weight,
     opacity: 0.8,
-    dashArray: p.kind === "presence" ? "2 4" : config.flowDashes[p.count_unit] || null,
+    dashArray: dashes,
+    lineCap: dashes ? "butt" : "round",
     fill: p.kind === "presence",
     className: (p.kind === "presence" ? "migration-stock " : "migration-path ") + p.id
   };

@@ -38,7 +38,7 @@ const FLOW_KEYS = [
   [function (p) { return banded(p) && !p.count_open && p.count_high > (p.count || 0); }, { label: "the range of its figure (a pale band, as wide as its highest figure)", band: "solid" }],
   [function (p) { return banded(p) && p.count_open; }, { label: "a figure given as 'at least' (a striped band beyond the line)", band: "dashed" }],
   [function (p) { return p.split; }, { label: "a total whose split by destination is not given (thin, its figure at its origin)" }],
-  [function (p) { return p.outcome === "stopped"; }, { label: "a crossing stopped at the border (a bar at its end)" }]
+  [function (p) { return p.outcome === "stopped"; }, { label: "a crossing stopped at the border (a bar at its end)", band: "stopped" }]
 ];
 
 function flowTypes(features) {
@@ -49,14 +49,18 @@ function flowTypes(features) {
   return keys;
 }
 
-/* A band's swatch as the map draws it: a pale bar, or striped for "at least". */
-const BAND_FILLS = { solid: "#333333", dashed: "repeating-linear-gradient(90deg, #333333 0 3px, transparent 3px 8px)" };
+/* A band's swatch as the map draws it: a pale bar, or striped for "at least"; a stopped line with its end bar. */
+const BAND_FILLS = {
+  solid: "#333333",
+  dashed: "repeating-linear-gradient(90deg, #333333 0 3px, transparent 3px 8px)",
+  stopped: "linear-gradient(#333333, #333333) left center / 100% 2px no-repeat, linear-gradient(#333333, #333333) right center / 3px 100% no-repeat"
+};
 
 function keyItem(item) {
   const swatch = el("span", null, item.line ? "swatch line" : "dot");
   if (item.line) swatch.style.borderColor = item.colour; else swatch.style.background = item.colour;
   if (item.dashed) swatch.style.borderTopStyle = "dashed";
-  if (item.band) Object.assign(swatch.style, { height: "9px", borderTopWidth: "0", opacity: "0.45", background: BAND_FILLS[item.band] });
+  if (item.band) Object.assign(swatch.style, { height: "9px", borderTopWidth: "0", opacity: item.band === "stopped" ? "1" : "0.45", background: BAND_FILLS[item.band] });
   return append(el("span", null, item.line ? "key wide" : "key"), [swatch, el("span", item.label)]);
 }
 
