@@ -31,6 +31,12 @@ LABELS = {
     "seat": "Seat",
     "where_prec": "Located to",
     "precision_m": "Uncertainty radius",
+    "rule": "Its outline",
+    "marker_lon": "Marker's longitude",
+    "marker_lat": "Marker's latitude",
+    "marker_radius_m": "Farthest edge from its marker",
+    "used_by": "Used by",
+    "role": "Drawn for",
     "location_basis": "How it is located",
     "border_distance_m": "Distance from the border",
     "names_by_period": "Names over time",
@@ -41,7 +47,15 @@ LABELS = {
     "last_attested": "Last named for",
     "date_text": "Date, as the source words it",
 }
-UNITS = {"precision_m": lambda v: f"{v:,.0f} m", "border_distance_m": lambda v: f"{v / 1000:,.1f} km"}
+UNITS = {
+    "precision_m": lambda v: f"{v:,.0f} m",
+    "border_distance_m": lambda v: f"{v / 1000:,.1f} km",
+    "marker_radius_m": lambda v: f"{v / 1000:,.0f} km",
+    "depth_m": lambda v: f"{v:,.0f} m",
+    "marker_lon": lambda v: f"{v:.4f}°",
+    "marker_lat": lambda v: f"{v:.4f}°",
+    "inner_m": lambda v: f"{v:,.0f} m",
+}
 # Fields that name another feature by its id: the layer it is in (shown by its name, linked to its page).
 REFS = {"parent": "outposts", "formed_from": "outposts", "seat": "places", "place": "places", "unit": "outposts"}
 REF_LAYERS = sorted(set(REFS.values()))
@@ -109,6 +123,7 @@ def _count(value: dict) -> str:
 FACT_WORDS = {**UNIT_FACTS, **CUSTOMS_FACTS}  # a dated fact's kind, in words ("border violators deported")
 RULES = (
     (lambda k, v: k == "what" and v in FACT_WORDS, lambda k, v, p: FACT_WORDS[v]),
+    (lambda k, v: k == "rule" and isinstance(v, dict) and "text" in v, lambda k, v, p: v["text"]),  # an area's rule
     (lambda k, v: isinstance(v, bool), lambda k, v, p: "yes" if v else "no"),
     (lambda k, v: k in UNITS and isinstance(v, int | float), lambda k, v, p: UNITS[k](v)),
     (lambda k, v: k == "where_prec", lambda k, v, p: vocabulary.LEVEL_WORDS.get(v, v)),

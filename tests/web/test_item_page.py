@@ -43,3 +43,11 @@ def test_a_page_says_when_in_words_and_links_the_map(client, path, period):
 def test_the_map_links_a_unit_to_its_page(client):
     page = client.get("/map").get_data(as_text=True)
     assert '"url": "/collections/outposts/items/outpost-49-9?f=html"' in page
+
+
+def test_an_area_page_says_its_outline_in_words_not_as_data(client):
+    """'Extent: Areas: ['ili-district', ...]' and 'Marker radius m 521000.0' (new-user walk of issue 27)."""
+    text = text_of(client.get("/collections/areas/items/xinjiang-border-districts?f=html").get_data(as_text=True))
+    assert "Its outline" in text and "the union of Ili District, Tarbagatai District, Altay District" in text
+    assert "Farthest edge from its marker" in text and re.search(r"\b\d{2,4} km\b", text)
+    assert "['" not in text and "Marker radius m" not in text and "Extent:" not in text
