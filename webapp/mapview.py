@@ -130,7 +130,7 @@ def build_map(store, display: bool = True) -> folium.Map:
         summary=summary(store, [layer.layer_name for layer in zone_layers]),
         layer_control=layer_control,
         heat=heat,
-        area_layers=[place_areas, incident_areas],
+        area_layers=[place_areas, incident_areas, flow_areas],
         totals={cid: store.query(cid, limit=0)[1] for cid in groups if cid in store.collections()},
     )
     controls.add_to(m)
@@ -286,15 +286,19 @@ def flow_area_features(areas, flows) -> dict:
     """The areas the migration flows go between, each with the periods of its flows (a stock is drawn as its area by
     the migration layer itself)."""
     periods: dict[str, set] = {}
+    names: dict[str, set] = {}
     for row in flows[flows["kind"] != "presence"].to_dict("records"):
         for aid in [row["from_area"], *(row["to_areas"] or [])]:
             if row["start"]:
                 periods.setdefault(aid, set()).add((row["start"], row["end"]))
+                names.setdefault(aid, set()).add(row["name"])
     features = []
     used = areas[areas["id"].isin(set(periods))]
     light = [g.simplify(FLOW_AREA_TOLERANCE * g.area**0.5) for g in used.geometry]  # coarser the larger
     for area in _geojson(used.set_geometry(light))["features"]:
-        props = {k: area["properties"][k] for k in ("id", "name")}
+        props = {k: area["properties"][k] for k in ("id", "name", "location_basis", "sources")}
+        props |= {"role": "migration", "rule": area["properties"]["rule"]["text"], "more": 0}
+        props["features"] = sorted(names[props["id"]])  # the flows from or to it (listed in its popup)
         props["periods"] = [[s, e] for s, e in sorted(periods[props["id"]], key=str)]
         features.append({**area, "properties": props})
     return {"type": "FeatureCollection", "features": features}
@@ -306,7 +310,7 @@ def _add_flow_areas(m: folium.Map, areas, flows) -> folium.GeoJson:
         flow_area_features(areas, flows),
         name=html.escape(OVERLAYS["migrationAreas"]),
         style_function=lambda f: {**FLOW_AREA_STYLE, "className": f"migration-area {f['properties']['id']}"},
-        interactive=False,
+        interactive=False,  # listed in the answer of a click on the ground, like the areas of possibility
     )
     layer.add_to(m)
     return layer

@@ -67,3 +67,25 @@ def test_1931_draws_flows_between_areas_with_their_ranges(browser, live_server):
         assert page.errors == []
     finally:
         page.close()
+
+
+def test_the_areas_flows_go_between_open_from_a_link_and_from_the_ground(browser, live_server):
+    """'sel=xinjiang-border-districts' was refused as having no point, and a click in an area never named it."""
+    page = open_map(browser, live_server.url + "/#year=1931&sel=xinjiang-border-districts")
+    try:
+        popup = page.locator(".leaflet-popup-content .atlas-popup")
+        popup.wait_for()
+        text = popup.inner_text()
+        assert text.startswith("Xinjiang's border districts") and "An area migration flows go between" in text
+        assert "the union of Ili District, Tarbagatai District, Altay District" in text
+        assert "Emigration: Kazakh ASSR → Xinjiang's border districts" in text and "read the passage" in text
+        assert page.locator(".atlas-notice").count() == 0, "no 'has no point on the map' notice"
+        page.evaluate("BorderAtlas.map.closePopup(); BorderAtlas.map.setView([47.6, 84.5], 7, {animate: false})")
+        box = page.locator(".leaflet-container").bounding_box()
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # the ground, in Zaysan district
+        wait_until(page, "!!document.querySelector('.atlas-regime')")
+        answer = page.locator(".atlas-regime").inner_text()
+        assert "Areas here" in answer and "Zaysan district" in answer
+        assert page.errors == []
+    finally:
+        page.close()

@@ -208,15 +208,21 @@ function incidentPopup(p) {
   ]);
 }
 
+/* What an area is for, by its role: {what it is, the heading of the features it holds}. */
+const AREA_ROLES = {
+  possibility: ["Area of possibility: where the text puts what has no point of its own. ", "Placed in it"],
+  migration: ["An area migration flows go between (an outline for what the text names, not a boundary of the time). ", "Flows from or to it"]
+};
+
 function areaPopup(p) {
-  const inside = el("ul");
+  const inside = el("ul"), role = AREA_ROLES[p.role] || AREA_ROLES.possibility;
   (p.features || []).forEach(function (name) { inside.appendChild(el("li", name)); });
   if (p.more) inside.appendChild(el("li", "and " + p.more.toLocaleString("en") + " more", "note"));
   return popup([
     el("h3", p.name),
-    el("p", "Area of possibility: where the text puts what has no point of its own. " + (p.location_basis || "")),
-    el("p", "Rule: " + (p.rule || ""), "note"),
-    el("h4", "Placed in it"),
+    el("p", role[0] + (p.location_basis || "")),
+    el("p", "Outline: " + (p.rule || ""), "note"),
+    el("h4", role[1]),
     inside,
     el("h4", "Sources"),
     sourcesList(p.sources)

@@ -29,7 +29,7 @@ function regimeAnswer(a, others) {
   append(div, [el("h3", asOf), el("p", where + side + distance), a.note ? el("p", a.note, "note") : null]);
   if (zones.length) div.appendChild(el("p", "The zones around this point (open one for what it restricted, its acts and sources):", "note"));
   zones.forEach(function (z) { div.appendChild(zoneDetails(z)); });
-  if (others.length) div.appendChild(el("h4", "Areas of possibility here"));
+  if (others.length) div.appendChild(el("h4", "Areas here (open one for what it is and its sources)"));
   others.forEach(function (o) { div.appendChild(otherDetails(o)); });
   return div;
 }
