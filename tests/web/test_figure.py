@@ -498,7 +498,30 @@ def test_every_flow_in_the_legend_is_drawn_in_the_map(rendered):
                 seen.add(kind)
     assert seen == listed, (seen, listed)
     assert "Migration: areas; lines schematic" in entries
-    assert {"Migration: range (dots: at least)", "Migration: stopped at the border"} <= set(entries)
+    assert {"Migration: 'at least' (a broken pale band)", "Migration: stopped at the border"} <= set(entries)
+
+
+@pytest.mark.parametrize(
+    ("query", "labels", "keys"),
+    [
+        ("year=1931", ["at least 400,000 people (286,000 households) (split not given)"],
+         {"Migration: a count of households (dashed)", "Migration: a total not split by destination (thin)"}),
+        ("year=1938", ["Kazakhs: about 350,000 people", "Russians: 15,000–20,000 people"], {"Migration: area of a stock"}),
+    ],
+)  # fmt: skip
+def test_a_figure_writes_the_figures_of_totals_and_stocks_inside_its_frame(rendered, query, labels, keys):
+    """The origin of 1931's totals lies west of the frame and Xinjiang's middle south-east of it: their figures were
+    cut off, or written under the map over the legend (new-user walk of issue 27); the keys said 'dots'."""
+    data = rendered(f"{query}&format=svg")
+    left, top, width, height = (v / MM_PER_IN * PT_PER_IN for v in map_box_mm(data))
+    found = {}
+    for group in (g for g in ET.fromstring(data).iter(f"{SVG}g") if g.get("id") == "flow-label"):
+        found[flat("".join(group.itertext()))] = [p for d in group.iter(f"{SVG}path") for p in line_points(d.get("d") or "")]
+    for label in labels:
+        box = next((points for text, points in found.items() if label in text), None)
+        assert box, (label, list(found))
+        assert all(left <= x <= left + width and top <= y <= top + height for x, y in box), label
+    assert keys <= set(legend_entries(data))
 
 
 def test_the_legend_lists_no_type_all_of_whose_markers_lie_under_others(app, store, rendered):

@@ -32,6 +32,7 @@ POINTS = {
 LABEL_ALL_BELOW_M = 400_000  # a view narrower than this labels every place; a wider one the important ones
 AREA_FILL_OPACITY = 0.12
 RING = {"marker": "o", "s": 60, "facecolors": "none", "linewidths": 0.8}  # around the places of the 1927 list
+EDGE = 0.03  # a label moved inside the frame keeps this share of the frame from its edge
 FLOW_AREAS = "Migration: areas; lines schematic"  # a flow's line: the route unknown unless the text gives it
 STOCK_AREAS = "Migration: area of a stock"
 
@@ -205,7 +206,7 @@ def draw_migration(ax, flows, drawing: Drawing, view: View) -> None:
             props = flow.to_dict()
             if kind != "presence":
                 keys |= _draw_flow(ax, flow, props, look.colour)
-            _figure_label(ax, props, look.colour)
+            _figure_label(ax, props, look.colour, view)
         if kind != "presence":
             handle = Line2D([], [], linewidth=1.2, color=look.colour)
             drawing.legend.append((f"Migration: {group['kind_label'].iloc[0]}", handle))
@@ -228,7 +229,8 @@ def _draw_flow(ax, flow, props: dict, colour: str) -> set[str]:
         ax.plot(xs, ys, color=colour, linewidth=LINE_SCALE * line, linestyle=_line(unit), alpha=0.85, zorder=4,
                 gid=f"migration-{props['kind']}")  # fmt: skip
         ax.add_patch(_end(part, colour, LINE_SCALE * line, stopped))
-    return {unit if props.get("count_unit") else "", "band" if band else "", "stopped" if stopped else ""} - {""}
+    keys = {props.get("count_unit") or "", "split" if props.get("split") else "", "stopped" if stopped else ""}
+    return (keys | {("open" if open_band else "band") if band else ""}) - {""}
 
 
 def _end(part, colour: str, width: float, stopped: bool):
@@ -240,29 +242,41 @@ def _end(part, colour: str, width: float, stopped: bool):
     return FancyArrowPatch(part.coords[-2], part.coords[-1], color=colour, zorder=4.1, **head)
 
 
-def _figure_label(ax, props: dict, colour: str) -> None:
+def _inside(point, view: View) -> tuple[tuple[float, float], str, bool]:
+    """A label's point moved inside the frame where it lies outside (an origin or area beyond the view: its figure is
+    written at the frame's edge nearest it), the side its text runs from, and whether it runs up (from the bottom)."""
+    minx, miny, maxx, maxy = view.extent
+    dx, dy = (maxx - minx) * EDGE, (maxy - miny) * EDGE
+    x, y = min(max(point.x, minx + dx), maxx - dx), min(max(point.y, miny + dy), maxy - dy)
+    return (x, y), "right" if x < point.x else "left", y > point.y
+
+
+def _figure_label(ax, props: dict, colour: str, view: View) -> None:
     """The figure of a stock, or of a total whose split is not given, at its area (one under another)."""
     if props.get("label_lon") is None or (props["kind"] != "presence" and not props.get("split")):
         return
-    point = to_metric(Point(props["label_lon"], props["label_lat"]))
+    (x, y), align, up = _inside(to_metric(Point(props["label_lon"], props["label_lat"])), view)
     text = (f"{props['who']}: " if props["kind"] == "presence" else "") + props["figure_text"]
     text += " (split not given)" if props.get("split") else ""
-    ax.annotate(text, (point.x, point.y), xytext=(4, -4 - 8 * (props.get("label_row") or 0)),
-                textcoords="offset points", fontsize=5.5, fontstyle="italic", color=colour, va="top", zorder=8,
+    rise = 4 + 8 * (props.get("label_row") or 0)
+    offset = (4 if align == "left" else -4, rise if up else -rise)
+    ax.annotate(text, (x, y), xytext=offset, ha=align, va="bottom" if up else "top",
+                textcoords="offset points", fontsize=5.5, fontstyle="italic", color=colour, zorder=8,
                 gid="flow-label", bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none",
                                         "alpha": 0.8}, annotation_clip=True)  # fmt: skip
 
 
-def _line_key(unit: str):
+def _line_key(unit: str, width: float = 1.2):
     from matplotlib.lines import Line2D
 
-    return lambda: Line2D([], [], linewidth=1.2, color="#333333", linestyle=_line(vocabulary.FLOW_UNIT_LINES[unit]))
+    return lambda: Line2D([], [], linewidth=width, color="#333333", linestyle=_line(vocabulary.FLOW_UNIT_LINES[unit]))
 
 
-def _band_key():
+def _band_key(style: str = "-"):
     from matplotlib.lines import Line2D
 
-    return Line2D([], [], linewidth=5, color="#54278f", alpha=vocabulary.FLOW_WIDTH["band"], solid_capstyle="butt")
+    return lambda: Line2D([], [], linewidth=5, color="#54278f", alpha=vocabulary.FLOW_WIDTH["band"], linestyle=style,
+                          solid_capstyle="butt")  # fmt: skip
 
 
 def _stopped_key():
@@ -275,7 +289,9 @@ def _stopped_key():
 FLOW_KEYS = {
     "people": ("Migration: a count of people (solid)", _line_key("people")),
     "households": ("Migration: a count of households (dashed)", _line_key("households")),
-    "band": ("Migration: range (dots: at least)", _band_key),
+    "band": ("Migration: range of its figure (a pale band)", _band_key()),
+    "open": ("Migration: 'at least' (a broken pale band)", _band_key(":")),
+    "split": ("Migration: a total not split by destination (thin)", _line_key("people", 0.6)),
     "stopped": ("Migration: stopped at the border", _stopped_key),
 }
 
