@@ -506,7 +506,8 @@ def test_every_flow_in_the_legend_is_drawn_in_the_map(rendered):
     [
         ("year=1931", ["at least 400,000 people (286,000 households) (split not given)"],
          {"Migration: a count of households (dashed)", "Migration: a total not split by destination (thin)"}),
-        ("year=1938", ["Kazakhs: about 350,000 people", "Russians: 15,000–20,000 people"], {"Migration: area of a stock"}),
+        ("year=1938", ["Kazakhs: about 350,000 people", "Russians: 15,000–20,000 people"],
+         {"Migration: area of a stock"}),
     ],
 )  # fmt: skip
 def test_a_figure_writes_the_figures_of_totals_and_stocks_inside_its_frame(rendered, query, labels, keys):
@@ -516,7 +517,8 @@ def test_a_figure_writes_the_figures_of_totals_and_stocks_inside_its_frame(rende
     left, top, width, height = (v / MM_PER_IN * PT_PER_IN for v in map_box_mm(data))
     found = {}
     for group in (g for g in ET.fromstring(data).iter(f"{SVG}g") if g.get("id") == "flow-label"):
-        found[flat("".join(group.itertext()))] = [p for d in group.iter(f"{SVG}path") for p in line_points(d.get("d") or "")]
+        paths = group.iter(f"{SVG}path")
+        found[flat("".join(group.itertext()))] = [p for d in paths for p in line_points(d.get("d") or "")]
     for label in labels:
         box = next((points for text, points in found.items() if label in text), None)
         assert box, (label, list(found))
