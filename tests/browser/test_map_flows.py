@@ -60,6 +60,8 @@ def test_1931_draws_flows_between_areas_with_their_ranges(browser, live_server):
         popup = page.locator(".leaflet-popup-content .atlas-popup")
         popup.wait_for()
         assert "(stopped at the border)" in popup.inner_text()
+        sources = popup.locator("ol.sources")  # three passages of one note: its reference once, then each passage
+        assert sources.locator(":scope > li").count() == 1 and sources.locator(".quote").count() == 3
         link = popup.get_by_role("link", name="Migration by year and direction (chart)")
         assert link.get_attribute("href") == "/charts#migration-years"
         link.click()

@@ -8,19 +8,28 @@ const CATEGORY = {
   search: "Search and seizure", expulsion: "Expulsion", passport: "Passports"
 };
 
-function citation(c) {
-  const parts = [el("span", c.reference, "ref"), el("q", c.quote_shown || c.quote)];  // a word the copy cut, joined
-  if (c.note_basis) parts.splice(1, 0, el("span", " (" + c.note_basis + ") ", "note"));
-  if (c.passage) parts.push(document.createTextNode(" "), link("read the passage in " + c.cited_as, c.passage));
+/* One reference and each passage quoted from it (a popup citing one note three times names the note once). */
+function citation(group) {
+  const c = group[0], parts = [el("span", c.reference, "ref")];
+  if (c.note_basis) parts.push(el("span", " (" + c.note_basis + ") ", "note"));
+  group.forEach(function (q) {
+    const quote = append(el("div", null, "quote"), [el("q", q.quote_shown || q.quote)]);  // a word the copy cut, joined
+    if (q.passage) append(quote, [document.createTextNode(" "), link("read the passage in " + q.cited_as, q.passage)]);
+    parts.push(quote);
+  });
   return append(el("li"), parts);
 }
 
 export function sourcesList(sources) {
-  const seen = {}, ol = el("ol", null, "sources");
+  const seen = {}, byReference = new Map(), ol = el("ol", null, "sources");
   (sources || []).forEach(function (c) {
-    const key = c.document + "|" + c.note + "|" + c.quote;
-    if (!seen[key]) { seen[key] = true; ol.appendChild(citation(c)); }
+    const key = c.document + "|" + c.note + "|" + c.quote, ref = c.reference + "|" + (c.note_basis || "");
+    if (seen[key]) return;
+    seen[key] = true;
+    if (!byReference.has(ref)) byReference.set(ref, []);
+    byReference.get(ref).push(c);
   });
+  byReference.forEach(function (group) { ol.appendChild(citation(group)); });
   return ol;
 }
 

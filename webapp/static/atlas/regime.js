@@ -16,6 +16,8 @@ function zoneDetails(z) {
 
 /* Something else the ground holds here (an area of possibility): its title, expanded for its content. */
 function otherDetails(other) {
+  const title = other.content.querySelector("h3");
+  if (title) title.remove();  // the summary names it
   return append(el("details", null, "regime-other"), [el("summary", other.title), other.content]);
 }
 
