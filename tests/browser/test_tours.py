@@ -4,6 +4,7 @@ passages in the reader."""
 
 from __future__ import annotations
 
+import unicodedata
 from urllib.parse import urlsplit
 
 import pytest
@@ -84,5 +85,23 @@ def test_a_reference_opens_its_passage_in_the_reader(browser, live_server):
         page.wait_for_url(f"**/texts/ablazhey-zhanbossinova-2026#{anchor}")
         mark = page.locator(f"mark#{anchor}")
         assert "ambush was set up in the Chagan-Abo area" in mark.inner_text() or mark.is_visible()
+    finally:
+        page.close()
+
+
+def test_the_print_view_makes_a_pdf_with_a_page_per_step(browser, live_server):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    tour = live_server.get_json("/tours/flight-to-xinjiang?f=json")
+    page = browser.new_page()
+    try:
+        page.goto(f"{live_server.url}/tours/flight-to-xinjiang/print")
+        pdf = PdfReader(BytesIO(page.pdf(format="A4")))
+        texts = [" ".join(unicodedata.normalize("NFKC", p.extract_text()).split()) for p in pdf.pages]  # "ﬂ": "fl"
+        assert len(texts) == len(tour["steps"])
+        for text, step in zip(texts, tour["steps"], strict=True):
+            assert step["title"] in text and "References" in text and "Ablazhey" in text
     finally:
         page.close()

@@ -25,6 +25,7 @@ def test_the_list_names_both_tours(client):
     assert "Closing the border, 1918–1935" in page and "Flight to Xinjiang, 1927–1933" in page
     listed = client.get("/tours?f=json").get_json()["tours"]
     assert {t["slug"]: t["steps"] for t in listed} == {"closing-the-border": 6, SLUG: 7}
+    assert 'href="/tours"' in client.get("/texts?f=html").get_data(as_text=True), "every page's menu names the tours"
 
 
 def test_a_step_permalink_opens_that_step_with_its_map_state(client):
