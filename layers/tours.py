@@ -29,8 +29,10 @@ STEP_FIELDS = ({"years", "cite"}, {"title", "centre", "zoom", "bbox", "layers", 
 TOUR_TYPES = {"authors": ("texts",), "release": ("text",), "title": ("text",), "summary": ("text",)}
 STEP_TYPES = {"years": ("whole", "numbers"), "centre": ("numbers",), "zoom": ("whole",), "bbox": ("numbers",)}
 STEP_TYPES |= {"layers": ("texts",), "select": ("text",), "cite": ("mappings",), "title": ("text",)}
-# The overlays a step may name besides the zones (by id): the map's collections drawn as layers of their own.
-MAP_LAYERS = ("border", "places", "outposts", "customs", "diplomacy", "incidents", "migration")
+# The overlays a step may name besides the zones (by id): the map's collections drawn as layers of their own, the
+# uncertainty circles, the areas of possibility, the areas the flows go between and the heat map (webapp.vocabulary).
+MAP_LAYERS = ("border", "places", "outposts", "customs", "diplomacy", "incidents", "migration", "placeCircles",
+              "placeAreas", "incidentCircles", "incidentAreas", "migrationAreas", "heat")  # fmt: skip
 ZOOMS = (3, 18)
 VIEW = (800, 600)  # the map's size in pixels a bbox is fitted to (the player's map beside its panel)
 

@@ -15,7 +15,7 @@ from layers.build import REFERENCE, SOURCES
 from store import releases
 from tests.layers.test_tours import TOURS
 from webapp import create_app
-from webapp.tours import markdown
+from webapp.tours import markdown, overlay_names, step_hash
 
 SLUG = "flight-to-xinjiang"
 
@@ -39,6 +39,20 @@ def test_a_step_permalink_opens_that_step_with_its_map_state(client):
     assert step["hash"].startswith("year=1931&z=8&c=47.4000,84.9000&off=") and "sel=zaysan-1931-02-11" in step["hash"]
     assert "Border-guard%20units" not in step["hash"], "a layer the step names is not switched off"
     assert "tour.js" in page and "leaflet" in page  # the player is the map page with its panel
+
+
+def test_a_step_can_show_the_uncertainty_and_the_layers_hidden_at_first(app):
+    step = {"years": [1930, 1932], "centre": [44.0, 80.0], "zoom": 7, "layers": ["heat", "incidentCircles", "border"]}
+    with app.test_request_context("/tours"):
+        names, hidden = overlay_names()
+    state = step_hash(step, names, hidden)
+    assert state.startswith("year=1930-1932&z=7&c=44.0000,80.0000&off=")
+    off, on = state.split("&off=")[1].split("&on=")
+    assert on == "Incidents%3A%20heat%20map"
+    assert "Incidents%3A%20uncertainty" not in off and "Border%20line" not in off
+    circles = "Places%3A%20uncertainty%20%28radius%29"
+    assert {"Places", "Incidents", "22%20km%20border%20zone", circles} <= set(off.split(","))
+    assert "Places%3A%20areas%20of%20possibility" not in off, "hidden at first: never in off"
 
 
 @pytest.mark.parametrize("slug", ["closing-the-border", SLUG])
