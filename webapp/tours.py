@@ -93,14 +93,14 @@ def tours_page():
     """The tours of this release: title, authors, summary, steps (HTML or f=json)."""
     params.check_known(request.args, {"f"})
     listed = [
-        {k: t[k] for k in ("slug", "title", "authors", "summary", "licence", "release")}
+        {k: t[k] for k in ("slug", "title", "authors", "summary", "licence", "release", "intro")}
         | {"steps": len(t["steps"]), "url": url_for("tours.tour_page", slug=t["slug"])}
         for t in all_tours()
     ]
     if _format() != "html":
         return jsonify({"tours": listed})
     json_url = url_for("tours.tours_page", f="json")
-    return render_template("tours.html", title="Guided tours", tours=listed, json_url=json_url)
+    return render_template("tours.html", title="Guided tours", tours=listed, json_url=json_url, markdown=markdown)
 
 
 @bp.get("/tours/<slug>")

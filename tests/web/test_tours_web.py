@@ -23,6 +23,7 @@ SLUG = "flight-to-xinjiang"
 def test_the_list_names_both_tours(client):
     page = client.get("/tours").get_data(as_text=True)
     assert "Closing the border, 1918–1935" in page and "Flight to Xinjiang, 1927–1933" in page
+    assert "This tour follows the section" in page, "each tour's introduction"
     listed = client.get("/tours?f=json").get_json()["tours"]
     assert {t["slug"]: t["steps"] for t in listed} == {"closing-the-border": 6, SLUG: 7}
     assert 'href="/tours"' in client.get("/texts?f=html").get_data(as_text=True), "every page's menu names the tours"
