@@ -110,14 +110,14 @@ def tour_page(slug: str):
     return _play(find(slug), 1)
 
 
-@bp.get("/tours/<slug>/<int:n>")
-def step_page(slug: str, n: int):
+@bp.get("/tours/<slug>/<n>")
+def step_page(slug: str, n: str):
     """A tour opened at its step n (a step's permalink)."""
     params.check_known(request.args, {"f"})
     tour = find(slug)
-    if not 1 <= n <= len(tour["steps"]):
-        raise NotFound(f"the tour {slug!r} has steps 1 to {len(tour['steps'])}, not {n}")
-    return _play(tour, n)
+    if not (n.isascii() and n.isdigit() and 1 <= int(n) <= len(tour["steps"])):
+        raise NotFound(f"the tour {slug!r} has steps 1 to {len(tour['steps'])}, not {n[:20]!r}")
+    return _play(tour, int(n))
 
 
 def _play(tour: dict, n: int):

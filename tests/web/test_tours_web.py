@@ -72,6 +72,9 @@ def test_unknown_tour_step_and_format_are_refused_in_words(client):
     assert client.get("/tours/nowhere").status_code == 404
     missing = client.get(f"/tours/{SLUG}/8")
     assert missing.status_code == 404 and "steps 1 to 7" in missing.get_data(as_text=True)
+    for wrong in ("0", "x", "٣", "1.5"):
+        answer = client.get(f"/tours/{SLUG}/{wrong}")
+        assert answer.status_code == 404 and "steps 1 to 7" in answer.get_data(as_text=True), wrong
     bad = client.get(f"/tours/{SLUG}?f=xml")
     assert bad.status_code == 400 and "storymapjs" in bad.get_data(as_text=True)
     assert client.get(f"/tours/{SLUG}?x=1").status_code == 400
