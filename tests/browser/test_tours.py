@@ -118,3 +118,18 @@ def test_the_print_view_makes_a_pdf_with_a_page_per_step(browser, live_server):
             assert step["title"] in text and "References" in text and "Ablazhey" in text
     finally:
         page.close()
+
+
+def test_play_moves_on_by_itself_and_pause_stops_it(browser, live_server):
+    tour = live_server.get_json("/tours/closing-the-border?f=json")
+    page = open_watched(browser, f"{live_server.url}/tours/closing-the-border/5")
+    try:
+        page.locator(".tour-play").click()
+        assert page.locator(".tour-play").get_attribute("aria-pressed") == "true"
+        check_step(page, tour["steps"][5])  # after a pause on step 5
+        page.locator(".tour-play").click()  # pause at the last step
+        assert page.locator(".tour-play").get_attribute("aria-pressed") == "false"
+        page.wait_for_timeout(500)
+        assert page.evaluate("document.getElementById('tour').dataset.current") == "6"
+    finally:
+        page.close()
