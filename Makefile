@@ -7,7 +7,7 @@ PORT    ?= 8000
 WORKERS ?= 3
 THREADS ?= 4
 STORE   := data/build/atlas.gpkg
-BUILD_INPUTS := $(shell find data/sources data/texts data/reference geo layers store -type f \( -name '*.py' -o -name '*.yaml' -o -name '*.csv' -o -name '*.geojson' -o -name '*.txt' \) 2>/dev/null)
+BUILD_INPUTS := $(shell find data/sources data/texts data/reference geo layers store -type f \( -name '*.py' -o -name '*.yaml' -o -name '*.csv' -o -name '*.geojson' -o -name '*.txt' \) 2>/dev/null) $(wildcard data/tours/*.md)
 
 .PHONY: setup run test bench bench-peer data lint format reference browser fonts nginx postgresql postgis qgis clean screenshots
 .DELETE_ON_ERROR:

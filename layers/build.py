@@ -38,6 +38,7 @@ from layers import (
     regime,
     schema,
     statistics,
+    tours,
     zones,
 )
 from layers import texts as reader
@@ -243,14 +244,18 @@ def build(
     *,
     releases: Path | None = None,
     contributions=None,
+    tours_dir: Path | None = None,
 ) -> dict:
-    """Build all layers (with the accepted `contributions`, if any) and write the store, then (with `releases`) keep
-    it as a release if its content is new; returns the full-precision layers."""
+    """Build all layers (with the accepted `contributions`, if any) and the tours (`tours_dir`, by default beside
+    `sources`) and write the store, then (with `releases`) keep it as a release if its content is new; returns the
+    full-precision layers."""
     started = time.perf_counter()
     try:
         layers = build_layers(sources, reference, progress, texts, contributions=contributions)
     except DataError as exc:  # raised while building from records already read: find the entry's line
         raise exc.located(sources) from None
+    progress("checking the tours (data/tours) against the build")
+    guided = tours.compile_all(tours_dir or tours.folder(sources), layers, texts)
     tables = {
         "tariff_1923": citations.resolve_all(_tariff(sources), texts),
         "statistics": citations.resolve_all(statistics.rows(statistics.read_statistics(sources)), texts),
@@ -268,7 +273,7 @@ def build(
         {name: (frame, display_copy(frame)) for name, frame in layers.items()},
         basemap,
         out,
-        {"quality": findings, "texts": reader.documents_meta(texts, covered), **tables},
+        {"quality": findings, "texts": reader.documents_meta(texts, covered), **tables, "tours": guided},
         land=gpd.GeoDataFrame({"side": ["USSR"]}, geometry=[land], crs=basemap.crs),
     )
     progress(f"wrote {out} in {time.perf_counter() - started:.1f} s")

@@ -73,6 +73,7 @@ def create_app(config: dict | None = None) -> Flask:
         statistics,
         store,
         texts,
+        tours,
     )
 
     app = Flask(__name__)
@@ -104,5 +105,6 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(texts.bp)
     app.register_blueprint(cite.bp)
     app.register_blueprint(releases.bp)
+    app.register_blueprint(tours.bp)
     contribute.register(app)  # templates always; sign-in, contribute and review only where accounts exist
     return app

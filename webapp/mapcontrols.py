@@ -94,6 +94,7 @@ class AtlasControls(JSCSSMixin, MacroElement):
                 "Data quality": url_for("places.quality_page"),
                 "Yearly figures": url_for("statistics.statistics_page"),
                 "Charts": url_for("charts.charts_page"),
+                "Guided tours": url_for("tours.tours_page"),
                 "Download everything (GeoPackage)": url_for("downloads.dataset_download", format="gpkg"),
                 "QGIS project": url_for("downloads.dataset_download", format="qgis"),
             },

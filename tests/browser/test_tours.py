@@ -1,0 +1,135 @@
+"""Guided tours in headless Chromium: a tour played from its first step to its last, each step's map showing the
+years, layers and selected feature it names; a step's permalink reopening that step; references opening their
+passages in the reader."""
+
+from __future__ import annotations
+
+import unicodedata
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.browser.pages import open_map, wait_loaded, wait_until
+from tests.hostile.test_csp import VIOLATIONS
+from webapp.vocabulary import OVERLAYS
+
+pytestmark = pytest.mark.browser
+OVERLAYS_SHOWN = """Array.from(document.querySelectorAll('.leaflet-control-layers-overlays label'))
+    .map(l => [l.textContent.trim(), l.querySelector('input').checked])"""
+OPEN_POPUP = """(() => { const p = BorderAtlas.map._popup;
+    return p && BorderAtlas.map.hasLayer(p) && p._source && p._source.feature ? p._source.feature.id : null; })()"""
+
+
+def check_step(page, step: dict) -> None:
+    """The panel shows the step, the URL is its permalink, and the map its years, layers and selected feature."""
+    n = step["n"]
+    wait_until(page, f"document.getElementById('tour').dataset.current === '{n}'")
+    assert page.locator(".tour-step:not([hidden]) h2").inner_text() == step["title"]
+    assert urlsplit(page.url).path.endswith(f"/{n}") or n == 1
+    first, last = step["years"]
+    period = str(first) if first == last else f"{first}–{last}"
+    wait_until(page, f"document.querySelector('.leaflet-container').dataset.period === '{period}'")
+    wait_until(page, f"{OPEN_POPUP} === {step['select']!r}")
+    assert f"sel={step['select']}" in page.evaluate("location.hash")
+    shown = dict(page.evaluate(OVERLAYS_SHOWN))  # the layer control (moved aside while a popup is open)
+    for cid in ("border", "places", "outposts", "customs", "incidents", "migration"):
+        assert shown[OVERLAYS[cid]] == (cid in step["layers"]), (n, cid)
+    zones = [name for name in shown if name.endswith(("zone", "strip"))]
+    assert sum(shown[name] for name in zones) == sum(layer.startswith(("zone-", "strip-")) for layer in step["layers"])
+    progress = page.locator(".tour-progress").get_attribute("aria-valuenow")
+    assert progress == str(n)
+
+
+def open_watched(browser, url: str):
+    """A page on the player, its script errors and the CSP's refusals recorded."""
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.errors = []
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    page.add_init_script(VIOLATIONS)
+    page.goto(url)
+    page.wait_for_selector("path.border-path")
+    wait_loaded(page)
+    return page
+
+
+@pytest.mark.parametrize("slug", ["flight-to-xinjiang", "closing-the-border"])
+def test_play_a_tour_from_the_first_step_to_the_last(browser, live_server, slug):
+    tour = live_server.get_json(f"/tours/{slug}?f=json")
+    page = open_watched(browser, f"{live_server.url}/tours/{slug}")
+    try:
+        assert page.locator(".tour-prev").is_disabled()
+        for step in tour["steps"]:
+            check_step(page, step)
+            if step["n"] == len(tour["steps"]):
+                break
+            if step["n"] % 2:
+                page.locator(".tour-title").click()  # the focus out of the map: the arrows are the tour's
+                page.keyboard.press("ArrowRight")
+            else:
+                page.locator(".tour-next").click()
+        assert page.locator(".tour-next").is_disabled()
+        assert urlsplit(page.url).path == f"/tours/{slug}/{len(tour['steps'])}"
+        page.keyboard.press("ArrowLeft")
+        check_step(page, tour["steps"][-2])
+        assert page.errors == [] and page.evaluate("window.__violations") == [], "nothing refused by the CSP"
+    finally:
+        page.close()
+
+
+def test_a_step_permalink_reopens_that_step(browser, live_server):
+    tour = live_server.get_json("/tours/closing-the-border?f=json")
+    page = open_map(browser, f"{live_server.url}/tours/closing-the-border/3")
+    try:
+        check_step(page, tour["steps"][2])
+        assert page.evaluate("BorderAtlas.map.getZoom()") == tour["steps"][2]["zoom"]
+        page.locator(".tour-permalink:visible").click()
+        page.wait_for_selector("path.border-path")
+        check_step(page, tour["steps"][2])
+    finally:
+        page.close()
+
+
+def test_a_reference_opens_its_passage_in_the_reader(browser, live_server):
+    page = open_map(browser, f"{live_server.url}/tours/flight-to-xinjiang/4")
+    try:
+        link = page.locator(".tour-step:not([hidden]) a.tour-passage").first
+        anchor = link.get_attribute("href").split("#")[1]
+        link.click()
+        page.wait_for_url(f"**/texts/ablazhey-zhanbossinova-2026#{anchor}")
+        mark = page.locator(f"mark#{anchor}")
+        assert "ambush was set up in the Chagan-Abo area" in mark.inner_text() or mark.is_visible()
+    finally:
+        page.close()
+
+
+def test_the_print_view_makes_a_pdf_with_a_page_per_step(browser, live_server):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    tour = live_server.get_json("/tours/flight-to-xinjiang?f=json")
+    page = browser.new_page()
+    try:
+        page.goto(f"{live_server.url}/tours/flight-to-xinjiang/print")
+        pdf = PdfReader(BytesIO(page.pdf(format="A4")))
+        texts = [" ".join(unicodedata.normalize("NFKC", p.extract_text()).split()) for p in pdf.pages]  # "ﬂ": "fl"
+        assert len(texts) == len(tour["steps"])
+        for text, step in zip(texts, tour["steps"], strict=True):
+            assert step["title"] in text and "References" in text and "Ablazhey" in text
+    finally:
+        page.close()
+
+
+def test_play_moves_on_by_itself_and_pause_stops_it(browser, live_server):
+    tour = live_server.get_json("/tours/closing-the-border?f=json")
+    page = open_watched(browser, f"{live_server.url}/tours/closing-the-border/5")
+    try:
+        page.locator(".tour-play").click()
+        assert page.locator(".tour-play").get_attribute("aria-pressed") == "true"
+        check_step(page, tour["steps"][5])  # after a pause on step 5
+        page.locator(".tour-play").click()  # pause at the last step
+        assert page.locator(".tour-play").get_attribute("aria-pressed") == "false"
+        page.wait_for_timeout(500)
+        assert page.evaluate("document.getElementById('tour').dataset.current") == "6"
+    finally:
+        page.close()

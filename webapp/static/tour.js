@@ -1,0 +1,68 @@
+/* The tour player (webapp/tours.py): each step's text in the panel, its map state written into the URL, which the
+ * map applies (static/atlas/urlstate.js reads the hash on load and on hashchange). Loaded as a classic script right
+ * after the panel, before the map's own scripts: the first step's state is in the URL when the map reads it.
+ * Nothing here parses HTML; the panel was made by the server. */
+(function () {
+  "use strict";
+  const panel = document.getElementById("tour");
+  if (!panel) return;
+  const steps = Array.prototype.slice.call(panel.querySelectorAll(".tour-step"));
+  const bar = panel.querySelector(".tour-progress-bar"), progress = panel.querySelector(".tour-progress");
+  const prev = panel.querySelector(".tour-prev"), next = panel.querySelector(".tour-next");
+  const play = panel.querySelector(".tour-play"), count = panel.querySelector(".tour-n");
+  const PAUSE_MS = 8000;  // how long "Play" stays on each step
+  let current = Math.min(Math.max(Number(panel.dataset.current) || 1, 1), steps.length), timer = null;
+
+  function stepUrl(n) {
+    const step = steps[n - 1];
+    return step.dataset.url + window.location.search + "#" + step.dataset.hash;
+  }
+
+  function show(n) {
+    steps.forEach(function (s) { s.hidden = Number(s.dataset.n) !== n; });
+    bar.style.width = (100 * n / steps.length).toFixed(1) + "%";
+    progress.setAttribute("aria-valuenow", String(n));
+    count.textContent = String(n);
+    prev.disabled = n === 1;
+    next.disabled = n === steps.length;
+    panel.dataset.current = String(n);
+  }
+
+  /* Go to step n: its text, its URL (the step's permalink and map state), and the map told to apply it. */
+  function go(n) {
+    if (n < 1 || n > steps.length || n === current) return;
+    current = n;
+    show(n);
+    history.replaceState(null, "", stepUrl(n));
+    window.dispatchEvent(new HashChangeEvent("hashchange"));
+    panel.scrollTop = 0;
+  }
+
+  function stop() {
+    if (timer) clearInterval(timer);
+    timer = null;
+    play.textContent = "▶ Play";
+    play.setAttribute("aria-pressed", "false");
+  }
+
+  function start() {
+    play.textContent = "❚❚ Pause";
+    play.setAttribute("aria-pressed", "true");
+    if (current === steps.length) go(1);
+    timer = setInterval(function () { if (current < steps.length) go(current + 1); else stop(); }, PAUSE_MS);
+  }
+
+  prev.addEventListener("click", function () { stop(); go(current - 1); });
+  next.addEventListener("click", function () { stop(); go(current + 1); });
+  play.addEventListener("click", function () { if (timer) stop(); else start(); });
+  document.addEventListener("keydown", function (e) {
+    const t = e.target;
+    if (e.altKey || e.ctrlKey || e.metaKey || (t.closest && t.closest("input, textarea, select, .leaflet-container"))) return;
+    if (e.key === "ArrowRight") { stop(); go(current + 1); }
+    else if (e.key === "ArrowLeft") { stop(); go(current - 1); }
+  });
+  show(current);
+  // A permalink opens without a view in its hash: the step's is put there before the map reads it. A hash already
+  // there (the view as the reader left it, on a reload) is kept.
+  if (!window.location.hash) history.replaceState(null, "", stepUrl(current));
+}());
