@@ -156,6 +156,7 @@ def _more_paths(op, cid: dict, f_html: dict, items_params: list) -> dict:
         "/texts/{documentId}": {
             "get": op("A source document with its notes, cited passages linked to features", [doc, *only_f], _page())
         },
+        **_tour_paths(op, only_f),
         "/figure": {
             "get": op(figure_schema.SUMMARY, figure_schema.parameters(filters, _param), figure_schema.answers())
         },
@@ -313,3 +314,19 @@ def openapi() -> dict:
         ),
         "components": {"schemas": SCHEMAS},
     }
+
+
+def _tour_paths(op, only_f: list[dict]) -> dict:
+    """The guided tours (webapp/tours.py): the list, a tour played at its first or n-th step, its handout."""
+    slug = _param("slug", {"type": "string"}, "tour id (see /tours)", "path", True)
+    step = _param("n", {"type": "integer", "minimum": 1}, "step number, from 1", "path", True)
+    tour_f = _param("f", {"type": "string", "enum": ["html", "json", "storymapjs"]}, "the tour played, as JSON, or "
+                    "as a StoryMapJS story")  # fmt: skip
+    return {
+        "/tours": {"get": op("The guided tours: the argument of a source told on the map, step by step", only_f,
+                             _page())},
+        "/tours/{slug}": {"get": op("A tour, played from its first step", [slug, tour_f], _page())},
+        "/tours/{slug}/{n}": {"get": op("A tour at its n-th step (a step's permalink)", [slug, step], _page())},
+        "/tours/{slug}/print": {"get": op("A tour as a handout: a page per step with its references", [slug],
+                                          _page())},
+    }  # fmt: skip

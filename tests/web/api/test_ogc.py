@@ -36,6 +36,8 @@ def test_openapi_describes_every_route_the_server_has(app, client):
         .replace("<number>", "{release}")
         .replace("<layer>", "{layer}")
         .replace("<fmt>", "{fmt}")
+        .replace("<slug>", "{slug}")
+        .replace("<n>", "{n}")
         for rule in app.url_map.iter_rules()
         if rule.endpoint.split(".")[0] not in ("assets", "static") and rule.rule != "/favicon.ico"
     }
