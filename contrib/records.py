@@ -17,6 +17,7 @@ from contrib import citing, values
 from contrib.columns import CITATION_COLUMNS, LAYERS, Layer
 from contrib.readers import Row, Table
 from contrib.report import NOTE, Problem
+from contrib.wholes import cite_label
 from layers.sources import FIELD_TYPES
 
 _SLUG = re.compile(r"[^a-z0-9]+")
@@ -130,7 +131,8 @@ def _citation(entry: Entry, table: Table, spec: Layer) -> None:
         cite = citing.from_columns(entry.row.cells)
     except ValueError as exc:
         where = table.where(entry.row, "cite_archive")
-        entry.problems.append(Problem(where, "sources", str(exc).split("; allowed: ")[0], citing.ARCHIVE_FORM,
+        label = cite_label(table.columns, entry.row.cells)
+        entry.problems.append(Problem(where, label, str(exc).split("; allowed: ")[0], citing.ARCHIVE_FORM,
                                       row=entry.row.number))  # fmt: skip
         return
     entry.columns.setdefault("sources", next(c for c in CITATION_COLUMNS if c in table.columns))
