@@ -59,14 +59,17 @@ READ_ONLY = (
 TEMPLATE_FORMATS = {
     "csv": (templates.csv_text, "text/csv"),
     "xlsx": (templates.xlsx_bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "zip": (templates.zip_bytes, "application/zip"),  # the CSV, an example of it and a README of its columns
 }
 
 
 @files.get("/contribute/templates/<layer>.<fmt>")
 def template_file(layer: str, fmt: str):
-    """A layer's template to fill in: CSV, or XLSX with drop-down lists and a sheet explaining the columns."""
+    """A layer's template to fill in: CSV; the CSV zipped with an example and a README of its columns; or XLSX with
+    drop-down lists and a sheet explaining the columns."""
     if layer not in LAYERS or fmt not in TEMPLATE_FORMATS:
-        abort(404, f"no template {layer}.{fmt}; allowed: <layer>.csv or <layer>.xlsx, layer one of {', '.join(LAYERS)}")
+        allowed = f"<layer>.csv, <layer>.zip or <layer>.xlsx, layer one of {', '.join(LAYERS)}"
+        abort(404, f"no template {layer}.{fmt}; allowed: {allowed}")
     make, mimetype = TEMPLATE_FORMATS[fmt]
     headers = disposition(f"border-atlas-{layer}-template.{fmt}")
     return Response(make(layer), mimetype=mimetype, headers=headers)  # text/csv gets "; charset=utf-8" from Flask

@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 import re
 
-from contrib.columns import CITATION_COLUMNS, LAYERS
+from contrib.columns import CITATION_COLUMNS, LAYERS, count_columns
 from layers.errors import DataError
 from layers.sources import check_range
 
@@ -158,7 +158,13 @@ def cite_label(table_columns, cells: dict) -> str:
 def known_columns(layer: str) -> set[str]:
     """The columns a file of `layer` may have: its own, the derived ones of its downloads, the citation's."""
     spec = LAYERS[layer]
-    return {c.name for c in spec.columns} | spec.ignored | set(CITATION_COLUMNS) | {spec.id_column}
+    return (
+        {c.name for c in spec.columns}
+        | spec.ignored
+        | set(CITATION_COLUMNS)
+        | {spec.id_column}
+        | set(count_columns(layer))
+    )
 
 
 def fitting_layer(columns, layer: str) -> str | None:

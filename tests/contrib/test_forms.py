@@ -90,6 +90,8 @@ def test_the_queue_decides_from_the_list_and_the_contribute_page_links_the_guide
     page = client.get("/contribute").get_data(as_text=True)
     guide = re.search(r'<a href="([^"]+)" id="guide">', page).group(1)
     assert "<h1>Contributions: a historian" in client.get(guide).get_data(as_text=True).replace("\n", "")
+    template = client.get(re.search(r'<a href="([^"]+\.zip)">', page).group(1))
+    assert (template.status_code, template.mimetype, template.data[:2]) == (200, "application/zip", b"PK")
     name = _upload(client, TWO_INCIDENTS.replace("near Kegen,Kegen,", "near Kegen,Jarkent,")).headers["Location"]
     name = name.rsplit("/", 1)[1]
     client.post(f"/contribute/{name}/submit", data={"csrf_token": token(client, "/contribute")})
