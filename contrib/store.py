@@ -35,6 +35,7 @@ CREATE TABLE IF NOT EXISTS {p}history (id {serial}, at TEXT NOT NULL, who TEXT N
     submission TEXT, file_name TEXT, what TEXT, why TEXT);
 CREATE TABLE IF NOT EXISTS {p}versions (submission TEXT NOT NULL, version INTEGER NOT NULL, file_name TEXT NOT NULL,
     file_data {blob} NOT NULL, at TEXT NOT NULL, PRIMARY KEY (submission, version));
+CREATE TABLE IF NOT EXISTS {p}secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS {p}sessions (id TEXT PRIMARY KEY, account TEXT NOT NULL, created {ms} NOT NULL);
 CREATE TABLE IF NOT EXISTS {p}sign_ins (id {serial}, at {ms} NOT NULL, address TEXT NOT NULL, account TEXT NOT NULL,
     trusted INTEGER NOT NULL, ok INTEGER NOT NULL);
@@ -201,6 +202,13 @@ class ContributionStore:
             return self.has_users()
         except errors:
             return False
+
+    def secret(self, name: str) -> str:
+        """A secret made once and kept in the store (the key sessions are signed with, on PostgreSQL: the same for
+        every worker and after every restart)."""
+        self._run("INSERT INTO {p}secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
+                  (name, secrets.token_hex(32)))  # fmt: skip
+        return self._run("SELECT value FROM {p}secrets WHERE name = ?", (name,))[0][0]
 
     # -- sessions and sign-in attempts ----------------------------------------------------------------
 

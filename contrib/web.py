@@ -154,12 +154,12 @@ def _configured_store(app: Flask) -> ContributionStore:
 
 
 def _secret_key(contributions: ContributionStore) -> str:
-    """BORDER_ATLAS_SECRET_KEY, else a key made once and kept beside the SQLite store (or made per process)."""
+    """BORDER_ATLAS_SECRET_KEY, else a key made once and kept beside the SQLite store (or in the PostgreSQL one)."""
     key = os.environ.get("BORDER_ATLAS_SECRET_KEY")
     if key:
         return key
     if contributions.postgres:
-        return secrets.token_hex(32)  # a deployment on PostgreSQL should set BORDER_ATLAS_SECRET_KEY
+        return contributions.secret("session key")  # kept in the database: every worker signs with the same
     path = Path(contributions.url).with_name("secret_key")
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -4,6 +4,7 @@ withdrawal says why; the review queue decides from the list; the contribute page
 
 from __future__ import annotations
 
+import html
 import io
 import re
 
@@ -64,7 +65,10 @@ def test_replace_the_file_makes_a_new_version_and_keeps_the_choices(web):  # noq
     sub = contributions.get(name)
     assert (sub["status"], sub["file_name"], list(sub["choices"])) == ("checked", "fixed.csv", ["2:location.place"])
     assert [h["action"] for h in contributions.history(name)].count("new version") == 1
-    assert "Earlier versions of the file: 1. ogpu.csv" in client.get(f"/contribute/{name}").get_data(as_text=True)
+    page = client.get(f"/contribute/{name}").get_data(as_text=True)
+    assert "Earlier versions of the file: 1. ogpu.csv" in page
+    why = "2 of them are the file's records; 1 is a new place of the gazetteer that a choice adds: Kegen."
+    assert f'<span id="staged-why">{html.escape(why, quote=False)}</span>' in page
     assert len([s for s in contributions.submissions() if s["name"] == name]) == 1
 
 
