@@ -127,3 +127,15 @@ def test_a_wrong_password_and_a_bad_extension_show_the_form_again_with_the_messa
     assert page.text_content("#file-error").startswith("register.txt: files ending .txt are not read; allowed: .csv")
     assert (page.input_value("input[name=name]"), page.input_value("select[name=layer]")) == ("register", "places")
     assert "application/json" not in page.evaluate("document.contentType")
+
+
+def test_a_citation_without_a_quote_shows_its_comment_not_empty_quotation_marks(browser, live_server):
+    """A contributed archival citation may carry a comment and no quote: its popup line never shows “”."""
+    page = browser.new_page()
+    page.goto(live_server.url + "/map")
+    shown = page.evaluate("""import('/static/atlas/records.js').then(m => {
+        const ol = m.sourcesList([{reference: 'SGA KNB RK, f. 9, op. 1, d. 438, l. 3', quote: null,
+                                   comment: 'a report of the outpost'}]);
+        return [ol.textContent, ol.querySelectorAll('q').length];
+    })""")
+    assert shown == ["SGA KNB RK, f. 9, op. 1, d. 438, l. 3 a report of the outpost", 0]

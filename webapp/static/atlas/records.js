@@ -9,7 +9,10 @@ const CATEGORY = {
 };
 
 function citation(c) {
-  const parts = [el("span", c.reference, "ref"), el("q", c.quote_shown || c.quote)];  // a word the copy cut, joined
+  const quote = c.quote_shown || c.quote;  // a word the copy cut, joined
+  // no quote (an archival file cited with a comment): the comment, never an empty “”
+  const said = quote ? el("q", quote) : c.comment ? el("span", " " + c.comment, "comment") : null;
+  const parts = [el("span", c.reference, "ref"), said];
   if (c.note_basis) parts.splice(1, 0, el("span", " (" + c.note_basis + ") ", "note"));
   if (c.passage) parts.push(document.createTextNode(" "), link("read the passage in " + c.cited_as, c.passage));
   return append(el("li"), parts);
