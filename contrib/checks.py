@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from contrib import choices as choosing
+from contrib import wholes
 from contrib.columns import LAYERS
 from contrib.compare import canonical, differences
 from contrib.readers import Table
@@ -57,10 +58,6 @@ RECORD_CHECKS = {layer: _slug_checked(check) for layer, check in {
     "customs": lambda path, r, ids: customs.check_record(path, r, ids["place"]),
     "migration": lambda path, r, ids: migration.check_record(path, r, ids["migration_area"]),
 }.items()}  # fmt: skip
-# Words of a layer check's reason -> the field it is about, where the reason does not start with the field.
-REASON_FIELDS = {"location place": "location.place", "location phrase": "location.phrase",
-                 "location area": "location.area", "a quote must": "sources", "document ": "sources",
-                 "note ": "sources", "an archival citation": "sources", "citation": "sources"}  # fmt: skip
 
 
 @dataclass
@@ -129,6 +126,8 @@ class _Run:
         for note in table.notes:
             where, what = note.split(": ", 1)
             self.report.problems.append(Problem(f"{table.file}:{where}", None, what, severity=WARNING))
+        if self._wrong_layer():
+            return
         rows = entries(table, layer, context)
         self.taken = set(context.ids["place"]) | ({e.record.get("id") for e in rows} if layer == "places" else set())
         self.added: list[tuple[Entry, dict]] = []
@@ -143,8 +142,22 @@ class _Run:
         for entry in rows:
             self._finish(entry)
         for entry, place in self.added:
-            self._record_check(entry, place, "places")
+            self._record_check(entry, place)
         self.report.problems.sort(key=lambda p: (p.row or 0, p.severity != ERROR))
+
+    def _wrong_layer(self) -> bool:
+        """Whether the file's columns fit another layer better (said, and its rows left unchecked); the columns
+        no layer of the atlas knows are listed as ignored."""
+        better = wholes.fitting_layer(self.table.columns, self.layer)
+        if better:
+            what = f"its columns are those of the {better} layer, not of {self.layer}"
+            self.report.problems.append(Problem(self.table.file, None, what, f"import it as {better}"))
+            return True
+        for column in self.table.columns:
+            if column not in wholes.known_columns(self.layer) and column != "geometry":
+                what = f"the column {column!r} is not one of the {self.layer} layer's; its cells are ignored"
+                self.report.problems.append(Problem(self.table.where(None, column), None, what, severity=WARNING))
+        return False
 
     def _report_new(self, entry: Entry) -> None:
         """The entry's problems not yet in the report, added to it."""
@@ -229,14 +242,18 @@ class _Run:
             put(entry.record, path, target)
 
     def _finish(self, entry: Entry) -> None:
-        """The layer's check if the cells passed; then warnings, and the record staged or skipped unchanged."""
-        if entry.row.number in self.unsettled:
-            self._report_new(entry)
-            return
-        if not _blocking(entry.problems):
-            self._record_check(entry, entry.record, self.layer)
+        """The layer's check, every problem of it (the fields with a problem already, or a name to choose, left
+        out); then warnings, and the record staged or skipped unchanged."""
+        stuck = {"sources" if (p.field or "").startswith("citation") else p.field for p in entry.problems
+                 if p.severity == ERROR and p.field} | {m.field for m in self.pending_of(entry)}  # fmt: skip
+
+        def check_it(record):
+            RECORD_CHECKS[self.layer](self.table.file, with_lines(record, entry.row.number), self.ids)
+
+        for path, what in wholes.problems(check_it, entry.record, stuck, self.layer, self.ids):
+            entry.problems.append(self._whole(entry, path, what))
         self._report_new(entry)
-        if _blocking(entry.problems):
+        if entry.row.number in self.unsettled or _blocking(entry.problems):
             return
         self.report.problems += _warnings(self.table, self.layer, entry, self.context)
         old = self.context.existing(self.layer).get(entry.record["id"])
@@ -249,17 +266,29 @@ class _Run:
             self.report.problems.append(self._at(entry, "id", "id", what, None, NOTE))
         self.report.records.append({"layer": self.layer, "row": entry.row.number, "record": entry.record})
 
-    def _record_check(self, entry: Entry, record: dict, kind: str) -> None:
+    def pending_of(self, entry: Entry) -> list[Match]:
+        return [m for m in self.report.matches if m.row == entry.row.number and m.chosen is None]
+
+    def _whole(self, entry: Entry, path: str, what: str) -> Problem:
+        """A problem of the record as a whole at its cell: a count's at the counts column, a citation's at the
+        cite_* column it is about (its field naming the citation's columns)."""
+        what, _, allowed = what.partition("; allowed: ")
+        column = entry.columns.get(path) or entry.columns.get(path.split(".", maxsplit=1)[0])
+        shown = path
+        if path == "sources" and wholes.cite_column(what, entry.columns, self.table.columns):
+            column = wholes.cite_column(what, entry.columns, self.table.columns)
+            shown = wholes.cite_label(self.table.columns, entry.row.cells)
+        return Problem(self.table.where(entry.row, column), shown, what, allowed or None, ERROR, entry.row.number)
+
+    def _record_check(self, entry: Entry, place: dict) -> None:
+        """A place a choice adds, checked as the places layer checks it; staged when it passes."""
         try:
-            RECORD_CHECKS[kind](self.table.file, with_lines(record, entry.row.number), self.ids)
+            RECORD_CHECKS["places"](self.table.file, with_lines(place, entry.row.number), self.ids)
         except DataError as exc:
-            path = _field_of(exc.reason, entry.columns)
-            what, _, allowed = exc.reason.partition("; allowed: ")
-            problem = self._at(entry, entry.columns.get(path, "id"), path, what, allowed or None)
-            (entry.problems if record is entry.record else self.report.problems).append(problem)
+            path = wholes.field_of(exc.reason, place)
+            self.report.problems.append(self._whole(entry, path, wholes.words(exc.reason)))
             return
-        if record is not entry.record:
-            self.report.records.append({"layer": "places", "row": entry.row.number, "record": record})
+        self.report.records.append({"layer": "places", "row": entry.row.number, "record": place})
 
     def _at(self, entry: Entry, column: str, path: str, what: str, allowed, severity: str = ERROR) -> Problem:  # noqa: PLR0917
         return _at(self.table, entry, column, path, what, allowed, severity)
@@ -308,16 +337,6 @@ def with_lines(value, line: int):
         elif isinstance(item, list):
             stack += item
     return value
-
-
-def _field_of(reason: str, columns: dict) -> str:
-    """The field a layer check's reason is about: the first field it names."""
-    lower = reason.lower().lstrip("`")
-    for words, path in REASON_FIELDS.items():
-        if lower.startswith(words):
-            return path
-    found = [(lower.find(path.split(".")[-1]), path) for path in columns if path.split(".")[-1] in lower]
-    return min(found)[1] if found else "id"
 
 
 def _warnings(table: Table, layer: str, entry: Entry, context) -> list[Problem]:

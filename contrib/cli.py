@@ -4,9 +4,12 @@
   border-atlas check NAME
   border-atlas choose NAME ROW FIELD CHOICE [--basis TEXT]
   border-atlas publish [NAME] [--pending]
+  border-atlas withdraw NAME --reason TEXT
   border-atlas list
   border-atlas users add NAME --role reader|contributor|reviewer|admin [--password-stdin]
 
+Importing again under the name of a submission not yet accepted (`import fixed.csv --as NAME`) makes a new
+version of it: the history keeps both, the places chosen for names the new file still holds are kept.
 The command line acts with the authority of whoever runs it on the machine that holds the data (as an
 admin): `publish NAME` accepts a checked submission (its own contributor's too: an admin's override, written
 in the history) and rebuilds the store, one build at a time (contrib.publishing). Exit status: 0 done, 1 the
@@ -43,7 +46,8 @@ def _parser() -> argparse.ArgumentParser:
     add = commands.add_parser("import", help="keep a file as a new submission, then check it")
     add.add_argument("file", type=Path, help="CSV, XLSX, GeoJSON, GeoPackage, LPF, or a download's CSV zip")
     add.add_argument("--layer", required=True, choices=list(LAYERS), help="the layer its records belong to")
-    add.add_argument("--as", dest="name", help="the submission's name (default: from the file's name)")
+    add.add_argument("--as", dest="name", help="the submission's name (default: from the file's name); the name of "
+                     "one not yet accepted: a new version of it")  # fmt: skip
     check = commands.add_parser("check", help="check a submission: every problem, one line each; names to choose")
     check.add_argument("name")
     choose = commands.add_parser("choose", help="choose a place for a name the gazetteer does not settle")
@@ -56,6 +60,9 @@ def _parser() -> argparse.ArgumentParser:
     publish.add_argument("name", nargs="?", help="the submission (none: rebuild with the accepted ones)")
     publish.add_argument("--pending", action="store_true", help="build only if a submission waits and no other build "
                          "runs (the one running takes it): what an acceptance on the web starts")  # fmt: skip
+    withdraw = commands.add_parser("withdraw", help="withdraw a submission not yet accepted, saying why")
+    withdraw.add_argument("name")
+    withdraw.add_argument("--reason", required=True, help="why it is withdrawn (kept in the history)")
     commands.add_parser("list", help="every submission and its status")
     users = commands.add_parser("users", help="accounts for the web's contribute and review pages")
     actions = users.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -93,7 +100,10 @@ def _import(args, store) -> int:
     context, gazetteer = _context(args)
     name, report = workflow.import_file(store, data, args.file.name, layer=args.layer, contributor=args.by,
                                         name=args.name, context=context, gazetteer=gazetteer)  # fmt: skip
-    print(f"imported {args.file.name} as {name}")
+    earlier = store.versions(name)
+    kept = len(store.get(name)["choices"] or {})
+    print(f"imported {args.file.name} as version {len(earlier) + 1} of {name} ({kept} choices kept)" if earlier
+          else f"imported {args.file.name} as {name}")  # fmt: skip
     return _said(store, name, report)
 
 
@@ -141,9 +151,17 @@ def _publish(args, store) -> int:
 
 def _list(args, store) -> int:
     """Every submission: name, layer, status, contributor, file, and where an accepted one's publication is."""
+    if not store.submissions():
+        print(f"no submission yet; to make one: {PROGRAM} import FILE --layer {'|'.join(LAYERS)}")
     for sub in store.submissions():
         print("\t".join([sub["name"], sub["layer"], sub["status"], sub["contributor"], sub["file_name"],
                          publishing.state(sub, args.store) or ""]).rstrip("\t"))  # fmt: skip
+    return 0
+
+
+def _withdraw(args, store) -> int:
+    workflow.withdraw(store, args.name, args.by, args.reason)
+    print(f"{args.name}: withdrawn")
     return 0
 
 
@@ -164,7 +182,7 @@ def _ask() -> str:
 
 
 COMMANDS = {"import": _import, "check": _check, "choose": _choose, "publish": _publish, "list": _list,
-            "users": _users}  # fmt: skip
+            "users": _users, "withdraw": _withdraw}  # fmt: skip
 
 if __name__ == "__main__":
     sys.exit(main())

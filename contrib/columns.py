@@ -76,6 +76,17 @@ class Layer:
         return DERIVED | set(self.extra_derived)
 
 
+# A count as four columns a person can fill: detained_low, detained_best, detained_high, detained_approximate.
+COUNT_PARTS = {"low": ("number", "null"), "best": ("number", "null"), "high": ("number", "null"),
+               "approximate": ("flag", "null")}  # fmt: skip
+
+
+def count_columns(layer: str) -> list[str]:
+    """The fillable columns of every kind of count the layer has (none for a layer without counts)."""
+    kinds = getattr(LAYERS[layer].module, "COUNT_KINDS", ()) if layer in LAYERS else ()
+    return [f"{kind}_{part}" for kind in kinds for part in COUNT_PARTS]
+
+
 # Kinds a layer gives a field whose name means something else elsewhere (migration's from/to).
 OWN_KINDS = {"from": migration.FLOW_FIELDS[2]["from"], "to": migration.FLOW_FIELDS[2]["to"]}
 DATE_PRECISIONS = tuple(PRECISIONS)
@@ -119,7 +130,13 @@ INCIDENTS = Layer(
         Column("date_text", "date_text", "the date as the source words it"),
         Column("actors", "actors", 'who took part: a JSON list of {"who": ..., "side": USSR|China|unknown}'),
         Column("unit", "unit", "the border-guard unit involved (a unit id of the atlas)", refers="unit"),
-        Column("counts", "counts", 'people, armed, detained, ...: JSON {"detained": {"low", "best", "high", ...}}'),
+        Column(
+            "counts",
+            "counts",
+            'people, armed, detained, ...: JSON {"detained": {"low", "best", "high", ...}}; or '
+            "fill the columns of each count instead (detained_low, detained_best, detained_high, "
+            "detained_approximate)",
+        ),
         Column("counts_note", "counts_note", "how the counts were read"),
         Column("direction", "direction", "the direction of a crossing", tuple(incidents.DIRECTIONS)),
         Column("goods", "goods", 'goods seized: a JSON list of {"what": ..., "value": ..., "unit": ...}'),

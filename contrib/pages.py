@@ -47,90 +47,150 @@ def _visible(name: str) -> dict:
     return sub
 
 
-def _refused(exc: Exception):
-    """A refused form: 403 for a role or a rule about who may act, 400 for anything else, with the reason."""
-    abort(getattr(exc, "status", 400), str(exc))
-
-
 @bp.get("/contribute")
 @needs("suggest")
 def home():
     """Upload a file; the user's submissions (all of them for a reviewer)."""
+    return _home()
+
+
+def _home(errors: dict | None = None, status: int = 200):
+    """The contribute page; after a refused upload, the form again with the message beside its field and what was
+    typed kept."""
     mine = None if accounts.may(current_user.role, "review") else current_user.name
     submissions = [s | {"publication_words": _publication(s)} for s in store().submissions(contributor=mine)]
-    return render_template("contribute.html", title="Contribute records", layers=list(LAYERS),
+    page = render_template("contribute.html", title="Contribute records", layers=list(LAYERS),
                            submissions=submissions, limit=megabytes(LIMITS["file_bytes"]),
-                           may_upload=accounts.may(current_user.role, "upload"))  # fmt: skip
+                           may_upload=accounts.may(current_user.role, "upload"), errors=errors or {},
+                           typed=request.form)  # fmt: skip
+    return page, status
 
 
 def _publication(sub: dict) -> str | None:
     return publishing.state(sub, Path(current_app.config["STORE"]))
 
 
+def _uploaded() -> tuple[bytes, str]:
+    """The file a form sent (its bytes, its name), within the limit; FormError otherwise."""
+    sent = request.files.get("file")
+    if sent is None or not sent.filename:
+        raise FormError("no file: choose a CSV, XLSX, GeoJSON, GeoPackage or LPF file")
+    data = sent.stream.read(LIMITS["file_bytes"] + 1)
+    if len(data) > LIMITS["file_bytes"]:
+        most = megabytes(LIMITS["file_bytes"])
+        raise FormError(f"{sent.filename[:60]}: the file is larger than {most}; allowed: a file of at most {most}", 413)
+    check_name(sent.filename)
+    return data, sent.filename
+
+
+class FormError(ValueError):
+    """A form that cannot be carried out, said beside its field: the message and the status."""
+
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.status = status
+
+
+# The words a refusal starts with -> the field of the upload form it is about (else the file).
+UPLOAD_FIELDS = {"layer ": "layer", "submission name": "name"}
+
+
 @bp.post("/contribute")
 @needs("upload")
 def upload():
     """Keep an uploaded file as a submission and check it (read in a bounded child process: contrib.sandbox)."""
-    sent = request.files.get("file")
-    if sent is None or not sent.filename:
-        abort(400, "no file: choose a CSV, XLSX, GeoJSON, GeoPackage or LPF file")
-    data = sent.stream.read(LIMITS["file_bytes"] + 1)
-    if len(data) > LIMITS["file_bytes"]:
-        most = megabytes(LIMITS["file_bytes"])
-        abort(413, f"{sent.filename[:60]}: the file is larger than {most}; allowed: a file of at most {most}")
     try:
-        check_name(sent.filename)
+        data, file_name = _uploaded()
         context, gazetteer = _context()
-        stem = request.form.get("name") or Path(sent.filename).name.split(".")[0]
+        stem = request.form.get("name") or Path(file_name).name.split(".")[0]
         name = workflow.private_name(store(), stem)
-        workflow.import_file(store(), data, sent.filename, layer=request.form.get("layer", ""), name=name,
+        workflow.import_file(store(), data, file_name, layer=request.form.get("layer", ""), name=name,
                              contributor=current_user.name, context=context, gazetteer=gazetteer)  # fmt: skip
     except FORM_ERRORS as exc:
-        _refused(exc)
+        field = next((f for words, f in UPLOAD_FIELDS.items() if str(exc).startswith(words)), "file")
+        return _home({field: str(exc)}, _status(exc))
     return redirect(url_for("contribute.submission", name=name))
+
+
+def _status(exc: Exception) -> int:
+    return getattr(exc, "status", 400)
 
 
 @bp.get("/contribute/<name>")
 @needs("suggest")
 def submission(name: str):
     """A submission: its check report, the names to choose, a preview on the map, and submit."""
+    return _submission(name)
+
+
+def _submission(name: str, errors: dict | None = None, status: int = 200):
+    """The submission's page; after a refused form, with the message beside that form and what was typed kept."""
     sub = _visible(name)
     may_review = accounts.may(current_user.role, "review")
     out = Path(current_app.config["STORE"])
     override = sub["contributor"] == current_user.name and current_user.role == "admin"
-    return render_template("submission.html", title=f"Submission {name}", sub=sub, report=sub["report"] or {},
+    page = render_template("submission.html", title=f"Submission {name}", sub=sub, report=sub["report"] or {},
                            history=store().history(name), may_review=may_review, override=override,
-                           publication=publishing.state(sub, out),
-                           retriable=publishing.retriable(sub, out))  # fmt: skip
+                           publication=publishing.state(sub, out), retriable=publishing.retriable(sub, out),
+                           versions=store().versions(name), errors=errors or {}, typed=request.form)  # fmt: skip
+    return page, status
 
 
 @bp.post("/contribute/<name>/choose")
 @needs("choose")
 def choose(name: str):
-    """Keep a choice for a name in the file, then check the submission again."""
-    _own(name)
+    """Keep a choice for a name in the file (coordinates and an area each from their own input), then check the
+    submission again."""
     form = request.form
     choice = form.get("choice", "")
     if choice in ("lonlat", "area"):
-        choice = f"{choice}:{form.get('value', '').strip()}"
-    try:
+        choice = f"{choice}:{form.get(choice, form.get('value', '')).strip()}"
+
+    def chosen():
         workflow.choose(store(), name, row=int(form.get("row", "0")), field=form.get("field", ""), text=choice,
                         basis=form.get("basis"), who=current_user.name)  # fmt: skip
         workflow.check(store(), name, *_context(), current_user.name)
-    except FORM_ERRORS as exc:
-        _refused(exc)
-    return redirect(url_for("contribute.submission", name=name))
+
+    return _act(name, f"choose {form.get('row')} {form.get('field')}", chosen)
 
 
 @bp.post("/contribute/<name>/submit")
 @needs("submit")
 def submit(name: str):
     """Send a checked submission to the reviewers."""
+    return _act(name, "submit", lambda: workflow.submit(store(), name, current_user.name))
+
+
+@bp.post("/contribute/<name>/replace")
+@needs("upload")
+def replace(name: str):
+    """Replace the file with a fixed one: a new version of the submission, checked again (choices kept)."""
+
+    def replaced():
+        data, file_name = _uploaded()
+        context, gazetteer = _context()
+        workflow.new_version(store(), name, data, file_name, who=current_user.name, context=context,
+                             gazetteer=gazetteer)  # fmt: skip
+
+    return _act(name, "replace", replaced)
+
+
+@bp.post("/contribute/<name>/withdraw")
+@needs("upload")
+def withdraw(name: str):
+    """Withdraw a submission not yet accepted, with a reason (in the history)."""
+    reason = request.form.get("reason", "")
+    return _act(name, "withdraw", lambda: workflow.withdraw(store(), name, current_user.name, reason))
+
+
+def _act(name: str, form: str, do):
+    """A form of a submission's page, by its contributor: done, then the page; or the page again with the message
+    beside the form and what was typed kept."""
     _own(name)
     try:
-        workflow.submit(store(), name, current_user.name)
+        do()
     except FORM_ERRORS as exc:
-        _refused(exc)
+        return _submission(name, {form: str(exc)}, _status(exc))
     return redirect(url_for("contribute.submission", name=name))
 
 
@@ -155,13 +215,19 @@ def staged(name: str):
 @bp.get("/review")
 @needs("review")
 def queue():
-    """The review queue: submitted contributions and suggested corrections, oldest first; the decided ones, with
-    where an accepted one's publication is (and "Publish again" when a build failed or stopped)."""
+    """The review queue: submitted contributions and suggested corrections, oldest first, each with accept and reject;
+    the decided ones, with where an accepted one's publication is (and "Publish again" when a build failed)."""
+    return _queue()
+
+
+def _queue(errors: dict | None = None, status: int = 200):
     waiting = sorted(store().submissions(status="submitted"), key=lambda s: s["updated"])
     decided = store().submissions(status="accepted") + store().submissions(status="rejected")
     decided = [s | {"publication_words": _publication(s)} for s in decided]
     retry = any(publishing.retriable(s, Path(current_app.config["STORE"])) for s in decided)
-    return render_template("review.html", title="Review queue", waiting=waiting, decided=decided, retry=retry)
+    page = render_template("review.html", title="Review queue", waiting=waiting, decided=decided, retry=retry,
+                           errors=errors or {}, typed=request.form)  # fmt: skip
+    return page, status
 
 
 @bp.post("/review/<name>")
@@ -174,7 +240,9 @@ def decide(name: str):
         workflow.review(store(), name, current_user.as_dict(), request.form.get("decision", ""),
                         request.form.get("comment"), override=request.form.get("override") == "yes")  # fmt: skip
     except FORM_ERRORS as exc:
-        _refused(exc)
+        if request.form.get("back") == "queue":
+            return _queue({name: str(exc)}, _status(exc))
+        return _submission(name, {"review": str(exc)}, _status(exc))
     if request.form.get("decision") == "accept":
         _publish_in_background(current_user.name, "--pending")
     return redirect(url_for("contribute.queue"))
@@ -220,8 +288,7 @@ def suggest(layer: str, feature: str):
         abort(404, f"no layer {layer!r}; allowed: {', '.join(LAYERS)}")
     spec = LAYERS[layer]
     if request.method == "GET":
-        return render_template("suggest.html", title="Suggest a correction", layer=layer, feature=feature,
-                               columns=[c for c in spec.columns if c.template and c.path != "id"])  # fmt: skip
+        return _suggest_form(layer, feature)
     form = request.form
     changes = {form.get("field", ""): form.get("value", "")}
     changes |= {k: form[k] for k in ("cite_archive", "cite_document", "cite_locator", "cite_quote") if form.get(k)}
@@ -232,5 +299,12 @@ def suggest(layer: str, feature: str):
         if report.ok and report.records:
             workflow.submit(store(), name, current_user.name)
     except FORM_ERRORS as exc:
-        _refused(exc)
+        return _suggest_form(layer, feature, str(exc), _status(exc))
     return redirect(url_for("contribute.submission", name=name))
+
+
+def _suggest_form(layer: str, feature: str, error: str | None = None, status: int = 200):
+    columns = [c for c in LAYERS[layer].columns if c.template and c.path != "id"]
+    page = render_template("suggest.html", title="Suggest a correction", layer=layer, feature=feature,
+                           columns=columns, error=error, typed=request.form)  # fmt: skip
+    return page, status

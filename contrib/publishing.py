@@ -12,6 +12,8 @@ again").
 
 from __future__ import annotations
 
+import re
+import time
 from pathlib import Path
 
 from contrib.accepted import of_submissions
@@ -60,8 +62,10 @@ def _once(store, who: str, *, sources, reference, out: Path, database, progress)
 
     accepted = store.submissions(status="accepted")
     new = [s["name"] for s in accepted if (s["publication"] or {}).get("state") != "published"]
-    _mark(store, new, "building")
+    started = now()
+    _mark(store, new, "building", at=started)
     contributions = of_submissions(accepted, sources)
+    progress = _shown(store, new, started, progress)
     try:
         build(sources, reference, out, progress=progress, releases=releases.beside(out), contributions=contributions)
         if database:
@@ -79,10 +83,27 @@ def _once(store, who: str, *, sources, reference, out: Path, database, progress)
     store.log(who, "publish", None, {"submissions": names, "store": str(out), "release": latest and latest.number})
 
 
+STEP_SECONDS = 2  # a build's step is kept on its submissions at most this often
+
+
+def _shown(store, names: list[str], started: str, progress):
+    """The build's progress, its steps also kept on the submissions it builds (their pages say where it is)."""
+    last = [0.0]
+
+    def said(text="", *more):
+        progress(text, *more)
+        step = str(text)
+        if step.strip() and not step.startswith(" ") and time.monotonic() - last[0] >= STEP_SECONDS:
+            last[0] = time.monotonic()
+            _mark(store, names, "building", at=started, step=re.sub(r"(?:data/sources/)?(\w+)\.yaml", r"\1", step))
+
+    return said
+
+
 def _mark(store, names: list[str], state: str, **more) -> None:
     with store.transaction():
         for name in names:
-            store.update(name, publication={"state": state, "at": now(), **more})
+            store.update(name, publication={"state": state, "at": now()} | more)
 
 
 def _reason(exc: Exception) -> str:
@@ -104,7 +125,8 @@ def state(sub: dict, out: Path) -> str | None:
     if done.get("state") == "building" and builder(out) is None:
         return "not published: the build stopped before it finished; publish again"
     if done.get("state") == "building":
-        return f"being published (the build started {done['at']})"
+        step = f"; now {done['step']}" if done.get("step") else ""
+        return f"being published (the build started {done['at']}{step})"
     return "waiting for the build"
 
 

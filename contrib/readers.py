@@ -23,7 +23,7 @@ from typing import IO
 from shapely.geometry import shape
 
 from contrib import gpkg, lpf, sandbox, xlsx
-from contrib.limits import LIMITS, ReadError, check_name, check_zip, too_deep
+from contrib.limits import LIMITS, ReadError, check_name, check_zip, megabytes, too_deep
 
 
 @dataclass
@@ -71,7 +71,9 @@ def read_here(path: Path, shown: str, collection: str | None = None) -> Table:
     path = Path(path)
     size = path.stat().st_size
     if size > LIMITS["file_bytes"]:
-        raise ReadError(shown, f"the file is {size:,} bytes; allowed: at most {LIMITS['file_bytes']:,}")
+        raise ReadError(
+            shown, f"the file is {size / 2**20:,.1f} MB; allowed: at most {megabytes(LIMITS['file_bytes'])}"
+        )
     suffix = _suffix(shown)
     reader = READERS.get(suffix)
     if reader is None:

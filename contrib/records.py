@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 import shapely
 
 from contrib import citing, values
-from contrib.columns import CITATION_COLUMNS, LAYERS, Layer
+from contrib.columns import CITATION_COLUMNS, COUNT_PARTS, LAYERS, Layer
 from contrib.readers import Row, Table
 from contrib.report import NOTE, Problem
-from layers.sources import FIELD_TYPES
+from contrib.wholes import cite_label
+from layers.sources import FIELD_TYPES, KINDS
 
 _SLUG = re.compile(r"[^a-z0-9]+")
 
@@ -67,6 +68,7 @@ def _entry(table: Table, spec: Layer, row: Row) -> Entry:
         entry.columns[column.path] = column.name
         _set(entry, table, column, row.cells.get(column.name))
     _citation(entry, table, spec)
+    _counts(entry, table, spec)
     if entry.record.get("id") is None and "id" not in [p.field for p in entry.problems]:
         entry.record["id"] = _generated_id(spec, row)
         entry.problems.append(Problem(table.where(row, "id"), "id", f"no id: given {entry.record['id']}",
@@ -130,11 +132,34 @@ def _citation(entry: Entry, table: Table, spec: Layer) -> None:
         cite = citing.from_columns(entry.row.cells)
     except ValueError as exc:
         where = table.where(entry.row, "cite_archive")
-        entry.problems.append(Problem(where, "sources", str(exc).split("; allowed: ")[0], citing.ARCHIVE_FORM,
+        label = cite_label(table.columns, entry.row.cells)
+        entry.problems.append(Problem(where, label, str(exc).split("; allowed: ")[0], citing.ARCHIVE_FORM,
                                       row=entry.row.number))  # fmt: skip
         return
     entry.columns.setdefault("sources", next(c for c in CITATION_COLUMNS if c in table.columns))
     entry.record["sources"] = [*(entry.record.get("sources") or []), *([cite] if cite else [])]
+
+
+def _counts(entry: Entry, table: Table, spec: Layer) -> None:
+    """The counts given as columns a person fills (detained_low, detained_best, detained_high, detained_approximate),
+    added to those of the `counts` column: an empty low, best or high is unknown, an empty approximate is false."""
+    for kind in getattr(spec.module, "COUNT_KINDS", ()):
+        names = {part: f"{kind}_{part}" for part in COUNT_PARTS}
+        if all(values.empty(entry.row.cells.get(name)) for name in names.values()):
+            continue
+        entry.columns[f"counts.{kind}"] = next(n for n in names.values() if n in table.columns)
+        count = {}
+        for part, name in names.items():
+            try:
+                count[part] = values.parse(entry.row.cells.get(name), COUNT_PARTS[part])
+            except values.CellError as exc:
+                allowed = " or ".join(KINDS[k][1] for k in COUNT_PARTS[part] if k != "null") + " or empty"
+                entry.problems.append(Problem(table.where(entry.row, name), f"counts.{kind}", exc.what, allowed,
+                                              row=entry.row.number))  # fmt: skip
+                return
+        count["approximate"] = bool(count["approximate"])
+        counts = entry.record.get("counts") if isinstance(entry.record.get("counts"), dict) else {}
+        entry.record["counts"] = counts | {kind: count}
 
 
 def _generated_id(spec: Layer, row: Row) -> str:

@@ -33,6 +33,9 @@ CREATE TABLE IF NOT EXISTS {p}submissions (name TEXT PRIMARY KEY, layer TEXT NOT
     choices TEXT NOT NULL, report TEXT, records TEXT, created TEXT NOT NULL, updated TEXT NOT NULL, publication TEXT);
 CREATE TABLE IF NOT EXISTS {p}history (id {serial}, at TEXT NOT NULL, who TEXT NOT NULL, action TEXT NOT NULL,
     submission TEXT, file_name TEXT, what TEXT, why TEXT);
+CREATE TABLE IF NOT EXISTS {p}versions (submission TEXT NOT NULL, version INTEGER NOT NULL, file_name TEXT NOT NULL,
+    file_data {blob} NOT NULL, at TEXT NOT NULL, PRIMARY KEY (submission, version));
+CREATE TABLE IF NOT EXISTS {p}secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS {p}sessions (id TEXT PRIMARY KEY, account TEXT NOT NULL, created {ms} NOT NULL);
 CREATE TABLE IF NOT EXISTS {p}sign_ins (id {serial}, at {ms} NOT NULL, address TEXT NOT NULL, account TEXT NOT NULL,
     trusted INTEGER NOT NULL, ok INTEGER NOT NULL);
@@ -200,6 +203,13 @@ class ContributionStore:
         except errors:
             return False
 
+    def secret(self, name: str) -> str:
+        """A secret made once and kept in the store (the key sessions are signed with, on PostgreSQL: the same for
+        every worker and after every restart)."""
+        self._run("INSERT INTO {p}secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
+                  (name, secrets.token_hex(32)))  # fmt: skip
+        return self._run("SELECT value FROM {p}secrets WHERE name = ?", (name,))[0][0]
+
     # -- sessions and sign-in attempts ----------------------------------------------------------------
 
     def open_session(self, account: str) -> str:
@@ -280,6 +290,23 @@ class ContributionStore:
         values = [_json(v) if k in JSON_FIELDS else v for k, v in fields.items()]
         sets = ", ".join(f"{k} = ?" for k in fields)
         self._run(f"UPDATE {{p}}submissions SET {sets}, updated = ? WHERE name = ?", (*values, now(), name))  # noqa: S608
+
+    def replace_file(self, name: str, file_name: str, data: bytes) -> int:
+        """A submission's new file: the one it held is kept among its earlier versions. Returns the new version's
+        number (the first file is version 1)."""
+        with self.transaction():
+            kept = self._run("SELECT COUNT(*) FROM {p}versions WHERE submission = ?", (name,))[0][0]
+            self._run("INSERT INTO {p}versions (submission, version, file_name, file_data, at) SELECT name, ?, "
+                      "file_name, file_data, updated FROM {p}submissions WHERE name = ?", (kept + 1, name))  # fmt: skip
+            self._run("UPDATE {p}submissions SET file_name = ?, file_data = ?, updated = ? WHERE name = ?",
+                      (file_name, data, now(), name))  # fmt: skip
+        return kept + 2
+
+    def versions(self, name: str) -> list[dict]:
+        """A submission's earlier files, oldest first: {version, file_name, at}."""
+        sql = "SELECT version, file_name, at FROM {p}versions WHERE submission = ? ORDER BY version"
+        rows = self._run(sql, (name,))
+        return [dict(zip(("version", "file_name", "at"), r, strict=True)) for r in rows]
 
     # -- history --------------------------------------------------------------------------------------
 

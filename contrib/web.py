@@ -17,7 +17,19 @@ import secrets
 from functools import wraps
 from pathlib import Path
 
-from flask import Blueprint, Flask, Response, abort, current_app, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -29,13 +41,15 @@ from webapp import caching
 from webapp.attachment import disposition
 
 TEMPLATES = Path(__file__).parent / "templates"
-files = Blueprint("contribute_files", __name__)
+files = Blueprint("contribute_files", __name__, template_folder=str(TEMPLATES))
+GUIDE = Path(__file__).resolve().parent.parent / "docs" / "contributions.md"
 signin = Blueprint("signin", __name__, template_folder=str(TEMPLATES))
 # After signing in, only a path of this site: one slash then no slash or backslash, no space or control character
 # (a browser drops a tab or a newline, making "/\t/host" the address "//host").
 SAFE_NEXT = re.compile(r"/(?![/\\])[^\s\\\x00-\x1f\x7f]*")
 DEVICE = "border_atlas_device"  # the signed cookie of a browser where an account signed in (contrib.throttle)
 DEVICE_DAYS = 365
+PAGES = {"review": "The review queue", "upload": "Uploading", "publish": "Publishing"}  # a refused page, in words
 # The contributors' door (sign-in, contribute, review, suggest): on a read-only atlas, a 404 that says why.
 DOOR = re.compile(r"^/(?:sign-in|sign-out|contribute|review|suggest)(?:/|$)")
 READ_ONLY = (
@@ -45,17 +59,29 @@ READ_ONLY = (
 TEMPLATE_FORMATS = {
     "csv": (templates.csv_text, "text/csv"),
     "xlsx": (templates.xlsx_bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "zip": (templates.zip_bytes, "application/zip"),  # the CSV, an example of it and a README of its columns
 }
 
 
 @files.get("/contribute/templates/<layer>.<fmt>")
 def template_file(layer: str, fmt: str):
-    """A layer's template to fill in: CSV, or XLSX with drop-down lists and a sheet explaining the columns."""
+    """A layer's template to fill in: CSV; the CSV zipped with an example and a README of its columns; or XLSX with
+    drop-down lists and a sheet explaining the columns."""
     if layer not in LAYERS or fmt not in TEMPLATE_FORMATS:
-        abort(404, f"no template {layer}.{fmt}; allowed: <layer>.csv or <layer>.xlsx, layer one of {', '.join(LAYERS)}")
+        allowed = f"<layer>.csv, <layer>.zip or <layer>.xlsx, layer one of {', '.join(LAYERS)}"
+        abort(404, f"no template {layer}.{fmt}; allowed: {allowed}")
     make, mimetype = TEMPLATE_FORMATS[fmt]
     headers = disposition(f"border-atlas-{layer}-template.{fmt}")
     return Response(make(layer), mimetype=mimetype, headers=headers)  # text/csv gets "; charset=utf-8" from Flask
+
+
+@files.get("/contribute/guide")
+def guide():
+    """The contributions guide (docs/contributions.md) as a page; HTML written in it is shown as text."""
+    from markdown_it import MarkdownIt
+
+    body = MarkdownIt("commonmark", {"html": False}).enable("table").render(GUIDE.read_text(encoding="utf-8"))
+    return render_template("guide.html", title="Contributing records", body=body)
 
 
 class User(UserMixin):
@@ -128,12 +154,12 @@ def _configured_store(app: Flask) -> ContributionStore:
 
 
 def _secret_key(contributions: ContributionStore) -> str:
-    """BORDER_ATLAS_SECRET_KEY, else a key made once and kept beside the SQLite store (or made per process)."""
+    """BORDER_ATLAS_SECRET_KEY, else a key made once and kept beside the SQLite store (or in the PostgreSQL one)."""
     key = os.environ.get("BORDER_ATLAS_SECRET_KEY")
     if key:
         return key
     if contributions.postgres:
-        return secrets.token_hex(32)  # a deployment on PostgreSQL should set BORDER_ATLAS_SECRET_KEY
+        return contributions.secret("session key")  # kept in the database: every worker signs with the same
     path = Path(contributions.url).with_name("secret_key")
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -160,6 +186,10 @@ def needs(action: str):
                 abort(401, "sign in first")
             if not accounts.may(current_user.role, action):
                 store().log(current_user.name, "refused", None, {"action": action, "path": request.path})
+                if request.method in ("GET", "HEAD") and accounts.may(current_user.role, "suggest"):
+                    flash(f"{PAGES.get(action, 'That page')} is for a {accounts.NEEDS[action]} or above; you are "
+                          f"signed in as {current_user.name}, a {current_user.role}.")  # fmt: skip
+                    return redirect(url_for("contribute.home"))
                 abort(403, f"{current_user.name} ({current_user.role}) may not {action}; allowed: a "
                       f"{accounts.NEEDS[action]} or above")  # fmt: skip
             return view(*args, **kwargs)
@@ -183,10 +213,10 @@ def sign_in():
         with throttle.hashing():
             right = accounts.verified(found["password"] if found else None, password)
     except throttle.Throttled as exc:
-        return _form(exc.why), exc.status, {"Retry-After": str(exc.retry_after)}
+        return _form(exc.why, name), exc.status, {"Retry-After": str(exc.retry_after)}
     if not right:
         store().log(name or "-", "sign-in refused")
-        return _form("The name or the password is wrong."), 401
+        return _form("The name or the password is wrong.", name), 401
     store().succeeded(attempt)
     session.clear()  # nothing of the session before: a new CSRF token, and no fixation
     login_user(User(found, store().open_session(found["name"])))
@@ -212,8 +242,9 @@ def safe_next(target: str) -> str | None:
     return target if SAFE_NEXT.fullmatch(target or "") else None
 
 
-def _form(message: str | None = None) -> str:
-    return render_template("sign_in.html", title="Sign in", message=message,
+def _form(message: str | None = None, name: str = "") -> str:
+    """The sign-in form; after a refusal, the message beside the password and the name typed kept."""
+    return render_template("sign_in.html", title="Sign in", message=message, name=name,
                            next=safe_next(request.args.get("next", "")))  # fmt: skip
 
 

@@ -20,6 +20,7 @@ from contrib.store import StoreError
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
 OPEN = ("imported", "needs work", "checked")  # statuses a contributor may still change
+UNPUBLISHED = (*OPEN, "submitted", "rejected")  # statuses a new version of the file may replace (or a withdrawal end)
 DECISIONS = {"accept": "accepted", "reject": "rejected"}
 OVERRIDE = "accepted by its own contributor, as an admin"
 
@@ -31,6 +32,9 @@ def import_file(store, data: bytes, file_name: str, *, layer: str, contributor: 
     if layer not in LAYERS:
         raise ValueError(f"layer {layer!r} is not one of {', '.join(LAYERS)}")
     table = _read(data, file_name, layer)
+    if name is not None and store.get(name) is not None:
+        return name, new_version(store, name, data, file_name, layer=layer, who=contributor, context=context,
+                                 gazetteer=gazetteer, table=table)  # fmt: skip
     name = name or _free_name(store, Path(file_name).name.split(".")[0])
     if not NAME.match(name):
         raise ValueError(f"submission name {name!r} is not allowed; allowed: lowercase letters, digits, . _ -")
@@ -41,6 +45,50 @@ def import_file(store, data: bytes, file_name: str, *, layer: str, contributor: 
         store.log(contributor, "import", name, {"layer": layer, "rows": len(table.rows)}, file_name=base)
         store.log(contributor, "check", name, _counts(report), file_name=base)
     return name, report
+
+
+def new_version(store, name: str, data: bytes, file_name: str, *, who: str, context, gazetteer,
+                layer: str | None = None, table: readers.Table | None = None) -> checks.Report:  # fmt: skip
+    """A fixed file for a submission not yet published: its new version (the history keeps both), checked again with
+    the choices made for the names its rows still hold. Returns the report."""
+    sub = submission(store, name)
+    if sub["status"] not in UNPUBLISHED:
+        raise ValueError(f"there is already a submission {name!r}, {sub['status']}; allowed: a new version of one "
+                         "not yet accepted, or another name (--as NAME)")  # fmt: skip
+    if layer not in (None, sub["layer"]):
+        raise ValueError(f"submission {name!r} is of the {sub['layer']} layer; allowed: a new version of the same "
+                         "layer, or another name (--as NAME)")  # fmt: skip
+    table = table or _read(data, file_name, sub["layer"])
+    first = checks.check(table, sub["layer"], context, gazetteer, {})
+    kept = _kept_choices(sub, first)
+    report = checks.check(table, sub["layer"], context, gazetteer, _chosen(kept)) if kept else first
+    base = Path(file_name).name
+    with store.transaction():
+        version = store.replace_file(name, base, data)
+        store.update(name, choices=kept, **_state(report))
+        store.log(who, "new version", name, {"version": version, "rows": len(table.rows), "choices kept": len(kept)},
+                  file_name=base)  # fmt: skip
+        store.log(who, "check", name, _counts(report), file_name=base)
+    return report
+
+
+def _kept_choices(sub: dict, report: checks.Report) -> dict:
+    """The choices of a submission's earlier file, for the rows of the new one that hold the same names."""
+    made = sub["choices"] or {}
+    earlier = {(m["field"], m["text"]): made[f"{m['row']}:{m['field']}"] for m in (sub["report"] or {}).get(
+        "matches", []) if f"{m['row']}:{m['field']}" in made}  # fmt: skip
+    return {f"{m.row}:{m.field}": earlier[(m.field, m.text)] for m in report.matches if (m.field, m.text) in earlier}
+
+
+def withdraw(store, name: str, who: str, reason: str) -> None:
+    """Withdraw a submission not yet published, saying why (in the history)."""
+    if not (reason or "").strip():
+        raise ValueError("a withdrawal needs a reason: say why the submission is withdrawn")
+    sub = submission(store, name)
+    if sub["status"] not in UNPUBLISHED:
+        raise ValueError(f"submission {name!r} is {sub['status']}; allowed: one not yet accepted")
+    store.update(name, status="withdrawn")
+    store.log(who, "withdraw", name, why=reason.strip())
 
 
 def _read(data: bytes, file_name: str, layer: str) -> readers.Table:
@@ -83,13 +131,16 @@ def check(store, name: str, context, gazetteer, who: str) -> checks.Report:
     """Check a submission's file with its choices; keep the report (and the records, when nothing blocks)."""
     sub = submission(store, name)
     table = _read(store.file(name), sub["file_name"], sub["layer"])
-    chosen = {_key(k): choices.parse(v["choice"], v.get("basis")) for k, v in (sub["choices"] or {}).items()}
-    report = checks.check(table, sub["layer"], context, gazetteer, chosen)
+    report = checks.check(table, sub["layer"], context, gazetteer, _chosen(sub["choices"] or {}))
     with store.transaction():
         if sub["status"] in OPEN:
             store.update(name, **_state(report))
         store.log(who, "check", name, _counts(report), file_name=sub["file_name"])
     return report
+
+
+def _chosen(made: dict) -> dict:
+    return {_key(k): choices.parse(v["choice"], v.get("basis")) for k, v in made.items()}
 
 
 def _state(report: checks.Report) -> dict:

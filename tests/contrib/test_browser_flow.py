@@ -104,3 +104,38 @@ def test_upload_choose_preview_submit_review_publish(browser, door, tmp_path):
     assert f"Contributed by historian (submission {name})" in reader.text_content(".leaflet-popup-content")
     suggest = reader.locator(".leaflet-popup-content p.suggest a")
     assert suggest.get_attribute("href") == "/suggest/incidents/kegen-1929-04"
+
+
+def test_a_wrong_password_and_a_bad_extension_show_the_form_again_with_the_message(browser, door, tmp_path):
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto(door.url + "/sign-in")
+    page.fill("input[name=name]", "historian")
+    page.fill("input[name=password]", "not the password")
+    page.click("button[type=submit]")
+    page.wait_for_selector("#sign-in-error")
+    assert page.text_content("#sign-in-error") == "The name or the password is wrong."
+    assert page.input_value("input[name=name]") == "historian"  # what was typed, kept
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(door.url + "/contribute")
+    (tmp_path / "register.txt").write_text(TWO_INCIDENTS, encoding="utf-8")
+    page.select_option("select[name=layer]", "places")
+    page.set_input_files("input[name=file]", str(tmp_path / "register.txt"))
+    page.fill("input[name=name]", "register")
+    page.click("#upload button[type=submit]")
+    page.wait_for_selector("#file-error")
+    assert page.text_content("#file-error").startswith("register.txt: files ending .txt are not read; allowed: .csv")
+    assert (page.input_value("input[name=name]"), page.input_value("select[name=layer]")) == ("register", "places")
+    assert "application/json" not in page.evaluate("document.contentType")
+
+
+def test_a_citation_without_a_quote_shows_its_comment_not_empty_quotation_marks(browser, live_server):
+    """A contributed archival citation may carry a comment and no quote: its popup line never shows “”."""
+    page = browser.new_page()
+    page.goto(live_server.url + "/map")
+    shown = page.evaluate("""import('/static/atlas/records.js').then(m => {
+        const ol = m.sourcesList([{reference: 'SGA KNB RK, f. 9, op. 1, d. 438, l. 3', quote: null,
+                                   comment: 'a report of the outpost'}]);
+        return [ol.textContent, ol.querySelectorAll('q').length];
+    })""")
+    assert shown == ["SGA KNB RK, f. 9, op. 1, d. 438, l. 3 a report of the outpost", 0]

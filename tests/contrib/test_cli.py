@@ -16,7 +16,7 @@ from contrib.store import ContributionStore
 from store import GeoPackageStore
 from webapp import create_app
 
-COMMANDS = (["import"], ["check"], ["choose"], ["publish"], ["list"], ["users", "add"])
+COMMANDS = (["import"], ["check"], ["choose"], ["publish"], ["list"], ["withdraw"], ["users", "add"])
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)

@@ -13,7 +13,7 @@ import pytest
 from contrib import accounts, pages
 from contrib.store import ContributionStore
 from tests.contrib.conftest import TWO_INCIDENTS
-from tests.contrib.test_web import ADDRESSES, PASSWORD, signed_in, token
+from tests.contrib.test_web import ADDRESSES, PASSWORD, said, signed_in, token
 from webapp import create_app
 
 USERS = {"reader": "reader", "con": "contributor", "con2": "contributor", "rev": "reviewer", "rev2": "reviewer",
@@ -112,8 +112,8 @@ def test_a_reviewer_cannot_accept_their_own_submission(door, no_build):
     name = uploaded(door, "rev", "own")
     refused = decide(door, "rev", name)
     assert refused.status_code == 403
-    assert refused.get_json()["description"] == (f"rev contributed {name!r} and may not accept it; allowed: another "
-                                                 "reviewer, or an admin's explicit override")  # fmt: skip
+    assert said(refused) == [f"rev contributed {name!r} and may not accept it; allowed: another reviewer, or an "
+                             "admin's explicit override"]  # fmt: skip
     assert door.extensions["contributions"].get(name)["status"] == "submitted" and no_build == []
     assert decide(door, "rev2", name).status_code == 302
     assert door.extensions["contributions"].get(name)["status"] == "accepted"
@@ -147,7 +147,8 @@ def test_a_suggestion_cannot_change_the_id_of_its_record(door, value):
     assert 'option value="id"' not in client.get(path).get_data(as_text=True)
     sent = client.post(path, data={"field": "id", "value": value, "csrf_token": token(client, path), **SUGGESTION})
     assert sent.status_code == 400
-    assert sent.get_json()["description"].startswith("a suggestion cannot change 'id': it corrects the record")
+    assert said(sent)[0].startswith("a suggestion cannot change 'id': it corrects the record")
+    assert f'value="{value}"' in sent.get_data(as_text=True)  # what was typed, kept
     assert len(door.extensions["contributions"].submissions()) == before
 
 

@@ -123,3 +123,14 @@ def test_sessions_and_sign_in_attempts_are_kept_in_either_engine(store):
     assert failed > 0
     assert [(a["address"], a["trusted"], a["ok"]) for a in store.attempts(since)] == [
         ("192.0.2.1", 0, 0), ("192.0.2.2", 1, 1)]  # fmt: skip
+
+
+def test_a_secret_is_made_once_and_the_same_for_every_process(store):
+    """The key sessions are signed with on a deployment without BORDER_ATLAS_SECRET_KEY: every worker, and the app
+    after a restart, read the one kept in the store (sign-ins carry across them)."""
+    from contrib.store import ContributionStore
+    from contrib.web import _secret_key
+
+    first = store.secret("session key")
+    assert len(first) == 64 and ContributionStore(store.url).secret("session key") == first
+    assert _secret_key(store) == _secret_key(ContributionStore(store.url))

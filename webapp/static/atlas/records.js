@@ -8,12 +8,15 @@ const CATEGORY = {
   search: "Search and seizure", expulsion: "Expulsion", passport: "Passports"
 };
 
-/* One reference and each passage quoted from it (a popup citing one note three times names the note once). */
+/* One reference and each passage quoted from it (a popup citing one note three times names the note once); a
+ * citation with no quote (an archival file cited with a comment) says its comment, never an empty “”. */
 function citation(group) {
   const c = group[0], parts = [el("span", c.reference, "ref")];
   if (c.note_basis) parts.push(el("span", " (" + c.note_basis + ") ", "note"));
   group.forEach(function (q) {
-    const quote = append(el("div", null, "quote"), [el("q", q.quote_shown || q.quote)]);  // a word the copy cut, joined
+    const words = q.quote_shown || q.quote;  // a word the copy cut, joined
+    const said = words ? el("q", words) : q.comment ? el("span", " " + q.comment, "comment") : null;
+    const quote = append(el("div", null, "quote"), [said]);
     if (q.passage) append(quote, [document.createTextNode(" "), link("read the passage in " + q.cited_as, q.passage)]);
     parts.push(quote);
   });
