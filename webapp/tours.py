@@ -103,14 +103,14 @@ def tours_page():
     return render_template("tours.html", title="Guided tours", tours=listed, json_url=json_url, markdown=markdown)
 
 
-@bp.get("/tours/<slug>")
+@bp.get("/tours/<slug>", strict_slashes=False)
 def tour_page(slug: str):
     """A tour played from its first step; f=json gives the tour, f=storymapjs a StoryMapJS story."""
     params.check_known(request.args, {"f"})
     return _play(find(slug), 1)
 
 
-@bp.get("/tours/<slug>/<n>")
+@bp.get("/tours/<slug>/<n>", strict_slashes=False)
 def step_page(slug: str, n: str):
     """A tour opened at its step n (a step's permalink)."""
     params.check_known(request.args, {"f"})
@@ -148,7 +148,7 @@ def citation(tour: dict, n: int) -> str:
     )
 
 
-@bp.get("/tours/<slug>/print")
+@bp.get("/tours/<slug>/print", strict_slashes=False)
 def print_page(slug: str):
     """The tour as a handout: one page per step, with its text, its references and its map link."""
     params.check_known(request.args, set())

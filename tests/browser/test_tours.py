@@ -16,6 +16,12 @@ from webapp.vocabulary import OVERLAYS
 pytestmark = pytest.mark.browser
 OVERLAYS_SHOWN = """Array.from(document.querySelectorAll('.leaflet-control-layers-overlays label'))
     .map(l => [l.textContent.trim(), l.querySelector('input').checked])"""
+# The map at the step's own centre and zoom (its popup's pan once moved every step elsewhere: new-user walk).
+AT_STEP_VIEW = """(() => { const h = document.querySelector('.tour-step:not([hidden])').dataset.hash;
+    const c = /(?:^|&)c=(-?[\\d.]+),(-?[\\d.]+)/.exec(h), z = /(?:^|&)z=(\\d+)/.exec(h), m = BorderAtlas.map;
+    const at = m.getCenter();
+    return !!c && !!z && m.getZoom() === Number(z[1]) && Math.abs(at.lat - Number(c[1])) < 0.01
+        && Math.abs(at.lng - Number(c[2])) < 0.01; })()"""
 OPEN_POPUP = """(() => { const p = BorderAtlas.map._popup;
     return p && BorderAtlas.map.hasLayer(p) && p._source && p._source.feature ? p._source.feature.id : null; })()"""
 
@@ -31,6 +37,7 @@ def check_step(page, step: dict) -> None:
     wait_until(page, f"document.querySelector('.leaflet-container').dataset.period === '{period}'")
     wait_until(page, f"{OPEN_POPUP} === {step['select']!r}")
     assert f"sel={step['select']}" in page.evaluate("location.hash")
+    wait_until(page, AT_STEP_VIEW, timeout_ms=5_000)
     shown = dict(page.evaluate(OVERLAYS_SHOWN))  # the layer control (moved aside while a popup is open)
     for cid in ("border", "places", "outposts", "customs", "incidents", "migration"):
         assert shown[OVERLAYS[cid]] == (cid in step["layers"]), (n, cid)

@@ -10,7 +10,7 @@
   const bar = panel.querySelector(".tour-progress-bar"), progress = panel.querySelector(".tour-progress");
   const prev = panel.querySelector(".tour-prev"), next = panel.querySelector(".tour-next");
   const play = panel.querySelector(".tour-play"), count = panel.querySelector(".tour-n");
-  const PAUSE_MS = 8000;  // how long "Play" stays on each step
+  const PAUSE_MS = 12000;  // how long "Play" stays on each step
   let current = Math.min(Math.max(Number(panel.dataset.current) || 1, 1), steps.length), timer = null;
 
   function stepUrl(n) {

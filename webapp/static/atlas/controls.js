@@ -138,7 +138,9 @@ function refit(map, popup) {
 /* Popups open clear of the controls and inside the window (never taller or wider than it: their content scrolls),
  * stay so when their content grows, and close with Escape. */
 export function fitPopups(map) {
-  L.Popup.mergeOptions({ keepInView: true, autoPanPadding: L.point(EDGE_PX, EDGE_PX) });
+  // A guided tour (webapp/tours.py) holds each step's own view: its popups open where they are, never panning it.
+  const held = Boolean(document.getElementById("tour"));
+  L.Popup.mergeOptions(held ? { autoPan: false, keepInView: false } : { keepInView: true, autoPanPadding: L.point(EDGE_PX, EDGE_PX) });
   const limit = function () { map.getContainer().style.setProperty("--atlas-popup-max", Math.max(160, map.getSize().y - 120) + "px"); };
   limit();
   map.on("resize", limit);
@@ -153,6 +155,7 @@ export function fitPopups(map) {
       e.popup.update();
     }
     map.getContainer().classList.add("atlas-popup-open");
+    if (held) return;
     panClear(map, e.popup);
     const opened = Date.now();  // Leaflet's own pan into the window may still be under way: once more after it
     map.once("moveend", function () { if (e.popup.isOpen() && Date.now() - opened < SETTLE_MS) panClear(map, e.popup); });

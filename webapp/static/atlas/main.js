@@ -143,6 +143,7 @@ function init(map, opts) {
   legend.addTo(map);
   const added = addControls(map, config, layers, groups, opts.areas);
   foldOnSmallScreen(map, opts.layerControl, legend);
+  if (document.getElementById("tour")) opts.layerControl.collapse();  // a tour sets the layers; its list opens on a tap
   map.on("moveend", layers.schedule);
   map.on("overlayadd", function () { addHatch(map); layers.schedule(); });
   map.on("zoomend overlayadd", function () { placeLabels(map, groups.places); });
