@@ -6,8 +6,9 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, current_app, jsonify, render_template, request, url_for
 
-from layers import REGISTRY, NotFound, QueryError
 from layers.dates import parse_partial
+from layers.registry import REGISTRY
+from store.errors import NotFound, QueryError
 from webapp import geojson, itempage, params, pinned, queryables
 from webapp.store import get_store
 

@@ -19,7 +19,7 @@ import hashlib
 
 from flask import Flask, Response, current_app, g, request
 
-from layers import NotFound
+from store.errors import NotFound
 from webapp import pinned
 from webapp.store import get_store
 

@@ -7,9 +7,9 @@ from datetime import date
 
 from flask import request
 
-from layers import QueryError
 from layers.dates import parse_partial
 from layers.schema import PERIOD, YEARS_TEXT  # what the atlas covers; the sources may reach further back
+from store.errors import QueryError
 
 DEFAULT_LIMIT, MAX_LIMIT = 100, 10_000
 MAX_DIGITS = 30

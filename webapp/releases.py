@@ -8,10 +8,10 @@ import json
 
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
-from layers import NotFound, citation_formats
-from layers.errors import Busy
+from layers import citation_formats
 from layers.words import moment_words
 from store import changelog, releases
+from store.errors import Busy, NotFound
 from webapp import limits, params, pinned
 from webapp.downloads import TITLE
 from webapp.store import get_store

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Response, current_app, g, jsonify, render_template, request, url_for
 
 import store
-from layers import NotFound
+from store.errors import NotFound
 from webapp import params, pinned
 
 

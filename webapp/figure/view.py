@@ -16,8 +16,8 @@ import numpy as np
 from shapely.geometry import MultiPoint, box
 
 from geo import to_lonlat, to_metric
-from layers import QueryError
 from layers.schema import DEFAULT_YEAR, YEARS
+from store.errors import QueryError
 from webapp import params, pinned
 from webapp.figure.page import COLUMNS, DEFAULT_WIDTH, FORMATS, SOURCE_FORMATS, WIDTHS, Page, fit_extent
 from webapp.mapurl import map_url as map_view_url
