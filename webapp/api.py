@@ -14,7 +14,7 @@ from webapp.store import get_store
 
 bp = Blueprint("api", __name__)
 GEOJSON = "application/geo+json"
-FILTERS = {"datetime", "bbox", "bbox-crs"}
+FILTERS = {"datetime", "year", "bbox", "bbox-crs"}  # the period in either form (params.parse_period), the box
 ITEMS_PARAMS = FILTERS | {"limit", "offset", "f"}
 GRID_PARAMS = FILTERS | {"cells"}
 

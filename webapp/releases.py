@@ -187,9 +187,7 @@ def atlas_item(store) -> dict:
 def release_citation(number: str):
     """The atlas's own citation at a release: `format=csl-json|ris|bibtex`."""
     params.check_known(request.args, {"format"})
-    fmt = request.args.get("format", "csl-json")
-    if fmt not in citation_formats.FORMATS:
-        raise params.QueryError("format", f"{fmt!r} is not offered; allowed: {sorted(citation_formats.FORMATS)}")
+    fmt = params.parse_choice("format", request.args.get("format", "csl-json"), citation_formats.FORMATS, "offered")
     release = _latest() if number == "latest" else pinned.directory().find(number)
     writer, mimetype, extension = citation_formats.FORMATS[fmt]
     name = f"border-atlas-{release.number}.{extension}"
