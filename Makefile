@@ -1,4 +1,5 @@
 # Border Atlas: `make run` sets up and serves; `make test` sets up and runs every test.
+# The commands are `border-atlas` (pipeline/cli.py), run here as `python -m pipeline` (the same).
 PY      := .venv/bin/python
 HOST    ?= 127.0.0.1
 PORT    ?= 8000
@@ -7,7 +8,7 @@ PORT    ?= 8000
 WORKERS ?= 3
 THREADS ?= 4
 STORE   := data/build/atlas.gpkg
-BUILD_INPUTS := $(shell find data/sources data/texts data/reference geo layers store -type f \( -name '*.py' -o -name '*.yaml' -o -name '*.csv' -o -name '*.geojson' -o -name '*.txt' \) 2>/dev/null) $(wildcard data/tours/*.md)
+BUILD_INPUTS := $(shell find data/sources data/texts data/reference geo layers store pipeline -type f \( -name '*.py' -o -name '*.yaml' -o -name '*.csv' -o -name '*.geojson' -o -name '*.txt' \) 2>/dev/null) $(wildcard data/tours/*.md)
 
 .PHONY: setup run test bench bench-peer data lint format reference browser fonts nginx postgresql postgis qgis clean screenshots
 .DELETE_ON_ERROR:
@@ -28,19 +29,19 @@ node_modules/.package-lock.json: package.json package-lock.json .npmrc
 
 $(STORE): .venv/.installed $(BUILD_INPUTS)
 	@echo "== data build"
-	$(PY) -m layers.build
+	$(PY) -m pipeline build
 
 data: .venv/.installed
-	$(PY) -m layers.build
+	$(PY) -m pipeline build
 
 # nginx on HOST:PORT in front of gunicorn (deploy/nginx.conf, deploy/gunicorn.conf.py): see README, Serving.
 run: setup fonts nginx
-	$(PY) -m webapp.serve --host $(HOST) --port $(PORT) --workers $(WORKERS) --threads $(THREADS)
+	$(PY) -m pipeline serve --host $(HOST) --port $(PORT) --workers $(WORKERS) --threads $(THREADS)
 
 # Load the current build into PostGIS at $(BORDER_ATLAS_DATABASE) as a new release (a schema of its own, made the
-# latest in one transaction; the releases before it are kept: python -m store.pg_admin list / prune).
+# latest in one transaction; the releases before it are kept: border-atlas postgis list / prune).
 postgis: setup
-	$(PY) -m store.pg_admin load --gpkg $(STORE)
+	$(PY) -m pipeline postgis load --gpkg $(STORE)
 
 browser:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \

@@ -1,9 +1,8 @@
-"""`border-atlas`: bring a historian's own records into the atlas from the command line.
+"""The contribution commands of `border-atlas` (pipeline.cli gives the one command line, and `publish`):
 
   border-atlas import FILE --layer incidents|places|units|customs|migration [--as NAME]
   border-atlas check NAME
   border-atlas choose NAME ROW FIELD CHOICE [--basis TEXT]
-  border-atlas publish [NAME] [--pending]
   border-atlas withdraw NAME --reason TEXT
   border-atlas list
   border-atlas users add NAME --role reader|contributor|reviewer|admin [--password-stdin]
@@ -11,16 +10,13 @@
 Importing again under the name of a submission not yet accepted (`import fixed.csv --as NAME`) makes a new
 version of it: the history keeps both, the places chosen for names the new file still holds are kept.
 The command line acts with the authority of whoever runs it on the machine that holds the data (as an
-admin): `publish NAME` accepts a checked submission (its own contributor's too: an admin's override, written
-in the history) and rebuilds the store, one build at a time (contrib.publishing). Exit status: 0 done, 1 the
-file has problems or names to choose, 2 the command could not be carried out (a build that failed included).
+admin). Exit status: 0 done, 1 the file has problems or names to choose, 2 the command could not be carried out.
 """
 
 from __future__ import annotations
 
 import argparse
 import getpass
-import os
 import sys
 from pathlib import Path
 
@@ -28,21 +24,25 @@ from contrib import accounts, publishing, workflow
 from contrib.columns import LAYERS
 from contrib.limits import ReadError
 from contrib.store import ContributionStore, StoreError, configured
-from layers.build import REFERENCE, SOURCES, STORE
+from layers.build import REFERENCE, SOURCES
 from layers.errors import DataError
+from store.config import STORE
 
 PROGRAM = "border-atlas"
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=PROGRAM, description=__doc__.splitlines()[0])
+def options(parser: argparse.ArgumentParser) -> None:
+    """The options the contribution commands share, given before the command."""
     parser.add_argument("--contributions", help="the contributions store: a SQLite file or a postgresql:// URL "
                         "(default: BORDER_ATLAS_DATABASE, else data/contributions/contributions.sqlite)")  # fmt: skip
     parser.add_argument("--store", type=Path, default=STORE, help="the built atlas the checks read and publish writes")
     parser.add_argument("--sources", type=Path, default=SOURCES, help="the curated sources the build reads")
     parser.add_argument("--reference", type=Path, default=REFERENCE, help="the border line and land the build reads")
     parser.add_argument("--by", default=getpass.getuser(), help="who is acting (default: your login name)")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+
+def add_commands(commands) -> None:
+    """The contribution commands, added to the command line's subcommands."""
     add = commands.add_parser("import", help="keep a file as a new submission, then check it")
     add.add_argument("file", type=Path, help="CSV, XLSX, GeoJSON, GeoPackage, LPF, or a download's CSV zip")
     add.add_argument("--layer", required=True, choices=list(LAYERS), help="the layer its records belong to")
@@ -50,16 +50,12 @@ def _parser() -> argparse.ArgumentParser:
                      "one not yet accepted: a new version of it")  # fmt: skip
     check = commands.add_parser("check", help="check a submission: every problem, one line each; names to choose")
     check.add_argument("name")
-    choose = commands.add_parser("choose", help="choose a place for a name the gazetteer does not settle")
+    choose = commands.add_parser("choose", help="choose a place for a name the gazetteer lacks")
     choose.add_argument("name")
     choose.add_argument("row", type=int, help="the row (the spreadsheet's row number) the name is in")
     choose.add_argument("field", help="the field: location.place, location.phrase, seat, place")
     choose.add_argument("choice", help="place:ID, geonames:ID, lonlat:LON,LAT[,RADIUS_M], area:AREA_ID or unlocated")
     choose.add_argument("--basis", help="how the point was found, or why the place cannot be located")
-    publish = commands.add_parser("publish", help="accept a checked submission and rebuild the store with it")
-    publish.add_argument("name", nargs="?", help="the submission (none: rebuild with the accepted ones)")
-    publish.add_argument("--pending", action="store_true", help="build only if a submission waits and no other build "
-                         "runs (the one running takes it): what an acceptance on the web starts")  # fmt: skip
     withdraw = commands.add_parser("withdraw", help="withdraw a submission not yet accepted, saying why")
     withdraw.add_argument("name")
     withdraw.add_argument("--reason", required=True, help="why it is withdrawn (kept in the history)")
@@ -70,16 +66,15 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("user")
     new.add_argument("--role", required=True, choices=accounts.ROLES)
     new.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
-    return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+def run(args, commands: dict, errors: tuple = ()) -> int:
+    """Run a contribution command (`commands`: {name: function(args, contributions store)}) on the store the
+    options name; an error of the kinds expected (and `errors`) is said in one line, exit status 2."""
     store = ContributionStore(args.contributions) if args.contributions else configured()
     try:
-        return COMMANDS[args.command](args, store)
-    except (ValueError, StoreError, ReadError, DataError, accounts.Forbidden, FileNotFoundError,
-            publishing.PublishError) as exc:  # fmt: skip
+        return commands[args.command](args, store)
+    except (ValueError, StoreError, ReadError, DataError, accounts.Forbidden, FileNotFoundError, *errors) as exc:
         print(f"{PROGRAM}: {exc}", file=sys.stderr)
         return 2
 
@@ -129,26 +124,6 @@ def _choose(args, store) -> int:
     return _check_named(args, store, args.name)
 
 
-def _publish(args, store) -> int:
-    if args.name:
-        sub = workflow.submission(store, args.name)
-        if sub["status"] == "checked":
-            workflow.submit(store, args.name, args.by)
-        if sub["status"] in ("checked", "submitted"):
-            operator = {"name": args.by, "role": "admin"}
-            workflow.review(store, args.name, operator, "accept", "published from the command line", override=True)
-        elif sub["status"] != "accepted":
-            raise ValueError(f"submission {args.name!r} is {sub['status']}; allowed: a checked one (run check)")
-    database = os.environ.get("BORDER_ATLAS_DATABASE")
-    built = publishing.publish(store, args.by, sources=args.sources, reference=args.reference, out=args.store,
-                               database=database, progress=lambda *_: None, wait=not args.pending)  # fmt: skip
-    if built:
-        print(f"published: {args.store} rebuilt with {len(store.submissions(status='accepted'))} accepted submissions")
-    else:
-        print("nothing to publish: no submission waits, or the build running takes it")
-    return 0
-
-
 def _list(args, store) -> int:
     """Every submission: name, layer, status, contributor, file, and where an accepted one's publication is."""
     if not store.submissions():
@@ -181,8 +156,10 @@ def _ask() -> str:
     return first
 
 
-COMMANDS = {"import": _import, "check": _check, "choose": _choose, "publish": _publish, "list": _list,
-            "users": _users, "withdraw": _withdraw}  # fmt: skip
+COMMANDS = {"import": _import, "check": _check, "choose": _choose, "list": _list, "users": _users,
+            "withdraw": _withdraw}  # fmt: skip
 
-if __name__ == "__main__":
+if __name__ == "__main__":  # an alias of `border-atlas`
+    from pipeline.cli import main
+
     sys.exit(main())

@@ -261,7 +261,7 @@ def _publish_in_background(who: str, *options: str) -> None:
     """`border-atlas publish` in its own process: the build takes longer than a request may (one build at a time:
     with --pending, it leaves the submission to a build running, which takes it next)."""
     config = current_app.config
-    command = [sys.executable, "-m", "contrib.cli", "--contributions", store().url, "--store", str(config["STORE"]),
+    command = [sys.executable, "-m", "pipeline", "--contributions", store().url, "--store", str(config["STORE"]),
                "--by", who]  # fmt: skip
     command += [f"--{key.lower()}={config[key]}" for key in ("SOURCES", "REFERENCE") if config.get(key)]
     log = Path(config["STORE"]).with_name("publish.log").open("ab")

@@ -19,7 +19,7 @@ import threading
 from collections.abc import Callable
 
 from contrib.limits import ALLOWED, LIMITS, READING, ReadError, megabytes
-from layers.errors import Busy
+from store.errors import Busy
 
 # What the child has loaded before it forks: the readers and the libraries they call.
 PRELOAD = ["contrib.readers", "contrib.xlsx", "openpyxl", "pyogrio", "geopandas", "shapely"]

@@ -1,20 +1,14 @@
-"""Build every layer into the GeoPackage the web app serves.
+"""Build every layer from the sources (and the accepted contributions the pipeline hands down): the layers' frames,
+their display copies and the build's tables (the yearly figures, the tariff, the citations, the coverage of the
+texts and the data-quality report). Writing them to the store and keeping a release is the pipeline's
+(pipeline.build); `python -m layers.build` is an alias of `border-atlas build`.
 
-Usage: python -m layers.build [--sources DIR] [--reference DIR] [--out FILE] [--releases DIR | --no-release]
-
-A build whose content differs from the latest release's is then kept as a new release (store.releases;
-data/releases for the default store, else a `releases` directory beside --out).
-
-A malformed source stops the build with the file, line and reason; the store already built
-stays as it was. One build of a store at a time: the command holds the store's lock (store.writer.building)
-from reading the accepted contributions to the release.
+A malformed source stops the build with the file, line and reason.
 """
 
 from __future__ import annotations
 
-import argparse
 import sys
-import time
 from pathlib import Path
 
 import geopandas as gpd
@@ -38,26 +32,20 @@ from layers import (
     regime,
     schema,
     statistics,
-    tours,
     zones,
 )
 from layers import texts as reader
 from layers.documents import TEXTS
-from layers.errors import DataError
-from store import releases as kept
-from store import write_store
-from store.writer import building
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "data" / "sources"
 REFERENCE = ROOT / "data" / "reference"
-STORE = ROOT / "data" / "build" / "atlas.gpkg"
 DISPLAY_TOLERANCE_M = 250.0  # simplification for the map page; exports keep full precision
 DISPLAY_DECIMALS = 1e-4  # about 10 m
 
 
 class NoContributions:
-    """The build's hook for accepted contributions (contrib.accepted gives the real one): none."""
+    """The build's hook for accepted contributions (the pipeline hands down contrib.accepted's): none."""
 
     def join(self, layer: str, records):
         """The layer's records with the contributed ones (a contributed correction replaces its record)."""
@@ -235,27 +223,9 @@ def _light(geom, depth_m: float | None):
     return shapely.set_precision(simple, DISPLAY_DECIMALS)
 
 
-def build(
-    sources: Path = SOURCES,
-    reference: Path = REFERENCE,
-    out: Path = STORE,
-    progress=print,
-    texts: Path = TEXTS,
-    *,
-    releases: Path | None = None,
-    contributions=None,
-    tours_dir: Path | None = None,
-) -> dict:
-    """Build all layers (with the accepted `contributions`, if any) and the tours (`tours_dir`, by default beside
-    `sources`) and write the store, then (with `releases`) keep it as a release if its content is new; returns the
-    full-precision layers."""
-    started = time.perf_counter()
-    try:
-        layers = build_layers(sources, reference, progress, texts, contributions=contributions)
-    except DataError as exc:  # raised while building from records already read: find the entry's line
-        raise exc.located(sources) from None
-    progress("checking the tours (data/tours) against the build")
-    guided = tours.compile_all(tours_dir or tours.folder(sources), layers, texts)
+def build_tables(layers: dict, sources: Path, reference: Path, texts: Path = TEXTS, progress=print) -> dict:
+    """The build's tables beside its layers: the 1923 tariff, the yearly figures, the citations, the texts with their
+    coverage and the data-quality report (which the build prints)."""
     tables = {
         "tariff_1923": citations.resolve_all(_tariff(sources), texts),
         "statistics": citations.resolve_all(statistics.rows(statistics.read_statistics(sources)), texts),
@@ -267,57 +237,10 @@ def build(
     findings = quality.report(layers["places"], layers["zones"], layers["border"], land, layers)
     findings["coverage"] = {doc: {k: v for k, v in c.items() if k != "paragraphs"} for doc, c in covered.items()}
     progress(quality.format_report(findings))
-    progress("simplifying for display")
-    basemap = gpd.read_file(reference / "basemap.geojson")
-    write_store(
-        {name: (frame, display_copy(frame)) for name, frame in layers.items()},
-        basemap,
-        out,
-        {"quality": findings, "texts": reader.documents_meta(texts, covered), **tables, "tours": guided},
-        land=gpd.GeoDataFrame({"side": ["USSR"]}, geometry=[land], crs=basemap.crs),
-    )
-    progress(f"wrote {out} in {time.perf_counter() - started:.1f} s")
-    if releases is not None:
-        kept.publish(out, releases, progress)
-    return layers
+    return {"quality": findings, "texts": reader.documents_meta(texts, covered), **tables}
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sources", type=Path, default=SOURCES)
-    parser.add_argument("--reference", type=Path, default=REFERENCE)
-    parser.add_argument("--out", type=Path, default=STORE)
-    parser.add_argument("--releases", type=Path, help="where releases are kept (default: beside --out)")
-    parser.add_argument("--no-release", action="store_true", help="write the store only, keep no release")
-    parser.add_argument("--traceback", action="store_true", help="show the traceback of an unexpected error")
-    parser.add_argument("--no-contributions", action="store_true", help="leave out the accepted contributions")
-    args = parser.parse_args(argv)
-    try:
-        releases = None if args.no_release else (args.releases or kept.beside(args.out))
-        with building(args.out):  # one build of the store at a time, from the accepted contributions of now
-            contributions = None if args.no_contributions else _accepted(args.sources)
-            build(args.sources, args.reference, args.out, releases=releases, contributions=contributions)
-    except DataError as exc:
-        print(f"build failed: {exc}\n(the store at {args.out} was left as it was)", file=sys.stderr)
-        return 1
-    except Exception as exc:  # a fault of the build itself, not of the sources: no traceback unless asked
-        if args.traceback:
-            raise
-        print(
-            f"build failed: unexpected {type(exc).__name__}: {exc}\n(the store at {args.out} was left as it was; "
-            "this is a fault of the build, not of the sources: rerun with --traceback and report it)",
-            file=sys.stderr,
-        )
-        return 2
-    return 0
+if __name__ == "__main__":  # an alias of `border-atlas build`
+    from pipeline.build import main
 
-
-def _accepted(sources: Path):
-    """The accepted contributions of the configured contributions store (contrib), or None when it has none."""
-    from contrib.accepted import accepted
-
-    return accepted(sources)
-
-
-if __name__ == "__main__":
     sys.exit(main())

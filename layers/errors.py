@@ -1,4 +1,4 @@
-"""Errors a data build or a query can raise, each carrying what a user needs to fix it."""
+"""Errors a data build can raise, each carrying what a user needs to fix it (a query's are store.errors)."""
 
 from __future__ import annotations
 
@@ -35,33 +35,10 @@ def entry_line(path: Path, ident: str) -> int | None:
     return text.count("\n", 0, match.start()) + 1 if match else None
 
 
-class QueryError(ValueError):
-    """A request parameter is invalid (HTTP 400)."""
-
-    status = 400
+class BadValue(ValueError):
+    """A value given to a layer's function is not one it takes: names the parameter and what is allowed (the web
+    app answers it as a bad request parameter)."""
 
     def __init__(self, parameter: str, reason: str):
         self.parameter, self.reason = parameter, reason
         super().__init__(f"`{parameter}`: {reason}")
-
-
-class NotFound(LookupError):
-    """A collection or feature does not exist (HTTP 404)."""
-
-    status = 404
-
-
-class Gone(NotFound):
-    """Something that existed and was removed on purpose, e.g. a pruned release (HTTP 410)."""
-
-    status = 410
-
-
-class Busy(Exception):
-    """The server is at its limit for this kind of request (HTTP 503): try again after `retry_after` seconds."""
-
-    status = 503
-
-    def __init__(self, reason: str, retry_after: int):
-        self.reason, self.retry_after = reason, retry_after
-        super().__init__(reason)

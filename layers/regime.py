@@ -11,7 +11,7 @@ from shapely.geometry import Point
 
 import geo
 from layers.dates import overlaps, parse_partial
-from layers.errors import QueryError
+from layers.errors import BadValue
 from layers.schema import PERIOD
 
 COVER_M = 500_000.0  # the atlas covers the land within this distance of the border section
@@ -64,7 +64,7 @@ def regime_at(  # noqa: PLR0917 - the query and the three layers it reads
 
     Raises
     ------
-    QueryError : lon/lat out of range or not numbers; `on` not a date in 1918–1940
+    BadValue : lon/lat out of range or not numbers; `on` not a date in 1918–1940
     """
     lon, lat, day = _check_lon(lon), _check_lat(lat), _check_date(on)
     where = _where(lon, lat, border_line, soviet_land)
@@ -96,13 +96,13 @@ def distance_and_zones(
 def _number(parameter: str, value, low: float, high: float) -> float:
     allowed = f"a number from {low:g} to {high:g}"
     if isinstance(value, bool):
-        raise QueryError(parameter, f"was {value!r} but must be {allowed}")
+        raise BadValue(parameter, f"was {value!r} but must be {allowed}")
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise QueryError(parameter, f"was {value!r} but must be {allowed}") from None
+        raise BadValue(parameter, f"was {value!r} but must be {allowed}") from None
     if not math.isfinite(number) or not low <= number <= high:
-        raise QueryError(parameter, f"was {value!r} but must be {allowed}")
+        raise BadValue(parameter, f"was {value!r} but must be {allowed}")
     return number
 
 
@@ -122,9 +122,9 @@ def _check_date(value) -> date:
         try:
             day = parse_partial(str(value))[1]
         except ValueError:
-            raise QueryError("on", f"was {value!r} but must be {allowed}") from None
+            raise BadValue("on", f"was {value!r} but must be {allowed}") from None
     if not PERIOD[0] <= day <= PERIOD[1]:
-        raise QueryError("on", f"was {value!r} but must be {allowed}")
+        raise BadValue("on", f"was {value!r} but must be {allowed}")
     return day
 
 

@@ -44,7 +44,7 @@ LEVELS = {
 # with a radius, nor a seat for the units and posts placed at it.
 POINTLESS = ("area", "unlocated")
 # The common columns that hold lists or mappings (the store keeps them as JSON text), and the one the build adds
-# to the point layers; each layer module names its own in JSON_COLUMNS (all of them: layers.JSON_COLUMNS).
+# to the point layers; each layer module names its own in JSON_COLUMNS (all of them: layers.registry.JSON_COLUMNS).
 COMMON_JSON = {"variants", "sources", "zones_containing"}
 
 

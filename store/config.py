@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from pathlib import Path
 
-from layers.errors import NotFound
 from store.base import Store
+from store.errors import NotFound
+
+STORE = Path(__file__).resolve().parent.parent / "data" / "build" / "atlas.gpkg"  # the GeoPackage a build writes
 
 
 def _geopackage(config: Mapping, cache: dict) -> tuple[object, Callable[[], Store]]:

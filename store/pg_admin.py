@@ -1,8 +1,8 @@
 """The command line of the PostGIS engine: load a build as a new release, list the releases, prune old ones.
 
-    python -m store.pg_admin load  [--gpkg data/build/atlas.gpkg] [--database postgresql://...]
-    python -m store.pg_admin list  [--database ...]
-    python -m store.pg_admin prune [--keep N] [--yes] [--database ...]
+    border-atlas postgis load  [--gpkg data/build/atlas.gpkg] [--database postgresql://...]
+    border-atlas postgis list  [--database ...]            (python -m store.pg_admin ... too)
+    border-atlas postgis prune [--keep N] [--yes] [--database ...]
 
 `--database` defaults to $BORDER_ATLAS_DATABASE. See store.pg_load (loading) and store.pg_releases (the catalogue).
 """
@@ -44,8 +44,8 @@ def _prune(url: str, keep: int, yes: bool) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m store.pg_admin", description="The atlas's releases in PostGIS.")
+def main(argv: list[str] | None = None, prog: str = "python -m store.pg_admin") -> int:
+    parser = argparse.ArgumentParser(prog=prog, description="The atlas's releases in PostGIS.")
     commands = parser.add_subparsers(dest="command", required=True)
     loader = commands.add_parser("load", help="load a GeoPackage build as a new release and make it the latest")
     loader.add_argument("--gpkg", type=Path, default=DEFAULT_GPKG, help="the build to load (default: %(default)s)")

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import psycopg
 
-from layers.errors import NotFound
+from store.errors import NotFound
 from store.sql import SqlStore
 from store.tables import GEOMETRY, quote
 

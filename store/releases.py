@@ -13,8 +13,9 @@ time (a lock file); a build killed at any point leaves every release as it was (
 the next build). Pruning removes a release's data but keeps its manifest, so that its number is never given
 again and its URLs say it was pruned (410).
 
-    python -m store.releases list  [--releases DIR]
-    python -m store.releases prune [--keep N] [--yes] [--releases DIR]
+    border-atlas releases list  [--releases DIR]              (python -m store.releases ... too)
+    border-atlas releases prune [--keep N] [--yes] [--releases DIR]
+    border-atlas releases diff A [B]                          (what changed from A to B, or to the latest)
 """
 
 from __future__ import annotations
@@ -33,9 +34,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from layers.errors import Gone, NotFound
 from store import changelog
 from store.base import Store
+from store.errors import Gone, NotFound
 from store.geopackage import GeoPackageStore, content_id
 
 ROOT = Path(__file__).resolve().parent.parent / "data"
@@ -329,9 +330,10 @@ def prune_each(plan: list[Release], keep: int, yes: bool, remove, where=lambda r
         print("nothing removed: run again with --yes to remove these")
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="List or prune the atlas's releases (data/releases).")
-    parser.add_argument("command", choices=["list", "prune"])
+def main(argv: list[str] | None = None, prog: str = "python -m store.releases") -> int:
+    parser = argparse.ArgumentParser(prog=prog, description="List, prune or compare the atlas's releases.")
+    parser.add_argument("command", choices=["list", "prune", "diff"])
+    parser.add_argument("numbers", nargs="*", metavar="RELEASE", help="diff: the two releases (or one: to the latest)")
     parser.add_argument("--releases", type=Path, default=DEFAULT, help="the releases directory (default data/releases)")
     parser.add_argument("--keep", type=int, default=5, help="prune: how many of the newest releases to keep")
     parser.add_argument("--yes", action="store_true", help="prune: remove them (without it, only list them)")
@@ -342,11 +344,31 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{r.number}\t{r.id}\t{r.created}\t{state(r)}")
         return 0
     try:
+        if args.command == "diff":
+            if len(args.numbers) not in (1, 2):
+                raise ValueError("give two releases, or one to compare with the latest (see `list`)")
+            return diff(directory, *args.numbers)
         plan = prune_plan(directory.all(), args.keep)
-    except ValueError as exc:
-        print(f"prune: {exc}", file=sys.stderr)
+    except (ValueError, NotFound) as exc:
+        print(f"{args.command}: {exc}", file=sys.stderr)
         return 2
     prune_each(plan, args.keep, args.yes, lambda r: prune(directory, r), where=lambda r: f"{r.id}, ")
+    return 0
+
+
+def diff(directory: Directory, first: str, second: str | None = None) -> int:
+    """Print what changed from one release to another (to the latest without `second`): a line per feature."""
+    a = directory.find(first)
+    b = directory.find(second) if second else directory.latest()
+    found = changelog.changes(directory.open(a), directory.open(b))
+    print(f"{a.number} -> {b.number}: {words(changelog.summary(found))}")
+    for cid, kinds in found["layers"].items():
+        for fid in kinds["added"]:
+            print(f"{cid}\tadded\t{fid}")
+        for fid in kinds["removed"]:
+            print(f"{cid}\tremoved\t{fid}")
+        for item in kinds["changed"]:
+            print(f"{cid}\tchanged\t{item['id']}\t{', '.join(item['fields'])}")
     return 0
 
 

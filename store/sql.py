@@ -18,10 +18,21 @@ import pandas as pd
 import shapely
 from shapely.geometry import box
 
-from layers import JSON_COLUMNS
-from layers.errors import NotFound, QueryError
 from store.base import BBox, Period, Store
-from store.tables import BASEMAP, CATALOG, DISPLAY_SUFFIX, LAND, META, OPEN_START, STORE_COLUMNS, frame_from_rows, quote
+from store.errors import NotFound, QueryError
+from store.tables import (
+    BASEMAP,
+    CATALOG,
+    DISPLAY_SUFFIX,
+    JSON,
+    LAND,
+    META,
+    OPEN_START,
+    STORE_COLUMNS,
+    frame_from_rows,
+    legacy,
+    quote,
+)
 
 ALL_ROWS = 2**62  # the LIMIT of a query without one
 _INTEGER_TEXT = re.compile(r"^-?[0-9]+$")
@@ -94,7 +105,7 @@ class SqlStore(Store):
         catalog = self._meta_values().get(CATALOG)
         if catalog is None:
             raise NotFound("the store was written by an older build without a catalog: run `make data`")
-        return catalog
+        return catalog if JSON in catalog else legacy(catalog)
 
     def collections(self) -> list[str]:
         """Ids of the collections in the store, in the order they were written (read once)."""
@@ -141,7 +152,9 @@ class SqlStore(Store):
     def filterable(self, collection: str) -> dict[str, str]:
         """Properties that can be filtered by equality, the scalar ones: {name: kind (text, real, integer, boolean)}."""
         self._check(collection)
-        return {c: k for c, k in self._kinds(collection).items() if c not in JSON_COLUMNS and c not in STORE_COLUMNS}
+        return {
+            c: k for c, k in self._kinds(collection).items() if k not in (JSON, "legacy") and c not in STORE_COLUMNS
+        }
 
     def geometry_type(self, collection: str) -> str | None:
         """The collection's geometry type as the GeoPackage declares it (POINT, MULTIPOLYGON, ...; GEOMETRY: mixed)."""

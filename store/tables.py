@@ -14,13 +14,14 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from layers import JSON_COLUMNS, schema
+from layers import schema
 
 DISPLAY_SUFFIX = "__display"
 BASEMAP = "_basemap"  # country outlines for the offline base map; not a collection
 LAND = "_soviet_land"  # the Soviet-side land the zones are clipped to (for "what applied here")
 META = "_meta"  # build metadata (key, JSON value), e.g. the data-quality report
 CATALOG = "_catalog"  # meta key: {"collections": [...], "columns": {table: [[name, kind], ...]}, "geometry": {...}}
+JSON = "json"  # the kind of a column holding lists or mappings as JSON text
 OPEN_START, OPEN_END = date.min.toordinal(), date.max.toordinal()
 BBOX_COLUMNS = ["bbox_minx", "bbox_miny", "bbox_maxx", "bbox_maxy"]
 STORE_COLUMNS = ["start_min", "end_max", *BBOX_COLUMNS, "feature_json"]
@@ -92,16 +93,29 @@ def sqlite_rows(db: sqlite3.Connection, table: str, columns: list[list[str]]) ->
     return [r[0] for r in rows], [gpkg_wkb(r[1]) for r in rows], [r[2:] for r in rows]
 
 
-def decode(column: str, value):
-    """A stored value back as the layer built it: the JSON text of a list or mapping parsed."""
-    if column in JSON_COLUMNS and isinstance(value, str):
-        return json.loads(value)
+def _legacy(value):
+    """A text of a store whose catalogue does not name its JSON columns (written before it did): a list or mapping
+    parsed, any other text as it is."""
+    if isinstance(value, str) and value[:1] in "[{" and value:
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
     return value
 
 
-# How a stored value of each kind is read back as the layer built it (before `decode`).
+def legacy(catalog: dict) -> dict:
+    """The catalogue of a store written before catalogues named the JSON columns: its text columns read as
+    `_legacy` (a list or mapping parsed)."""
+    columns = {t: [[n, "legacy" if k == "text" else k] for n, k in cs] for t, cs in catalog["columns"].items()}
+    return catalog | {"columns": columns, JSON: False}
+
+
+# How a stored value of each kind is read back as the layer built it.
 READ = {
     "text": lambda v: v,
+    JSON: lambda v: json.loads(v) if isinstance(v, str) else v,
+    "legacy": _legacy,
     "real": lambda v: None if v is None or v != v else float(v),  # noqa: PLR0124 - NaN check
     "integer": lambda v: None if v is None else int(v),
     "boolean": lambda v: None if v is None else bool(v),
@@ -113,7 +127,7 @@ def frame_from_rows(fids: list, wkbs: list, rows: list, columns: list[list[str]]
     data = {}
     for i, (name, kind) in enumerate(columns):
         read = READ[kind]
-        data[name] = pd.Series([decode(name, read(r[i])) for r in rows], dtype=object)
+        data[name] = pd.Series([read(r[i]) for r in rows], dtype=object)
     geometry = shapely.from_wkb(np.array(wkbs, dtype=object)) if wkbs else np.array([], dtype=object)
     frame = gpd.GeoDataFrame(data, geometry=gpd.GeoSeries(geometry, crs=schema.CRS), crs=schema.CRS)
     frame.attrs["fid"] = list(fids)

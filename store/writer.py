@@ -35,6 +35,7 @@ from store.tables import (
     BASEMAP,
     CATALOG,
     DISPLAY_SUFFIX,
+    JSON,
     LAND,
     META,
     OPEN_END,
@@ -55,8 +56,13 @@ def write_store(
     path: Path,
     meta: dict | None = None,
     land: gpd.GeoDataFrame | None = None,
+    *,
+    json_columns=frozenset(),
 ) -> None:
-    """Write {id: (full, display)}, the basemap and build metadata to `path` atomically (temp file, then rename)."""
+    """Write {id: (full, display)}, the basemap and build metadata to `path` atomically (temp file, then rename).
+
+    `json_columns` are the columns that hold lists or mappings (kept as JSON text); a column holding one is taken
+    as such too. The catalogue names them (kind "json"), so that a reader decodes them without the builders."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f"{temporary_prefix(path)}{secrets.token_hex(4)}{path.suffix}")
     tables = {BASEMAP: basemap} | ({LAND: land} if land is not None else {})
@@ -68,7 +74,8 @@ def write_store(
             for column in encoded.columns.drop(encoded.geometry.name):
                 encoded[column] = encoded[column].map(schema.encode)
             pyogrio.write_dataframe(encoded, tmp, layer=table, driver="GPKG")
-        catalog = _catalog(tmp, list(layers), list(tables))
+        json_columns = set(json_columns) | {c for frame in tables.values() for c in _holding_json(frame)}
+        catalog = _catalog(tmp, list(layers), list(tables), json_columns)
         _add_query_columns(tmp, list(layers), catalog)
         meta = (meta or {}) | {CATALOG: catalog}
         rows = {"key": list(meta), "value": [json.dumps(v, ensure_ascii=False) for v in meta.values()]}
@@ -140,12 +147,21 @@ def builder(path: Path) -> int | None:
     return pid
 
 
-def _catalog(path: Path, collections: list[str], tables: list[str]) -> dict:
-    """What the readers need to know of each table: its columns and their kinds, its geometry type."""
+def _holding_json(frame: gpd.GeoDataFrame) -> list[str]:
+    """The columns of a frame that hold a list or a mapping."""
+    columns = frame.columns.drop(frame.geometry.name)
+    return [c for c in columns if frame[c].map(lambda v: isinstance(v, (list, dict))).any()]
+
+
+def _catalog(path: Path, collections: list[str], tables: list[str], json_columns: set[str]) -> dict:
+    """What the readers need to know of each table: its columns and their kinds (JSON text: "json"), its geometry
+    type."""
     with sqlite3.connect(path) as db:
-        columns = {t: declared_columns(db, t) for t in tables}
+        declared = {t: declared_columns(db, t) for t in tables}
+        columns = {t: [[n, "json" if n in json_columns else k] for n, k in cs] for t, cs in declared.items()}
         geometry = dict(db.execute("SELECT table_name, geometry_type_name FROM gpkg_geometry_columns"))
-    return {"collections": collections, "columns": columns, "geometry": {t: geometry.get(t) for t in tables}}
+    geometry = {t: geometry.get(t) for t in tables}
+    return {"collections": collections, "columns": columns, "geometry": geometry, JSON: True}
 
 
 def _add_query_columns(path: Path, collections: list[str], catalog: dict) -> None:

@@ -15,6 +15,7 @@ import pandas as pd
 import shapely
 
 from layers.build import REFERENCE, build_layers, display_copy
+from layers.registry import JSON_COLUMNS
 from store import write_store
 
 SCALED = ("incidents", "places", "migration")  # the layers a research group would grow
@@ -83,5 +84,11 @@ def write_scaled_store(
     for cid, n in factors.items():
         layers[cid] = scale(layers[cid], n, rng)
     basemap = gpd.read_file(REFERENCE / "basemap.geojson")
-    write_store({cid: (frame, display_copy(frame)) for cid, frame in layers.items()}, basemap, out, {})
+    write_store(
+        {cid: (frame, display_copy(frame)) for cid, frame in layers.items()},
+        basemap,
+        out,
+        {},
+        json_columns=JSON_COLUMNS,
+    )
     return layers

@@ -7,9 +7,11 @@ from pathlib import Path
 
 from flask import Flask
 
+from store.config import STORE
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULTS = {
-    "STORE": ROOT / "data" / "build" / "atlas.gpkg",
+    "STORE": STORE,
     "ASSETS": ROOT / "node_modules",
     "JSON_SORT_KEYS": False,
     "DATABASE": None,  # postgresql://... selects the PostGIS engine

@@ -6,14 +6,15 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, current_app, jsonify, render_template, request, url_for
 
-from layers import REGISTRY, NotFound, QueryError
 from layers.dates import parse_partial
+from layers.registry import REGISTRY
+from store.errors import NotFound, QueryError
 from webapp import geojson, itempage, params, pinned, queryables
 from webapp.store import get_store
 
 bp = Blueprint("api", __name__)
 GEOJSON = "application/geo+json"
-FILTERS = {"datetime", "bbox", "bbox-crs"}
+FILTERS = {"datetime", "year", "bbox", "bbox-crs"}  # the period in either form (params.parse_period), the box
 ITEMS_PARAMS = FILTERS | {"limit", "offset", "f"}
 GRID_PARAMS = FILTERS | {"cells"}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, send_from_directory
 
-from layers import NotFound
+from store.errors import NotFound
 
 bp = Blueprint("assets", __name__)
 

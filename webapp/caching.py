@@ -19,7 +19,7 @@ import hashlib
 
 from flask import Flask, Response, current_app, g, request
 
-from layers import NotFound
+from store.errors import NotFound
 from webapp import pinned
 from webapp.store import get_store
 
@@ -60,7 +60,7 @@ def etag() -> str:
     scheme, host and prefix its links are built on included: an http and an https answer differ)."""
     variant = request.accept_mimetypes.best_match(_VARIANTS) or ""
     selector = f"{request.root_url}{request.path}?{request.query_string.decode('latin-1')}#{variant}"
-    store = g.atlas_store if "atlas_store" in g else get_store()  # the store this answer was made from
+    store = get_store()  # the store this answer was made from (one per request)
     digest = hashlib.sha256(selector.encode()).hexdigest()[:16]
     release = pinned.requested()
     return f'"{release.id}-{digest}"' if release else f'W/"{store.version}-{digest}"'

@@ -16,10 +16,7 @@ bp = Blueprint("cite", __name__)
 
 
 def _format() -> str:
-    value = request.args.get("format", "csl-json")
-    if value not in citation_formats.FORMATS:
-        raise params.QueryError("format", f"{value!r} is not offered; allowed: {sorted(citation_formats.FORMATS)}")
-    return value
+    return params.parse_choice("format", request.args.get("format", "csl-json"), citation_formats.FORMATS, "offered")
 
 
 def _send(value, name: str, first: tuple[dict, ...] = ()) -> Response:
@@ -34,9 +31,9 @@ def _send(value, name: str, first: tuple[dict, ...] = ()) -> Response:
 
 @bp.get("/cite")
 def view_citations():
-    """The atlas itself (the dataset at its release) and the sources of a view (`collections`, `datetime`, `bbox`),
+    """The atlas itself (the dataset at its release) and the sources of a view (`collections`, the period, `bbox`),
     or of the whole atlas without them."""
-    params.check_known(request.args, {"format", "collections", "datetime", "bbox"})
+    params.check_known(request.args, {"format", "collections", "datetime", "year", "bbox"})
     store = get_store()
     wanted = request.args.get("collections")
     if wanted is not None and not wanted.strip():
@@ -44,10 +41,10 @@ def view_citations():
     cids = [c.strip() for c in wanted.split(",")] if wanted else collection_ids()
     for cid in cids:
         check_collection(cid)
-    period = params.parse_datetime(request.args["datetime"], store.first_date()) if "datetime" in request.args else None
+    period = params.parse_period(request.args, store.first_date())
     bbox = params.parse_bbox(request.args["bbox"]) if "bbox" in request.args else None
     frames = [store.query(cid, period=period, bbox=bbox)[0] for cid in cids]
-    is_view = any(k in request.args for k in ("collections", "datetime", "bbox"))
+    is_view = any(k in request.args for k in ("collections", "datetime", "year", "bbox"))
     cells = [frame["sources"].tolist() for frame in frames]
     return _send(cells, "view" if is_view else "atlas", (releases.atlas_item(store),))
 

@@ -324,10 +324,7 @@ DATASET_FORMATS = {
 
 
 def _format(allowed) -> str:
-    value = request.args.get("format", "geojson")
-    if value not in allowed:
-        raise params.QueryError("format", f"{value!r} is not offered; allowed: {sorted(allowed)}")
-    return value
+    return params.parse_choice("format", request.args.get("format", "geojson"), allowed, "offered")
 
 
 @bp.get("/collections/<cid>/download")

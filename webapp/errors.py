@@ -6,8 +6,8 @@ from flask import Flask, current_app, jsonify, render_template, request, url_for
 from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.http import HTTP_STATUS_CODES
 
-from layers import REGISTRY, NotFound, QueryError
-from layers.errors import Busy
+from layers.registry import REGISTRY
+from store.errors import Busy, NotFound, QueryError
 from webapp import params
 
 # The first part of a path -> the page that lists what exists there: (its words, endpoint, arguments).

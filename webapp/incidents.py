@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template, request, url_for
 
-from layers import NotFound
 from layers.dates import overlaps, parse_partial
 from layers.incidents import SUBTYPES
 from layers.schema import DEFAULT_YEAR, LEVELS
 from layers.words import when
+from store.errors import NotFound
 from webapp import geojson, params
 from webapp.mapurl import map_url
 from webapp.store import get_store

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from flask import Flask, current_app
 
-from layers.errors import Busy
+from store.errors import Busy
 from webapp import caching
 
 DEFAULTS = {

@@ -10,7 +10,8 @@ from flask import current_app, url_for
 from folium.elements import Element, JSCSSMixin, MacroElement
 from jinja2 import Template
 
-from layers import REGISTRY, schema
+from layers import schema
+from layers.registry import REGISTRY
 from webapp import migration_chart, params, pinned, vocabulary
 from webapp.store import get_store
 

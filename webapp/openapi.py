@@ -15,6 +15,8 @@ DESCRIPTION = f"{schema.SUBJECT[0].upper()}{schema.SUBJECT[1:]}, {schema.YEARS_T
 # open ('..' or empty). A year outside 1918-1940 or an impossible day (1930-02-30) matches and gets a 400.
 _DATE = r"[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01])(T[0-9:.]+(Z|[+-][0-9]{2}:?[0-9]{2})?)?)?)?"
 DATETIME_PATTERN = rf"^({_DATE}|({_DATE}|\.\.)?/({_DATE}|\.\.)?)$"
+YEARS_PATTERN = r"^[0-9]{4}(-[0-9]{4})?$"
+PERIOD = params.PERIOD_HELP  # `year` (webapp.params.parse_years): a year or a range of years
 
 
 def _param(name: str, schema: dict, description: str, where: str = "query", required: bool = False) -> dict:
@@ -59,7 +61,7 @@ def _more_paths(op, cid: dict, f_html: dict, items_params: list) -> dict:
     from webapp.figure import schema as figure_schema
 
     fmt = lambda values: _param("format", {"type": "string", "enum": values, "default": "geojson"}, "file format")  # noqa: E731
-    filters = [p for p in items_params if p["name"] in ("datetime", "bbox", "bbox-crs")]
+    filters = [p for p in items_params if p["name"] in ("datetime", "year", "bbox", "bbox-crs")]
     view_filters = [p for p in filters if p["name"] != "bbox-crs"]  # /cite: the map view's own
     grid_filters = [p | {"required": p["name"] == "bbox"} for p in filters]
     cells = {"type": "integer", "minimum": 1, "maximum": params.MAX_CELLS, "default": params.DEFAULT_CELLS}
@@ -248,6 +250,11 @@ def openapi() -> dict:
     items_params = [
         cid,
         _param("datetime", {"type": "string", "pattern": DATETIME_PATTERN}, params.DATETIME_HELP),
+        _param(
+            "year",
+            {"type": "string", "pattern": YEARS_PATTERN},
+            f"the period as the map gives it; {params.PERIOD_HELP}",
+        ),
         _param(
             "bbox",
             {"type": "array", "items": {"type": "number"}, "minItems": 4, "maxItems": 4},

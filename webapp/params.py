@@ -1,4 +1,7 @@
-"""Query parameters of the items endpoint: parsed and checked, or a QueryError saying what is allowed."""
+"""Query parameters, one parser each for every endpoint: parsed and checked, or a QueryError saying what is allowed.
+
+A period is one filter in two forms (`datetime=A/B` or `year=A-B`, parse_period); a choice among named values is
+parse_choice."""
 
 from __future__ import annotations
 
@@ -7,9 +10,9 @@ from datetime import date
 
 from flask import request
 
-from layers import QueryError
 from layers.dates import parse_partial
-from layers.schema import PERIOD, YEARS_TEXT  # what the atlas covers; the sources may reach further back
+from layers.schema import PERIOD, YEARS, YEARS_TEXT  # what the atlas covers; the sources may reach further back
+from store.errors import QueryError
 
 DEFAULT_LIMIT, MAX_LIMIT = 100, 10_000
 MAX_DIGITS = 30
@@ -23,6 +26,44 @@ DATETIME_HELP = (
     f"start/end with '..' for an open end (1927/1932, ../1932, 1930/..), within the atlas's period ({YEARS_TEXT}, "
     "or from the earliest date in the data)"
 )
+
+
+# A period is asked for in either of two forms, the same filter everywhere (the map, the figure, the API, downloads,
+# citations): `datetime=A/B` (OGC API - Features) or `year=A-B` (the map's URL).
+PERIOD_HELP = (
+    f"allowed: `datetime=A/B` (a date or an interval: 1930, 1930-05-01, 1927/1932, ../1932) or `year=A-B` (a year or "
+    f"a range of years: 1930, 1927-1932), one of the two, within the atlas's period ({YEARS_TEXT})"
+)
+_YEARS = re.compile(r"^([0-9]{4})(?:-([0-9]{4}))?$")
+
+
+def parse_period(args, first: date | None = None) -> tuple[date | None, date | None] | None:
+    """The period a request asks for, as `datetime` or as `year` (None when neither is given)."""
+    if "datetime" in args and "year" in args:
+        raise QueryError("year", f"the period is given twice, as datetime and as year; {PERIOD_HELP}")
+    if "year" in args:
+        return parse_years(args["year"])
+    return parse_datetime(args["datetime"], first) if "datetime" in args else None
+
+
+def parse_years(text: str) -> tuple[date, date]:
+    """`year=1930` or `year=1927-1932`, as in the map's URL, within the map's years: the period from the first
+    year's first day to the last year's last day."""
+    allowed = f"allowed: a year (1930) or a range of years (1927-1932) within {YEARS_TEXT}, or `datetime=A/B`"
+    match = _YEARS.match(text)
+    if not match:
+        raise QueryError("year", f"{text!r} is not a year or a range of years; {allowed}")
+    first, last = int(match.group(1)), int(match.group(2) or match.group(1))
+    if not (YEARS[0] <= first <= last <= YEARS[1]):
+        raise QueryError("year", f"{text!r} is outside the map's years or ends before it starts; {allowed}")
+    return date(first, 1, 1), date(last, 12, 31)
+
+
+def parse_choice(name: str, value: str, allowed, what: str = "one of the choices") -> str:
+    """A value that must be one of `allowed` (a mapping's keys or a collection)."""
+    if value not in allowed:
+        raise QueryError(name, f"{value!r} is not {what}; allowed: {sorted(allowed)}")
+    return value
 
 
 def parse_datetime(text: str, first: date | None = None) -> tuple[date | None, date | None]:
@@ -97,10 +138,11 @@ def parse_bbox_crs(text: str | None) -> str:
 
 
 def parse_filters(args, first: date | None) -> dict:
-    """The `datetime` and `bbox` (in its `bbox-crs`) of a request as a query's period and bbox (None: not given)."""
+    """The period (`datetime` or `year`) and `bbox` (in its `bbox-crs`) of a request as a query's period and bbox
+    (None: not given)."""
     parse_bbox_crs(args.get("bbox-crs"))
     return {
-        "period": parse_datetime(args["datetime"], first) if "datetime" in args else None,
+        "period": parse_period(args, first),
         "bbox": parse_bbox(args["bbox"]) if "bbox" in args else None,
     }
 
@@ -170,8 +212,8 @@ _VARIANTS = ["application/json", "application/geo+json", "text/html"]  # on a ti
 def wants_html() -> bool:
     """`f=html|json|geojson`, or else the Accept header: HTML only when the client prefers it."""
     f = request.args.get("f")
-    if f is not None and f not in FORMATS:
-        raise QueryError("f", f"{f!r} is not served here; allowed: {sorted(FORMATS)}")
+    if f is not None:
+        parse_choice("f", f, FORMATS, "served here")
     return prefers_html()
 
 

@@ -18,10 +18,10 @@ from urllib.parse import urlsplit
 
 from flask import Flask, current_app, g, has_request_context, request, url_for
 
-from layers import NotFound
 from store import config as store_config
 from store import releases
 from store.base import Store
+from store.errors import NotFound
 
 KEY, ROOT_KEY = "atlas.release", "atlas.script_root"  # the release a request names; the script root before it
 PINNED = re.compile(r"^/v/([0-9A-Za-z][0-9A-Za-z.-]{0,39})(/.*)?$")

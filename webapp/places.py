@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template, request, url_for
 
-from layers import REGISTRY, QueryError, lpf
+from layers import lpf
+from layers.registry import REGISTRY
 from layers.schema import LEVELS
+from store.errors import QueryError
 from webapp import geojson, params
 from webapp.mapurl import map_url
 from webapp.store import get_store, meta_view

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
-from layers import NotFound, QueryError
+from layers.errors import BadValue
 from layers.regime import regime_at
+from store.errors import NotFound, QueryError
 from webapp import params
 from webapp.store import get_store
 
@@ -44,7 +45,7 @@ def regime():
     store = get_store()
     try:
         answer = regime_at(lon, lat, request.args["date"], store.frame("zones"), _border(store), store.soviet_land())
-    except QueryError as exc:
+    except BadValue as exc:  # the function's parameter, named as the request names it
         raise QueryError({"on": "date"}.get(exc.parameter, exc.parameter), exc.reason) from None
     return jsonify({**answer, "place": place})
 

@@ -8,10 +8,10 @@ import json
 
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
-from layers import NotFound, citation_formats
-from layers.errors import Busy
+from layers import citation_formats
 from layers.words import moment_words
 from store import changelog, releases
+from store.errors import Busy, NotFound
 from webapp import limits, params, pinned
 from webapp.downloads import TITLE
 from webapp.store import get_store
@@ -187,9 +187,7 @@ def atlas_item(store) -> dict:
 def release_citation(number: str):
     """The atlas's own citation at a release: `format=csl-json|ris|bibtex`."""
     params.check_known(request.args, {"format"})
-    fmt = request.args.get("format", "csl-json")
-    if fmt not in citation_formats.FORMATS:
-        raise params.QueryError("format", f"{fmt!r} is not offered; allowed: {sorted(citation_formats.FORMATS)}")
+    fmt = params.parse_choice("format", request.args.get("format", "csl-json"), citation_formats.FORMATS, "offered")
     release = _latest() if number == "latest" else pinned.directory().find(number)
     writer, mimetype, extension = citation_formats.FORMATS[fmt]
     name = f"border-atlas-{release.number}.{extension}"

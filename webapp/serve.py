@@ -235,9 +235,9 @@ class Server:
             shutil.rmtree(self.runtime, ignore_errors=True)
 
 
-def _options(argv: list[str] | None) -> Options:
+def _options(argv: list[str] | None, prog: str = "python -m webapp.serve") -> Options:
     env = os.environ
-    parser = argparse.ArgumentParser(prog="python -m webapp.serve", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog=prog, description=__doc__.splitlines()[0])
     parser.add_argument("--host", default=env.get("HOST", "127.0.0.1"), help="address nginx listens on (HOST)")
     parser.add_argument("--port", type=int, default=int(env.get("PORT", "8000")), help="port nginx listens on (PORT)")
     parser.add_argument("--workers", type=int, default=int(env.get("WORKERS", "3")), help="gunicorn processes")
@@ -266,9 +266,9 @@ def _options(argv: list[str] | None) -> Options:
     )
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, prog: str = "python -m webapp.serve") -> int:
     """Serve until interrupted or until nginx or gunicorn stops."""
-    options = _options(argv)
+    options = _options(argv, prog)
     stop = lambda *_: sys.exit(0)  # noqa: E731 - unwinds through the Server's exit: both stopped
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)

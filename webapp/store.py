@@ -6,27 +6,37 @@ The GeoPackage is reopened when the data build replaces the file; PostGIS when a
 
 from __future__ import annotations
 
-from flask import Response, current_app, g, jsonify, render_template, request, url_for
+from flask import Response, current_app, g, has_request_context, jsonify, render_template, request, url_for
 
 import store
-from layers import NotFound
+from store.errors import NotFound
 from webapp import params, pinned
+
+CHOSEN = "border_atlas.store"  # the request's environ key of its store
 
 
 def get_store():
-    """The store of this request: the release a pinned URL names (webapp/pinned.py), else the app's store."""
+    """The store of this request: the release a pinned URL names (webapp/pinned.py), else the app's store. Chosen
+    once per request (kept in its environ): every part of an answer reads the same build."""
+    memo = request.environ if has_request_context() else {}
+    if CHOSEN not in memo:
+        memo[CHOSEN] = _choose()
+    g.atlas_store, g.atlas_derived = memo[CHOSEN]
+    return g.atlas_store
+
+
+def _choose() -> tuple:
+    """(the store, what `per_build` derived from it) this request reads."""
     release = pinned.requested()
     if release is not None:
-        g.atlas_store, g.atlas_derived = pinned.release_store(release)
-        return g.atlas_store
+        return pinned.release_store(release)
     app = current_app._get_current_object()
     key, open_store = store.selected(app.config, app.extensions)
     cached = app.extensions.get("atlas_store")
     if cached is None or cached[0] != key:
         cached = (key, open_store(), {})  # the store, and what `per_build` derives from it
         app.extensions["atlas_store"] = cached
-    g.atlas_store, g.atlas_derived = cached[1], cached[2]
-    return cached[1]
+    return cached[1], cached[2]
 
 
 def per_build(name: str, make):

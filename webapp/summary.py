@@ -10,8 +10,8 @@ import html
 
 from flask import url_for
 
-from layers import REGISTRY
 from layers.dates import year_counts
+from layers.registry import REGISTRY
 from layers.schema import YEARS
 from webapp.vocabulary import HISTOGRAM_SERIES
 

@@ -15,7 +15,8 @@ from flask import Blueprint, jsonify, render_template, request, url_for
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from layers import NotFound, QueryError, schema
+from layers import schema
+from store.errors import NotFound, QueryError
 from webapp import mapview, params, pinned
 from webapp.store import get_store
 from webapp.vocabulary import OVERLAYS

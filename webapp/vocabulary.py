@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from layers import REGISTRY
+from layers.registry import REGISTRY
 
 LABEL_LAST = 3  # the label priority of a place type that has none of its own
 

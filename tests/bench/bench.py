@@ -45,9 +45,10 @@ import shapely  # noqa: E402
 
 import geo  # noqa: E402
 from layers import border, zones  # noqa: E402
-from layers.build import REFERENCE, SOURCES, build  # noqa: E402
+from layers.build import REFERENCE, SOURCES  # noqa: E402
 from layers.dates import overlaps  # noqa: E402
 from layers.geojson import feature_text  # noqa: E402
+from pipeline.build import build  # noqa: E402
 from store import GeoPackageStore, as_text  # noqa: E402
 from tests import pgcluster  # noqa: E402
 from tests.bench import bench_front, bench_hostile, bench_page, bench_releases, load  # noqa: E402

@@ -99,7 +99,7 @@ def accept(path: Path, store: Path, folder: Path):
 
 
 def build_seconds(out: Path, contributions) -> float:
-    from layers.build import build
+    from pipeline.build import build
 
     started = time.perf_counter()
     build(out=out, progress=lambda *_: None, contributions=contributions)

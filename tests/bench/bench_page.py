@@ -20,7 +20,8 @@ from pathlib import Path
 
 from flask import url_for
 
-from layers.build import REFERENCE, SOURCES, build
+from layers.build import REFERENCE, SOURCES
+from pipeline.build import build
 from store import GeoPackageStore
 from tests.conftest import CHROMIUM_ARGS, LiveServer
 from tests.synthetic import write_scaled_store

@@ -273,7 +273,8 @@ def report_tipg(rows: list[dict]) -> str:
 
 def main(store: Path | None = None, scales: tuple[int, ...] = (1, 100)) -> None:
     """Build (or take) the 1x store, make the 100x one, and measure both servers on both engines."""
-    from layers.build import REFERENCE, SOURCES, build
+    from layers.build import REFERENCE, SOURCES
+    from pipeline.build import build
     from tests import pgcluster
     from tests.synthetic import write_scaled_store
 

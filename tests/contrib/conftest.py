@@ -51,7 +51,7 @@ TWO_INCIDENTS = (
 def published(built, tmp_path_factory):
     """(store path, contributions store path): two incidents imported, a GeoNames place chosen for Kegen,
     published with `border-atlas` into a copy of the session's build."""
-    from contrib.cli import main
+    from pipeline.cli import main
 
     root = tmp_path_factory.mktemp("published")
     (root / "ogpu.csv").write_text(TWO_INCIDENTS, encoding="utf-8")

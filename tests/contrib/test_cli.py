@@ -11,8 +11,8 @@ import zipfile
 
 import pytest
 
-from contrib.cli import main
 from contrib.store import ContributionStore
+from pipeline.cli import main
 from store import GeoPackageStore
 from webapp import create_app
 
@@ -21,7 +21,7 @@ COMMANDS = (["import"], ["check"], ["choose"], ["publish"], ["list"], ["withdraw
 
 @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
 def test_every_command_has_help(command):
-    command = [sys.executable, "-m", "contrib.cli", *command, "--help"]
+    command = [sys.executable, "-m", "pipeline", *command, "--help"]
     done = subprocess.run(command, check=False, capture_output=True, text=True)
     assert done.returncode == 0 and done.stdout.startswith("usage: border-atlas")
 
@@ -31,7 +31,7 @@ def test_the_console_script_is_declared():
     from pathlib import Path
 
     project = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text(encoding="utf-8"))
-    assert project["project"]["scripts"] == {"border-atlas": "contrib.cli:main"}
+    assert project["project"]["scripts"] == {"border-atlas": "pipeline.cli:main"}
 
 
 def test_import_prints_every_problem_and_names_to_choose(tmp_path, built, capsys):

@@ -8,6 +8,7 @@ import pytest
 
 from contrib import publishing
 from contrib.store import ContributionStore
+from pipeline import publish as publisher
 
 
 def test_a_build_in_progress_shows_its_step_then_why_it_failed(tmp_path, monkeypatch):
@@ -21,10 +22,10 @@ def test_a_build_in_progress_shows_its_step_then_why_it_failed(tmp_path, monkeyp
         seen.append(publishing.state(store.get("ogpu"), out))
         raise RuntimeError("the disk is full")
 
-    monkeypatch.setattr("layers.build.build", build)
-    monkeypatch.setattr(publishing, "of_submissions", lambda accepted, sources: None)
-    with pytest.raises(publishing.PublishError):
-        publishing.publish(store, "op", sources=tmp_path, reference=tmp_path, out=out, progress=lambda *_: None)
+    monkeypatch.setattr(publisher, "build", build)
+    monkeypatch.setattr(publisher, "of_submissions", lambda accepted, sources: None)
+    with pytest.raises(publisher.PublishError):
+        publisher.publish(store, "op", sources=tmp_path, reference=tmp_path, out=out, progress=lambda *_: None)
     assert len(seen) == 1 and re.fullmatch(r"being published \(the build started [0-9T:+-]+; now reading zones\)",
                                            seen[0]), seen  # fmt: skip
     assert publishing.state(store.get("ogpu"), out) == (

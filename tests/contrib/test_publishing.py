@@ -18,11 +18,12 @@ from types import SimpleNamespace
 import pytest
 
 from contrib import accounts, publishing, workflow
-from contrib.cli import main
 from contrib.context import Context
 from contrib.reconcile import Gazetteer
 from contrib.store import ContributionStore
-from layers.build import SOURCES, build
+from layers.build import SOURCES
+from pipeline.build import build
+from pipeline.cli import main
 from store import GeoPackageStore
 from store.releases import Directory
 from store.writer import builder, temporary_prefix
@@ -61,7 +62,7 @@ def submitted(atlas, name: str) -> None:
 
 
 def cli_publish(atlas, *args: str, sources: Path | None = None) -> subprocess.Popen:
-    command = [sys.executable, "-m", "contrib.cli", *atlas.cli, "--by", "operator"]
+    command = [sys.executable, "-m", "pipeline", *atlas.cli, "--by", "operator"]
     command += ["--sources", str(sources)] if sources else []
     return subprocess.Popen([*command, "publish", *args], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)  # fmt: skip
@@ -202,7 +203,8 @@ def test_a_stopped_build_is_said_and_the_next_publish_takes_its_submissions(atla
 STALLS = {"while the file is checked": "check", "with the submission written, before its history": "create"}
 STALL = """
 import sys, time
-from contrib import checks, cli, store
+from contrib import checks, store
+from pipeline import cli
 
 def stalled(real):
     def wait(*args, **kwargs):

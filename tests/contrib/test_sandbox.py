@@ -19,7 +19,7 @@ import pytest
 
 from contrib import readers, sandbox
 from contrib.limits import READING, ReadError
-from layers.errors import Busy
+from store.errors import Busy
 from tests.contrib.sheets import wide_csv_zip
 
 

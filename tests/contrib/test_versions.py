@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import shutil
 
-from contrib.cli import main
 from contrib.store import ContributionStore
+from pipeline.cli import main
 from tests.contrib.conftest import TWO_INCIDENTS
 
 GOOD_ROW = TWO_INCIDENTS.splitlines()[2].replace("jarkent-1930,", "jarkent-1931,").replace(",1930,1930,", ",1931,1931,")

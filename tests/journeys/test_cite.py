@@ -9,8 +9,9 @@ import shutil
 import pytest
 from PIL import Image
 
-from layers.build import REFERENCE, SOURCES, build
+from layers.build import REFERENCE, SOURCES
 from layers.documents import TEXTS
+from pipeline.build import build
 from store import releases
 from tests.conftest import LiveServer
 from tests.journeys.conftest import DESKTOP, Journey

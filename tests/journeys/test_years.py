@@ -24,3 +24,14 @@ def test_play_steps_through_the_years_and_pause_keeps_one(journey):
     page.wait_for_timeout(1500)
     assert page.locator(".atlas-year-value").inner_text() == year, "paused: the year stays"
     journey.shot("years-paused")
+
+
+@pytest.mark.parametrize(
+    ("fragment", "shown", "written"),
+    [("datetime=1927/1932", "1927–1932", "year=1927-1932"), ("datetime=1930-05-01", "1930", "year=1930")],
+)
+def test_a_link_with_the_api_s_datetime_opens_those_years(journey, fragment, shown, written):
+    page = journey.go(f"/map#{fragment}")
+    assert page.locator(".atlas-year-value").inner_text() == shown
+    wait_until(page, f"location.hash.includes('{written}')")
+    assert page.locator(".atlas-notice").count() == 0, "nothing of the link was left out"

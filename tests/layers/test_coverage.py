@@ -10,9 +10,10 @@ import pytest
 import yaml
 
 from layers import coverage
-from layers.build import REFERENCE, SOURCES, build
+from layers.build import REFERENCE, SOURCES
 from layers.documents import TEXTS, documents
 from layers.errors import DataError
+from pipeline.build import build
 
 CORE = "ablazhey-zhanbossinova-2026"
 

@@ -17,11 +17,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from layers import areas, customs, diplomacy, incidents, migration, outposts, places, statistics, zones
-from layers import build as build_module
 from layers import sources as source_checks
 from layers.build import SOURCES
 from layers.errors import DataError
 from layers.sources import FIELD_TYPES
+from pipeline import build as build_module
 
 # file -> loader
 LOADERS = {

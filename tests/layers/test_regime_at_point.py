@@ -9,9 +9,9 @@ from pyproj import Geod
 from shapely.geometry import Point
 
 import geo
-from layers import QueryError
 from layers import border as border_layer
 from layers.build import REFERENCE
+from layers.errors import BadValue
 from layers.regime import NOTES, STATUS, distance_and_zones, regime_at
 
 KHORGOS = (80.38522, 44.22335)  # the village on the border (places.yaml)
@@ -131,7 +131,7 @@ def test_a_year_means_its_last_day(layers, lines, near_khorgos):
     ],
 )
 def test_bad_queries_name_the_parameter(layers, lines, lon, lat, on, parameter, message):
-    with pytest.raises(QueryError, match=message) as caught:
+    with pytest.raises(BadValue, match=message) as caught:
         regime_at(lon, lat, on, layers["zones"], *lines)
     assert caught.value.parameter == parameter
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from layers import JSON_COLUMNS, REGISTRY, schema
+from layers import schema
+from layers.registry import JSON_COLUMNS, REGISTRY
 
 
 def nested(value) -> bool:

@@ -11,9 +11,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from layers import build as builder
 from layers import tours
 from layers.errors import DataError
+from pipeline import build as builder
 from store import releases
 
 TOURS = Path(tours.__file__).resolve().parent.parent / "data" / "tours"

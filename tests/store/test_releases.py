@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from layers.errors import Gone, NotFound
 from store import changelog, releases
+from store.errors import Gone, NotFound
 from store.geopackage import GeoPackageStore
 from store.tables import gpkg_connect
 
@@ -132,3 +132,16 @@ def _feature(fid: str, properties: dict, coordinates: list) -> str:
 def test_a_store_has_the_same_changelog_against_itself_as_nothing(built):
     store = GeoPackageStore(built[0])
     assert changelog.summary(changelog.changes(store, store))["total"] == 0
+
+
+def test_diff_says_what_changed_between_two_releases(two, capsys):
+    root, a, b = two
+    assert releases.main(["diff", a.number, b.number, "--releases", str(root)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out == [f"{a.number} -> {b.number}: 1 changes (places: 1 changed)", "places\tchanged\tnarynkol\tmodern_name"]
+    assert releases.main(["diff", a.number, "--releases", str(root)]) == 0  # one release: against the latest
+    assert capsys.readouterr().out.splitlines()[0].startswith(f"{a.number} -> {b.number}: 1 changes")
+    assert releases.main(["diff", "--releases", str(root)]) == 2
+    assert "give two releases" in capsys.readouterr().err
+    assert releases.main(["diff", "1999.1.1-1", "--releases", str(root)]) == 2
+    assert "no release '1999.1.1-1'" in capsys.readouterr().err

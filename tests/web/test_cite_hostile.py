@@ -13,12 +13,14 @@ import pytest
 import rispy
 from werkzeug.http import parse_options_header
 
-from contrib import publishing, workflow
+from contrib import workflow
 from contrib.context import Context
 from contrib.reconcile import Gazetteer
 from contrib.store import ContributionStore
 from layers import citation_formats
-from layers.build import SOURCES, build
+from layers.build import SOURCES
+from pipeline import publish
+from pipeline.build import build
 from store import GeoPackageStore
 from tests.contrib.quick import incident_csv, simplified_reference
 from tests.web.test_cite_readback import read_back
@@ -117,7 +119,7 @@ def contributed(tmp_path_factory):
     assert report.ok, report.lines()
     workflow.submit(store, name, "historian")
     workflow.review(store, name, {"name": "editor", "role": "reviewer"}, "accept", "checked")
-    publishing.publish(store, "editor", sources=SOURCES, reference=reference, out=out, progress=lambda *_: None)
+    publish.publish(store, "editor", sources=SOURCES, reference=reference, out=out, progress=lambda *_: None)
     return create_app({"STORE": out, "CONTRIBUTIONS": str(root / "c.sqlite"), "TESTING": True})
 
 

@@ -55,7 +55,7 @@ def test_every_document_is_in_the_coverage_report_or_said_to_hold_no_text(client
 
 def test_the_quality_report_names_layers_by_their_titles(client):
     """The JSON keeps the layers' ids; the page names each by its title ("Border-guard units", not "outposts")."""
-    from layers import REGISTRY
+    from layers.registry import REGISTRY
     from tests.web.readable import html_text
 
     findings = client.get("/quality?f=json").get_json()

@@ -19,7 +19,7 @@ from pathlib import Path
 import pyogrio
 import pytest
 
-from layers import REGISTRY
+from layers.registry import REGISTRY
 from webapp import qgis, vocabulary
 
 COLLECTIONS = list(REGISTRY)  # every layer the build makes

@@ -11,9 +11,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from layers.build import REFERENCE, SOURCES, build
+from layers.build import REFERENCE, SOURCES
 from layers.documents import TEXTS
 from layers.words import moment_words
+from pipeline.build import build
 from store import changelog, releases
 from tests.web.test_figure import svg_text
 from webapp import create_app

@@ -10,8 +10,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from layers import REGISTRY
 from layers import passages as passages_of
+from layers.registry import REGISTRY
 
 HTML = {"Accept": "text/html"}
 CORE = "ablazhey-zhanbossinova-2026"

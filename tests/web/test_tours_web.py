@@ -10,8 +10,8 @@ from html import unescape
 
 import pytest
 
-from layers import build as builder
 from layers.build import REFERENCE, SOURCES
+from pipeline import build as builder
 from store import releases
 from tests.layers.test_tours import TOURS
 from webapp import create_app

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import sys
 from pathlib import Path
 
 from flask import request
@@ -13,9 +14,9 @@ from webapp.figure import map_url, parse_view, render
 from webapp.store import get_store
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None, prog: str = "python -m webapp.figure") -> int:
     """Write the figure of a view to a file: python -m webapp.figure --out docs/figure-1930.png."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog=prog, description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, required=True, help="the file to write (.svg, .pdf or .png)")
     parser.add_argument("--query", default="year=1930", help="the view's parameters, as in the URL")
     parser.add_argument("--dpi", type=int, default=150, help="PNG resolution")
@@ -31,6 +32,7 @@ def main(argv: list[str] | None = None) -> None:
         data = render(store, view, dpi=args.dpi)
     args.out.write_bytes(_palette(data, args.dpi) if args.palette and view.fmt == "png" else data)
     print(f"wrote {args.out}")
+    return 0
 
 
 def _palette(png: bytes, dpi: int) -> bytes:
@@ -45,4 +47,4 @@ def _palette(png: bytes, dpi: int) -> bytes:
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

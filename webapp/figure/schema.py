@@ -20,8 +20,7 @@ def parameters(filters: list, param) -> list:
     widths = ", ".join(f"{name} ({mm} mm)" for name, mm in COLUMNS.items())
     formats = "; ".join(f"{part}: {', '.join(kinds)}" for part, kinds in PARTS.items())
     return [
-        param("year", {"type": "string", "pattern": r"^[0-9]{4}(-[0-9]{4})?$"}, "a year or a range (1927-1932)"),
-        *[p for p in filters if p["name"] == "bbox"],
+        *[p for p in filters if p["name"] in ("year", "datetime", "bbox")],
         param("c", {"type": "string", "pattern": LAT_LON}, "the centre lat,lon (with z), as in the map URL"),
         param("z", {"type": "integer", "minimum": 0, "maximum": MAX_ZOOM}, "the zoom (with c)"),
         param("off", {"type": "string"}, "the layers switched off, as the map's layer control names them"),

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import html
 import math
-import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -16,8 +15,8 @@ import numpy as np
 from shapely.geometry import MultiPoint, box
 
 from geo import to_lonlat, to_metric
-from layers import QueryError
-from layers.schema import DEFAULT_YEAR, YEARS
+from layers.schema import DEFAULT_YEAR, PERIOD, YEARS
+from store.errors import QueryError
 from webapp import params, pinned
 from webapp.figure.page import COLUMNS, DEFAULT_WIDTH, FORMATS, SOURCE_FORMATS, WIDTHS, Page, fit_extent
 from webapp.mapurl import map_url as map_view_url
@@ -25,7 +24,7 @@ from webapp.mapview import MAX_ZOOM
 from webapp.store import get_store
 from webapp.vocabulary import LANGUAGES, OVERLAYS
 
-ALLOWED = {"year", "bbox", "c", "z", "off", "lang", "format", "width", "part"}
+ALLOWED = {"year", "datetime", "bbox", "c", "z", "off", "lang", "format", "width", "part"}
 # What a request gives (`part`): the figure, its sources (the bibliography), or both in a zip; the formats of each,
 # the first the default.
 PARTS = {"figure": FORMATS, "sources": SOURCE_FORMATS, "all": FORMATS}
@@ -86,20 +85,15 @@ class View:
 def parse_view(args, store) -> View:
     """The view of the query string, or a QueryError naming the parameter and what is allowed."""
     params.check_known(args, ALLOWED)
-    view = View(years=parse_years(args.get("year")), lang=_choice("lang", args.get("lang", "name"), LANGUAGES))
-    view.part = _choice("part", args.get("part", "figure"), PARTS)
-    view.fmt = _choice("format", args.get("format", next(iter(PARTS[view.part]))), PARTS[view.part])
+    view = View(years=_years(params.parse_period(args, store.first_date())))
+    view.lang = params.parse_choice("lang", args.get("lang", "name"), LANGUAGES)
+    view.part = params.parse_choice("part", args.get("part", "figure"), PARTS)
+    view.fmt = params.parse_choice("format", args.get("format", next(iter(PARTS[view.part]))), PARTS[view.part])
     view.page = Page(parse_width(args.get("width", DEFAULT_WIDTH)))
     view.off = parse_off(args.get("off", ""), store)
     view.extent = fit_extent(_extent(args, store))
     view.version = pinned.data_words(store)
     return view
-
-
-def _choice(name: str, value: str, allowed) -> str:
-    if value not in allowed:
-        raise QueryError(name, f"{value!r} is not one of the choices; allowed: {sorted(allowed)}")
-    return value
 
 
 def parse_width(text: str) -> float:
@@ -110,21 +104,13 @@ def parse_width(text: str) -> float:
     return WIDTHS[text]
 
 
-_YEARS = re.compile(r"^([0-9]{4})(?:-([0-9]{4}))?$")
-
-
-def parse_years(text: str | None) -> tuple[int, int]:
-    """`year=1930` or `year=1927-1932`, as in the map URL, within the map's years."""
-    if text is None:
+def _years(period) -> tuple[int, int]:
+    """The years a figure shows: those the asked period touches, within the map's (the default year without one)."""
+    if period is None:
         return DEFAULT_YEAR, DEFAULT_YEAR
-    allowed = f"allowed: a year (1930) or a range of years (1927-1932) within {YEARS[0]}–{YEARS[1]}"
-    match = _YEARS.match(text)
-    if not match:
-        raise QueryError("year", f"{text!r} is not a year or a range of years; {allowed}")
-    first = int(match.group(1))
-    last = int(match.group(2) or first)
-    if not (YEARS[0] <= first <= last <= YEARS[1]):
-        raise QueryError("year", f"{text!r} is outside the map's years or ends before it starts; {allowed}")
+    first, last = max(period[0].year if period[0] else YEARS[0], YEARS[0]), min((period[1] or PERIOD[1]).year, YEARS[1])
+    if first > last:
+        raise QueryError("datetime", f"the period lies outside the map's years; {params.PERIOD_HELP}")
     return first, last
 
 

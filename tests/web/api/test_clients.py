@@ -13,7 +13,7 @@ import pytest
 import shapely
 from shapely.geometry import shape
 
-from layers import REGISTRY
+from layers.registry import REGISTRY
 
 ROOT = Path(__file__).resolve().parents[3]
 GEOJSONHINT = ROOT / "node_modules" / ".bin" / "geojsonhint"

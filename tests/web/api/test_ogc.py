@@ -43,7 +43,7 @@ def test_openapi_describes_every_route_the_server_has(app, client):
     }
     assert served == set(doc["paths"])
     items = {p["name"] for p in doc["paths"]["/collections/{collectionId}/items"]["get"]["parameters"]}
-    assert items == {"collectionId", "datetime", "bbox", "bbox-crs", "limit", "offset", "f"}
+    assert items == {"collectionId", "datetime", "year", "bbox", "bbox-crs", "limit", "offset", "f"}
 
 
 @pytest.mark.parametrize(

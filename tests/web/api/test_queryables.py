@@ -7,7 +7,7 @@ from urllib.parse import quote
 import pytest
 from jsonschema import Draft202012Validator
 
-from layers import REGISTRY
+from layers.registry import REGISTRY
 from store.sql import as_text
 
 COLLECTIONS = list(REGISTRY)

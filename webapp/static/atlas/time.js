@@ -134,8 +134,14 @@ export function periodControl(config, isOn, onChange) {
 }
 
 /* `year=1930` or `year=1927-1932` in the URL: the first year and the number of years shown. */
+/* The years the URL asks for, in the map's form (`year=1927-1932`) or the API's (`datetime=1927/1932`, dates too:
+ * the years of its ends), as the server takes either (webapp/params.py). */
+export const YEAR_HASH = /(?:^|[#&])year=(\d{4})(?:-(\d{4}))?(?:&|$)/;
+export const DATETIME_HASH = /(?:^|[#&])datetime=(\d{4})[-0-9]*(?:(?:\/|%2F)(\d{4})[-0-9]*)?(?:&|$)/i;
+
 export function periodFromHash(config) {
-  const match = /(?:^|[#&])year=(\d{4})(?:-(\d{4}))?(?:&|$)/.exec(window.location.hash);
+  const hash = window.location.hash;
+  const match = YEAR_HASH.exec(hash) || (/(?:^|[#&])year=/.test(hash) ? null : DATETIME_HASH.exec(hash));
   const from = match ? parseInt(match[1], 10) : config.year;
   const to = match && match[2] ? parseInt(match[2], 10) : from;
   const ok = from >= config.years[0] && to <= config.years[1] && to >= from;

@@ -2,7 +2,7 @@
  * read whole, applied whole (on load, on a paste, on back and forward), then written back; and opening a feature
  * by id, on the map, inside a cluster, or fetched alone. */
 import { append, control, dateWords, decoded, el, hashNumber, hashValue, periodText, rawHashValue, state } from "./util.js";
-import { periodFromHash } from "./time.js";
+import { DATETIME_HASH, periodFromHash } from "./time.js";
 import { openInCluster } from "./stack.js";
 import { polygonHas } from "./regime.js";
 
@@ -41,6 +41,10 @@ function ignoredParts(config, map, asked) {
   const ignored = [], year = hashValue("year"), z = hashValue("z"), c = hashValue("c"), lang = hashValue("lang");
   const period = asked.period.from + (asked.period.span > 1 ? "-" + (asked.period.from + asked.period.span - 1) : "");
   if (year !== null && year !== period) ignored.push("the years " + shown(year) + " (the atlas covers " + config.years[0] + "–" + config.years[1] + ")");
+  const datetime = year === null ? hashValue("datetime") : null;
+  const match = datetime === null ? null : DATETIME_HASH.exec("#datetime=" + datetime);
+  const years = match ? match[1] + (match[2] && match[2] !== match[1] ? "-" + match[2] : "") : null;
+  if (datetime !== null && years !== period) ignored.push("the period " + shown(datetime) + " (the atlas covers " + config.years[0] + "–" + config.years[1] + ")");
   if ((z !== null || c !== null) && !asked.at) ignored.push("the zoom and centre " + shown([z && "z=" + z, c && "c=" + c].filter(Boolean).join(" ")));
   if (lang !== null && lang !== asked.language) ignored.push("the label language " + shown(lang));
   return ignored;
