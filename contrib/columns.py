@@ -21,7 +21,7 @@ DERIVED = {
     "located", "where_prec", "border_distance_m", "zones_containing", "location_basis_derived", "start_date",
     "end_date", "geometry_wkt", "contributor", "submission", "event_type_label", "direction_label",
     "unit_type_label", "post_type_label", "kind_label", "first_attested", "last_attested", "tariff_1923",
-    "approximate_geometry", "zone_caveat",
+    "approximate_geometry", "zone_caveat", "bounds",
 }  # fmt: skip
 CITATION_COLUMNS = ("cite_document", "cite_note", "cite_archive", "cite_locator", "cite_quote", "cite_comment")
 
@@ -103,6 +103,12 @@ def _period() -> tuple[Column, ...]:
 
 
 SOURCES = Column("sources", "sources", SOURCES_HELP, template=False)
+WHEN = Column(
+    "when",
+    "when",
+    "the dates in EDTF where start and end cannot say them: [1930..1933] (once within), "
+    "[..1935] (by 1935), 1927-22 (summer); empty: from start and end",
+)
 NOTE = Column("note", "note", "anything a reader should know")
 
 INCIDENTS = Layer(
@@ -117,6 +123,7 @@ INCIDENTS = Layer(
         Column("subtype", "subtype", "a finer kind", tuple(incidents.SUBTYPES) + (None,)),
         *_period(),
         Column("date_text", "date_text", "the date as the source words it"),
+        WHEN,
         Column("actors", "actors", 'who took part: a JSON list of {"who": ..., "side": USSR|China|unknown}'),
         Column("unit", "unit", "the border-guard unit involved (a unit id of the atlas)", refers="unit"),
         Column("counts", "counts", 'people, armed, detained, ...: JSON {"detained": {"low", "best", "high", ...}}'),
@@ -252,6 +259,7 @@ MIGRATION = Layer(
         Column("outcome", "outcome", "what became of it: empty, or stopped (at the border)"),
         Column("ends", "ends", "why its ends are these areas, as the text allows"),
         Column("date_text", "date_text", "the date as the source words it"),
+        WHEN,
         *_period(),
         Column("people", "people", 'JSON {"low", "best", "high", "approximate"}'),
         Column("households", "households", 'JSON {"low", "best", "high", "approximate"}'),

@@ -240,13 +240,20 @@ def _with_links(paths: dict) -> dict:
     return paths
 
 
+CERTAINTY_HELP = (
+    ". With a datetime, each dated feature (not a place, the border or an area) carries `certainty`: `certain` when "
+    "every reading of its dates (`bounds`) overlaps the period, `possible` when only some does (a feature the "
+    "sources do not date is possible in every period)"
+)
+
+
 def openapi() -> dict:
     """The API document, built from the routes' own parameter lists."""
     f_html = _param("f", {"type": "string", "enum": sorted(params.FORMATS)}, "output format")
     cid = _param("collectionId", {"type": "string"}, "collection id", "path", True)
     items_params = [
         cid,
-        _param("datetime", {"type": "string", "pattern": DATETIME_PATTERN}, params.DATETIME_HELP),
+        _param("datetime", {"type": "string", "pattern": DATETIME_PATTERN}, params.DATETIME_HELP + CERTAINTY_HELP),
         _param(
             "bbox",
             {"type": "array", "items": {"type": "number"}, "minItems": 4, "maxItems": 4},
