@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterable, Iterator
+from datetime import date
 
 from layers import when
 
@@ -59,6 +60,19 @@ def with_column(store, cid: str, frame, period):
     if period is None or not marked(cid):
         return frame
     return frame.assign(certainty=[of(store, cid, fid, period) for fid in frame["id"]])
+
+
+def year_counts(frame, years: tuple[int, int]) -> tuple[list[int], list[int]]:
+    """(certain, possible): how many features are certainly, and how many only possibly, there in each year (an
+    undated one, or one dated only "by" a day, is possible in every year it may fall in)."""
+    values = frame["bounds"] if "bounds" in frame.columns else []
+    bounds = [when.from_json(b) for b in values]
+    certain, possible = [], []
+    for year in range(years[0], years[1] + 1):
+        marks = [when.certainty(b, date(year, 1, 1), date(year, 12, 31)) for b in bounds]
+        certain.append(marks.count("certain"))
+        possible.append(marks.count("possible"))
+    return certain, possible
 
 
 class Marking:

@@ -49,3 +49,16 @@ def test_the_downloads_carry_the_certainty(client):
     geojson = client.get("/collections/zones/download?format=geojson&datetime=1932").get_json()
     marks = {f["id"]: f["properties"]["certainty"] for f in geojson["features"]}
     assert marks["zone-50-km"] == "certain" and marks["zone-100-km"] == "possible"
+
+
+def test_the_histogram_counts_the_certain_and_the_possible_apart(layers):
+    from webapp.certainty import year_counts
+
+    certain, possible = year_counts(layers["customs"], (1918, 1940))
+    undated = int(layers["customs"]["start"].isna().sum())
+    assert undated and possible == [undated] * 23  # an undated post: possible in every year, certain in none
+    zones_certain, zones_possible = year_counts(layers["zones"], (1932, 1932))
+    assert zones_possible == [1]  # the 100 km gold zone
+    zones = layers["zones"]
+    in_force = zones["start"].notna() & (zones["start"].astype(str) <= "1932") & zones["end"].isna()
+    assert zones_certain == [int(in_force.sum())]
