@@ -91,7 +91,8 @@ def derive(record: dict, window: bool = False) -> Bounds:
     if start is None and end is None:
         return UNDATED
     if window:
-        lo = span(start, precision, text)[0] if start else None
+        by = (text or "").strip().lower().startswith("by ")  # "by 1935": on any day up to the end of 1935
+        lo = span(start, precision, text)[0] if start and not by else None
         hi = span(end or start, precision, text)[1]
         return Bounds((lo, hi), (lo, hi))
     if start is None:  # an interval with no start but an end: it began at a time not given, before its end
@@ -210,7 +211,8 @@ def against(bounds: Bounds, record: dict) -> str | None:
             continue
         first, last = parse_partial(record[key])
         if (side[0] and last < side[0]) or (side[1] and first > side[1]):
-            return f"{key} {record[key]} lies outside the {key}'s bounds it gives ({iso(side[0])} to {iso(side[1])})"
+            limits = f"between {iso(side[0]) or 'any day'} and {iso(side[1]) or 'any day'}"
+            return f"{key} {record[key]} (it puts the {key} {limits})"
     return None
 
 

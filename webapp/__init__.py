@@ -53,6 +53,7 @@ def create_app(config: dict | None = None) -> Flask:
         api,
         assets,
         caching,
+        changes,
         charts,
         cite,
         cors,
@@ -104,5 +105,6 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(texts.bp)
     app.register_blueprint(cite.bp)
     app.register_blueprint(releases.bp)
+    app.register_blueprint(changes.bp)
     contribute.register(app)  # templates always; sign-in, contribute and review only where accounts exist
     return app
