@@ -108,6 +108,7 @@ WHEN = Column(
     "when",
     "the dates in EDTF where start and end cannot say them: [1930..1933] (once within), "
     "[..1935] (by 1935), 1927-22 (summer); empty: from start and end",
+    template=False,  # read from a file that has it (a download does); the templates' columns keep their letters
 )
 NOTE = Column("note", "note", "anything a reader should know")
 
@@ -123,7 +124,6 @@ INCIDENTS = Layer(
         Column("subtype", "subtype", "a finer kind", tuple(incidents.SUBTYPES) + (None,)),
         *_period(),
         Column("date_text", "date_text", "the date as the source words it"),
-        WHEN,
         Column("actors", "actors", 'who took part: a JSON list of {"who": ..., "side": USSR|China|unknown}'),
         Column("unit", "unit", "the border-guard unit involved (a unit id of the atlas)", refers="unit"),
         Column("counts", "counts", 'people, armed, detained, ...: JSON {"detained": {"low", "best", "high", ...}}'),
@@ -151,6 +151,7 @@ INCIDENTS = Layer(
         Column("quote", "quote", "the source's words for the whole incident (5–30 words)"),
         NOTE,
         Column("outcome", "outcome", "what became of it, as the source says (sentenced, released, ...)"),
+        WHEN,
     ),
     extra_derived=frozenset({"name_ru", "name_kk", "name_zh", "variants", "location_basis"}),
 )
@@ -259,7 +260,6 @@ MIGRATION = Layer(
         Column("outcome", "outcome", "what became of it: empty, or stopped (at the border)"),
         Column("ends", "ends", "why its ends are these areas, as the text allows"),
         Column("date_text", "date_text", "the date as the source words it"),
-        WHEN,
         *_period(),
         Column("people", "people", 'JSON {"low", "best", "high", "approximate"}'),
         Column("households", "households", 'JSON {"low", "best", "high", "approximate"}'),
@@ -268,6 +268,7 @@ MIGRATION = Layer(
         Column("text", "text", "what the source says"),
         SOURCES,
         NOTE,
+        WHEN,
     ),
     extra_derived=frozenset({"name", "name_ru", "name_kk", "name_zh", "variants", "precision_m", "location_basis"}),
 )
