@@ -21,7 +21,7 @@ DERIVED = {
     "located", "where_prec", "border_distance_m", "zones_containing", "location_basis_derived", "start_date",
     "end_date", "geometry_wkt", "contributor", "submission", "event_type_label", "direction_label",
     "unit_type_label", "post_type_label", "kind_label", "first_attested", "last_attested", "tariff_1923",
-    "approximate_geometry", "zone_caveat",
+    "approximate_geometry", "zone_caveat", "bounds",
 }  # fmt: skip
 CITATION_COLUMNS = ("cite_document", "cite_note", "cite_archive", "cite_locator", "cite_quote", "cite_comment")
 
@@ -114,6 +114,13 @@ def _period() -> tuple[Column, ...]:
 
 
 SOURCES = Column("sources", "sources", SOURCES_HELP, template=False)
+WHEN = Column(
+    "when",
+    "when",
+    "the dates in EDTF where start and end cannot say them: [1930..1933] (once within), "
+    "[..1935] (by 1935), 1927-22 (summer); empty: from start and end",
+    template=False,  # read from a file that has it (a download does); the templates' columns keep their letters
+)
 NOTE = Column("note", "note", "anything a reader should know")
 
 INCIDENTS = Layer(
@@ -161,6 +168,7 @@ INCIDENTS = Layer(
         Column("quote", "quote", "the source's words for the whole incident (5–30 words)"),
         NOTE,
         Column("outcome", "outcome", "what became of it, as the source says (sentenced, released, ...)"),
+        WHEN,
     ),
     extra_derived=frozenset({"name_ru", "name_kk", "name_zh", "variants", "location_basis"}),
 )
@@ -277,6 +285,7 @@ MIGRATION = Layer(
         Column("text", "text", "what the source says"),
         SOURCES,
         NOTE,
+        WHEN,
     ),
     extra_derived=frozenset({"name", "name_ru", "name_kk", "name_zh", "variants", "precision_m", "location_basis"}),
 )

@@ -18,6 +18,7 @@ from contrib.columns import CITATION_COLUMNS, COUNT_PARTS, LAYERS, Layer
 from contrib.readers import Row, Table
 from contrib.report import NOTE, Problem
 from contrib.wholes import cite_label
+from layers import when
 from layers.sources import FIELD_TYPES, KINDS
 
 _SLUG = re.compile(r"[^a-z0-9]+")
@@ -41,7 +42,17 @@ def entries(table: Table, layer: str, context=None) -> list[Entry]:
     out = [_entry(table, spec, row) for row in rows]
     for entry in out:
         FINISH.get(layer, lambda *_: None)(entry, table, context)
+        _finish_when(entry, spec)
     return out
+
+
+def _finish_when(entry: Entry, spec: Layer) -> None:
+    """A download's `when` dropped where it is the one the build derives from start and end (layers.when)."""
+    given = entry.record.get("when")
+    if isinstance(given, str) and given == when.to_edtf(
+        when.derive({**entry.record, "when": None}, when.is_window(spec.collection, entry.record))
+    ):
+        entry.record.pop("when")
 
 
 def _main_rows(table: Table, spec: Layer) -> list[Row]:

@@ -32,6 +32,7 @@ from layers import (
     regime,
     schema,
     statistics,
+    when,
     zones,
 )
 from layers import texts as reader
@@ -102,6 +103,7 @@ def build_layers(
         built[name] = _with_regime_columns(built[name], built["zones"], line)
     built = extra.label(built)
     built |= _with_caveats(built)
+    built |= {name: _with_when(frame, name) for name, frame in built.items() if name not in when.TIMELESS}
     progress("resolving every citation to its full reference (data/texts)")
     return {name: _with_references(frame, texts) for name, frame in built.items()}
 
@@ -118,6 +120,16 @@ def _with_caveats(built: dict) -> dict:
         "zones": zones.assign(caveat=texts),
         "places": places.assign(zone_caveat=[notes.get(pid) for pid in places["id"]]),
     }
+
+
+def _with_when(frame, collection: str):
+    """The frame with each feature's dates as EDTF (`when`) and as four bounds (`bounds`), beside start and end."""
+    derived = when.columns(frame, collection)
+    frame = frame.drop(columns=[c for c in derived if c in frame.columns])
+    at = list(frame.columns).index("end") + 1 if "end" in frame.columns else len(frame.columns) - 1
+    for offset, (name, values) in enumerate(derived.items()):
+        frame.insert(at + offset, name, values)
+    return frame
 
 
 def _with_references(frame, texts: Path = TEXTS):

@@ -14,7 +14,7 @@ import shapely
 from shapely.geometry import Point
 
 from geo import relative
-from layers import schema
+from layers import schema, when
 from layers.errors import DataError
 from layers.outposts import read_place_ids
 from layers.placenames import find_place, located, resolve_in_gazetteer
@@ -74,12 +74,12 @@ FIELDS = (
         "id", "name", "event_type", "subtype", "start", "end", "date_precision", "date_text", "actors", "unit",
         "counts", "direction", "goods", "location_text", "location", "precision_m", "sources", "quote",
     },
-    {"counts_note", "note", "outcome"},
+    {"counts_note", "note", "outcome", "when"},
 )  # fmt: skip
 EXTRA_COLUMNS = [
     "event_type", "event_type_label", "subtype", "date_text", "actors", "unit", "counts", "counts_note",
     "direction", "direction_label", "goods", "location_text", "location_place", "location_phrase", "located",
-    "where_prec", "area_id", "quote", "note", "outcome",
+    "where_prec", "area_id", "quote", "note", "outcome", "when",
 ]  # fmt: skip
 # Columns holding lists or mappings (stored as JSON text).
 JSON_COLUMNS = {"actors", "counts", "goods"}
@@ -132,6 +132,7 @@ def build(
 def _check(path: Path, record: dict, places: set[str], units: set[str]) -> None:
     check_fields(path, record, *FIELDS)
     line, ident = record[LINE], record["id"]
+    when.check_record(path, line, ident, record)
     if record["event_type"] not in EVENT_TYPES:
         raise DataError(path, line, ident, f"event_type {record['event_type']!r} is not one of {list(EVENT_TYPES)}")
     if record["subtype"] is not None and record["subtype"] not in SUBTYPES:
@@ -216,7 +217,7 @@ def _row(record: dict, precision_m, basis: str, level: str, area_id: str | None)
     return {
         **{k: record.get(k) for k in ("id", "name", "start", "end", "date_precision", "sources", "quote")},
         **{k: record.get(k) for k in ("event_type", "subtype", "date_text", "unit", "direction", "note", "outcome")},
-        **{k: record.get(k) for k in ("counts_note", "location_text")},
+        **{k: record.get(k) for k in ("counts_note", "location_text", "when")},
         "variants": [],
         "precision_m": precision_m,
         "location_basis": basis,

@@ -80,7 +80,7 @@ def _feature(row, base_uri: str, outlines: list, lookup, ids: dict) -> dict:
         "@id": base_uri + row["id"],
         "type": "Feature",
         "properties": {"title": row["name"], "ccodes": [_ccode(row, outlines, lookup)]},
-        "when": {"timespans": [PERIOD], "label": PERIOD_LABEL},
+        "when": _when(row),
         "names": _names(row),
         "types": [_type(row["feature_type"])],
         "geometry": _geometry(row),
@@ -89,6 +89,27 @@ def _feature(row, base_uri: str, outlines: list, lookup, ids: dict) -> dict:
     }
     relations = _relations(row, base_uri, ids)
     return feature | ({"relations": relations} if relations else {})
+
+
+def _when(row) -> dict:
+    """The feature's own dates where it has them (its `bounds`, layers.when), else the atlas's period."""
+    bounds = None if _missing(row.get("bounds")) else row.get("bounds")
+    if not bounds or not any((bounds.get("start") or {}).values()):
+        return {"timespans": [PERIOD], "label": PERIOD_LABEL}
+    return {"timespans": [timespan(bounds)]}
+
+
+def timespan(bounds: dict) -> dict:
+    """Four bounds (layers.when.as_json) as an LPF timespan: `in` where a side's bounds meet, else `earliest` and
+    `latest` (a side with no limit leaves it out); an open end has no `end`."""
+
+    def side(pair: dict) -> dict:
+        if pair["earliest"] and pair["earliest"] == pair["latest"]:
+            return {"in": pair["earliest"]}
+        return {k: v for k, v in pair.items() if v}
+
+    sides = {"start": bounds["start"], "end": bounds.get("end")}
+    return {k: side(v) for k, v in sides.items() if v and any(v.values())}
 
 
 def _missing(value) -> bool:

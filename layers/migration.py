@@ -17,7 +17,7 @@ import shapely
 from shapely.geometry import MultiLineString, Point
 
 from geo import flows as curves
-from layers import flow_areas, schema
+from layers import flow_areas, schema, when
 from layers.errors import DataError
 from layers.outposts import read_place_ids
 from layers.sources import (
@@ -54,7 +54,7 @@ SCHEMATIC = "a schematic line from area to area: the route is unknown unless the
 FLOW_FIELDS = (
     {"id", "from", "to", "start", "end", "date_precision", "people", "households", "authority", "kind", "text",
      "sources"},
-    {"ratio_of_emigration", "note", "who", "via", "outcome", "ends", "date_text"},
+    {"ratio_of_emigration", "note", "who", "via", "outcome", "ends", "date_text", "when"},
     {"from": ("text", "null"), "to": ("text", "texts"), "via": ("text", "null"), "outcome": ("text", "null"),
      "ends": ("text", "null")},  # area ids, the crossing sector, what became of it, why these areas
 )  # fmt: skip
@@ -62,7 +62,7 @@ EXTRA_COLUMNS = [
     "from_area", "to_areas", "via_area", "area_id", "kind", "kind_label", "who", "people", "households",
     "ratio_of_emigration", "authority", "text", "ends", "outcome", "date_text", "direction", "split", "count_unit",
     "count", "count_low", "count_high", "count_open", "figure_text", "label_lon", "label_lat", "label_row",
-    "approximate_geometry", "note",
+    "approximate_geometry", "note", "when",
 ]  # fmt: skip
 # Columns holding lists or mappings (stored as JSON text).
 JSON_COLUMNS = {"to_areas", "people", "households", "ratio_of_emigration"}
@@ -175,6 +175,7 @@ def _check_flow(path: Path, flow: dict, area_ids: set[str], sectors: set[str] | 
         raise DataError(path, line, ident, "`to` must name an area")
     _check_kind(path, flow, targets, sectors)
     check_period(path, line, ident, flow)
+    when.check_record(path, line, ident, flow)
     for key in ("people", "households", "ratio_of_emigration"):
         if flow.get(key) is not None:
             check_range(path, line, ident, flow[key], key)
@@ -286,7 +287,7 @@ def _row(flow: dict, targets: list[str], names: dict[str, str], direction: str, 
     keys = ("id", "start", "end", "date_precision", "sources", "authority", "text", "ends", "outcome", "date_text")
     return {
         **{k: flow.get(k) for k in keys},
-        **{k: flow.get(k) for k in ("people", "households", "ratio_of_emigration", "note", "who")},
+        **{k: flow.get(k) for k in ("people", "households", "ratio_of_emigration", "note", "who", "when")},
         **_drawn_count(flow),
         "name": _label(flow, targets, names),
         "variants": [],

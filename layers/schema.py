@@ -45,7 +45,7 @@ LEVELS = {
 POINTLESS = ("area", "unlocated")
 # The common columns that hold lists or mappings (the store keeps them as JSON text), and the one the build adds
 # to the point layers; each layer module names its own in JSON_COLUMNS (all of them: layers.registry.JSON_COLUMNS).
-COMMON_JSON = {"variants", "sources", "zones_containing"}
+COMMON_JSON = {"variants", "sources", "zones_containing", "bounds"}
 
 
 def frame(records: list[dict], geometries: list, extra: list[str]) -> gpd.GeoDataFrame:

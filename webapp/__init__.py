@@ -55,6 +55,7 @@ def create_app(config: dict | None = None) -> Flask:
         api,
         assets,
         caching,
+        changes,
         charts,
         cite,
         cors,
@@ -108,5 +109,6 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(cite.bp)
     app.register_blueprint(releases.bp)
     app.register_blueprint(tours.bp)
+    app.register_blueprint(changes.bp)
     contribute.register(app)  # templates always; sign-in, contribute and review only where accounts exist
     return app

@@ -9,7 +9,7 @@ from flask import Blueprint, current_app, jsonify, render_template, request, url
 from layers.dates import parse_partial
 from layers.registry import REGISTRY
 from store.errors import NotFound, QueryError
-from webapp import geojson, itempage, params, pinned, queryables
+from webapp import certainty, geojson, itempage, params, pinned, queryables
 from webapp.store import get_store
 
 bp = Blueprint("api", __name__)
@@ -132,6 +132,8 @@ def items(cid: str):
     offset = params.parse_int("offset", request.args.get("offset", "0"), 0)
     page = _table_rows if html else get_store().items  # HTML shows a table: no feature is decoded for it
     texts, matched = page(cid, **query, limit=limit, offset=offset)
+    if not html:
+        texts = list(certainty.mark_texts(get_store(), cid, texts, query["period"]))
     rest = {
         "numberMatched": matched,
         "numberReturned": len(texts),

@@ -28,7 +28,7 @@ from layers import schema
 from layers import texts as reader
 from layers.dates import parse_partial
 from store.tables import add_columns, gpkg_connect
-from webapp import kml, params, pinned, qgis
+from webapp import certainty, kml, params, pinned, qgis
 from webapp.api import FILTERS, check_collection, collection_ids, item_query
 from webapp.store import get_store
 
@@ -334,7 +334,7 @@ def collection_download(cid: str):
     query = item_query(cid, extra={"format"})
     fmt = _format(COLLECTION_FORMATS)
     writer, extension, mimetype = COLLECTION_FORMATS[fmt]
-    return _send(writer(cid, get_store(), query), f"border-atlas-{cid}.{extension}", mimetype)
+    return _send(writer(cid, certainty.Marking(get_store()), query), f"border-atlas-{cid}.{extension}", mimetype)
 
 
 def _areas_named_by(frame: gpd.GeoDataFrame, store) -> dict[str, gpd.GeoDataFrame]:
@@ -351,7 +351,7 @@ def dataset_download():
     """Every collection in one file: a GeoPackage with all layers, a zip of GeoJSON files, or a QGIS project."""
     params.check_known(request.args, {"format"} | FILTERS)
     fmt = _format(DATASET_FORMATS)
-    store = get_store()
+    store = certainty.Marking(get_store())
     writer, extension, mimetype = DATASET_FORMATS[fmt]
     return _send(
         writer(store, params.parse_filters(request.args, store.first_date())), f"border-atlas.{extension}", mimetype

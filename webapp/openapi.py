@@ -121,6 +121,25 @@ def _more_paths(op, cid: dict, f_html: dict, items_params: list) -> dict:
         "/regime": {"get": op("What border regime applied at a point or place on a date", regime, _page())},
         "/quality": {"get": op("The data-quality report of the last build", only_f, _page())},
         "/statistics": {"get": op("Yearly figures (aggregates)", only_f, _page())},
+        "/changes": {
+            "get": op(
+                "What changed between two years: zones, acts, units, posts, incidents and flows, each cited",
+                [
+                    _param(
+                        "from",
+                        {"type": "integer", "minimum": schema.YEARS[0], "maximum": schema.YEARS[1]},
+                        "the first year",
+                    ),
+                    _param(
+                        "to",
+                        {"type": "integer", "minimum": schema.YEARS[0], "maximum": schema.YEARS[1]},
+                        "the later year",
+                    ),
+                    *only_f,
+                ],
+                _page(),
+            )
+        },
         "/charts": {
             "get": op("Charts: detentions and deaths by year, migration by period, features per year", only_f, _page())
         },
@@ -243,13 +262,21 @@ def _with_links(paths: dict) -> dict:
     return paths
 
 
+YEAR = {"type": "integer", "minimum": schema.YEARS[0], "maximum": schema.YEARS[1]}
+CERTAINTY_HELP = (
+    ". With a datetime, each dated feature (not a place, the border or an area) carries `certainty`: `certain` when "
+    "every reading of its dates (`bounds`) overlaps the period, `possible` when only some does (a feature the "
+    "sources do not date is possible in every period)"
+)
+
+
 def openapi() -> dict:
     """The API document, built from the routes' own parameter lists."""
     f_html = _param("f", {"type": "string", "enum": sorted(params.FORMATS)}, "output format")
     cid = _param("collectionId", {"type": "string"}, "collection id", "path", True)
     items_params = [
         cid,
-        _param("datetime", {"type": "string", "pattern": DATETIME_PATTERN}, params.DATETIME_HELP),
+        _param("datetime", {"type": "string", "pattern": DATETIME_PATTERN}, params.DATETIME_HELP + CERTAINTY_HELP),
         _param(
             "year",
             {"type": "string", "pattern": YEARS_PATTERN},

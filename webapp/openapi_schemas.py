@@ -75,7 +75,27 @@ SCHEMAS = {
             "type": {"type": "string", "enum": ["Feature"]},
             "id": {"type": "string"},
             "geometry": {"nullable": True, "type": "object"},
-            "properties": {"type": "object"},
+            "properties": {
+                "type": "object",
+                "properties": {
+                    "when": {
+                        "type": "string",
+                        "nullable": True,
+                        "description": "the dates as EDTF (1930/1933, [1930..1933] once within, [..1935] by 1935, "
+                        "1927-22 summer); null: undated",
+                    },
+                    "bounds": {
+                        "type": "object",
+                        "description": "earliest and latest start and end (ISO days; null: no limit; end null: open)",
+                    },
+                    "certainty": {
+                        "type": "string",
+                        "enum": ["certain", "possible"],
+                        "description": "with a datetime query: whether the feature is certainly or only possibly "
+                        "within the period",
+                    },
+                },
+            },
         },
     },
     "queryables": {

@@ -13,16 +13,20 @@ from flask import url_for
 from layers.dates import year_counts
 from layers.registry import REGISTRY
 from layers.schema import YEARS
+from webapp import certainty
 from webapp.vocabulary import HISTOGRAM_SERIES
 
 
 def histogram_series(store) -> list[dict]:
-    """Features per year of each dated layer in HISTOGRAM_SERIES, located or not (undated ones are not counted)."""
+    """Features per year of each dated layer in HISTOGRAM_SERIES, located or not (undated ones are not counted in
+    `counts`); and of all of them, how many are certainly (`certain`) and only possibly (`possible`) there."""
     series = []
     for cid, colour in HISTOGRAM_SERIES.items():
         frame = store.frame(cid)
         counts, _ = year_counts(zip(frame["start"], frame["end"], strict=True), YEARS)
-        series.append({"id": cid, "title": REGISTRY[cid].TITLE, "colour": colour, "counts": counts})
+        certain, possible = certainty.year_counts(frame, YEARS)
+        item = {"id": cid, "title": REGISTRY[cid].TITLE, "colour": colour, "counts": counts}
+        series.append(item | {"certain": certain, "possible": possible})
     return series
 
 
@@ -45,7 +49,7 @@ def _unit_refs(store) -> dict:
 
 
 def _undated(store) -> int:
-    """Units and posts with a point and no known date (drawn in every year, with a dashed ring)."""
+    """Units and posts with a point and no known date (drawn in every year, lighter, with a dashed ring)."""
     return sum(int((f["start"].isna() & f.geometry.notna()).sum()) for f in map(store.frame, ("outposts", "customs")))
 
 

@@ -212,3 +212,16 @@ def test_lpf_from_the_store_matches_lpf_from_the_build(frame, basemap, collectio
     from_store = lpf.feature_collection(stored, BASE, basemap)
     assert _feature(from_store, "jarkent")["links"] == [{"type": "closeMatch", "identifier": "gn:1520253"}]
     assert from_store == collection
+
+
+def test_a_dated_feature_has_timespans_with_earliest_and_latest_where_its_bounds_differ(frame, basemap):
+    from layers import when
+
+    dated = frame.head(1).assign(bounds=[when.as_json(when.from_edtf("[1930..1933]"))])
+    feature = lpf.feature_collection(dated, BASE, basemap)["features"][0]
+    span = {"earliest": "1930-01-01", "latest": "1933-12-31"}
+    assert feature["when"] == {"timespans": [{"start": span, "end": span}]}
+    assert not _messages(feature)
+    exact = lpf.timespan(when.as_json(when.from_edtf("1927-08-18/..")))
+    assert exact == {"start": {"in": "1927-08-18"}}
+    assert lpf.timespan(when.as_json(when.from_edtf("[..1935]")))["start"] == {"latest": "1935-12-31"}

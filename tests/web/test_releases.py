@@ -95,7 +95,14 @@ def test_a_pinned_answer_is_immutable_with_a_strong_etag(rebuilt):
 
 @pytest.mark.parametrize(
     "path",
-    ["/statistics?f=json", "/charts", "/quality?f=json", "/texts?f=json", "/collections/zones/download?format=kml"],
+    [
+        "/statistics?f=json",
+        "/charts",
+        "/quality?f=json",
+        "/texts?f=json",
+        "/collections/zones/download?format=kml",
+        "/changes?from=1927&to=1935&f=json",
+    ],
 )
 def test_every_kind_of_route_answers_pinned(rebuilt, path):
     app, first, _second = rebuilt

@@ -15,7 +15,7 @@ import geopandas as gpd
 from shapely.geometry import Point, box
 
 from geo import METRIC_CRS, to_metric
-from webapp import vocabulary
+from webapp import certainty, vocabulary
 from webapp.figure.page import BORDER_WIDTH, LINE_SCALE, MARKER_SCALE
 from webapp.figure.view import View
 
@@ -33,6 +33,8 @@ LABEL_ALL_BELOW_M = 400_000  # a view narrower than this labels every place; a w
 AREA_FILL_OPACITY = 0.12
 RING = {"marker": "o", "s": 60, "facecolors": "none", "linewidths": 0.8}  # around the places of the 1927 list
 EDGE = 0.03  # a label moved inside the frame keeps this share of the frame from its edge
+POSSIBLE_ALPHA = 0.4  # a feature only possibly there in the years: lighter (and dashed), as on the map
+POSSIBLE = "Lighter: only possibly there"  # in these years: its sources date it to a wider span, or not at all
 FLOW_AREAS = "Migration: areas; lines schematic"  # a flow's line: the route unknown unless the text gives it
 STOCK_AREAS = "Migration: area of a stock"
 
@@ -55,7 +57,8 @@ def features(store, view: View) -> dict[str, gpd.GeoDataFrame]:
     frames = {}
     for cid in DRAWN:
         if cid not in view.off:
-            frames[cid] = _in_view(store.query(cid, period=view.period, display=True)[0], view)
+            frame = store.query(cid, period=view.period, display=True)[0]
+            frames[cid] = _in_view(certainty.with_column(store, cid, frame, view.period), view)
     frames["zones"] = frames["zones"][[f"zone:{z}" not in view.off for z in frames["zones"]["id"]]]
     frames["areas"] = _incident_areas(store, frames.get("incidents"), view)
     frames["flowareas"] = _flow_areas(store, frames.get("migration"), view)
@@ -116,6 +119,10 @@ def draw_zones(ax, zones, drawing: Drawing, view: View, ranks: dict[str, int]) -
             "hatch": vocabulary.ZONE_HATCHES[rank % len(vocabulary.ZONE_HATCHES)],
             "linestyle": _line(look.shape),
         }
+        if _possible(zone):
+            style |= {"facecolor": to_rgba(look.colour, vocabulary.ZONE_FILL_OPACITY * POSSIBLE_ALPHA),
+                      "edgecolor": to_rgba(look.colour, POSSIBLE_ALPHA), "linestyle": "--"}  # fmt: skip
+            possible_key(drawing)
         gpd.GeoSeries([zone.geometry], crs=METRIC_CRS).plot(ax=ax, zorder=1, **style)
         drawing.legend.append((zone["name"], Patch(**style)))
 
@@ -141,6 +148,20 @@ def draw_areas(ax, areas, drawing: Drawing, view: View) -> None:
     }
     areas.plot(ax=ax, zorder=2, **style)
     drawing.legend.append(("Incident: area of possibility", Patch(**style)))
+
+
+def _possible(row) -> bool:
+    """Whether a feature is only possibly there in the figure's years (webapp.certainty)."""
+    return row.get("certainty") == "possible"
+
+
+def possible_key(drawing: Drawing) -> None:
+    """The legend's key of what lighter and dashed mean, once."""
+    from matplotlib.patches import Patch
+
+    if all(label != POSSIBLE for label, _ in drawing.legend):
+        style = {"facecolor": (0.4, 0.4, 0.4, 0.15), "edgecolor": (0.3, 0.3, 0.3, POSSIBLE_ALPHA), "linestyle": "--"}
+        drawing.legend.append((POSSIBLE, Patch(**style)))
 
 
 def marker_style(look: vocabulary.Look) -> dict:
@@ -172,7 +193,13 @@ def draw_points(cid: str, ax, frame, drawing: Drawing, view: View) -> None:
     label_column = layer.words  # the type in words, as the map's legend says it (None: the type itself)
     for value, group in frame.groupby(layer.column, sort=True):
         style = marker_style(layer.look(value))
-        ax.scatter(group.geometry.x, group.geometry.y, zorder=zorder, linewidths=0.4, gid=f"{cid}-{value}", **style)
+        possible = group.apply(_possible, axis=1).astype(bool)
+        ax.scatter(group.geometry.x[~possible], group.geometry.y[~possible], zorder=zorder, linewidths=0.4,
+                   gid=f"{cid}-{value}", **style)  # fmt: skip
+        if possible.any():
+            ax.scatter(group.geometry.x[possible], group.geometry.y[possible], zorder=zorder, linewidths=0.8,
+                       alpha=POSSIBLE_ALPHA, linestyle="--", gid=f"{cid}-{value}-possible", **style)  # fmt: skip
+            possible_key(drawing)
         label = group[label_column].iloc[0] if label_column else str(value).replace("_", " ")
         if (cid, value) in drawing.showing:  # a type all of whose markers lie under others is not listed
             drawing.legend.append((f"{prefix}: {label}", _legend_marker(style)))
@@ -206,6 +233,8 @@ def draw_migration(ax, flows, drawing: Drawing, view: View) -> None:
             props = flow.to_dict()
             if kind != "presence":
                 keys |= _draw_flow(ax, flow, props, look.colour)
+            if _possible(props):
+                possible_key(drawing)
             _figure_label(ax, props, look.colour, view)
         if kind != "presence":
             handle = Line2D([], [], linewidth=1.2, color=look.colour)
@@ -226,7 +255,8 @@ def _draw_flow(ax, flow, props: dict, colour: str) -> set[str]:
             band_style = {"alpha": vocabulary.FLOW_WIDTH["band"], "solid_capstyle": "butt"}
             ax.plot(xs, ys, color=colour, linewidth=LINE_SCALE * band, linestyle=":" if open_band else "-",
                     zorder=3.9, gid=f"migration-band-{props['id']}", **band_style)  # fmt: skip
-        ax.plot(xs, ys, color=colour, linewidth=LINE_SCALE * line, linestyle=_line(unit), alpha=0.85, zorder=4,
+        alpha = 0.85 * (POSSIBLE_ALPHA if _possible(props) else 1)
+        ax.plot(xs, ys, color=colour, linewidth=LINE_SCALE * line, linestyle=_line(unit), alpha=alpha, zorder=4,
                 gid=f"migration-{props['kind']}")  # fmt: skip
         ax.add_patch(_end(part, colour, LINE_SCALE * line, stopped))
     keys = {props.get("count_unit") or "", "split" if props.get("split") else "", "stopped" if stopped else ""}

@@ -7,6 +7,7 @@ import { bind, placeLabel } from "./popups.js";
 import { el, state } from "./util.js";
 import { countLayers } from "./counts.js";
 import { openInCluster } from "./stack.js";
+import { certaintyOf, hidden, markCertainty } from "./certainty.js";
 
 const DEBOUNCE_MS = 150;
 const DRAWN = "atlas-drawn";
@@ -226,10 +227,12 @@ export function fetchedLayers(map, groups, config, onDrawn) {
   function draw(cid, features) {
     const have = drawn[cid], seen = new Set(), adds = [], circleAdds = [], removes = [], circleRemoves = [];
     features.forEach(function (f) {
-      if (!f.geometry) return;
+      const certainty = f.properties.certainty || certaintyOf(f.properties, state.from, state.to);
+      if (!f.geometry || hidden(certainty)) return;
       seen.add(f.id);
-      if (have.has(f.id)) return;
+      if (have.has(f.id)) return markCertainty(have.get(f.id).layer, certainty);
       const entry = make(config, cid, f);
+      markCertainty(entry.layer, certainty);
       have.set(f.id, entry);
       adds.push(entry.layer);
       if (entry.label) adds.push(entry.label);

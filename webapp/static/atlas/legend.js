@@ -1,6 +1,7 @@
 /* The legend: the border and the zones (greyed when not in force), the markers and flows drawn in the view by
  * type (kept up to date as the layers are redrawn), and how to read and click the map. Text with textContent. */
 import { append, control as boxControl, el, inForce, smallScreen, state, yearOf } from "./util.js";
+import { LEGEND as POSSIBLE } from "./certainty.js";
 
 const NOTES = [
   "Greyed: not in force in the chosen period. Click the map inside a zone for the zones in force there, their acts and sources.",
@@ -73,8 +74,9 @@ export function legendControl(zoneGroups, undated, levelLegend) {
     box.appendChild(append(el("div", null, "row"), [el("span", null, "swatch line"), el("span", "Border line (click for the acts on the border zone)")]));
     zoneGroups.forEach(function (group) { group.getLayers().forEach(function (layer) { box.appendChild(zoneRow(layer, rows)); }); });
     box.appendChild(markers);
+    box.appendChild(append(el("p", null, "note possible-note"), [el("span", null, "swatch possible"), el("span", POSSIBLE)]));
     NOTES.forEach(function (text) { box.appendChild(el("p", text, "note")); });
-    if (undated) box.appendChild(el("p", undated + " units and posts have no known date: shown in every year with a dashed ring.", "note undated-count"));
+    if (undated) box.appendChild(el("p", undated + " units and posts have no known date: shown in every year, lighter (possible), with a dashed ring.", "note undated-count"));
     box.appendChild(el("p", "Hatched: an area of possibility, where the text puts an incident or a place that has no point of its own; its marker stands inside it. Each marker's popup names the level it is located to:", "note"));
     const levels = el("ul", null, "note levels");
     Object.keys(levelLegend || {}).forEach(function (k) { levels.appendChild(el("li", levelLegend[k])); });

@@ -1,6 +1,7 @@
 /* The time control (a first year, how many years, play) with its histogram, and the filter of the embedded
  * layers (zones, border, areas) by period. The counts come from the page's summary. */
-import { append, el, inForce, periodText, svg } from "./util.js";
+import { append, el, inForce, periodText, state, svg } from "./util.js";
+import { certaintyOf, hidden, markCertainty } from "./certainty.js";
 
 const PLAY_MS = 1200;  // one year per step of play
 
@@ -10,25 +11,35 @@ export function timeFilter(groups) {
   groups.forEach(function (group) { group.getLayers().forEach(function (layer) { entries.push({ group: group, layer: layer }); }); });
   return function (from, to) {
     entries.forEach(function (e) {
-      const show = inForce(e.layer.feature.properties, from, to);
+      const p = e.layer.feature.properties, certainty = inForce(p, from, to) ? certaintyOf(p, from, to) : null;
+      const show = certainty !== null && !hidden(certainty);
+      if (certainty) markCertainty(e.layer, certainty);
       if (show && !e.group.hasLayer(e.layer)) e.group.addLayer(e.layer);
       if (!show && e.group.hasLayer(e.layer)) e.group.removeLayer(e.layer);
     });
   };
 }
 
+/* A series' count in a year, in words: how many certainly there, and how many only possibly. */
+function countWords(s, y) {
+  const title = s.title.toLowerCase(), possible = s.possible[y];
+  return s.certain[y] + " " + title + (possible ? " and " + possible + " more only possibly" : "");
+}
+
 function yearBar(year, y, shown, totals, geometry, onPick, inPeriod) {
   const g = svg("g", { "class": "year" + (inPeriod ? " in-period" : ""), "data-year": year, "data-count": totals[y] });
   const tip = svg("title");
-  tip.textContent = year + ": " + (shown.map(function (s) { return s.counts[y] + " " + s.title.toLowerCase(); }).join(", ") || "no layer on");
+  tip.textContent = year + ": " + (shown.map(function (s) { return countWords(s, y); }).join(", ") || "no layer on");
   g.appendChild(tip);
   g.appendChild(svg("rect", { x: y * geometry.bar, y: 0, width: geometry.bar, height: geometry.height, "class": "hit" }));
   let top = geometry.height;
   shown.forEach(function (s) {
-    const h = s.counts[y] / geometry.max * (geometry.height - 2);
-    if (!h) return;
-    top -= h;
-    g.appendChild(svg("rect", { x: y * geometry.bar + 0.5, y: top, width: geometry.bar - 1, height: h, fill: s.colour }));
+    [[s.certain[y], ""], [s.possible[y], " possible"]].forEach(function (part) {
+      const h = part[0] / geometry.max * (geometry.height - 2);
+      if (!h) return;
+      top -= h;
+      g.appendChild(svg("rect", { x: y * geometry.bar + 0.5, y: top, width: geometry.bar - 1, height: h, fill: s.colour, "class": "bar" + part[1] }));
+    });
   });
   g.setAttribute("tabindex", "0");
   g.setAttribute("role", "button");
@@ -49,8 +60,12 @@ function histogram(data, isOn, onPick) {
   function draw(from, to) {
     while (root.lastChild !== title) root.removeChild(root.lastChild);
     const shown = data.series.filter(isOn), totals = [];
-    for (let i = 0; i < n; i++) totals[i] = shown.reduce(function (sum, s) { return sum + s.counts[i]; }, 0);
-    const geometry = { bar: 230 / n, height: 44, max: Math.max.apply(null, [1].concat(totals)) };
+    const heights = [];
+    for (let i = 0; i < n; i++) {
+      totals[i] = shown.reduce(function (sum, s) { return sum + s.counts[i]; }, 0);
+      heights[i] = shown.reduce(function (sum, s) { return sum + s.certain[i] + s.possible[i]; }, 0);
+    }
+    const geometry = { bar: 230 / n, height: 44, max: Math.max.apply(null, [1].concat(heights)) };
     title.textContent = "Features per year in the layers switched on (" + shown.map(function (s) { return s.title; }).join(", ") + ")";
     for (let y = 0; y < n; y++) {
       const year = years[0] + y;
@@ -80,6 +95,12 @@ export function periodControl(config, isOn, onChange) {
     control.sync(from, to, span);
     onChange(from, to);
   }
+  /* "Only what is certain": hide the features only possibly there in the years, or show them again. */
+  function setCertain(on) {
+    state.certainOnly = Boolean(on);
+    if (control.syncCertain) control.syncCertain();
+    set(current.from, current.span);
+  }
   function stop() { if (timer) { clearInterval(timer); timer = null; } control.playing(false); }
   function play() {
     if (timer) return stop();
@@ -101,6 +122,9 @@ export function periodControl(config, isOn, onChange) {
     span.setAttribute("aria-label", "Years shown");
     const prev = button("◀", "Previous year"), next = button("▶", "Next year");
     const playButton = button("▶ Play", "Play through the years", "atlas-play");
+    const certain = el("input");
+    certain.type = "checkbox"; certain.className = "atlas-certain-only";
+    certain.addEventListener("change", function () { setCertain(certain.checked); });
     const chart = histogram(config.summary.histogram, isOn, function (year) { stop(); set(year); });
     range.addEventListener("input", function () { stop(); set(parseInt(range.value, 10)); });
     span.addEventListener("change", function () { set(current.from, parseInt(span.value, 10) || 1); });
@@ -112,8 +136,10 @@ export function periodControl(config, isOn, onChange) {
       append(el("div", null, "atlas-year-row"), [append(el("label", "Years "), [output]), prev, range, next]),
       chart.node,
       el("div", caption, "atlas-histogram-caption"),
-      append(el("div", null, "atlas-year-row"), [playButton, append(el("label", "years shown: ", "atlas-span-label"), [span])])
+      append(el("div", null, "atlas-year-row"), [playButton, append(el("label", "years shown: ", "atlas-span-label"), [span])]),
+      append(el("label", null, "atlas-certain-label"), [certain, el("span", " Only what is certain")])
     ]);
+    control.syncCertain = function () { certain.checked = Boolean(state.certainOnly); };
     control.sync = function (from, to, count) {
       range.value = from; span.value = count; output.textContent = periodText(from, to);
       chart.draw(from, to);
@@ -130,6 +156,7 @@ export function periodControl(config, isOn, onChange) {
   };
   control.set = set;
   control.stop = stop;
+  control.setCertain = setCertain;
   return control;
 }
 

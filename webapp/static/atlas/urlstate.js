@@ -22,6 +22,7 @@ export function writeHash(map) {
   if (view.on.length) parts.push("on=" + view.on.map(encodeURIComponent).join(","));
   if (view.sel) parts.push("sel=" + encodeURIComponent(view.sel));
   if (state.language !== DEFAULT_LANGUAGE) parts.push("lang=" + encodeURIComponent(state.language));
+  if (state.certainOnly) parts.push("certain=1");
   history.replaceState(null, "", "#" + parts.join("&"));
 }
 
@@ -60,7 +61,8 @@ export function readView(config, map) {
     on: namesFromHash("on"),
     sel: hashValue("sel"),
     place: hashValue("place"),
-    language: languageFromHash(config)
+    language: languageFromHash(config),
+    certainOnly: hashValue("certain") === "1"
   };
   asked.ignored = ignoredParts(config, map, asked);
   return asked;
@@ -114,6 +116,8 @@ function trackOverlays(map, layerControl) {
 export function applyView(map, ui, asked) {
   view.ready = false;
   ui.time.stop();
+  state.certainOnly = asked.certainOnly;
+  if (ui.time.syncCertain) ui.time.syncCertain();
   ui.time.set(asked.period.from, asked.period.span);
   if (asked.at) map.setView(asked.at.c, asked.at.z, { animate: false });
   setOverlays(map, ui.layerControl, asked);

@@ -1,0 +1,195 @@
+"""GET /changes?from=1927&to=1935: what changed between two moments, in a reader's words, each line cited.
+
+Between the years `from` and `to` (the changes of the years after `from` up to the end of `to`): the zones that came
+into force or lapsed and the acts passed, the units formed, renamed, moved or dissolved, the customs posts opened
+and closed, the incidents and the migration flows of the span with their counts. Each line names its date as the
+source words it, its reference (rendered) and the passage in the reader, and links to the feature. A change whose
+dates straddle the span's edge (layers.when: its bounds reach beyond it) is only possible, and says so.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, jsonify, render_template, request, url_for
+
+from layers import QueryError, when
+from layers.schema import YEARS
+from layers.words import date_words
+from webapp import params
+from webapp.store import get_store
+
+bp = Blueprint("changes", __name__)
+COLLECTIONS = ("zones", "outposts", "customs", "incidents", "migration")
+
+
+def _year(name: str, default: int) -> int:
+    text = request.args.get(name, str(default))
+    value = params.parse_int(name, text, YEARS[0])
+    if value > YEARS[1]:
+        raise QueryError(name, f"{value} is after {YEARS[1]}; allowed: a year from {YEARS[0]} to {YEARS[1]}")
+    return value
+
+
+def _within(pair, span: tuple[date, date]) -> str | None:
+    """Whether a day known to lie between pair's bounds falls in the span: certain, possible or None."""
+    first, last = pair
+    if (first and first > span[1]) or (last and last < span[0]):
+        return None
+    return "certain" if first and last and first >= span[0] and last <= span[1] else "possible"
+
+
+def _refs(cites) -> list[dict]:
+    return [{k: c.get(k) for k in ("cited_as", "reference", "passage", "quote")} for c in (cites or []) if c][:2]
+
+
+def _line(kind: str, text: str, dated: tuple, page: str, cites, *, words: str | None = None) -> dict:
+    """One change: `dated` is (the bounds of its day, certain or possible)."""
+    pair, certainty = dated
+    day = pair[0] or pair[1]
+    said = words or (date_words(day.isoformat()) if pair[0] == pair[1] and day else _span_words(pair))
+    return {"kind": kind, "date": said, "sort": (day or date.max).isoformat(), "text": text, "certainty": certainty,
+            "feature": page, "references": _refs(cites)}  # fmt: skip
+
+
+def _span_words(pair) -> str:
+    """A span of days as written: "1932", "August 1927", else its first and last day."""
+    form = when.to_edtf(when.Bounds(pair, pair)) if all(pair) else None
+    if form and not form.startswith("[") and int(form[5:7] or 0) <= 12:
+        return date_words(form)
+    if all(pair) and (pair[0].month, pair[0].day, pair[1].month, pair[1].day) == (1, 1, 12, 31):
+        return f"{pair[0].year}–{pair[1].year}"
+    return " – ".join(date_words(d.isoformat()) if d else "…" for d in pair)
+
+
+def _page(cid: str, fid: str) -> str:
+    return url_for("api.item", cid=cid, fid=fid, f="html")
+
+
+# --- each collection's changes ---------------------------------------------------------------------
+
+
+def _sides(cid: str, row: dict, span) -> list[tuple[str, tuple, str]]:
+    """(what, bounds, certainty) of a feature's start and end that fall in the span."""
+    bounds = when.from_json(row.get("bounds"))
+    out = []
+    words = SIDE_WORDS[cid]
+    for side, pair in ((0, bounds.start), (1, bounds.end)):
+        hit = pair and (pair != (date.min, date.min)) and _within(pair, span)
+        if hit and bounds != when.UNDATED:
+            out.append((words[side], pair, hit))
+    return out
+
+
+SIDE_WORDS = {
+    "zones": ("Came into force", "Lapsed"),
+    "outposts": ("Formed", "Dissolved"),
+    "customs": ("Opened", "Closed"),
+}
+
+
+def _zones(frame, border, span) -> list[dict]:
+    """The zones that came into force or lapsed, and the acts (of a zone, or on the border zone as a whole)."""
+    lines, acts = [], {}
+    for row in frame.to_dict("records"):
+        for what, pair, hit in _sides("zones", row, span):
+            lines.append(_line(what, row["name"], (pair, hit), _page("zones", row["id"]), row["sources"]))
+        for act in row.get("acts") or []:
+            acts.setdefault(act["id"], (act, ("zones", row["id"])))
+    for row in border.to_dict("records"):
+        for act in row.get("general_acts") or []:
+            acts.setdefault(act["id"], (act, ("border", row["id"])))
+    for act, zone in acts.values():
+        if not act.get("date"):
+            continue
+        pair = when.derive({"start": act["date"], "end": act["date"], "date_precision": act["date_precision"],
+                            "date_text": act.get("date_text")}, window=True).start  # fmt: skip
+        hit = _within(pair, span)
+        if hit:
+            text = f"{act['title']} ({act['body']}): {act['did']}"
+            cites = [act.get("citation")]
+            lines.append(_line("Act", text, (pair, hit), _page(*zone), cites, words=act.get("date_text")))
+    return lines
+
+
+def _units(frame, span) -> list[dict]:
+    lines = []
+    rows = frame.to_dict("records")
+    for row in rows:
+        unit = row.get("unit_id") or row["id"]
+        page = _page("outposts", unit)
+        if row["id"] != unit:  # a later seat period: the unit moved
+            for _what, pair, hit in _sides("outposts", row, span)[:1]:
+                lines.append(_line("Moved", f"{row['name']} moved its seat", (pair, hit), page, row["sources"]))
+            continue
+        ends_here = not any(r.get("unit_id") == unit and r["id"] != unit for r in rows)
+        for what, pair, hit in _sides("outposts", row, span):
+            if what == "Formed" or ends_here:
+                lines.append(_line(what, row["name"], (pair, hit), page, row["sources"]))
+        names = row.get("names_by_period") or []
+        for earlier, name in zip(names, names[1:], strict=False):
+            if not name.get("start"):
+                continue
+            pair = when.derive({"start": name["start"], "date_precision": name.get("date_precision")}).start
+            hit = _within(pair, span)
+            if hit:
+                text = f"{earlier['name']} renamed {name['name']}"
+                lines.append(_line("Renamed", text, (pair, hit), page, name.get("sources") or row["sources"]))
+    return lines
+
+
+def _posts(frame, span) -> list[dict]:
+    return [
+        _line(what, row["name"], (pair, hit), _page("customs", row["id"]), row["sources"])
+        for row in frame.to_dict("records")
+        for what, pair, hit in _sides("customs", row, span)
+    ]
+
+
+def _events(cid: str, frame, span) -> list[dict]:
+    """The incidents or flows of the span, each once: an event in it, or a flow that ran in it."""
+    kind = {"incidents": "Incident", "migration": "Migration"}[cid]
+    lines = []
+    for row in frame.to_dict("records"):
+        bounds = when.from_json(row.get("bounds"))
+        if bounds == when.UNDATED:
+            continue
+        whole = (bounds.start[0], (bounds.end or (None, None))[1])
+        hit = _within(whole, span)
+        if hit:
+            text = row["name"] + (f": {row['figure_text']}" if row.get("figure_text") else "")
+            said = row.get("date_text") or None
+            lines.append(_line(kind, text, (whole, hit), _page(cid, row["id"]), row["sources"], words=said))
+    return lines
+
+
+def changes(store, first: int, last: int) -> dict:
+    """The changes between the years `first` and `last` (those of the years after `first`, up to `last`)."""
+    span = (date(first + 1, 1, 1), date(last, 12, 31))
+    frames = {cid: store.frame(cid) for cid in COLLECTIONS if cid in store.collections()}
+    lines = (
+        _zones(frames["zones"], store.frame("border"), span)
+        + _units(frames["outposts"], span)
+        + _posts(frames["customs"], span)
+    )
+    lines += _events("incidents", frames["incidents"], span) + _events("migration", frames["migration"], span)
+    lines.sort(key=lambda line: (line["sort"], line["kind"], line["text"]))
+    counts = {}
+    for line in lines:
+        counts[line["kind"]] = counts.get(line["kind"], 0) + 1
+    return {"from": first, "to": last, "counts": counts, "changes": lines}
+
+
+@bp.get("/changes")
+def changes_page():
+    """What changed between two years (HTML; JSON with f=json)."""
+    params.check_known(request.args, {"from", "to", "f"})
+    first, last = _year("from", YEARS[0]), _year("to", YEARS[1])
+    if last <= first:
+        raise QueryError("to", f"{last} is not after from={first}; allowed: a year after `from`, up to {YEARS[1]}")
+    body = changes(get_store(), first, last)
+    if params.wants_html():
+        json_url = url_for("changes.changes_page", **{"from": first, "to": last, "f": "json"})
+        return render_template("period_changes.html", title=f"What changed, {first} to {last}", body=body,
+                               json_url=json_url)  # fmt: skip
+    return jsonify(body)
