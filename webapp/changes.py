@@ -13,9 +13,10 @@ from datetime import date
 
 from flask import Blueprint, jsonify, render_template, request, url_for
 
-from layers import QueryError, when
+from layers import when
 from layers.schema import YEARS
 from layers.words import date_words
+from store.errors import QueryError
 from webapp import params
 from webapp.store import get_store
 
