@@ -93,8 +93,8 @@ def _summary(doc: dict, passages: int) -> dict:
 
 
 def _passage_counts() -> dict[str, int]:
-    anchors = defaultdict(set)
-    for row in get_store().meta("citations") or []:
+    anchors, store = defaultdict(set), get_store()
+    for row in [*(store.meta("citations") or []), *_table_rows(store)]:  # as the document's page marks them
         if row["anchor"]:
             anchors[row["document"]].add(row["anchor"])
     return {doc: len(a) for doc, a in anchors.items()}

@@ -8,7 +8,8 @@ import shutil
 
 import pytest
 
-from layers.build import SOURCES, build
+from layers.build import SOURCES
+from pipeline.build import build
 from tests.browser.pages import open_map, wait_loaded, wait_until
 from tests.conftest import LiveServer
 from tests.contrib.quick import simplified_reference

@@ -91,3 +91,26 @@ def test_the_areas_flows_go_between_open_from_a_link_and_from_the_ground(browser
         assert page.errors == []
     finally:
         page.close()
+
+
+def test_two_stocks_of_one_area_are_both_offered_by_a_click(browser, live_server):
+    """In 1938 the Kazakhs and the Russians present in Xinjiang share its outline: a click opened only the Russians'."""
+    page = open_map(browser, live_server.url + "/#year=1938&z=5&c=42.0000,85.0000&off=Places")
+    try:
+        stock = page.locator("path.migration-stock.russians-in-xinjiang-late-1930s")
+        stock.wait_for()
+        box = page.locator(".leaflet-container").bounding_box()
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # inside Xinjiang
+        choices = page.locator(".atlas-stack-list button")
+        choices.first.wait_for()
+        names = choices.all_inner_texts()
+        assert any("Kazakhs" in n for n in names) and any("Russians" in n for n in names), names
+        next(c for c in choices.all() if "Kazakhs" in c.inner_text()).click()
+        wait_until(
+            page,
+            "document.querySelector('.leaflet-popup-content h3') && "
+            "document.querySelector('.leaflet-popup-content h3').textContent.includes('Kazakhs')",
+        )
+        assert page.errors == []
+    finally:
+        page.close()

@@ -6,8 +6,9 @@ import shutil
 
 import pytest
 
-from contrib.cli import main
-from layers.build import SOURCES, build
+from layers.build import SOURCES
+from pipeline.build import build
+from pipeline.cli import main
 from tests.contrib.quick import incident_csv
 from webapp import create_app
 

@@ -199,6 +199,8 @@ def test_every_paragraph_a_record_cites_shows_its_passage_and_what_cites_it(clie
     gangs = [f for p in data["passages"] for f in p["features"] if f["id"] == "gang-members-1927"]
     assert gangs and gangs[0]["map_url"] == "/statistics#gang-members-1927"
     assert 'id="gang-members-1927"' in client.get("/statistics", headers=HTML).data.decode()
+    listed = {d["id"]: d for d in client.get("/texts?f=json").get_json()["documents"]}
+    assert listed[CORE]["cited_passages"] == len(data["passages"]), "the list counts what the page marks"
 
 
 def test_the_reader_joins_the_words_the_copy_cut_at_a_line_end(client):

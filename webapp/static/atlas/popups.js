@@ -2,7 +2,7 @@
 import { append, el, incidentUrl, inForce, link, period, placeUrl, state, when, yearOf } from "./util.js";
 import { actItem, rulesList, sourcesList } from "./records.js";
 import { regimeButton } from "./regime.js";
-import { stackOnClick } from "./stack.js";
+import { stackOnClick, stocksOnClick } from "./stack.js";
 
 function depthText(p) {
   let text = p.depth_value + " " + p.depth_unit;
@@ -302,5 +302,6 @@ export function bind(kind, feature, layer) {
   layer.cid = kind;
   layer.bindPopup(content, { maxWidth: k.width, maxHeight: 420 });
   if (layer instanceof L.CircleMarker) stackOnClick(state.map, layer);
+  if (kind === "migration" && feature.properties.kind === "presence") stocksOnClick(state.map, layer);
   if (kind === "migration") layer.bindTooltip(el("span", flowLabel(feature.properties)), { sticky: true });
 }

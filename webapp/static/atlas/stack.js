@@ -70,6 +70,21 @@ export function stackOnClick(map, layer) {
   });
 }
 
+/* A click on a stock (people counted in an area, drawn as its outline): its popup, or the list of every stock of
+ * that area drawn now (two stocks of one area share their outline, and the one drawn last took every click). */
+export function stocksOnClick(map, layer) {
+  layer.off("click", layer._openPopup, layer);
+  layer.on("click", function (e) {
+    const area = layer.feature.properties.area_id, same = [];
+    map.eachLayer(function (l) {
+      const p = l.feature && l.cid === "migration" ? l.feature.properties : null;
+      if (p && p.kind === "presence" && p.area_id === area && l.getPopup()) same.push(l);
+    });
+    if (same.length > 1) offerAll(map, same, e.latlng);
+    else layer.openPopup(e.latlng);
+  });
+}
+
 /* A click on a group of incidents: spread them (or zoom in to them) as the group does, unless other markers lie
  * under it, in which case every feature there, the group's and the others, is offered in one list. */
 export function clusterOnClick(map, group) {
