@@ -66,13 +66,21 @@ function arrowHead(path, stopped) {
 
 function latLngs(line) { return line.map(function (c) { return [c[1], c[0]]; }); }
 
-function flowLines(geometry, p) {
-  const lines = [];
-  parts(geometry).forEach(function (path) {
-    lines.push(path);
-    if (p.kind !== "presence") arrowHead(path, p.outcome === "stopped").forEach(function (head) { lines.push(head); });
+function flowLines(geometry) {
+  return parts(geometry).map(latLngs);
+}
+
+/* Each part's arrowhead (or a stopped crossing's bar), drawn solid over the line: a dashed line's dashes broke them. */
+function flowHeads(config, feature) {
+  const p = feature.properties;
+  if (p.kind === "presence") return null;
+  const heads = [];
+  parts(feature.geometry).forEach(function (path) { arrowHead(path, p.outcome === "stopped").forEach(function (h) { heads.push(h); }); });
+  const style = flowStyle(config, p);
+  return L.polyline(heads.map(latLngs), {
+    color: style.color, weight: Math.max(style.weight, p.outcome === "stopped" ? 3 : 0), opacity: style.opacity,
+    interactive: false, className: "migration-head " + p.id
   });
-  return lines.map(latLngs);
 }
 
 /* A flow's widths with the parameters of the server's vocabulary (webapp/vocabulary.py flow_widths): by its
@@ -129,13 +137,13 @@ function figureLabel(p) {
 }
 
 function flowLayer(config, feature) {
-  const p = feature.properties, line = flowLines(feature.geometry, p);
+  const p = feature.properties, line = flowLines(feature.geometry);
   if (p.kind !== "presence") return L.polyline(line, flowStyle(config, p));
   return L.polygon(line.map(function (ring) { return [ring]; }), flowStyle(config, p));  // each ring its own shape
 }
 
 function flowExtras(config, feature) {
-  const extras = [flowBand(config, feature), figureLabel(feature.properties)].filter(Boolean);
+  const extras = [flowBand(config, feature), flowHeads(config, feature), figureLabel(feature.properties)].filter(Boolean);
   return extras.length ? L.layerGroup(extras) : null;
 }
 
