@@ -70,7 +70,7 @@ FIELD_TYPES = {
             # names and notes
             "name_ru", "name_kk", "name_zh", "modern_name", "admin_1920s", "relative_location", "location_basis",
             "location_text", "note", "outcome", "end_note", "start_note", "seat_note", "place_note", "date_note",
-            "counts_note",
+            "counts_note", "when",
             "date_text", "text", "title", "title_ru", "title_en", "body", "did", "general_note_ru", "general_note_en",
             "locator", "authority", "who", "group", "scope", "measure", "phrase",
             "goods_ru", "goods_en", "duty_ru", "unit_ru", "unit_en", "asian_tariff_ref", "point",

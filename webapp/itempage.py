@@ -32,6 +32,8 @@ LABELS = {
     "where_prec": "Located to",
     "precision_m": "Uncertainty radius",
     "rule": "Its outline",
+    "when": "Dates as the sources give them (EDTF)",
+    "bounds": "Earliest and latest dates",
     "marker_lon": "Marker's longitude",
     "marker_lat": "Marker's latitude",
     "marker_radius_m": "Farthest edge from its marker",
@@ -123,6 +125,7 @@ def _count(value: dict) -> str:
 FACT_WORDS = {**UNIT_FACTS, **CUSTOMS_FACTS}  # a dated fact's kind, in words ("border violators deported")
 RULES = (
     (lambda k, v: k == "what" and v in FACT_WORDS, lambda k, v, p: FACT_WORDS[v]),
+    (lambda k, v: k == "when", lambda k, v, p: v),  # EDTF ("1927-22": summer 1927), not a date to put in words
     (lambda k, v: k == "rule" and isinstance(v, dict) and "text" in v, lambda k, v, p: v["text"]),  # an area's rule
     (lambda k, v: isinstance(v, bool), lambda k, v, p: "yes" if v else "no"),
     (lambda k, v: k in UNITS and isinstance(v, int | float), lambda k, v, p: UNITS[k](v)),

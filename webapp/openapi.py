@@ -221,7 +221,11 @@ def _templates(op) -> dict:
     binary = {"schema": {"type": "string", "format": "binary"}}
     ok = {"description": "the template", "content": {kind: binary for _, kind in TEMPLATE_FORMATS.values()}}
     summary = "A layer's template for contributions: CSV, or XLSX with drop-down lists and a sheet of help"
-    return {"/contribute/templates/{layer}.{fmt}": {"get": op(summary, [layer, fmt], ok)}}
+    page = {"description": "OK", "content": {"text/html": {"schema": {"type": "string"}}}}
+    return {
+        "/contribute/templates/{layer}.{fmt}": {"get": op(summary, [layer, fmt], ok)},
+        "/contribute/guide": {"get": op("The contributions guide: columns, checks, choices, review", [], page)},
+    }
 
 
 # OpenAPI links (what a client, or schemathesis's stateful phase, may follow): a response's values that are

@@ -498,14 +498,14 @@ def test_every_flow_in_the_legend_is_drawn_in_the_map(rendered):
                 seen.add(kind)
     assert seen == listed, (seen, listed)
     assert "Migration: areas; lines schematic" in entries
-    assert {"Migration: 'at least' (a broken pale band)", "Migration: stopped at the border"} <= set(entries)
+    assert {"Migration: 'at least' (broken band)", "Migration: stopped at the border"} <= set(entries)
 
 
 @pytest.mark.parametrize(
     ("query", "labels", "keys"),
     [
         ("year=1931", ["at least 400,000 people (286,000 households) (split not given)"],
-         {"Migration: a count of households (dashed)", "Migration: a total not split by destination (thin)"}),
+         {"Migration: households (dashed)", "Migration: total not split (thin)"}),
         ("year=1938", ["Kazakhs: about 350,000 people", "Russians: 15,000–20,000 people"],
          {"Migration: area of a stock"}),
     ],

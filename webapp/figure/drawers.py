@@ -198,7 +198,7 @@ def draw_points(cid: str, ax, frame, drawing: Drawing, view: View) -> None:
                    gid=f"{cid}-{value}", **style)  # fmt: skip
         if possible.any():
             ax.scatter(group.geometry.x[possible], group.geometry.y[possible], zorder=zorder, linewidths=0.8,
-                       alpha=POSSIBLE_ALPHA, linestyle="--", gid=f"{cid}-{value}-possible", **style)  # fmt: skip
+                       alpha=POSSIBLE_ALPHA, gid=f"{cid}-{value}-possible", **style)  # fmt: skip
             possible_key(drawing)
         label = group[label_column].iloc[0] if label_column else str(value).replace("_", " ")
         if (cid, value) in drawing.showing:  # a type all of whose markers lie under others is not listed
@@ -317,11 +317,11 @@ def _stopped_key():
 
 # The legend keys of how a flow is drawn: the line by whom it counts, the band of a range, a stopped crossing.
 FLOW_KEYS = {
-    "people": ("Migration: a count of people (solid)", _line_key("people")),
-    "households": ("Migration: a count of households (dashed)", _line_key("households")),
-    "band": ("Migration: range of its figure (a pale band)", _band_key()),
-    "open": ("Migration: 'at least' (a broken pale band)", _band_key(":")),
-    "split": ("Migration: a total not split by destination (thin)", _line_key("people", 0.6)),
+    "people": ("Migration: people (solid)", _line_key("people")),
+    "households": ("Migration: households (dashed)", _line_key("households")),
+    "band": ("Migration: range (pale band)", _band_key()),
+    "open": ("Migration: 'at least' (broken band)", _band_key(":")),
+    "split": ("Migration: total not split (thin)", _line_key("people", 0.6)),
     "stopped": ("Migration: stopped at the border", _stopped_key),
 }
 
