@@ -33,6 +33,7 @@ from flask import (
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from werkzeug.exceptions import MethodNotAllowed
 
 from contrib import accounts, templates, throttle
 from contrib.columns import LAYERS
@@ -144,7 +145,8 @@ def _reviewer() -> bool:
 
 def _read_only() -> None:
     """On a read-only atlas, a page of the contributors' door is not found, saying why."""
-    if request.url_rule is None and DOOR.match(request.path):
+    moved = isinstance(request.routing_exception, MethodNotAllowed)  # a page served here, asked with another method
+    if request.url_rule is None and DOOR.match(request.path) and not moved:
         abort(404, READ_ONLY)
 
 
