@@ -5,6 +5,9 @@ leaves it for the first years."""
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs, urlparse
+from urllib.request import urlopen
+
 import pytest
 
 from tests.browser.pages import open_map, overlay_checkbox, settled_href, wait_loaded, wait_until
@@ -156,5 +159,20 @@ def test_a_narrow_screen_shows_a_swipe_whose_divider_moves_the_clip(browser, liv
         # is hidden (the hit test finds the first map's page there).
         hit = page.evaluate(f"document.elementFromPoint(100, 400) === {FRAME}")
         assert hit is False and page.evaluate(f"document.elementFromPoint(450, 400) === {FRAME}")
+    finally:
+        page.close()
+
+
+def test_the_figure_button_asks_for_both_moments(browser, live_server):
+    page = open_compare(browser, f"{live_server.url}/map#year=1927-1928&compare=1935")
+    try:
+        page.evaluate("() => { window.__opened = []; window.open = (u) => { window.__opened.push(u); }; }")
+        page.locator(".atlas-figure button").click()
+        url = page.evaluate("new URL(window.__opened[0], location.href).href")
+        query = parse_qs(urlparse(url).query)
+        assert query["year"] == ["1927-1928"] and query["compare"] == ["1935"]
+        with urlopen(url, timeout=120) as response:
+            assert response.headers.get_content_type() == "image/svg+xml"
+            assert "1927–1928 (left) and 1935 (right)" in response.read().decode()
     finally:
         page.close()
