@@ -155,6 +155,8 @@ def test_a_narrow_screen_shows_a_swipe_whose_divider_moves_the_clip(browser, liv
         page.mouse.move(150, y, steps=5)
         page.mouse.up()
         assert page.evaluate(f"getComputedStyle({FRAME}).clipPath") == "inset(0px 0px 0px 150px)"
+        page.locator(".atlas-compare-divider").press("ArrowRight")
+        assert page.evaluate(f"getComputedStyle({FRAME}).clipPath") == "inset(0px 0px 0px 170px)"
         # The clip cuts the second map's vector layers too: a border path of the second map left of the divider
         # is hidden (the hit test finds the first map's page there).
         hit = page.evaluate(f"document.elementFromPoint(100, 400) === {FRAME}")

@@ -27,7 +27,7 @@ def parameters(filters: list, param) -> list:
         param("lang", {"type": "string", "enum": sorted(LANGUAGES)}, "the label language"),
         param(
             "compare",
-            {"type": "string", "pattern": r"^[0-9]{4}(-[0-9]{4})?$"},
+            next(p["schema"] for p in filters if p["name"] == "year"),  # as `year`
             "a second moment (a year or years, as `year`): two panels, and the changes between them under the caption",
         ),
         param("width", {"type": "string", "enum": list(WIDTHS), "default": DEFAULT_WIDTH}, f"the column: {widths}"),

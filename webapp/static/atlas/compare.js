@@ -6,6 +6,7 @@ import { append, el, periodText, state } from "./util.js";
 
 export const COMPARE_HASH = /(?:^|[#&])compare=(\d{4})(?:-(\d{4}))?(?:&|$)/;
 const NARROW_PX = 700;  // narrower than this: one map over the other, with a divider
+const KEY_STEP_PX = 20;  // the divider's move on an arrow key
 
 export function embedded() { return new URLSearchParams(window.location.search).get("embed") === "1"; }
 
@@ -53,13 +54,18 @@ function compareBar(config, onYears, onClose) {
   return bar;
 }
 
-/* The divider of the swipe: dragged, it moves the edge of the second map (a clip of the whole frame: its vector
+/* The divider of the swipe: dragged (or moved with the arrow keys), it moves the edge of the second map (a clip of the whole frame: its vector
  * layers too, not only its tiles). */
 function divider(onMove) {
   const line = el("div", null, "atlas-compare-divider");
   line.setAttribute("role", "separator");
   line.setAttribute("aria-label", "Drag to show more of one map or the other");
   line.appendChild(el("span", "⇔", "atlas-compare-handle"));
+  line.tabIndex = 0;  // the arrow keys move it too
+  line.addEventListener("keydown", function (e) {
+    const step = { ArrowLeft: -KEY_STEP_PX, ArrowRight: KEY_STEP_PX }[e.key];
+    if (step) { e.preventDefault(); onMove(Number(line.dataset.x) + step); }
+  });
   line.addEventListener("pointerdown", function (e) {
     e.preventDefault();
     line.setPointerCapture(e.pointerId);
