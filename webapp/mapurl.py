@@ -6,9 +6,14 @@ from urllib.parse import quote
 
 from flask import url_for
 
+
+def _years(years) -> str:
+    return str(years[0]) if years[0] == years[1] else f"{years[0]}-{years[1]}"
+
+
 # What a map URL's hash holds, in the order the page writes it, and how each value is written.
 HASH = {
-    "year": lambda years: str(years[0]) if years[0] == years[1] else f"{years[0]}-{years[1]}",
+    "year": _years,
     "z": str,
     "c": lambda centre: f"{centre[0]:.4f},{centre[1]:.4f}",
     "off": lambda names: ",".join(quote(name, safe="") for name in names),
@@ -16,6 +21,7 @@ HASH = {
     "sel": lambda fid: quote(fid, safe=""),
     "place": lambda pid: quote(pid, safe=""),
     "lang": lambda key: quote(key, safe=""),
+    "compare": _years,  # the years of the second map (static/atlas/compare.js)
 }
 
 
@@ -24,7 +30,8 @@ def map_url(external: bool = False, **view) -> str:
 
     `view` takes `year` (first, last), `z`, `c` (lat, lon), `off` (overlays shown by default, switched off), `on`
     (overlays hidden by default, switched on), `sel` (a feature id), `place` (a place id) and `lang` (the label
-    language, a key of vocabulary.LANGUAGES); a value of None or an empty list is left out.
+    language, a key of vocabulary.LANGUAGES), and `compare` (first, last: the years of a second map beside the first);
+    a value of None or an empty list is left out.
     """
     unknown = sorted(set(view) - set(HASH))
     if unknown:

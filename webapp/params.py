@@ -46,16 +46,17 @@ def parse_period(args, first: date | None = None) -> tuple[date | None, date | N
     return parse_datetime(args["datetime"], first) if "datetime" in args else None
 
 
-def parse_years(text: str) -> tuple[date, date]:
+def parse_years(text: str, name: str = "year") -> tuple[date, date]:
     """`year=1930` or `year=1927-1932`, as in the map's URL, within the map's years: the period from the first
-    year's first day to the last year's last day."""
-    allowed = f"allowed: a year (1930) or a range of years (1927-1932) within {YEARS_TEXT}, or `datetime=A/B`"
+    year's first day to the last year's last day (`name`: the parameter, `year` or `compare`)."""
+    allowed = f"allowed: a year (1930) or a range of years (1927-1932) within {YEARS_TEXT}"
+    allowed += ", or `datetime=A/B`" if name == "year" else ""
     match = _YEARS.match(text)
     if not match:
-        raise QueryError("year", f"{text!r} is not a year or a range of years; {allowed}")
+        raise QueryError(name, f"{text!r} is not a year or a range of years; {allowed}")
     first, last = int(match.group(1)), int(match.group(2) or match.group(1))
     if not (YEARS[0] <= first <= last <= YEARS[1]):
-        raise QueryError("year", f"{text!r} is outside the map's years or ends before it starts; {allowed}")
+        raise QueryError(name, f"{text!r} is outside the map's years or ends before it starts; {allowed}")
     return date(first, 1, 1), date(last, 12, 31)
 
 

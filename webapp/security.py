@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Flask, Response, g
+from flask import Flask, Response, g, request
 
 from webapp.vocabulary import TILES
 
@@ -40,8 +40,14 @@ def tile_hosts() -> str:
     return " ".join(host for _, host in TILES.values())
 
 
-def policy(script_nonce: str, tiles: str = "") -> str:
-    """The Content-Security-Policy: this origin only; inline script only with the nonce."""
+# The pages this origin may show in a frame of its own: the map, whose comparison of two moments puts two of it side
+# by side (static/atlas/compare.js); every other page may be framed by none.
+FRAMED_BY_SELF = {"mapview.page"}
+
+
+def policy(script_nonce: str, tiles: str = "", framed: bool = False) -> str:
+    """The Content-Security-Policy: this origin only; inline script only with the nonce; framed by none, or by this
+    origin only (`framed`)."""
     directives = {
         "default-src": "'self'",
         "script-src": f"'self' 'nonce-{script_nonce}'",
@@ -50,7 +56,7 @@ def policy(script_nonce: str, tiles: str = "") -> str:
         "object-src": "'none'",
         "base-uri": "'self'",
         "form-action": "'self'",
-        "frame-ancestors": "'none'",
+        "frame-ancestors": "'self'" if framed else "'none'",
     }
     return "; ".join(f"{name} {value}" for name, value in directives.items())
 
@@ -61,7 +67,10 @@ def register(app: Flask) -> None:
 
     @app.after_request
     def _add_headers(response: Response) -> Response:
-        response.headers["Content-Security-Policy"] = policy(_nonce(), tiles)
+        framed = request.endpoint in FRAMED_BY_SELF
+        response.headers["Content-Security-Policy"] = policy(_nonce(), tiles, framed)
+        if framed:
+            response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
         for name, value in HEADERS.items():
             response.headers.setdefault(name, value)
         return response

@@ -28,7 +28,9 @@ def test_every_response_has_the_headers(client, path):
     policy = directives(response.headers["Content-Security-Policy"])
     assert policy["default-src"] == "'self'"
     assert re.fullmatch(r"'self' 'nonce-[A-Za-z0-9_-]{20,}'", policy["script-src"]), "no 'unsafe-inline' script"
-    assert policy["object-src"] == "'none'" and policy["frame-ancestors"] == "'none'"
+    framed = "'self'" if path == "/map" else "'none'"  # the map only, by its own comparison of two moments
+    assert policy["object-src"] == "'none'" and policy["frame-ancestors"] == framed
+    assert response.headers["X-Frame-Options"] == ("SAMEORIGIN" if path == "/map" else "DENY")
     assert policy["base-uri"] == "'self'"
     hosts = [urlparse(s).hostname for s in policy["img-src"].split() if s.startswith("https://")]
     assert sorted(hosts) == ["*.tile.opentopomap.org", "tile.openstreetmap.org"], "the online tiles only"

@@ -22,6 +22,7 @@ from flask import Blueprint, Response, render_template, request
 from webapp import limits
 from webapp.attachment import disposition
 from webapp.figure import sources
+from webapp.figure.compare import frames_of
 from webapp.figure.drawers import features
 from webapp.figure.furniture import nice_length, north_angle
 from webapp.figure.page import FORMATS, PNG_DPI, RC, SOURCE_FORMATS, WIDTH_IN
@@ -39,7 +40,7 @@ def figure():
     store = get_store()
     view = parse_view(request.args, store)
     view.url = map_url(request.args, view)
-    name = f"border-atlas-{view.years_text.replace('–', '-')}"
+    name = f"border-atlas-{view.file_text}"
     if view.part == "sources":
         body = bibliography(store, view, view.fmt)
         return Response(body, mimetype=SOURCE_FORMATS[view.fmt], headers=_file(f"{name}-sources.{view.fmt}"))
@@ -56,7 +57,7 @@ def _file(name: str, kind: str = "inline") -> dict:
 
 def bibliography(store, view: View, fmt: str) -> str:
     """The bibliography of the features a view draws, as HTML, plain text or JSON (`fmt`)."""
-    frames = features(store, view)
+    frames = frames_of(store, view)
     entries = sources.bibliography(frames, store.meta("texts") or {})
     if fmt == "json":
         return json.dumps(sources.as_json(view, frames, entries), ensure_ascii=False, indent=1)

@@ -16,11 +16,12 @@ from shapely.geometry import box
 from geo import METRIC_CRS
 from layers.schema import TITLE
 from webapp import vocabulary
+from webapp.figure.compare import PANEL_GAP_IN, change_paragraphs, merged, panels
 from webapp.figure.drawers import DRAWERS, POINTS, Drawing, draw_zones, features
 from webapp.figure.furniture import north_arrow, scale_bar
 from webapp.figure.labels import label_places
 from webapp.figure.marks import MapPoints, markers, showing
-from webapp.figure.page import FONTS, GAP_IN, MARGIN_IN, PNG_DPI, RC, SMALL
+from webapp.figure.page import FONT, FONTS, GAP_IN, MARGIN_IN, PNG_DPI, RC, SMALL
 from webapp.figure.sources import Entry, bibliography, caption
 from webapp.figure.text import wrap
 from webapp.figure.view import View
@@ -40,15 +41,16 @@ def render(store, view: View, dpi: int = PNG_DPI) -> bytes:
 @contextlib.contextmanager
 def drawn(store, view: View):
     """The Matplotlib figure of a view, while Matplotlib's settings are the figure's (one figure at a time)."""
-    frames = features(store, view)
-    entries = bibliography(frames, store.meta("texts") or {})
+    views = panels(view)
+    frames = [features(store, panel) for panel in views]
+    entries = bibliography(merged(frames), store.meta("texts") or {})
     _ensure_fonts()
     with _LOCK, _matplotlib().rc_context(RC):
-        yield _draw(store, view, frames, entries)
+        yield _draw(store, view, list(zip(views, frames, strict=True)), entries)
 
 
 def _metadata(view: View) -> dict:
-    title = f"{TITLE}, {view.years_text}"
+    title = f"{TITLE}, {view.moments_text}"
     return {"png": {"Title": title}, "svg": {"Title": title}, "pdf": {"Title": title, "Author": "Border Atlas"}}[
         view.fmt
     ]
@@ -78,15 +80,33 @@ def _ensure_fonts() -> None:
             return
 
 
-def _draw(store, view: View, frames: dict, entries: list[Entry]):
-    """The figure: the map at the column's width, its legend and a short caption, stacked from the top; the height
-    follows their sizes."""
+def _draw(store, view: View, panels: list[tuple[View, dict]], entries: list[Entry]):
+    """The figure: the map (or two maps side by side, of two moments) at the column's width, one legend and a short
+    caption (and the changes between the two moments), stacked from the top; the height follows their sizes."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    page = view.page
-    fig = Figure(figsize=(page.width_in, page.map_h_in + 2 * MARGIN_IN))
-    ax = fig.add_axes((0, 0, 1, 1), gid="map")
+    page, map_h = view.page, panels[0][0].page.map_h_in
+    fig = Figure(figsize=(page.width_in, map_h + 2 * MARGIN_IN))
+    axes, legend = [], {}
+    for n, (panel, frames) in enumerate(panels):
+        axes.append(fig.add_axes((0, 0, 1, 1), gid="map" if len(panels) == 1 else f"map-{n + 1}"))
+        legend |= {label: handle for label, handle in _draw_map(axes[-1], store, panel, frames) if label not in legend}
+        if len(panels) > 1:
+            _years_label(axes[-1], panel)
+    FigureCanvasAgg(fig)  # a renderer to measure the legend and the caption (after GeoPandas, which redraws on it)
+    parts = {
+        "legend": _legend(fig, list(legend.items()), page.map_w_in),
+        "caption": _paragraphs(fig, caption(view, merged([f for _, f in panels]), entries), page, "caption"),
+    }
+    if view.compare is not None:
+        parts["changes"] = _paragraphs(fig, change_paragraphs(store, view), page, "changes")
+    _lay_out(fig, axes, parts, page, map_h)
+    return fig
+
+
+def _draw_map(ax, store, view: View, frames: dict) -> list:
+    """One map of the figure, with its scale bar, north arrow and place labels; returns its legend's entries."""
     drawn = markers(frames, MapPoints(view), POINTS)
     drawing = Drawing(frames, showing(drawn))
     _draw_basemap(ax, store, view)
@@ -96,30 +116,42 @@ def _draw(store, view: View, frames: dict, entries: list[Entry]):
     _frame_map(ax, view)
     reserved = [scale_bar(ax, view), north_arrow(ax, view, drawn)]
     label_places(ax, frames.get("places"), view, drawn, reserved)
-    FigureCanvasAgg(fig)  # a renderer to measure the legend and the caption (after GeoPandas, which redraws on it)
-    text = "\n".join(wrap(caption(view, frames, entries), page.map_w_in * 72, SMALL))
-    parts = {
-        "legend": _legend(fig, drawing.legend, page.map_w_in),
-        "caption": fig.text(0, 0, text, va="top", fontsize=SMALL, gid="caption"),
-    }
-    _lay_out(fig, ax, parts, page)
-    return fig
+    return drawing.legend
 
 
-def _lay_out(fig, ax, parts: dict, page) -> None:
-    """Stack the map, the legend and the caption, and size the figure to hold them."""
-    legend_h = _height_in(fig, parts["legend"])
-    caption_h = _height_in(fig, parts["caption"])
-    tops = {"legend": MARGIN_IN + page.map_h_in + GAP_IN}
-    tops["caption"] = tops["legend"] + legend_h + GAP_IN * (legend_h > 0)
-    height = tops["caption"] + caption_h + MARGIN_IN
+def _years_label(ax, view: View) -> None:
+    """A panel's years, in its upper left corner."""
+    box = {"boxstyle": "square,pad=0.25", "facecolor": "white", "edgecolor": "#333333", "linewidth": 0.5}
+    ax.text(0.02, 0.98, view.years_text, transform=ax.transAxes, ha="left", va="top", fontsize=FONT, bbox=box,
+            zorder=20, gid="panel-years")  # fmt: skip
+
+
+def _paragraphs(fig, paragraphs: list[str], page, gid: str):
+    text = "\n".join(wrap(paragraphs, page.map_w_in * 72, SMALL))
+    return fig.text(0, 0, text, va="top", fontsize=SMALL, gid=gid)
+
+
+def _lay_out(fig, axes: list, parts: dict, page, map_h: float) -> None:
+    """Put the maps side by side, stack the legend and the texts under them, and size the figure to hold them."""
+    tops, top = {}, MARGIN_IN + map_h + GAP_IN
+    for name, artist in parts.items():
+        tops[name], part_h = top, _height_in(fig, artist)
+        top += part_h + GAP_IN * (part_h > 0)
+    height = max(top - GAP_IN, MARGIN_IN + map_h) + MARGIN_IN
     fig.set_size_inches(page.width_in, height)
-    left = MARGIN_IN / page.width_in
-    map_bottom = 1 - (MARGIN_IN + page.map_h_in) / height
-    ax.set_position((left, map_bottom, page.map_w_in / page.width_in, page.map_h_in / height))
-    parts["caption"].set_position((left, 1 - tops["caption"] / height))
-    if parts["legend"] is not None:
-        parts["legend"].set_bbox_to_anchor((left, 1 - tops["legend"] / height), transform=fig.transFigure)
+    left, map_bottom = MARGIN_IN / page.width_in, 1 - (MARGIN_IN + map_h) / height
+    width = (page.map_w_in - PANEL_GAP_IN * (len(axes) - 1)) / len(axes)
+    for n, ax in enumerate(axes):
+        x = MARGIN_IN + n * (width + PANEL_GAP_IN)
+        ax.set_position((x / page.width_in, map_bottom, width / page.width_in, map_h / height))
+    for name, artist in parts.items():
+        if artist is None:
+            continue
+        at = (left, 1 - tops[name] / height)
+        if name == "legend":
+            artist.set_bbox_to_anchor(at, transform=fig.transFigure)
+        else:
+            artist.set_position(at)
 
 
 def _height_in(fig, artist) -> float:

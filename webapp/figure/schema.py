@@ -25,6 +25,11 @@ def parameters(filters: list, param) -> list:
         param("z", {"type": "integer", "minimum": 0, "maximum": MAX_ZOOM}, "the zoom (with c)"),
         param("off", {"type": "string"}, "the layers switched off, as the map's layer control names them"),
         param("lang", {"type": "string", "enum": sorted(LANGUAGES)}, "the label language"),
+        param(
+            "compare",
+            next(p["schema"] for p in filters if p["name"] == "year"),  # as `year`
+            "a second moment (a year or years, as `year`): two panels, and the changes between them under the caption",
+        ),
         param("width", {"type": "string", "enum": list(WIDTHS), "default": DEFAULT_WIDTH}, f"the column: {widths}"),
         param("part", {"type": "string", "enum": list(PARTS), "default": "figure"}, "the figure, its sources or both"),
         param(

@@ -88,7 +88,7 @@ def heading(view: View, frames: dict) -> str:
     """What the figure shows and when: "The Kazakh–Xinjiang border, 1930: border zones, border line, places"."""
     shown = [vocabulary.REGISTRY[cid].TITLE for cid in SHOWN if cid in frames]
     what = ", ".join(s[0].lower() + s[1:] for s in shown) or "nothing of the atlas"
-    return f"The Kazakh–Xinjiang border, {view.years_text}: {what}."
+    return f"The Kazakh–Xinjiang border, {view.moments_text}: {what}."
 
 
 def atlas(view: View) -> str:

@@ -24,7 +24,7 @@ from webapp.mapview import MAX_ZOOM
 from webapp.store import get_store
 from webapp.vocabulary import LANGUAGES, OVERLAYS
 
-ALLOWED = {"year", "datetime", "bbox", "c", "z", "off", "lang", "format", "width", "part"}
+ALLOWED = {"year", "datetime", "bbox", "c", "z", "off", "lang", "format", "width", "part", "compare"}
 # What a request gives (`part`): the figure, its sources (the bibliography), or both in a zip; the formats of each,
 # the first the default.
 PARTS = {"figure": FORMATS, "sources": SOURCE_FORMATS, "all": FORMATS}
@@ -65,6 +65,7 @@ class View:
     page: Page = field(default_factory=Page)
     url: str = ""  # the map view's URL, cited in the caption
     version: str = ""  # the release and data version, cited in the caption
+    compare: tuple[int, int] | None = None  # the years of a second panel beside the first (webapp.figure.compare)
 
     @property
     def period(self) -> tuple[date, date]:
@@ -72,8 +73,20 @@ class View:
 
     @property
     def years_text(self) -> str:
-        first, last = self.years
-        return str(first) if first == last else f"{first}–{last}"
+        return _years_text(self.years)
+
+    @property
+    def moments_text(self) -> str:
+        """The years shown: "1930", or, with a second panel, "1927 (left) and 1935 (right)"."""
+        if self.compare is None:
+            return self.years_text
+        return f"{self.years_text} (left) and {_years_text(self.compare)} (right)"
+
+    @property
+    def file_text(self) -> str:
+        """The years in a file name: "1927-1932", "1927-and-1935"."""
+        both = [self.years] + ([self.compare] if self.compare else [])
+        return "-and-".join(_years_text(years).replace("–", "-") for years in both)
 
     @property
     def span(self) -> float:
@@ -82,10 +95,17 @@ class View:
         return max(maxx - minx, maxy - miny)
 
 
+def _years_text(years: tuple[int, int]) -> str:
+    first, last = years
+    return str(first) if first == last else f"{first}–{last}"
+
+
 def parse_view(args, store) -> View:
     """The view of the query string, or a QueryError naming the parameter and what is allowed."""
     params.check_known(args, ALLOWED)
     view = View(years=_years(params.parse_period(args, store.first_date())))
+    if "compare" in args:  # `compare=1935` or `1934-1935`, as in the map's URL
+        view.compare = tuple(day.year for day in params.parse_years(args["compare"], "compare"))
     view.lang = params.parse_choice("lang", args.get("lang", "name"), LANGUAGES)
     view.part = params.parse_choice("part", args.get("part", "figure"), PARTS)
     view.fmt = params.parse_choice("format", args.get("format", next(iter(PARTS[view.part]))), PARTS[view.part])
@@ -229,5 +249,5 @@ def map_url(args, view: View) -> str:
         lat, lon, zoom = zoom_for(view.extent)
     off = [n for n in args.get("off", "").split(",") if n]
     lang = None if view.lang == View.lang else view.lang
-    url = map_view_url(external=True, year=view.years, z=zoom, c=(lat, lon), off=off, lang=lang)
+    url = map_view_url(external=True, year=view.years, z=zoom, c=(lat, lon), off=off, lang=lang, compare=view.compare)
     return pinned.cite_url(url, get_store())

@@ -2,6 +2,7 @@
  * of the areas of possibility, and markers kept above the areas. */
 import { append, control, el, link, state, svg } from "./util.js";
 import { view } from "./urlstate.js";
+import { compareText } from "./compare.js";
 
 export function linksControl(links) {
   return control("bottomleft", function () {
@@ -23,6 +24,7 @@ function figureQuery(map, format) {
     format: format
   });
   if (view.off.length) query.set("off", view.off.join(","));
+  if (state.compare) query.set("compare", compareText(state.compare));  // a figure of both moments
   return query.toString();
 }
 

@@ -10,7 +10,8 @@ import { legendControl } from "./legend.js";
 import { FETCHED, fetchedLayers } from "./layers.js";
 import { stagedLayer } from "./staged.js";
 import { languageControl, loadIndex, placeLabels, relabel, searchControl } from "./search.js";
-import { applyView, citeControl, openFeature, overlays, readView, trackView, writeHash } from "./urlstate.js";
+import { applyView, citeControl, openFeature, overlays, readView, trackView, view, writeHash } from "./urlstate.js";
+import { compareView, embedded } from "./compare.js";
 import { addHatch, circlesControl, figureControl, fitPopups, hoverCircles, linksControl, markersOnTop } from "./controls.js";
 
 /* The embedded layers get their popups here (Folium's script made them before this module ran). */
@@ -118,6 +119,25 @@ function foldOnSmallScreen(map, layerControl, legend) {
   if (toggle) toggle.addEventListener("click", function () { legendBox.open = false; });
 }
 
+/* "Compare" on the time control: a second map beside this one, of as many years right after these; again: back to
+ * one map. Opened, it folds the layer list and the legend (`fold`), which would cover half of the first map. */
+function comparison(map, config, control, fold) {
+  let open = false;
+  const compare = compareView(map, config, function () {
+    if (state.compare && !open) fold();
+    open = Boolean(state.compare);
+    control.comparing(open);
+    writeHash(map);
+  });
+  view.written.push(compare.sync);
+  control.onCompare = function () {
+    const span = state.to - state.from, from = Math.min(config.years[1] - span, state.to + 1);
+    compare.set(state.compare ? null : { from: from, to: from + span });
+  };
+  window.BorderAtlas.compare = compare;
+  return compare;
+}
+
 function init(map, opts) {
   const config = opts.config, groups = opts.groups, container = map.getContainer();
   const asked = readView(config, map);  // first: the time control rewrites the hash when it is set
@@ -150,6 +170,9 @@ function init(map, opts) {
   map.on("overlayadd overlayremove", function () { control.redraw(); showKeys(); });
   trackView(map, layers, opts.layerControl);
   const ui = { time: control, layerControl: opts.layerControl, language: added.language, open: opener(map, layers, groups, added.index) };
+  if (!embedded()) {
+    ui.compare = comparison(map, config, control, function () { opts.layerControl.collapse(); legend.getContainer().open = false; });
+  }
   applyView(map, ui, asked);
   stagedLayer(map, opts.layerControl, config.staged);
   window.addEventListener("hashchange", function () {  // a view pasted into the address bar, or back and forward
@@ -159,5 +182,6 @@ function init(map, opts) {
 }
 
 window.BorderAtlas = window.BorderAtlas || {};
+if (embedded()) document.documentElement.classList.add("atlas-embed");  // the compared map, in its frame: no controls
 (window.BorderAtlasQueue || []).forEach(function (args) { init(args[0], args[1]); });
 window.BorderAtlasQueue = { push: function (args) { init(args[0], args[1]); } };

@@ -122,6 +122,9 @@ export function periodControl(config, isOn, onChange) {
     span.setAttribute("aria-label", "Years shown");
     const prev = button("◀", "Previous year"), next = button("▶", "Next year");
     const playButton = button("▶ Play", "Play through the years", "atlas-play");
+    const compare = button("Compare", "Compare these years with others, on two maps", "atlas-compare-button");
+    compare.setAttribute("aria-pressed", "false");
+    compare.addEventListener("click", function () { if (control.onCompare) control.onCompare(); });
     const certain = el("input");
     certain.type = "checkbox"; certain.className = "atlas-certain-only";
     certain.addEventListener("change", function () { setCertain(certain.checked); });
@@ -136,7 +139,7 @@ export function periodControl(config, isOn, onChange) {
       append(el("div", null, "atlas-year-row"), [append(el("label", "Years "), [output]), prev, range, next]),
       chart.node,
       el("div", caption, "atlas-histogram-caption"),
-      append(el("div", null, "atlas-year-row"), [playButton, append(el("label", "years shown: ", "atlas-span-label"), [span])]),
+      append(el("div", null, "atlas-year-row"), [playButton, append(el("label", "years shown: ", "atlas-span-label"), [span]), compare]),
       append(el("label", null, "atlas-certain-label"), [certain, el("span", " Only what is certain")])
     ]);
     control.syncCertain = function () { certain.checked = Boolean(state.certainOnly); };
@@ -148,6 +151,7 @@ export function periodControl(config, isOn, onChange) {
       playButton.textContent = on ? "❚❚ Pause" : "▶ Play";
       playButton.setAttribute("aria-pressed", on ? "true" : "false");
     };
+    control.comparing = function (on) { compare.setAttribute("aria-pressed", on ? "true" : "false"); };
     control.redraw = function () { chart.draw(current.from, current.from + current.span - 1); };
     L.DomEvent.disableClickPropagation(box);
     L.DomEvent.disableScrollPropagation(box);

@@ -4,10 +4,11 @@
 import { append, control, dateWords, decoded, el, hashNumber, hashValue, periodText, rawHashValue, state } from "./util.js";
 import { DATETIME_HASH, periodFromHash } from "./time.js";
 import { openInCluster } from "./stack.js";
+import { compareFromHash, compareText } from "./compare.js";
 import { polygonHas } from "./regime.js";
 
 /* `off`: overlays shown by default that the view switched off; `on`: overlays hidden by default it switched on. */
-export const view = { off: [], on: [], sel: null, ready: false, hiddenFirst: null };
+export const view = { off: [], on: [], sel: null, ready: false, hiddenFirst: null, written: [] };
 const DEFAULT_LANGUAGE = "name";
 
 export function writeHash(map) {
@@ -23,7 +24,9 @@ export function writeHash(map) {
   if (view.sel) parts.push("sel=" + encodeURIComponent(view.sel));
   if (state.language !== DEFAULT_LANGUAGE) parts.push("lang=" + encodeURIComponent(state.language));
   if (state.certainOnly) parts.push("certain=1");
+  if (state.compare) parts.push("compare=" + compareText(state.compare));
   history.replaceState(null, "", "#" + parts.join("&"));
+  view.written.forEach(function (listener) { listener(window.location.hash); });  // the compared map follows
 }
 
 /* The label language the URL names, if the map offers it (a Map lookup: `__proto__` is no language). */
@@ -48,6 +51,8 @@ function ignoredParts(config, map, asked) {
   if (datetime !== null && years !== period) ignored.push("the period " + shown(datetime) + " (the atlas covers " + config.years[0] + "–" + config.years[1] + ")");
   if ((z !== null || c !== null) && !asked.at) ignored.push("the zoom and centre " + shown([z && "z=" + z, c && "c=" + c].filter(Boolean).join(" ")));
   if (lang !== null && lang !== asked.language) ignored.push("the label language " + shown(lang));
+  const compare = hashValue("compare");
+  if (compare !== null && !asked.compare) ignored.push("the years to compare " + shown(compare) + " (a year or years such as 1935 or 1934-1935 within " + config.years[0] + "–" + config.years[1] + ")");
   return ignored;
 }
 
@@ -62,7 +67,8 @@ export function readView(config, map) {
     sel: hashValue("sel"),
     place: hashValue("place"),
     language: languageFromHash(config),
-    certainOnly: hashValue("certain") === "1"
+    certainOnly: hashValue("certain") === "1",
+    compare: compareFromHash(config)
   };
   asked.ignored = ignoredParts(config, map, asked);
   return asked;
@@ -124,6 +130,7 @@ export function applyView(map, ui, asked) {
   ui.language.set(asked.language);
   map.closePopup();
   view.sel = asked.sel || null;  // kept in the URL while the feature is found and opened
+  if (ui.compare) ui.compare.set(asked.compare);
   view.ready = true;
   writeHash(map);
   return ui.open(asked).then(function (opened) {
@@ -202,8 +209,9 @@ export function trackView(map, layers, layerControl) {
 
 function viewCitation(config) {
   const today = dateWords(new Date().toISOString().slice(0, 10));
+  const compared = state.compare ? ", compared with " + periodText(state.compare.from, state.compare.to) : "";
   return config.citeTitle + ". Map view, " + (state.from === state.to ? "year " : "years ") + periodText(state.from, state.to) +
-    ". " + config.dataVersion + ". " + citedUrl(config) + " (accessed " + today + ").";
+    compared + ". " + config.dataVersion + ". " + citedUrl(config) + " (accessed " + today + ").";
 }
 
 // The view's URL at the page's release (config.citeUrl, absolute or a path on this origin), else this address.
