@@ -1,4 +1,4 @@
-"""Citations of contributed records, in the atlas's model (layers.citations): read back from a download's
+"""Citations of contributed records, in the atlas's model (evidence.citations): read back from a download's
 resolved form, or from the template's cite_* columns.
 
 A record cites a document of data/texts ({document, note, locator, quote}) or an archival file directly
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from layers import citations
+from evidence import citations
 
 ARCHIVAL = re.compile(
     r"^(?P<archive>.+?),\s*(?:f|ф)\.\s*(?P<fond>[^,]+?),\s*(?:op|оп)\.\s*(?P<opis>[^,]+?),\s*(?:d|д)\.\s*(?P<delo>[^,]+?)\.?$",

@@ -16,11 +16,13 @@ import pandas as pd
 import shapely
 
 import geo
+from evidence import citations
+from evidence import texts as reader
+from evidence.documents import TEXTS
 from layers import (
     areas,
     border,
     caveats,
-    citations,
     coverage,
     customs,
     diplomacy,
@@ -35,8 +37,6 @@ from layers import (
     when,
     zones,
 )
-from layers import texts as reader
-from layers.documents import TEXTS
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "data" / "sources"
@@ -133,7 +133,7 @@ def _with_when(frame, collection: str):
 
 
 def _with_references(frame, texts: Path = TEXTS):
-    """The frame with every citation in its cells resolved (layers.citations): the reference a reader sees."""
+    """The frame with every citation in its cells resolved (evidence.citations): the reference a reader sees."""
     columns = [c for c in frame.columns if c != frame.geometry.name and frame[c].dtype == object]
     return frame.assign(**{c: [citations.resolve_all(v, texts) for v in frame[c]] for c in columns})
 

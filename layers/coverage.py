@@ -26,8 +26,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from layers import citations, passages
-from layers.documents import TEXTS, Document, documents
+from evidence import citations, passages
+from evidence.documents import TEXTS, Document, documents
 from layers.errors import DataError
 from layers.sources import LINE, check_fields, load_yaml
 

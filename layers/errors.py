@@ -1,38 +1,13 @@
-"""Errors a data build can raise, each carrying what a user needs to fix it (a query's are store.errors)."""
+"""Errors a data build can raise, each carrying what a user needs to fix it (a query's are store.errors).
+
+DataError, a malformed source file, is defined on the evidence floor (evidence/errors.py), which reads sources too.
+"""
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
+from evidence.errors import DataError, entry_line
 
-
-class DataError(ValueError):
-    """A source file is malformed: names the file, the line and the entry, and what is allowed."""
-
-    def __init__(self, path, line: int | None, entry: str | None, reason: str):
-        self.path, self.line, self.entry, self.reason = str(path), line, entry, reason
-        where = f"{self.path}:{line}" if line else self.path
-        what = f" entry {entry!r}:" if entry else ""
-        super().__init__(f"{where}:{what} {reason}")
-
-    def located(self, folder: Path) -> DataError:
-        """This error with its file in `folder` and, when it names no line, the line of its entry's `id:`.
-
-        A refusal raised while building a layer from records already read names only the file and the entry.
-        """
-        path = Path(self.path)
-        if not path.exists() and (Path(folder) / path.name).exists():
-            path = Path(folder) / path.name
-        line = self.line or (entry_line(path, self.entry) if self.entry and path.exists() else None)
-        return DataError(path, line, self.entry, self.reason)
-
-
-def entry_line(path: Path, ident: str) -> int | None:
-    """The line of the first `id: <ident>` in a YAML source (quoted or not), or None."""
-    pattern = re.compile(rf"^[ \t-]*id:[ \t]*([\"']?){re.escape(ident)}\1[ \t]*(#.*)?$", re.M)
-    text = Path(path).read_text(encoding="utf-8", errors="replace")
-    match = pattern.search(text)
-    return text.count("\n", 0, match.start()) + 1 if match else None
+__all__ = ["BadValue", "DataError", "entry_line"]
 
 
 class BadValue(ValueError):

@@ -18,8 +18,8 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry import Point
 
+from evidence.documents import documents
 from layers import places as gazetteer
-from layers.documents import documents
 from layers.schema import YEARS
 
 CONTEXT = "https://raw.githubusercontent.com/LinkedPasts/linked-places/master/linkedplaces-context-v1.1.jsonld"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from layers import citations
+from evidence import citations
 from layers.dates import PRECISIONS, parse_partial
 from layers.errors import DataError
 

@@ -16,9 +16,10 @@ from pathlib import Path
 
 import yaml
 
-from layers import provenance, schema, sources
-from layers.citations import resolve
-from layers.documents import TEXTS
+from evidence import provenance
+from evidence.citations import resolve
+from evidence.documents import TEXTS
+from layers import schema, sources
 from layers.errors import DataError
 
 FRONT = re.compile(r"\A---[ \t]*\n(?P<yaml>.*?)^---[ \t]*$", re.S | re.M)

@@ -21,9 +21,9 @@ from pathlib import Path
 import geopandas as gpd
 
 from contrib.accepted import accepted
+from evidence.documents import TEXTS
 from layers import border, tours
 from layers.build import REFERENCE, SOURCES, build_layers, build_tables, display_copy
-from layers.documents import TEXTS
 from layers.errors import DataError
 from layers.registry import JSON_COLUMNS
 from store import releases as kept

@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from evidence.documents import TEXTS
 from layers.build import REFERENCE, SOURCES
-from layers.documents import TEXTS
 from pipeline.build import build
 from tests import pgcluster
 from tests.payloads import poison, poison_texts

@@ -21,7 +21,7 @@ from store import write_store
 SCALED = ("incidents", "places", "migration")  # the layers a research group would grow
 REGION = (78.0, 42.0, 88.0, 50.0)  # lon/lat box of the Kazakh–Xinjiang border region
 YEARS = (1918, 1940)
-SYNTHETIC = {  # a citation as the build resolves it (layers.citations.resolve), of no document
+SYNTHETIC = {  # a citation as the build resolves it (evidence.citations.resolve), of no document
     "document": "synthetic",
     "cited_as": "synthetic",
     "note": None,

@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # own floor or the floors below it.
 FLOORS = (
     ("geo", "pure geometry"),
+    ("evidence", "the evidence the layers cite"),
     ("layers", "the layers built from the sources"),
     ("store", "the storage and its interface"),
     ("contrib", "the intake of contributions"),

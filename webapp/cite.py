@@ -1,12 +1,12 @@
 """Citations for reference managers: of a feature, of a view (collections, years, box) and of the whole atlas (the
-last two with the atlas itself at its release), as CSL-JSON, RIS or BibTeX (layers/citation_formats.py). Zotero
+last two with the atlas itself at its release), as CSL-JSON, RIS or BibTeX (evidence/citation_formats.py). Zotero
 imports all three."""
 
 from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
-from layers import citation_formats
+from evidence import citation_formats
 from webapp import params, releases
 from webapp.api import check_collection, collection_ids
 from webapp.attachment import disposition

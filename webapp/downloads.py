@@ -24,8 +24,8 @@ import shapely
 from flask import Blueprint, Response, has_request_context, request
 from werkzeug.wsgi import wrap_file
 
+from evidence import texts as reader
 from layers import schema
-from layers import texts as reader
 from layers.dates import parse_partial
 from store.tables import add_columns, gpkg_connect
 from webapp import certainty, kml, params, pinned, qgis

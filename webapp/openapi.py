@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import request
 
-from layers import citation_formats, schema
+from evidence import citation_formats
+from layers import schema
 from webapp import params
 from webapp.openapi_schemas import SCHEMAS
 

@@ -8,7 +8,7 @@ import json
 
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
-from layers import citation_formats
+from evidence import citation_formats
 from layers.words import moment_words
 from store import changelog, releases
 from store.errors import Busy, NotFound

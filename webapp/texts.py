@@ -1,7 +1,7 @@
 """The source reader: /texts lists the documents, /texts/<document> shows one with its notes, every
 passage the atlas cites highlighted and linked to the features it supports (and they link back).
 
-Everything shown comes from the store (layers/texts.py made it at build time) and is escaped here:
+Everything shown comes from the store (evidence/texts.py made it at build time) and is escaped here:
 the documents' text is data like any other.
 """
 
@@ -15,7 +15,7 @@ from flask import Blueprint, jsonify, render_template, request, url_for
 from markupsafe import Markup, escape
 from werkzeug.exceptions import NotFound
 
-from layers import passages
+from evidence import passages
 from webapp import caching, params
 from webapp.store import get_store
 

@@ -23,7 +23,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent.parent
 sys.path.insert(0, str(ROOT))
 
-from layers.documents import documents  # noqa: E402
+from evidence.documents import documents  # noqa: E402
 
 SOURCES = ROOT / "data" / "sources"
 FOOTNOTE_LINE = re.compile(r"^\s?\d{1,2}\.\s+\S")

@@ -8,8 +8,8 @@ import pytest
 from pyproj import Geod
 from shapely.geometry import LineString, Point
 
+from evidence.documents import by_seed, normalized
 from geo.relative import BEARINGS, Relative, parse, resolve
-from layers.documents import by_seed, normalized
 
 GEOD = Geod(ellps="WGS84")
 NARYNKOL = (80.17495, 42.72636)

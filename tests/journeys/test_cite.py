@@ -9,8 +9,8 @@ import shutil
 import pytest
 from PIL import Image
 
+from evidence.documents import TEXTS
 from layers.build import REFERENCE, SOURCES
-from layers.documents import TEXTS
 from pipeline.build import build
 from store import releases
 from tests.conftest import LiveServer

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from evidence.documents import TEXTS, documents
 from layers import coverage
 from layers.build import REFERENCE, SOURCES
-from layers.documents import TEXTS, documents
 from layers.errors import DataError
 from pipeline.build import build
 

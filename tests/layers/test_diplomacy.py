@@ -9,14 +9,14 @@ import pandas as pd
 import pytest
 import yaml
 
+from evidence.citations import resolve
+from evidence.documents import normalized
+from evidence.provenance import citation_problems, reference_problems
 from layers import DataError
 from layers.build import SOURCES
-from layers.citations import resolve
 from layers.customs import read_tariff
 from layers.diplomacy import AREAS, KINDS, STATUSES, build, read_diplomacy
-from layers.documents import normalized
 from layers.outposts import read_place_ids, read_places_lonlat
-from layers.provenance import citation_problems, reference_problems
 
 # id -> (kind, place or area, start, end)
 EXPECTED = {

@@ -1,4 +1,4 @@
-"""layers/notes.py: the documents' footnotes parsed into typed references, and the checked-in tables."""
+"""evidence/notes.py: the documents' footnotes parsed into typed references, and the checked-in tables."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import collections
 
 import pytest
 
-from layers import citations, notes
-from layers.documents import documents
+from evidence import citations, notes
+from evidence.documents import documents
 
 DOCS = documents()
 CORE = DOCS["ablazhey-zhanbossinova-2026"]
@@ -21,7 +21,7 @@ def core():
 
 @pytest.mark.parametrize("doc", [CORE, SHEMETOVA], ids=lambda d: d.id)
 def test_the_checked_in_table_is_what_the_parser_makes(doc):
-    """data/texts/<document>.notes.yaml is regenerated and compared: `python -m layers.notes` rewrites it."""
+    """data/texts/<document>.notes.yaml is regenerated and compared: `python -m evidence.notes` rewrites it."""
     assert notes.table_path(doc).read_text(encoding="utf-8") == notes.dump(notes.table(doc))
 
 

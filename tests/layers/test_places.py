@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from pyproj import Geod
 
+from evidence.documents import by_seed, normalized
 from layers import placenames
-from layers.documents import by_seed, normalized
 
 GEOD = Geod(ellps="WGS84")
 SEED_003 = "003_8b2a7f5298569eee.txt"

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from layers import citations
-from layers.citations import resolve
-from layers.provenance import citation_problems, reference_problems
+from evidence import citations
+from evidence.citations import resolve
+from evidence.provenance import citation_problems, reference_problems
 
 SOURCES = Path(__file__).resolve().parents[2] / "data" / "sources"
 CORE = "ablazhey-zhanbossinova-2026"

@@ -1,4 +1,4 @@
-"""layers/documents.py: the source documents the atlas ships (data/texts) and their records."""
+"""evidence/documents.py: the source documents the atlas ships (data/texts) and their records."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from layers.documents import TEXTS, documents
+from evidence.documents import TEXTS, documents
 from layers.errors import DataError
 
 DOCS = documents()
@@ -72,13 +72,13 @@ def test_a_bad_record_is_refused_naming_what_is_allowed(tmp_path, old, new, mess
 )
 def test_a_quote_is_shown_as_a_reader_reads_it(verbatim, shown):
     """Issue 27: quotes stay verbatim in the data; for display, line-break hyphens are joined and markup dropped."""
-    from layers.passages import readable
+    from evidence.passages import readable
 
     assert readable(verbatim) == shown
 
 
 def test_a_resolved_citation_carries_how_its_quote_is_shown_only_where_that_differs():
-    from layers.citations import resolve
+    from evidence.citations import resolve
 
     cut = {"document": "shemetova-2020", "note": "7.3", "quote": "С советской стороны договор должен был подписать "
            "Агзумхан Габидович Мак- сумханов"}  # fmt: skip

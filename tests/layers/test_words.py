@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from layers import passages
+from evidence import passages
 from layers.words import clause, span, when
 
 

@@ -8,8 +8,8 @@ import bibtexparser
 import pytest
 import rispy
 
-from layers import citation_formats
-from layers.citations import render
+from evidence import citation_formats
+from evidence.citations import render
 
 SANTOS = "/collections/incidents/items/santos-1927-08-24/cite"
 FILE = "sga-knb-rk-f-9-op-1-d-438-l-75-n-46"  # SGA KNB RK f. 9, op. 1, d. 438, l. 75, seen through note 46

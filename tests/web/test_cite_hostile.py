@@ -17,7 +17,7 @@ from contrib import workflow
 from contrib.context import Context
 from contrib.reconcile import Gazetteer
 from contrib.store import ContributionStore
-from layers import citation_formats
+from evidence import citation_formats
 from layers.build import SOURCES
 from pipeline import publish
 from pipeline.build import build

@@ -11,8 +11,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from evidence.documents import TEXTS
 from layers.build import REFERENCE, SOURCES
-from layers.documents import TEXTS
 from layers.words import moment_words
 from pipeline.build import build
 from store import changelog, releases

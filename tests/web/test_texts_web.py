@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from layers import passages as passages_of
+from evidence import passages as passages_of
 from layers.registry import REGISTRY
 
 HTML = {"Accept": "text/html"}

@@ -5,7 +5,8 @@ Never stored: the preview is made per request from the records a check kept, bes
 
 from __future__ import annotations
 
-from layers import citations, customs, incidents, outposts, placenames, places
+from evidence import citations
+from layers import customs, incidents, outposts, placenames, places
 from webapp import geojson
 
 

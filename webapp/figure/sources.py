@@ -1,8 +1,8 @@
 """A figure's sources: the bibliography of the features drawn, and the caption that cites it in short.
 
 The bibliography is grouped by document: the document's full reference once (as the store's texts give it,
-layers/texts.py), then where in it the features are cited, the notes by number, each with the full references
-of the archival files and publications it gives (layers/citations.py made them), or, for a note that gives
+evidence/texts.py), then where in it the features are cited, the notes by number, each with the full references
+of the archival files and publications it gives (evidence/citations.py made them), or, for a note that gives
 none, what the note says (its text as the store's texts hold it) or that its text is not in the copy the atlas
 holds. The caption names each document by its short form only (author and year) and says what the map shows,
 when, and which atlas release, at which URL, it comes from; the notes are the bibliography's.
@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from layers.citations import MISSING, cited_sources, where_in
+from evidence.citations import MISSING, cited_sources, where_in
 from layers.schema import TITLE
 from webapp import vocabulary
 from webapp.figure.view import View

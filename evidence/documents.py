@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from layers.errors import DataError
+from evidence.errors import DataError
 
 TEXTS = Path(__file__).resolve().parent.parent / "data" / "texts"
 RECORDS = "documents.yaml"

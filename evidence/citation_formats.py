@@ -3,7 +3,7 @@ and the documents it is cited in), and the same as RIS and BibTeX. Zotero import
 
 What a source was seen through travels with it: an archival file is one item per list and note, its list in
 the field for its place in the archive and "Cited in Ablazhey and Zhanbossinova 2026, n. 46" in its genre
-(layers/citations.py), which APA and Chicago print; each format puts them where its readers take them
+(evidence/citations.py), which APA and Chicago print; each format puts them where its readers take them
 (docs/provenance.md, "Citations for reference managers").
 
 Text from the data (a contributed archival reference among it) is never structure: a line break becomes a space
@@ -21,7 +21,7 @@ import bibtexparser
 import rispy
 from bibtexparser import model
 
-from layers.citations import is_citation
+from evidence.citations import within
 
 # CSL type -> (RIS type, BibTeX entry type)
 TYPES = {
@@ -53,11 +53,11 @@ LANGID = {"ru": "russian", "en": "english"}  # biblatex prints `language`; `lang
 def items(value, documents: dict[str, dict]) -> list[dict]:
     """The distinct CSL-JSON items of every resolved citation in `value`, and of the documents citing them.
 
-    `documents` maps a document id to its CSL-JSON item (the store's texts, or layers.documents). A work cited
+    `documents` maps a document id to its CSL-JSON item (the store's texts, or evidence.documents). A work cited
     in several notes is one item whose note names them all.
     """
     found: dict[str, dict] = {}
-    for cite in _citations(value):
+    for cite in within(value):
         if cite.get("csl"):
             _add(found, cite["csl"])
         if cite.get("document") in documents:
@@ -70,17 +70,6 @@ def _add(found: dict[str, dict], item: dict) -> None:
     notes = known.get("note", "").split("; ")
     if item.get("note") and item["note"] not in notes:
         found[item["id"]] = known | {"note": "; ".join([*notes, item["note"]])}
-
-
-def _citations(value):
-    if is_citation(value):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _citations(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _citations(item)
 
 
 class _Writer(rispy.RisWriter):

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import yaml
 
-from layers import passages
-from layers.documents import TEXTS, Document, documents
-from layers.errors import DataError
-from layers.notes import table_path
+from evidence import passages
+from evidence.documents import TEXTS, Document, documents
+from evidence.errors import DataError
+from evidence.notes import table_path
 
 STYLE = "chicago-notes-bibliography-17th-edition"
 CITATION_FIELDS = ({"document", "quote"}, {"note", "locator", "note_basis"})
@@ -316,6 +316,18 @@ def is_citation(value) -> bool:
     if not isinstance(value, dict):
         return False
     return ("document" in value and "quote" in value) or {"archive", "delo"} <= value.keys()
+
+
+def within(value):
+    """Every citation in a value (a frame's cell, a list of facts, ...), at any depth."""
+    if is_citation(value):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from within(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from within(item)
 
 
 def resolve_all(value, root: Path = TEXTS):

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
-from layers.documents import Document, normalized
+from evidence.documents import Document, normalized
 
 SUP_MARKER = re.compile(r"<sup>(\d+)</sup>")
 SUP_ORDINAL = re.compile(r"<sup>(st|nd|rd|th)</sup>")  # "49<sup>th</sup>": the copy's raised ordinal

@@ -5,8 +5,8 @@ or publication). Each check returns the problems it finds, as sentences; none me
 
 from __future__ import annotations
 
-from layers import passages
-from layers.documents import documents, normalized
+from evidence import passages
+from evidence.documents import documents, normalized
 
 PAIRS = ("()", "[]", "“”", "«»")
 # Words no phrase ends on: a quote that stops at one is cut mid-phrase ("approved by the Central", "хотя бы в").
@@ -38,7 +38,7 @@ def citation_problems(cite: dict) -> list[str]:
 
 
 def reference_problems(resolved: dict) -> list[str]:
-    """What is wrong with a resolved citation's reference text (layers.citations.resolve)."""
+    """What is wrong with a resolved citation's reference text (evidence.citations.resolve)."""
     text = resolved["reference"]
     problems = []
     if "ibid" in text.lower():

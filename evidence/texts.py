@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import asdict
 from pathlib import Path
 
-from layers import citations, passages
-from layers.dates import parse_partial
-from layers.documents import TEXTS, Document, documents
+from evidence import citations, passages
+from evidence.dates import parse_partial
+from evidence.documents import TEXTS, Document, documents
 
 
 def documents_meta(root: Path = TEXTS, covered: dict | None = None) -> dict[str, dict]:
@@ -65,7 +65,7 @@ def citation_rows(layers: dict) -> list[dict]:
         starts = frame["start"] if "start" in frame else [None] * len(frame)
         for fid, name, start, row in zip(frame["id"], names, starts, _cells(frame), strict=True):
             seen = set()
-            for cite in _citations_in(row):
+            for cite in (c for c in citations.within(row) if "reference" in c):  # resolved ones
                 key = (cite["document"], cite["quote"])
                 if key in seen:
                     continue
@@ -85,14 +85,3 @@ def _cells(frame) -> list[list]:
     """Each row's cells that can hold citations (lists and mappings), without the geometry."""
     columns = [c for c in frame.columns if c != getattr(frame, "_geometry_column_name", None)]
     return [[v for v in row if isinstance(v, (list, dict))] for row in frame[columns].itertuples(index=False)]
-
-
-def _citations_in(value):
-    if citations.is_citation(value) and "reference" in value:
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _citations_in(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _citations_in(item)
