@@ -17,7 +17,7 @@ from layers import when
 from layers.schema import YEARS
 from layers.words import date_words
 from store.errors import QueryError
-from webapp import params
+from webapp import params, regime
 from webapp.store import get_store
 
 bp = Blueprint("changes", __name__)
@@ -41,16 +41,23 @@ def _within(pair, span: tuple[date, date]) -> str | None:
 
 
 def _refs(cites) -> list[dict]:
-    return [{k: c.get(k) for k in ("cited_as", "reference", "passage", "quote")} for c in (cites or []) if c][:2]
+    """The first two references of a change, each note once (at its first passage: a record quoting one note twice
+    names it once)."""
+    kept: dict = {}
+    for c in cites or []:
+        if c:
+            kept.setdefault(c.get("cited_as"), c)
+    return [{k: c.get(k) for k in ("cited_as", "reference", "passage", "quote")} for c in kept.values()][:2]
 
 
-def _line(kind: str, text: str, dated: tuple, page: str, cites, *, words: str | None = None) -> dict:
-    """One change: `dated` is (the bounds of its day, certain or possible)."""
+def _line(kind: str, text: str, dated: tuple, page: tuple[str, str], cites, *, words: str | None = None) -> dict:
+    """One change: `dated` is (the bounds of its day, certain or possible); `page` the feature's (collection, id)."""
     pair, certainty = dated
     day = pair[0] or pair[1]
     said = words or (date_words(day.isoformat()) if pair[0] == pair[1] and day else _span_words(pair))
     return {"kind": kind, "date": said, "sort": (day or date.max).isoformat(), "text": text, "certainty": certainty,
-            "feature": page, "references": _refs(cites)}  # fmt: skip
+            "feature": url_for("api.item", cid=page[0], fid=page[1], f="html"), "collection": page[0], "id": page[1],
+            "references": _refs(cites)}  # fmt: skip
 
 
 def _span_words(pair) -> str:
@@ -61,10 +68,6 @@ def _span_words(pair) -> str:
     if all(pair) and (pair[0].month, pair[0].day, pair[1].month, pair[1].day) == (1, 1, 12, 31):
         return f"{pair[0].year}–{pair[1].year}"
     return " – ".join(date_words(d.isoformat()) if d else "…" for d in pair)
-
-
-def _page(cid: str, fid: str) -> str:
-    return url_for("api.item", cid=cid, fid=fid, f="html")
 
 
 # --- each collection's changes ---------------------------------------------------------------------
@@ -94,7 +97,7 @@ def _zones(frame, border, span) -> list[dict]:
     lines, acts = [], {}
     for row in frame.to_dict("records"):
         for what, pair, hit in _sides("zones", row, span):
-            lines.append(_line(what, row["name"], (pair, hit), _page("zones", row["id"]), row["sources"]))
+            lines.append(_line(what, row["name"], (pair, hit), ("zones", row["id"]), row["sources"]))
         for act in row.get("acts") or []:
             acts.setdefault(act["id"], (act, ("zones", row["id"])))
     for row in border.to_dict("records"):
@@ -109,7 +112,7 @@ def _zones(frame, border, span) -> list[dict]:
         if hit:
             text = f"{act['title']} ({act['body']}): {act['did']}"
             cites = [act.get("citation")]
-            lines.append(_line("Act", text, (pair, hit), _page(*zone), cites, words=act.get("date_text")))
+            lines.append(_line("Act", text, (pair, hit), zone, cites, words=act.get("date_text")))
     return lines
 
 
@@ -118,7 +121,7 @@ def _units(frame, span) -> list[dict]:
     rows = frame.to_dict("records")
     for row in rows:
         unit = row.get("unit_id") or row["id"]
-        page = _page("outposts", unit)
+        page = ("outposts", unit)
         if row["id"] != unit:  # a later seat period: the unit moved
             for _what, pair, hit in _sides("outposts", row, span)[:1]:
                 lines.append(_line("Moved", f"{row['name']} moved its seat", (pair, hit), page, row["sources"]))
@@ -141,7 +144,7 @@ def _units(frame, span) -> list[dict]:
 
 def _posts(frame, span) -> list[dict]:
     return [
-        _line(what, row["name"], (pair, hit), _page("customs", row["id"]), row["sources"])
+        _line(what, row["name"], (pair, hit), ("customs", row["id"]), row["sources"])
         for row in frame.to_dict("records")
         for what, pair, hit in _sides("customs", row, span)
     ]
@@ -160,7 +163,7 @@ def _events(cid: str, frame, span) -> list[dict]:
         if hit:
             text = row["name"] + (f": {row['figure_text']}" if row.get("figure_text") else "")
             said = row.get("date_text") or None
-            lines.append(_line(kind, text, (whole, hit), _page(cid, row["id"]), row["sources"], words=said))
+            lines.append(_line(kind, text, (whole, hit), (cid, row["id"]), row["sources"], words=said))
     return lines
 
 
@@ -181,14 +184,40 @@ def changes(store, first: int, last: int) -> dict:
     return {"from": first, "to": last, "counts": counts, "changes": lines}
 
 
+def _point() -> tuple[float, float] | None:
+    """The point `lon`, `lat` asked about (both or neither), or None."""
+    given = [name for name in ("lon", "lat") if name in request.args]
+    if len(given) == 1:
+        missing = ({"lon", "lat"} - set(given)).pop()
+        raise QueryError(
+            missing, "missing; give both lon and lat (WGS84 degrees) for the regime at a point, or neither"
+        )
+    if not given:
+        return None
+    return params.parse_number("lon", request.args["lon"]), params.parse_number("lat", request.args["lat"])
+
+
+def _at_point(point: tuple[float, float], first: int, last: int) -> dict:
+    """The regime at the point at both moments (webapp.regime), and its zones side by side: each zone's status then."""
+    moments = [regime.answer_at(*point, str(year), date_name=name) for name, year in (("from", first), ("to", last))]
+    statuses = [{z["id"]: z["status"] for z in m["zones"]} for m in moments]
+    names = {z["id"]: z["name"] for m in moments for z in m["zones"]}
+    rows = [{"id": zid, "name": name, "status": [s.get(zid, "not around this point") for s in statuses]}
+            for zid, name in names.items()]  # fmt: skip
+    return {"lon": point[0], "lat": point[1], "side": moments[1]["side"], "zones": rows, "moments": moments}
+
+
 @bp.get("/changes")
 def changes_page():
     """What changed between two years (HTML; JSON with f=json)."""
-    params.check_known(request.args, {"from", "to", "f"})
+    params.check_known(request.args, {"from", "to", "f", "lon", "lat"})
     first, last = _year("from", YEARS[0]), _year("to", YEARS[1])
     if last <= first:
         raise QueryError("to", f"{last} is not after from={first}; allowed: a year after `from`, up to {YEARS[1]}")
     body = changes(get_store(), first, last)
+    point = _point()
+    if point:
+        body["at_point"] = _at_point(point, first, last)
     if params.wants_html():
         json_url = url_for("changes.changes_page", **{"from": first, "to": last, "f": "json"})
         return render_template("period_changes.html", title=f"What changed, {first} to {last}", body=body,

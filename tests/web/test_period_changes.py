@@ -49,3 +49,27 @@ def test_bad_values_get_a_400_naming_the_parameter(client, query, parameter):
     response = client.get(f"/changes?{query}&f=json")
     assert response.status_code == 400
     assert response.get_json()["parameter"] == parameter
+
+
+def test_at_a_point_the_regime_at_both_moments_side_by_side(client):
+    body = _changes(client, "from=1920&to=1935&lon=80.3&lat=45.1")
+    point = body["at_point"]
+    assert (point["lon"], point["lat"]) == (80.3, 45.1)
+    assert [m["date"] for m in point["moments"]] == ["1920-12-31", "1935-12-31"]
+    zones = {z["id"]: z["status"] for z in point["zones"]}
+    assert zones["zone-16-km"] == ["not yet in force", "in force"]  # in force from 28 March 1923
+    assert zones["zone-4-km"] == ["in force", "in force"]
+    assert "at_point" not in _changes(client, "from=1920&to=1935")
+    page = client.get("/changes?from=1920&to=1935&lon=80.3&lat=45.1&f=html").get_data(as_text=True)
+    assert "At this point (45.1000° N, 80.3000° E)" in page
+    assert '<th scope="row">16 km border zone</th><td>not yet in force</td><td>in force</td>' in page
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [("lon=80.3", "lat"), ("lat=45.1", "lon"), ("lon=east&lat=45", "lon"), ("lon=80&lat=91", "lat")],
+)
+def test_a_bad_point_gets_a_400_naming_the_parameter(client, query, parameter):
+    response = client.get(f"/changes?from=1927&to=1935&{query}&f=json")
+    assert response.status_code == 400
+    assert response.get_json()["parameter"] == parameter

@@ -11,6 +11,7 @@ import { FETCHED, fetchedLayers } from "./layers.js";
 import { stagedLayer } from "./staged.js";
 import { languageControl, loadIndex, placeLabels, relabel, searchControl } from "./search.js";
 import { applyView, citeControl, openFeature, overlays, readView, trackView, writeHash } from "./urlstate.js";
+import { changesButton } from "./changes_panel.js";
 import { addHatch, circlesControl, figureControl, fitPopups, hoverCircles, linksControl, markersOnTop } from "./controls.js";
 
 /* The embedded layers get their popups here (Folium's script made them before this module ran). */
@@ -139,6 +140,7 @@ function init(map, opts) {
     container.setAttribute("data-period", periodText(from, to));
   });
   control.addTo(map);
+  control.getContainer().appendChild(changesButton(map));
   addHatch(map);
   legend.addTo(map);
   const added = addControls(map, config, layers, groups, opts.areas);
