@@ -81,8 +81,8 @@ def test_a_click_on_the_map_gives_the_regime_at_both_moments(browser, live_serve
 
 
 def test_show_its_years_moves_the_slider_to_the_feature_interval(browser, live_server):
-    page = open_map(browser, live_server.url + "/map#year=1927")
-    open_popup(page, "zone-21-verst")
+    page = open_map(browser, live_server.url + "/map#year=1923")
+    open_popup(page, "zone-21-verst")  # in force from 1922 to 1924
     page.locator(".leaflet-popup-content .atlas-show-years").click()
     wait_until(page, "location.hash.includes('year=1922-1924')")
     wait_loaded(page)

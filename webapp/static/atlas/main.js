@@ -141,6 +141,7 @@ function init(map, opts) {
   });
   control.addTo(map);
   control.getContainer().appendChild(changesButton(map));
+  state.setPeriod = function (from, to) { control.stop(); control.set(from, to - from + 1); };  // "Show its years"
   addHatch(map);
   legend.addTo(map);
   const added = addControls(map, config, layers, groups, opts.areas);

@@ -292,11 +292,31 @@ export function popupContent(kind, feature) {
   return append(KINDS[kind].build(feature.properties), [contributedBy(feature.properties), suggestLink(kind, feature)]);
 }
 
+/* The years of a feature's interval (an open end: the atlas's first or last year), or null if it has no dates. */
+export function yearsOf(p) {
+  const start = yearOf(p.start), end = yearOf(p.end), years = state.config.years;
+  if (start === null && end === null) return null;
+  return [start === null ? years[0] : start, end === null ? years[1] : end];
+}
+
+/* "Show its years": the time control set to the feature's interval (the slider moves, the URL follows). */
+function showYearsButton(p) {
+  const years = yearsOf(p);
+  if (!years || !state.setPeriod) return null;
+  const button = el("button", "Show its years (" + (years[0] === years[1] ? years[0] : years[0] + "–" + years[1]) + ")", "atlas-show-years");
+  button.type = "button";
+  button.addEventListener("click", function (e) {
+    e.stopPropagation();
+    state.setPeriod(years[0], years[1]);
+  });
+  return append(el("p", null, "show-years"), [button]);
+}
+
 /* Bind the popup of a feature of a kind (and the flow tooltip) to its layer. */
 export function bind(kind, feature, layer) {
   const k = KINDS[kind];
   const content = function () {
-    const node = popupContent(kind, feature);
+    const node = append(popupContent(kind, feature), [showYearsButton(feature.properties)]);
     return k.regime ? append(node, [regimeButton(layer)]) : node;
   };
   layer.cid = kind;
