@@ -15,7 +15,7 @@ from flask import Blueprint, jsonify, render_template, request, url_for
 
 from layers import when
 from layers.schema import YEARS
-from layers.words import date_words
+from layers.words import count_words, date_words
 from store.errors import QueryError
 from webapp import params, regime
 from webapp.store import get_store
@@ -161,10 +161,17 @@ def _events(cid: str, frame, span) -> list[dict]:
         whole = (bounds.start[0], (bounds.end or (None, None))[1])
         hit = _within(whole, span)
         if hit:
-            text = row["name"] + (f": {row['figure_text']}" if row.get("figure_text") else "")
+            figures = row.get("figure_text") or _counts_words(row.get("counts"))
+            text = row["name"] + (f": {figures}" if figures else "")
             said = row.get("date_text") or None
             lines.append(_line(kind, text, (whole, hit), (cid, row["id"]), row["sources"], words=said))
     return lines
+
+
+def _counts_words(counts: dict | None) -> str:
+    """An incident's counts, each as every count is said: "detained about 500 (400–600), killed 1"."""
+    said = ((kind, count_words(value)) for kind, value in (counts or {}).items())
+    return ", ".join(f"{kind} {words}" for kind, words in said if words)
 
 
 def changes(store, first: int, last: int) -> dict:

@@ -8,7 +8,7 @@ from flask import url_for
 
 from layers.customs import FACT_KINDS as CUSTOMS_FACTS
 from layers.outposts import FACT_KINDS as UNIT_FACTS
-from layers.words import date_words, when
+from layers.words import count_words, date_words, when
 from webapp import vocabulary
 from webapp.mapurl import map_url
 from webapp.store import per_build
@@ -110,15 +110,8 @@ def _is_count(value) -> bool:
 
 
 def _count(value: dict) -> str:
-    """A count as the source gives it: "15,000–20,000", "about 350,000", "at least 400,000"."""
-    numbers = [value[k] for k in ("low", "best", "high") if value.get(k) is not None]
-    if not numbers:
-        return "not given"
-    low, high = min(numbers), max(numbers)
-    text = f"{low:,}" if low == high else f"{low:,}–{high:,}"
-    if value.get("high") is None and value.get("low") is not None and value.get("best") in (None, value["low"]):
-        return "at least " + text
-    return ("about " if value.get("approximate") else "") + text
+    """A count as the source gives it (layers.words.count_words): "about 500 (400–600)", "at least 400,000"."""
+    return count_words(value) or "not given"
 
 
 # How a value is said, by what it is: the first rule that applies (key, value -> bool; key, value, props -> shown).

@@ -1,5 +1,5 @@
 /* Popups of every kind of feature, built with textContent; each names (and links) what it refers to. */
-import { append, el, incidentUrl, inForce, link, period, placeUrl, state, when, yearOf } from "./util.js";
+import { append, countWords, el, incidentUrl, inForce, link, period, placeUrl, state, when, yearOf } from "./util.js";
 import { actItem, rulesList, sourcesList } from "./records.js";
 import { regimeButton } from "./regime.js";
 import { stackOnClick, stocksOnClick } from "./stack.js";
@@ -45,7 +45,7 @@ function borderPopup(p) {
 function populationList(rows) {
   const ul = el("ul", null, "population");
   (rows || []).forEach(function (r) {
-    const count = (r.approximate ? "about " : "") + Number(r.count).toLocaleString("en");
+    const count = countWords({ best: r.count, approximate: r.approximate });
     ul.appendChild(el("li", r.year + ": " + count + (r.group ? " (" + r.group + ")" : "")));
   });
   return ul;
@@ -102,7 +102,7 @@ function factsList(facts) {
   const ul = el("ul", null, "facts");
   (facts || []).forEach(function (f) {
     const ranged = f.low !== undefined && f.low !== null && f.high !== null && f.high !== undefined;
-    const value = (f.approximate ? "about " : "") + (ranged ? f.low + "–" + f.high : f.value);
+    const value = ranged ? countWords(f) : (f.approximate ? "about " : "") + f.value;
     ul.appendChild(el("li", (f.year || "") + ": " + (f.text || (f.what + " " + value))));
   });
   return ul;
@@ -168,20 +168,10 @@ function diplomacyPopup(p) {
   ]);
 }
 
-export function range(v) {
-  if (!v) return null;
-  const parts = [v.low, v.best, v.high].filter(function (x) { return x !== null && x !== undefined; });
-  if (!parts.length) return null;
-  const lo = Math.min.apply(null, parts), hi = Math.max.apply(null, parts);
-  let text = lo === hi ? Number(lo).toLocaleString("en") : Number(lo).toLocaleString("en") + "–" + Number(hi).toLocaleString("en");
-  if ((v.high === null || v.high === undefined) && v.low !== null && v.low !== undefined && (v.best === v.low || v.best === null || v.best === undefined)) text = "at least " + text;
-  return (v.approximate ? "about " : "") + text;
-}
-
 function countsList(counts) {
   const ul = el("ul", null, "counts");
   Object.keys(counts || {}).forEach(function (k) {
-    const text = range(counts[k]);
+    const text = countWords(counts[k]);
     if (text) ul.appendChild(el("li", k + ": " + text));
   });
   return ul;
@@ -230,7 +220,7 @@ function areaPopup(p) {
 }
 
 export function flowLabel(p) {
-  const figure = range(p.households) ? range(p.households) + " households" : (range(p.people) ? range(p.people) + " people" : "no figure");
+  const figure = countWords(p.households) ? countWords(p.households) + " households" : (countWords(p.people) ? countWords(p.people) + " people" : "no figure");
   return p.name + ": " + figure + " (" + (p.authority || "source") + ")";
 }
 
@@ -238,8 +228,8 @@ function flowPopup(p) {
   return popup([
     el("h3", p.name),
     el("p", (p.kind_label || p.kind) + ", " + (p.start ? when(p) : "no year given") + (p.date_text ? " (" + p.date_text + ")" : "")),
-    range(p.people) ? el("p", "People: " + range(p.people)) : null,
-    range(p.households) ? el("p", "Households: " + range(p.households)) : null,
+    countWords(p.people) ? el("p", "People: " + countWords(p.people)) : null,
+    countWords(p.households) ? el("p", "Households: " + countWords(p.households)) : null,
     p.authority ? el("p", "Figure given by: " + p.authority) : null,
     p.text ? el("p", p.text) : null,
     p.ends ? el("p", "Where from and to: " + p.ends) : null,
