@@ -266,6 +266,37 @@ def check_record(path, line: int | None, ident: str, record: dict) -> None:
         raise DataError(path, line, ident, f"when {record['when']!r} contradicts {problem}")
 
 
+# The records inside a feature that have dates of their own, by the column holding them: a day (an act, a seat
+# move, a unit's event: `date` bounds it) or an interval (a name period: `start` to `end`).
+NESTED = {"acts": "day", "general_acts": "day", "undated_acts": "day", "seat_moves": "day", "events": "day",
+          "names_by_period": "interval"}  # fmt: skip
+
+
+def _nested_dates(record: dict, kind: str) -> dict:
+    """A nested record's dates as `derive` reads a feature's."""
+    if kind == "interval":
+        return record
+    day = record.get("date")
+    return {"start": day, "end": day, **{k: record.get(k) for k in ("date_precision", "date_text", "when")}}
+
+
+def nested_bounds(record: dict, kind: str) -> Bounds:
+    """A nested record's bounds: from its `when`, else from its dates."""
+    return derive(_nested_dates(record, kind), window=kind == "day")
+
+
+def nested(records, kind: str) -> list:
+    """Each record with its own `when` (EDTF: the one it gives, else its dates' own), as a feature has."""
+    if not isinstance(records, list):
+        return records
+    return [{**r, "when": r.get("when") or to_edtf(nested_bounds(r, kind))} for r in records]
+
+
+def check_nested(path, line: int | None, ident: str, record: dict, kind: str) -> None:
+    """A nested record's explicit `when`, checked as a feature's (check_record)."""
+    check_record(path, line, ident, _nested_dates(record, kind))
+
+
 def columns(frame, collection: str) -> dict:
     """The `when` (EDTF, the record's own where it gives one) and `bounds` columns of a built layer."""
     keys = [k for k in ("start", "end", "date_precision", "date_text", "when") if k in frame.columns]
@@ -277,3 +308,8 @@ def columns(frame, collection: str) -> dict:
         "when": [w or to_edtf(b) for w, b in zip(given, bounds, strict=True)],
         "bounds": [as_json(b) for b in bounds],
     }
+
+
+def nested_columns(frame) -> dict:
+    """The frame's columns of dated records (NESTED), each record with its `when`."""
+    return {c: [nested(v, kind) for v in frame[c]] for c, kind in NESTED.items() if c in frame.columns}
