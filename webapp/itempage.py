@@ -97,8 +97,10 @@ def _text(value) -> str:
 
 
 def _mapping(key: str, value: dict, props: dict) -> str:
-    """A record inside a record (an act, a dated fact) in one line, its id left out."""
-    kept = ((k, v) for k, v in value.items() if k != "id" and not k.endswith("_id") and v not in (None, "", []))
+    """A record inside a record (an act, a dated fact) in one line, its id and its EDTF `when` left out (its dates
+    are said in words; the API gives `when`)."""
+    left_out = {"id", "when"}
+    kept = ((k, v) for k, v in value.items() if k not in left_out and not k.endswith("_id") and v not in (None, "", []))
     return " · ".join(f"{_words(k)}: {_text(_value(k, v, props))}" for k, v in kept)
 
 
