@@ -123,12 +123,11 @@ def _zones(frame, border, span) -> list[dict]:
     return lines
 
 
-def _moved(row: dict, rows: list[dict]) -> bool:
-    """Whether a later seat period's point lies farther than GEOMETRY_TOLERANCE_M from the one before it (an unlocated
-    seat counts as a move: nothing says it is the same place)."""
-    periods = sorted((r for r in rows if r.get("unit_id") == row["unit_id"]), key=lambda r: str(r.get("start") or ""))
-    before = periods[periods.index(row) - 1]["geometry"] if periods.index(row) else None
-    here = row["geometry"]
+def _moved(row: dict, periods: list[dict]) -> bool:
+    """Whether a later seat period's point lies farther than GEOMETRY_TOLERANCE_M from the one before it (`periods`:
+    its unit's, in order; an unlocated seat counts as a move: nothing says it is the same place)."""
+    at = next(i for i, r in enumerate(periods) if r is row)
+    before, here = periods[at - 1]["geometry"] if at else None, row["geometry"]
     if before is None or here is None or before.is_empty or here.is_empty:
         return True
     return measure.geodesic_distance(before, here) >= GEOMETRY_TOLERANCE_M
@@ -137,16 +136,21 @@ def _moved(row: dict, rows: list[dict]) -> bool:
 def _units(frame, span) -> list[dict]:
     lines = []
     rows = frame.to_dict("records")
+    by_unit: dict[str, list[dict]] = {}
+    for row in rows:
+        by_unit.setdefault(row.get("unit_id") or row["id"], []).append(row)
+    for periods in by_unit.values():
+        periods.sort(key=lambda r: str(r.get("start") or ""))
     for row in rows:
         unit = row.get("unit_id") or row["id"]
         page = ("outposts", unit)
         if row["id"] != unit:  # a later seat period: the unit moved (if farther than the tolerance)
-            if not _moved(row, rows):
+            if not _moved(row, by_unit[unit]):
                 continue
             for _what, pair, hit in _sides("outposts", row, span)[:1]:
                 lines.append(_line("Moved", f"{row['name']} moved its seat", (pair, hit), page, row["sources"]))
             continue
-        ends_here = not any(r.get("unit_id") == unit and r["id"] != unit for r in rows)
+        ends_here = len(by_unit[unit]) == 1  # else its last seat period ends it
         for what, pair, hit in _sides("outposts", row, span):
             if what == "Formed" or ends_here:
                 lines.append(_line(what, row["name"], (pair, hit), page, row["sources"]))
