@@ -46,14 +46,15 @@ def measure(stores: dict[str, Path]) -> dict[str, dict]:
     return figures
 
 
+def _line(label: str, f: dict) -> str:
+    changes, items = f"{f['changes']:7.1f} ms ({f['lines']:,} changes)", f"{f['items']:7.1f} ms"
+    return f"  {label:5s} changes p50 {changes}  items p50 {items}  ratio {f['changes'] / f['items']:.1f}"
+
+
 def report(figures: dict[str, dict]) -> str:
-    out = [f"/changes for 1918 → 1940 ({CHANGES}), {REQUESTS} requests each, beside an items query (bbox+datetime):"]
-    for label, f in figures.items():
-        out.append(
-            f"  {label:5s} changes p50 {f['changes']:7.1f} ms ({f['lines']:,} changes)  "
-            f"items p50 {f['items']:7.1f} ms  ratio {f['changes'] / f['items']:.1f}"
-        )
-    return "\n".join(out)
+    """The lines `make bench` prints."""
+    head = f"/changes for 1918 → 1940 ({CHANGES}), {REQUESTS} requests each, beside an items query (bbox+datetime):"
+    return "\n".join([head, *(_line(label, f) for label, f in figures.items())])
 
 
 def main() -> None:
