@@ -294,6 +294,16 @@ def nested(records, kind: str) -> list:
     return [{**r, "when": r.get("when") or to_edtf(nested_bounds(r, kind))} for r in records]
 
 
+def without_derived(records, kind: str):
+    """Nested records with a `when` that only repeats their dates left out of them (a download imported back)."""
+    if not isinstance(records, list):
+        return records
+    derived = [
+        isinstance(r, dict) and r.get("when") == to_edtf(nested_bounds({**r, "when": None}, kind)) for r in records
+    ]
+    return [{k: v for k, v in r.items() if k != "when"} if d else r for r, d in zip(records, derived, strict=True)]
+
+
 def check_nested(path, line: int | None, ident: str, record: dict, kind: str) -> None:
     """A nested record's explicit `when`, checked as a feature's (check_record)."""
     check_record(path, line, ident, _nested_dates(record, kind))
