@@ -306,7 +306,8 @@ function showYearsButton(p) {
 export function bind(kind, feature, layer) {
   const k = KINDS[kind];
   const content = function () {
-    const node = append(popupContent(kind, feature), [showYearsButton(feature.properties)]);
+    const node = popupContent(kind, feature), years = showYearsButton(feature.properties);
+    if (years) node.insertBefore(years, node.querySelector(":scope > p"));  // under the title and its other names
     return k.regime ? append(node, [regimeButton(layer)]) : node;
   };
   layer.cid = kind;
