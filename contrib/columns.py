@@ -119,7 +119,7 @@ WHEN = Column(
     "when",
     "the dates in EDTF where start and end cannot say them: [1930..1933] (once within), "
     "[..1935] (by 1935), 1927-22 (summer); empty: from start and end",
-    template=False,  # read from a file that has it (a download does); the templates' columns keep their letters
+    # offered in the blank templates too, beside the dates it refines
 )
 NOTE = Column("note", "note", "anything a reader should know")
 
@@ -253,6 +253,7 @@ CUSTOMS = Layer(
         Column("date_note", "date_note", "why it is undated, or a remark on the dates"),
         SOURCES,
         NOTE,
+        WHEN,
     ),
     extra_derived=frozenset({"precision_m", "location_basis"}),
 )

@@ -47,7 +47,11 @@ def entries(table: Table, layer: str, context=None) -> list[Entry]:
 
 
 def _finish_when(entry: Entry, spec: Layer) -> None:
-    """A download's `when` dropped where it is the one the build derives from start and end (layers.when)."""
+    """A download's `when` dropped where it is the one the build derives from start and end (layers.when), its
+    acts', name periods' and seat moves' too."""
+    for column, kind in when.NESTED.items():
+        if column in entry.record:
+            entry.record[column] = when.without_derived(entry.record[column], kind)
     given = entry.record.get("when")
     if isinstance(given, str) and given == when.to_edtf(
         when.derive({**entry.record, "when": None}, when.is_window(spec.collection, entry.record))

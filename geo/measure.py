@@ -42,3 +42,8 @@ def geodesic_distance_to_line(lon: float, lat: float, line: shapely.Geometry) ->
     nearest = shapely.shortest_line(Point(0, 0), local).coords[1]
     nlon, nlat = aeqd(*nearest, inverse=True)
     return float(_GEOD.inv(lon, lat, nlon, nlat)[2])
+
+
+def geodesic_distance(a: shapely.Geometry, b: shapely.Geometry) -> float:
+    """The geodesic distance in metres between two lon/lat points."""
+    return float(_GEOD.inv(a.x, a.y, b.x, b.y)[2])

@@ -104,6 +104,7 @@ def build_layers(
     built = extra.label(built)
     built |= _with_caveats(built)
     built |= {name: _with_when(frame, name) for name, frame in built.items() if name not in when.TIMELESS}
+    built |= {name: frame.assign(**when.nested_columns(frame)) for name, frame in built.items()}  # acts, names…
     progress("resolving every citation to its full reference (data/texts)")
     return {name: _with_references(frame, texts) for name, frame in built.items()}
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import geopandas as gpd
 
-from layers import schema
+from layers import schema, when
 from layers.errors import DataError
 from layers.outposts import place_point, read_place_ids
 from layers.sources import (
@@ -40,7 +40,7 @@ POST_TYPES = {
 FACT_KINDS = {"legal_crossing_points": "legal crossing points"}
 POST_FIELDS = (
     {"id", "name", "post_type", "place", "start", "end", "date_precision", "sources"},
-    {"name_ru", "name_kk", "name_zh", "variants", "place_note", "date_note", "note"},
+    {"name_ru", "name_kk", "name_zh", "variants", "place_note", "date_note", "note", "when"},
 )
 TARIFF_FIELDS = (
     {"id", "title_ru", "title_en", "date", "date_precision", "direction", "sources", "articles"},
@@ -51,7 +51,7 @@ RATE_FIELDS = (
     {"point", "goods_ru", "goods_en", "duty_free", "duty_kopecks", "duty_ru", "unit_ru", "unit_en", "sources"},
     set(),
 )
-EXTRA_COLUMNS = ["post_type", "post_type_label", "place", "place_note", "located", "date_note", "note"]
+EXTRA_COLUMNS = ["post_type", "post_type_label", "place", "place_note", "located", "date_note", "note", "when"]
 JSON_COLUMNS: set[str] = set()  # columns holding lists or mappings: none
 
 
@@ -142,6 +142,7 @@ def _check_post(path: Path, post: dict, places: set[str]) -> None:
     if post["start"] is None and not post.get("date_note"):
         raise DataError(path, line, ident, "start is null (the post is undated): say so in `date_note`")
     check_period(path, line, ident, post)
+    when.check_record(path, line, ident, post)
     check_citations(path, ident, post)
 
 
@@ -186,7 +187,7 @@ def _row(post: dict, precision_m, basis: str, located: bool) -> dict:
     keys = ("id", "name", "name_ru", "name_kk", "name_zh", "start", "end", "date_precision", "post_type", "place")
     return {
         **{k: post.get(k) for k in keys},
-        **{k: post.get(k) for k in ("place_note", "date_note", "note")},
+        **{k: post.get(k) for k in ("place_note", "date_note", "note", "when")},
         "variants": post.get("variants") or [],
         "precision_m": precision_m,
         "location_basis": basis,

@@ -32,6 +32,7 @@ from layers.sources import (
     read_entries,
     strip_lines,
 )
+from layers.words import count_words
 
 TITLE = "Migration"
 DESCRIPTION = (
@@ -144,17 +145,6 @@ def users(frame: gpd.GeoDataFrame) -> dict[str, list[dict]]:
     return out
 
 
-def figure_words(value: dict | None) -> str | None:
-    """A figure as the source gives it: "at least 400,000", "about 83,000", "150,000–160,000"; None if none."""
-    numbers = [v for v in ((value or {}).get(k) for k in ("low", "best", "high")) if v is not None]
-    if not numbers:
-        return None
-    lo, hi = min(numbers), max(numbers)
-    open_ended = value.get("high") is None and value.get("low") is not None and value.get("best") in (None, lo)
-    text = f"{lo:,}" if lo == hi else f"{lo:,}–{hi:,}"
-    return ("at least " if open_ended else "") + ("about " if value.get("approximate") else "") + text
-
-
 # --- private -------------------------------------------------------------------------------------
 
 
@@ -244,7 +234,7 @@ def _drawn_count(flow: dict) -> dict:
 
 def _figure_text(flow: dict) -> str:
     """Every figure of a flow in words: "at least 400,000 people (286,000 households)"."""
-    people, households = figure_words(flow.get("people")), figure_words(flow.get("households"))
+    people, households = count_words(flow.get("people")), count_words(flow.get("households"))
     ratio = (flow.get("ratio_of_emigration") or {}).get("high")
     parts = [f"{people} people" if people else None, f"{households} households" if households else None]
     text = " (".join(p for p in parts if p) + (")" if people and households else "")

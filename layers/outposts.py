@@ -10,7 +10,7 @@ import yaml
 from shapely.geometry import Point
 
 from layers import areas as areas_layer
-from layers import schema
+from layers import schema, when
 from layers.dates import overlaps, parse_partial
 from layers.errors import DataError
 from layers.sources import (
@@ -67,9 +67,9 @@ UNIT_FIELDS = (
         "end_note", "names_by_period", "facts", "events", "note", "area",
     },
 )  # fmt: skip
-NAME_FIELDS = ({"name", "start", "end", "date_precision", "sources"}, {"unit_type", "note"})
-MOVE_FIELDS = ({"seat", "date", "date_precision", "sources"}, set())
-EVENT_FIELDS = ({"date", "date_precision", "text", "sources"}, {"date_text", "place"})
+NAME_FIELDS = ({"name", "start", "end", "date_precision", "sources"}, {"unit_type", "note", "when"})
+MOVE_FIELDS = ({"seat", "date", "date_precision", "sources"}, {"when"})
+EVENT_FIELDS = ({"date", "date_precision", "text", "sources"}, {"date_text", "place", "when"})
 EXTRA_COLUMNS = [
     "unit_id", "unit_type", "unit_type_label", "parent", "formed_from", "seat", "seat_note", "located",
     "start_note", "end_note", "first_attested", "last_attested", "names_by_period", "seat_moves", "facts",
@@ -276,12 +276,14 @@ def _check_unit(path: Path, unit: dict, ids: set[str], places: set[str], areas: 
         check_place(path, move[LINE], ident, move["seat"], places, what="seat")
         check_date(path, move[LINE], ident, move["date"], move["date_precision"])
         check_citations(path, ident, move)
+        when.check_nested(path, move[LINE], ident, move, "day")
     check_facts(path, line, ident, unit.get("facts") or [], FACT_KINDS)
     for event in _list(path, unit, "events"):
         check_fields(path, {**event, "id": ident}, EVENT_FIELDS[0] | {"id"}, EVENT_FIELDS[1])
         check_date(path, event[LINE], ident, event["date"], event["date_precision"])
         check_place(path, event[LINE], ident, event.get("place"), places, what="event place")
         check_citations(path, ident, event)
+        when.check_nested(path, event[LINE], ident, event, "day")
 
 
 def _check_name(path: Path, ident: str, name: dict) -> None:
@@ -289,6 +291,7 @@ def _check_name(path: Path, ident: str, name: dict) -> None:
     if name.get("unit_type") is not None and name["unit_type"] not in UNIT_TYPES:
         raise DataError(path, name[LINE], ident, f"unit_type {name['unit_type']!r} is not one of {list(UNIT_TYPES)}")
     check_period(path, name[LINE], ident, name, what=f"name {name['name']!r}:")
+    when.check_nested(path, name[LINE], ident, name, "interval")
     check_citations(path, ident, name)
 
 

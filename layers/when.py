@@ -18,6 +18,7 @@ EDTF (Library of Congress Extended Date/Time Format, the `edtf` package) reads a
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 import time
 from datetime import date
@@ -120,6 +121,7 @@ def _side(text: str) -> tuple[date | None, date | None]:
     return _day(value.lower_strict()), _day(value.upper_strict())
 
 
+@functools.lru_cache(maxsize=4096)  # the edtf package's parser takes ~20 ms a string; the atlas has few of them
 def from_edtf(text: str) -> Bounds:
     """The bounds an EDTF string says; ValueError (saying what is allowed) if it is not EDTF or not ordered."""
     text = str(text).strip()
@@ -266,6 +268,47 @@ def check_record(path, line: int | None, ident: str, record: dict) -> None:
         raise DataError(path, line, ident, f"when {record['when']!r} contradicts {problem}")
 
 
+# The records inside a feature that have dates of their own, by the column holding them: a day (an act, a seat
+# move, a unit's event: `date` bounds it) or an interval (a name period: `start` to `end`).
+NESTED = {"acts": "day", "general_acts": "day", "undated_acts": "day", "seat_moves": "day", "events": "day",
+          "names_by_period": "interval"}  # fmt: skip
+
+
+def _nested_dates(record: dict, kind: str) -> dict:
+    """A nested record's dates as `derive` reads a feature's."""
+    if kind == "interval":
+        return record
+    day = record.get("date")
+    return {"start": day, "end": day, **{k: record.get(k) for k in ("date_precision", "date_text", "when")}}
+
+
+def nested_bounds(record: dict, kind: str) -> Bounds:
+    """A nested record's bounds: from its `when`, else from its dates."""
+    return derive(_nested_dates(record, kind), window=kind == "day")
+
+
+def nested(records, kind: str) -> list:
+    """Each record with its own `when` (EDTF: the one it gives, else its dates' own), as a feature has."""
+    if not isinstance(records, list):
+        return records
+    return [{**r, "when": r.get("when") or to_edtf(nested_bounds(r, kind))} for r in records]
+
+
+def without_derived(records, kind: str):
+    """Nested records with a `when` that only repeats their dates left out of them (a download imported back)."""
+    if not isinstance(records, list):
+        return records
+    derived = [
+        isinstance(r, dict) and r.get("when") == to_edtf(nested_bounds({**r, "when": None}, kind)) for r in records
+    ]
+    return [{k: v for k, v in r.items() if k != "when"} if d else r for r, d in zip(records, derived, strict=True)]
+
+
+def check_nested(path, line: int | None, ident: str, record: dict, kind: str) -> None:
+    """A nested record's explicit `when`, checked as a feature's (check_record)."""
+    check_record(path, line, ident, _nested_dates(record, kind))
+
+
 def columns(frame, collection: str) -> dict:
     """The `when` (EDTF, the record's own where it gives one) and `bounds` columns of a built layer."""
     keys = [k for k in ("start", "end", "date_precision", "date_text", "when") if k in frame.columns]
@@ -277,3 +320,8 @@ def columns(frame, collection: str) -> dict:
         "when": [w or to_edtf(b) for w, b in zip(given, bounds, strict=True)],
         "bounds": [as_json(b) for b in bounds],
     }
+
+
+def nested_columns(frame) -> dict:
+    """The frame's columns of dated records (NESTED), each record with its `when`."""
+    return {c: [nested(v, kind) for v in frame[c]] for c, kind in NESTED.items() if c in frame.columns}

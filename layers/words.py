@@ -49,6 +49,27 @@ def span(start: str, end: str | None) -> str:
     return date_words(start).removesuffix(f" {year}") + ("–" if len(first) == 2 else " – ") + date_words(end)
 
 
+def count_words(value: dict | None) -> str | None:
+    """A count as the source gives it (low, best, high, approximate), said one way everywhere: "about 500
+    (400–600)" (a best figure inside a range), "150,000–160,000", "about 83,000", "at least 400,000", "at most
+    600"; None if it has no number. The map says counts the same way (webapp/static/atlas/util.js, `countWords`)."""
+    low, best, high = ((value or {}).get(k) for k in ("low", "best", "high"))
+    numbers = [v for v in (low, best, high) if v is not None]
+    if not numbers:
+        return None
+    lo, hi = min(numbers), max(numbers)
+    about = "about " if (value or {}).get("approximate") else ""
+    if high is None and low is not None and best in (None, lo):
+        return f"at least {about}{lo:,}"
+    if low is None and best is None:
+        return f"at most {about}{hi:,}"
+    if lo == hi:
+        return f"{about}{lo:,}"
+    if best is not None and lo < best < hi:
+        return f"about {best:,} ({lo:,}–{hi:,})"
+    return f"{about}{lo:,}–{hi:,}"
+
+
 def clause(note: str) -> str:
     """A note made to follow a semicolon: its first word lower-cased when it is an ordinary word, not a name."""
     first = note.split(" ", 1)[0]

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import geo
-from layers import border, schema
+from layers import border, schema, when
 from layers.dates import PRECISIONS, parse_partial
 from layers.errors import DataError
 from layers.sources import (
@@ -47,7 +47,7 @@ ZONE_FIELDS = (
 )
 ACT_FIELDS = (
     {"id", "date", "date_precision", "body", "title", "did", "zones", "rules", "citation"},
-    {"date_text", "date_note"},
+    {"date_text", "date_note", "when"},
 )
 RULE_FIELDS = ({"zones", "category", "effect", "text"}, set())
 EXTRA_COLUMNS = ["depth_value", "depth_unit", "depth_m", "start_note", "end_note", "acts", "rules", "undated_acts"]
@@ -203,6 +203,7 @@ def _check_act(path: Path, act: dict, zone_ids: set[str]) -> dict:
     check_fields(path, act, *ACT_FIELDS)
     line, ident = act[LINE], act["id"]
     _check_period(path, {**act, "end": None}, start_key="date", note_key="date_note")
+    when.check_nested(path, line, ident, act, "day")
     _check_zone_refs(path, line, ident, act["zones"], zone_ids)
     if not isinstance(act["rules"], list):
         raise DataError(path, line, ident, "`rules` must be a list")

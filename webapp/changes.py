@@ -13,15 +13,23 @@ from datetime import date
 
 from flask import Blueprint, jsonify, render_template, request, url_for
 
+from geo import measure
 from layers import when
 from layers.schema import YEARS
-from layers.words import date_words
+from layers.words import count_words, date_words
 from store.errors import QueryError
-from webapp import params
+from webapp import params, regime
 from webapp.store import get_store
 
 bp = Blueprint("changes", __name__)
 COLLECTIONS = ("zones", "outposts", "customs", "incidents", "migration")
+# A geometry that changed by less than this between two periods (a seat "moved" 300 m: the same place digitised
+# again) is not a change; docs/dates.md says so, and the JSON answer gives it.
+GEOMETRY_TOLERANCE_M = 1000
+TOLERANCE_WORDS = (
+    f"a place that moved less than {GEOMETRY_TOLERANCE_M:,} m between two periods (the same place digitised again) "
+    "is not reported as a change"
+)
 
 
 def _year(name: str, default: int) -> int:
@@ -41,16 +49,23 @@ def _within(pair, span: tuple[date, date]) -> str | None:
 
 
 def _refs(cites) -> list[dict]:
-    return [{k: c.get(k) for k in ("cited_as", "reference", "passage", "quote")} for c in (cites or []) if c][:2]
+    """The first two references of a change, each note once (at its first passage: a record quoting one note twice
+    names it once)."""
+    kept: dict = {}
+    for c in cites or []:
+        if c:
+            kept.setdefault(c.get("cited_as"), c)
+    return [{k: c.get(k) for k in ("cited_as", "reference", "passage", "quote")} for c in kept.values()][:2]
 
 
-def _line(kind: str, text: str, dated: tuple, page: str, cites, *, words: str | None = None) -> dict:
-    """One change: `dated` is (the bounds of its day, certain or possible)."""
+def _line(kind: str, text: str, dated: tuple, page: tuple[str, str], cites, *, words: str | None = None) -> dict:
+    """One change: `dated` is (the bounds of its day, certain or possible); `page` the feature's (collection, id)."""
     pair, certainty = dated
     day = pair[0] or pair[1]
     said = words or (date_words(day.isoformat()) if pair[0] == pair[1] and day else _span_words(pair))
     return {"kind": kind, "date": said, "sort": (day or date.max).isoformat(), "text": text, "certainty": certainty,
-            "feature": page, "references": _refs(cites)}  # fmt: skip
+            "feature": url_for("api.item", cid=page[0], fid=page[1], f="html"), "collection": page[0], "id": page[1],
+            "references": _refs(cites)}  # fmt: skip
 
 
 def _span_words(pair) -> str:
@@ -61,10 +76,6 @@ def _span_words(pair) -> str:
     if all(pair) and (pair[0].month, pair[0].day, pair[1].month, pair[1].day) == (1, 1, 12, 31):
         return f"{pair[0].year}–{pair[1].year}"
     return " – ".join(date_words(d.isoformat()) if d else "…" for d in pair)
-
-
-def _page(cid: str, fid: str) -> str:
-    return url_for("api.item", cid=cid, fid=fid, f="html")
 
 
 # --- each collection's changes ---------------------------------------------------------------------
@@ -94,7 +105,7 @@ def _zones(frame, border, span) -> list[dict]:
     lines, acts = [], {}
     for row in frame.to_dict("records"):
         for what, pair, hit in _sides("zones", row, span):
-            lines.append(_line(what, row["name"], (pair, hit), _page("zones", row["id"]), row["sources"]))
+            lines.append(_line(what, row["name"], (pair, hit), ("zones", row["id"]), row["sources"]))
         for act in row.get("acts") or []:
             acts.setdefault(act["id"], (act, ("zones", row["id"])))
     for row in border.to_dict("records"):
@@ -103,27 +114,43 @@ def _zones(frame, border, span) -> list[dict]:
     for act, zone in acts.values():
         if not act.get("date"):
             continue
-        pair = when.derive({"start": act["date"], "end": act["date"], "date_precision": act["date_precision"],
-                            "date_text": act.get("date_text")}, window=True).start  # fmt: skip
+        pair = when.nested_bounds(act, "day").start
         hit = _within(pair, span)
         if hit:
             text = f"{act['title']} ({act['body']}): {act['did']}"
             cites = [act.get("citation")]
-            lines.append(_line("Act", text, (pair, hit), _page(*zone), cites, words=act.get("date_text")))
+            lines.append(_line("Act", text, (pair, hit), zone, cites, words=act.get("date_text")))
     return lines
+
+
+def _moved(row: dict, periods: list[dict]) -> bool:
+    """Whether a later seat period's point lies farther than GEOMETRY_TOLERANCE_M from the one before it (`periods`:
+    its unit's, in order; an unlocated seat counts as a move: nothing says it is the same place)."""
+    at = next(i for i, r in enumerate(periods) if r is row)
+    before, here = periods[at - 1]["geometry"] if at else None, row["geometry"]
+    if before is None or here is None or before.is_empty or here.is_empty:
+        return True
+    return measure.geodesic_distance(before, here) >= GEOMETRY_TOLERANCE_M
 
 
 def _units(frame, span) -> list[dict]:
     lines = []
     rows = frame.to_dict("records")
+    by_unit: dict[str, list[dict]] = {}
+    for row in rows:
+        by_unit.setdefault(row.get("unit_id") or row["id"], []).append(row)
+    for periods in by_unit.values():
+        periods.sort(key=lambda r: str(r.get("start") or ""))
     for row in rows:
         unit = row.get("unit_id") or row["id"]
-        page = _page("outposts", unit)
-        if row["id"] != unit:  # a later seat period: the unit moved
+        page = ("outposts", unit)
+        if row["id"] != unit:  # a later seat period: the unit moved (if farther than the tolerance)
+            if not _moved(row, by_unit[unit]):
+                continue
             for _what, pair, hit in _sides("outposts", row, span)[:1]:
                 lines.append(_line("Moved", f"{row['name']} moved its seat", (pair, hit), page, row["sources"]))
             continue
-        ends_here = not any(r.get("unit_id") == unit and r["id"] != unit for r in rows)
+        ends_here = len(by_unit[unit]) == 1  # else its last seat period ends it
         for what, pair, hit in _sides("outposts", row, span):
             if what == "Formed" or ends_here:
                 lines.append(_line(what, row["name"], (pair, hit), page, row["sources"]))
@@ -131,7 +158,7 @@ def _units(frame, span) -> list[dict]:
         for earlier, name in zip(names, names[1:], strict=False):
             if not name.get("start"):
                 continue
-            pair = when.derive({"start": name["start"], "date_precision": name.get("date_precision")}).start
+            pair = when.nested_bounds(name, "interval").start
             hit = _within(pair, span)
             if hit:
                 text = f"{earlier['name']} renamed {name['name']}"
@@ -141,7 +168,7 @@ def _units(frame, span) -> list[dict]:
 
 def _posts(frame, span) -> list[dict]:
     return [
-        _line(what, row["name"], (pair, hit), _page("customs", row["id"]), row["sources"])
+        _line(what, row["name"], (pair, hit), ("customs", row["id"]), row["sources"])
         for row in frame.to_dict("records")
         for what, pair, hit in _sides("customs", row, span)
     ]
@@ -158,10 +185,17 @@ def _events(cid: str, frame, span) -> list[dict]:
         whole = (bounds.start[0], (bounds.end or (None, None))[1])
         hit = _within(whole, span)
         if hit:
-            text = row["name"] + (f": {row['figure_text']}" if row.get("figure_text") else "")
+            figures = row.get("figure_text") or _counts_words(row.get("counts"))
+            text = row["name"] + (f": {figures}" if figures else "")
             said = row.get("date_text") or None
-            lines.append(_line(kind, text, (whole, hit), _page(cid, row["id"]), row["sources"], words=said))
+            lines.append(_line(kind, text, (whole, hit), (cid, row["id"]), row["sources"], words=said))
     return lines
+
+
+def _counts_words(counts: dict | None) -> str:
+    """An incident's counts, each as every count is said: "detained about 500 (400–600), killed 1"."""
+    said = ((kind, count_words(value)) for kind, value in (counts or {}).items())
+    return ", ".join(f"{kind} {words}" for kind, words in said if words)
 
 
 def changes(store, first: int, last: int) -> dict:
@@ -178,17 +212,44 @@ def changes(store, first: int, last: int) -> dict:
     counts = {}
     for line in lines:
         counts[line["kind"]] = counts.get(line["kind"], 0) + 1
-    return {"from": first, "to": last, "counts": counts, "changes": lines}
+    tolerance = {"metres": GEOMETRY_TOLERANCE_M, "meaning": TOLERANCE_WORDS}
+    return {"from": first, "to": last, "counts": counts, "geometry_tolerance": tolerance, "changes": lines}
+
+
+def _point() -> tuple[float, float] | None:
+    """The point `lon`, `lat` asked about (both or neither), or None."""
+    given = [name for name in ("lon", "lat") if name in request.args]
+    if len(given) == 1:
+        missing = ({"lon", "lat"} - set(given)).pop()
+        raise QueryError(
+            missing, "missing; give both lon and lat (WGS84 degrees) for the regime at a point, or neither"
+        )
+    if not given:
+        return None
+    return params.parse_number("lon", request.args["lon"]), params.parse_number("lat", request.args["lat"])
+
+
+def _at_point(point: tuple[float, float], first: int, last: int) -> dict:
+    """The regime at the point at both moments (webapp.regime), and its zones side by side: each zone's status then."""
+    moments = [regime.answer_at(*point, str(year), date_name=name) for name, year in (("from", first), ("to", last))]
+    statuses = [{z["id"]: z["status"] for z in m["zones"]} for m in moments]
+    names = {z["id"]: z["name"] for m in moments for z in m["zones"]}
+    rows = [{"id": zid, "name": name, "status": [s.get(zid, "not around this point") for s in statuses]}
+            for zid, name in names.items()]  # fmt: skip
+    return {"lon": point[0], "lat": point[1], "side": moments[1]["side"], "zones": rows, "moments": moments}
 
 
 @bp.get("/changes")
 def changes_page():
     """What changed between two years (HTML; JSON with f=json)."""
-    params.check_known(request.args, {"from", "to", "f"})
+    params.check_known(request.args, {"from", "to", "f", "lon", "lat"})
     first, last = _year("from", YEARS[0]), _year("to", YEARS[1])
     if last <= first:
         raise QueryError("to", f"{last} is not after from={first}; allowed: a year after `from`, up to {YEARS[1]}")
     body = changes(get_store(), first, last)
+    point = _point()
+    if point:
+        body["at_point"] = _at_point(point, first, last)
     if params.wants_html():
         json_url = url_for("changes.changes_page", **{"from": first, "to": last, "f": "json"})
         return render_template("period_changes.html", title=f"What changed, {first} to {last}", body=body,

@@ -14,9 +14,8 @@ import textwrap
 from flask import Blueprint, jsonify, render_template, request, url_for
 
 from layers.dates import parse_partial
-from layers.migration import figure_words
 from layers.schema import YEARS
-from layers.words import span
+from layers.words import count_words, span
 from webapp import params
 from webapp.migration_chart import chart as migration_years
 from webapp.store import get_store
@@ -24,6 +23,7 @@ from webapp.summary import histogram_series
 from webapp.vocabulary import CHART_INCIDENT_COUNTS, CHART_TOTALS, HISTOGRAM_SERIES
 
 bp = Blueprint("charts", __name__)
+bp.add_app_template_filter(count_words, "count")  # a count said one way on every page: "about 500 (400–600)"
 
 UNITS = {"people": "People", "households": "Households"}
 WIDTH, PLOT_HEIGHT, LEFT, BOTTOM = 760, 180, 64, 36
@@ -244,7 +244,7 @@ def _migration_bar(record: dict, value: dict) -> dict:
         "authority": record.get("authority") or "authority not named",
         **{k: value.get(k) for k in ("low", "best", "high", "approximate")},
         "open": open_ended,
-        "text": figure_words(value),
+        "text": count_words(value),
     }
 
 

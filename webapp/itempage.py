@@ -8,7 +8,7 @@ from flask import url_for
 
 from layers.customs import FACT_KINDS as CUSTOMS_FACTS
 from layers.outposts import FACT_KINDS as UNIT_FACTS
-from layers.words import date_words, when
+from layers.words import count_words, date_words, when
 from webapp import vocabulary
 from webapp.mapurl import map_url
 from webapp.store import per_build
@@ -97,8 +97,10 @@ def _text(value) -> str:
 
 
 def _mapping(key: str, value: dict, props: dict) -> str:
-    """A record inside a record (an act, a dated fact) in one line, its id left out."""
-    kept = ((k, v) for k, v in value.items() if k != "id" and not k.endswith("_id") and v not in (None, "", []))
+    """A record inside a record (an act, a dated fact) in one line, its id and its EDTF `when` left out (its dates
+    are said in words; the API gives `when`)."""
+    left_out = {"id", "when"}
+    kept = ((k, v) for k, v in value.items() if k not in left_out and not k.endswith("_id") and v not in (None, "", []))
     return " · ".join(f"{_words(k)}: {_text(_value(k, v, props))}" for k, v in kept)
 
 
@@ -110,15 +112,8 @@ def _is_count(value) -> bool:
 
 
 def _count(value: dict) -> str:
-    """A count as the source gives it: "15,000–20,000", "about 350,000", "at least 400,000"."""
-    numbers = [value[k] for k in ("low", "best", "high") if value.get(k) is not None]
-    if not numbers:
-        return "not given"
-    low, high = min(numbers), max(numbers)
-    text = f"{low:,}" if low == high else f"{low:,}–{high:,}"
-    if value.get("high") is None and value.get("low") is not None and value.get("best") in (None, value["low"]):
-        return "at least " + text
-    return ("about " if value.get("approximate") else "") + text
+    """A count as the source gives it (layers.words.count_words): "about 500 (400–600)", "at least 400,000"."""
+    return count_words(value) or "not given"
 
 
 # How a value is said, by what it is: the first rule that applies (key, value -> bool; key, value, props -> shown).

@@ -83,6 +83,7 @@ class AtlasControls(JSCSSMixin, MacroElement):
             "placeUrl": url_for("places.place_page", pid="PLACE_ID"),
             "incidentUrl": url_for("incidents.incident_page", iid="INCIDENT_ID"),
             "regimeUrl": url_for("regime.regime"),
+            "changesUrl": url_for("changes.changes_page"),
             "tariffUrl": url_for("customs.tariff_1923"),
             "statisticsUrl": url_for("statistics.statistics_page"),
             "figureUrl": url_for("figure.figure"),

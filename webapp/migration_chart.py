@@ -12,8 +12,7 @@ from __future__ import annotations
 import math
 
 from layers.dates import parse_partial
-from layers.migration import figure_words
-from layers.words import span
+from layers.words import count_words, span
 from webapp.vocabulary import DIRECTION_COLOURS
 
 ID = "migration-years"
@@ -101,8 +100,8 @@ def _row(record: dict, unit: str, value: dict, box: dict) -> dict:
         "label": f"{span(record['start'], record['end'])} · {record['name']}",
         "direction": record["direction"],
         "colour": DIRECTION_COLOURS[record["direction"]],
-        "text": figure_words(value) + " " + unit,
-        "figure": figure_words(value),
+        "text": count_words(value) + " " + unit,
+        "figure": count_words(value),
         "authority": record.get("authority") or "authority not named",
         **{k: value.get(k) for k in ("low", "best", "high", "approximate")},
         "box": box,

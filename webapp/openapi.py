@@ -136,6 +136,7 @@ def _more_paths(op, cid: dict, f_html: dict, items_params: list) -> dict:
                         {"type": "integer", "minimum": schema.YEARS[0], "maximum": schema.YEARS[1]},
                         "the later year",
                     ),
+                    *regime[:2],  # with both: "at_point", the regime there at both moments
                     *only_f,
                 ],
                 _page(),

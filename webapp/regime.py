@@ -42,12 +42,17 @@ def regime():
     if "date" not in request.args:
         raise QueryError("date", f"missing; {HELP}")
     lon, lat, place = _point()
+    return jsonify({**answer_at(lon, lat, request.args["date"]), "place": place})
+
+
+def answer_at(lon: float, lat: float, on: str, *, date_name: str = "date") -> dict:
+    """The regime at a point on a date (layers.regime.regime_at on the store's layers); a bad value a 400 naming
+    the request's parameter (`date_name` for the date)."""
     store = get_store()
     try:
-        answer = regime_at(lon, lat, request.args["date"], store.frame("zones"), _border(store), store.soviet_land())
+        return regime_at(lon, lat, on, store.frame("zones"), _border(store), store.soviet_land())
     except BadValue as exc:  # the function's parameter, named as the request names it
-        raise QueryError({"on": "date"}.get(exc.parameter, exc.parameter), exc.reason) from None
-    return jsonify({**answer, "place": place})
+        raise QueryError({"on": date_name}.get(exc.parameter, exc.parameter), exc.reason) from None
 
 
 def _border(store):

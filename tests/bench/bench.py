@@ -19,6 +19,8 @@ Figures are medians over several runs, each beside a baseline measured in the sa
           answers, p50/p95, peak RSS, the workers' memory after it
   front   slow and idle connections, concurrent figures and parallel downloads against the serving path, each
           beside a baseline of the same run (tests/bench/bench_front.py)
+  changes GET /changes for 1918 → 1940 on the build and the 100x build, p50, beside an items query of the same
+          app (tests/bench/bench_changes.py)
   releases disk per release, the time of a changelog, pinned against plain items p50 (tests/bench/bench_releases.py)
   hostile 20 clients' items p95 alone and beside 12 hostile uploads and 24 sign-in attempts a second, as a ratio,
           and their errors (tests/bench/bench_hostile.py)
@@ -51,7 +53,7 @@ from layers.geojson import feature_text  # noqa: E402
 from pipeline.build import build  # noqa: E402
 from store import GeoPackageStore, as_text  # noqa: E402
 from tests import pgcluster  # noqa: E402
-from tests.bench import bench_front, bench_hostile, bench_page, bench_releases, load  # noqa: E402
+from tests.bench import bench_changes, bench_front, bench_hostile, bench_page, bench_releases, load  # noqa: E402
 from tests.payloads import hostile_sources  # noqa: E402
 from webapp import create_app, figure  # noqa: E402
 from webapp.mapview import build_map  # noqa: E402
@@ -294,7 +296,9 @@ def main() -> None:
         full_total, _ = page_bytes(client, full)
         render = median_seconds(lambda: client.get("/map") and app.extensions["atlas_store"][2].clear())
         latency = items_latency(client)
-        drawn = bench_page.measure({"1x": store_path, **bench_page.scaled_stores(Path(tmp), built)})
+        scaled = bench_page.scaled_stores(Path(tmp), built)
+        drawn = bench_page.measure({"1x": store_path, **scaled})
+        changed = bench_changes.measure({"1x": store_path, "100x": scaled["100x"]})
         figures = figure_times(app, GeoPackageStore(store_path))
         bench_storage_and_serving(store_path)
         other = Path(tmp) / "other.gpkg"  # the build that replaces the store under load
@@ -319,6 +323,7 @@ def main() -> None:
             f"  {cid:11s} p50 {p50 * 1000:7.1f} ms  p95 {p95 * 1000:7.1f} ms  "
             f"p50 ratio to baseline {p50 / base_p50:.1f}"
         )
+    print(bench_changes.report(changed))
 
     for fmt, (ours, base, size) in figures.items():
         print(

@@ -73,3 +73,12 @@ def test_counts_given_as_columns_are_read_as_the_counts_field(tmp_path, context)
         "c.csv:3:R (counts.killed): 'two' is not a number; allowed: a number or empty",
         "c.csv:3:N (counts.detained): the count of detained: best 3 is outside low..high (5..empty)",
     ]
+
+
+@pytest.mark.parametrize("layer", ["incidents", "customs", "migration"])
+def test_a_dated_layer_template_has_a_when_column(tmp_path, layer):
+    assert "when" in templates.columns(layer)
+    assert "when" in templates.csv_text(layer).splitlines()[0].split(",")
+    header = [c.value for c in load_workbook(io.BytesIO(templates.xlsx_bytes(layer)))[layer][1]]
+    assert "when" in header
+    assert "EDTF" in dict((row[0], row[2]) for row in templates.explained(layer))["when"]

@@ -93,3 +93,26 @@ def test_a_when_that_contradicts_is_refused_naming_file_line_and_field(tmp_path,
 def test_a_when_that_agrees_is_kept(tmp_path):
     text = GOOD.replace("    date_text: On August 18\n", '    date_text: On August 18\n    when: "1927-08-18~"\n')
     assert incidents.read_incidents(_write(tmp_path, text))[0]["when"] == "1927-08-18~"
+
+
+def _nested(frame, column: str, key: str, value: str) -> dict:
+    return next(r for records in frame[column] for r in records or [] if r.get(key) == value)
+
+
+def test_acts_name_periods_seat_moves_and_events_carry_their_when(layers):
+    zones, border, units = layers["zones"], layers["border"], layers["outposts"]
+    assert _nested(zones, "acts", "id", "act-1918-05-28-border-protection")["when"] == "1918-05-28"
+    assert _nested(border, "general_acts", "id", "act-1921-illegal-crossing")["when"] == "1921"
+    assert _nested(units, "names_by_period", "name", "Zaysan squadron")["when"] == "/1927"  # its start not given
+    assert _nested(units, "names_by_period", "name", "Zaysan border detachment")["when"] == "1927/.."
+    assert _nested(units, "seat_moves", "seat", "alma-ata")["when"] == "1929"
+    assert _nested(units, "events", "date", "1930-02-28")["when"] == "1930-02-28"
+    seat = units.set_index("id").loc["kazakh-border-district@1929"]
+    assert seat["when"] == "1929/.."  # a seat period is a feature of its own
+
+
+def test_a_name_period_whose_when_contradicts_its_dates_is_refused_naming_the_field(tmp_path):
+    name = {"name": "Zaysan border detachment", "start": "1927", "end": None, "when": "1930/.."}
+    with pytest.raises(DataError) as error:
+        when.check_nested(tmp_path / "outposts.yaml", 12, "zaysan", name, "interval")
+    assert "outposts.yaml" in str(error.value) and "12" in str(error.value) and "when '1930/..'" in str(error.value)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from evidence import passages
-from layers.words import clause, span, when
+from layers.words import clause, count_words, span, when
 
 
 @pytest.mark.parametrize(
@@ -63,3 +63,21 @@ def test_a_quote_is_found_whether_its_ordinals_are_raised_or_not():
     assert passages.find(TEXT, "the 31st Bakhty") is None
     assert passages.plain(raised) == plain
     assert passages.anchor("doc", raised) == passages.anchor("doc", plain)
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        ({"low": 400, "best": 500, "high": 600, "approximate": False}, "about 500 (400–600)"),
+        ({"low": 150000, "best": None, "high": 160000, "approximate": False}, "150,000–160,000"),
+        ({"low": 500, "best": None, "high": 700, "approximate": True}, "about 500–700"),
+        ({"low": None, "best": 83000, "high": None, "approximate": True}, "about 83,000"),
+        ({"low": 400000, "best": None, "high": None, "approximate": False}, "at least 400,000"),
+        ({"low": None, "best": None, "high": 600, "approximate": False}, "at most 600"),
+        ({"low": 12, "best": 12, "high": 12, "approximate": False}, "12"),
+        ({"low": None, "best": None, "high": None}, None),
+        (None, None),
+    ],
+)
+def test_a_count_is_said_one_way(value, said):
+    assert count_words(value) == said

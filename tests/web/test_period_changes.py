@@ -49,3 +49,59 @@ def test_bad_values_get_a_400_naming_the_parameter(client, query, parameter):
     response = client.get(f"/changes?{query}&f=json")
     assert response.status_code == 400
     assert response.get_json()["parameter"] == parameter
+
+
+def test_at_a_point_the_regime_at_both_moments_side_by_side(client):
+    body = _changes(client, "from=1920&to=1935&lon=80.3&lat=45.1")
+    point = body["at_point"]
+    assert (point["lon"], point["lat"]) == (80.3, 45.1)
+    assert [m["date"] for m in point["moments"]] == ["1920-12-31", "1935-12-31"]
+    zones = {z["id"]: z["status"] for z in point["zones"]}
+    assert zones["zone-16-km"] == ["not yet in force", "in force"]  # in force from 28 March 1923
+    assert zones["zone-4-km"] == ["in force", "in force"]
+    assert "at_point" not in _changes(client, "from=1920&to=1935")
+    page = client.get("/changes?from=1920&to=1935&lon=80.3&lat=45.1&f=html").get_data(as_text=True)
+    assert "At this point (45.1000° N, 80.3000° E)" in page
+    assert '<th scope="row">16 km border zone</th><td>not yet in force</td><td>in force</td>' in page
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [("lon=80.3", "lat"), ("lat=45.1", "lon"), ("lon=east&lat=45", "lon"), ("lon=80&lat=91", "lat")],
+)
+def test_a_bad_point_gets_a_400_naming_the_parameter(client, query, parameter):
+    response = client.get(f"/changes?from=1927&to=1935&{query}&f=json")
+    assert response.status_code == 400
+    assert response.get_json()["parameter"] == parameter
+
+
+def _moves(app, offset_m: float) -> list[dict]:
+    """The moves /changes reports for 1927-1935 once the district's 1929 seat lies `offset_m` east of its first."""
+    from datetime import date
+
+    from pyproj import Geod
+
+    from webapp import changes as module
+    from webapp.store import get_store
+
+    with app.app_context():
+        frame = get_store().frame("outposts").copy()
+    first = frame.index[frame["id"] == "kazakh-border-district"][0]
+    later = frame.index[frame["id"] == "kazakh-border-district@1929"][0]
+    start = frame.geometry[first]
+    lon, lat, _ = Geod(ellps="WGS84").fwd(start.x, start.y, 90, offset_m)
+    frame.loc[later, "geometry"] = type(start)(lon, lat)
+    with app.test_request_context():
+        lines = module._units(frame, (date(1928, 1, 1), date(1935, 12, 31)))
+    return [line for line in lines if line["kind"] == "Moved"]
+
+
+def test_a_move_below_the_stated_tolerance_is_not_a_change(app, client):
+    body = _changes(client, "from=1927&to=1935")
+    tolerance = body["geometry_tolerance"]["metres"]
+    assert tolerance == 1000 and "not reported" in body["geometry_tolerance"]["meaning"]
+    assert [line["text"] for line in body["changes"] if line["kind"] == "Moved"]  # Kyzylorda to Alma-Ata
+    assert _moves(app, tolerance * 0.3) == []  # the same seat digitised again
+    assert len(_moves(app, tolerance * 5)) == 1
+    page = client.get("/changes?from=1927&to=1935&f=html").get_data(as_text=True)
+    assert "moved less than 1,000 m between two periods" in page

@@ -12,6 +12,7 @@ import { stagedLayer } from "./staged.js";
 import { languageControl, loadIndex, placeLabels, relabel, searchControl } from "./search.js";
 import { applyView, citeControl, openFeature, overlays, readView, trackView, view, writeHash } from "./urlstate.js";
 import { compareView, embedded } from "./compare.js";
+import { changesButton } from "./changes_panel.js";
 import { addHatch, circlesControl, figureControl, fitPopups, hoverCircles, linksControl, markersOnTop } from "./controls.js";
 
 /* The embedded layers get their popups here (Folium's script made them before this module ran). */
@@ -159,6 +160,8 @@ function init(map, opts) {
     container.setAttribute("data-period", periodText(from, to));
   });
   control.addTo(map);
+  control.getContainer().appendChild(changesButton(map));
+  state.setPeriod = function (from, to) { control.stop(); control.set(from, to - from + 1); };  // "Show its years"
   addHatch(map);
   legend.addTo(map);
   const added = addControls(map, config, layers, groups, opts.areas);

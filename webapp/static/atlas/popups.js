@@ -1,5 +1,5 @@
 /* Popups of every kind of feature, built with textContent; each names (and links) what it refers to. */
-import { append, el, incidentUrl, inForce, link, period, placeUrl, state, when, yearOf } from "./util.js";
+import { append, countWords, el, incidentUrl, inForce, link, period, placeUrl, state, when, yearOf } from "./util.js";
 import { actItem, rulesList, sourcesList } from "./records.js";
 import { regimeButton } from "./regime.js";
 import { stackOnClick, stocksOnClick } from "./stack.js";
@@ -45,7 +45,7 @@ function borderPopup(p) {
 function populationList(rows) {
   const ul = el("ul", null, "population");
   (rows || []).forEach(function (r) {
-    const count = (r.approximate ? "about " : "") + Number(r.count).toLocaleString("en");
+    const count = countWords({ best: r.count, approximate: r.approximate });
     ul.appendChild(el("li", r.year + ": " + count + (r.group ? " (" + r.group + ")" : "")));
   });
   return ul;
@@ -102,7 +102,7 @@ function factsList(facts) {
   const ul = el("ul", null, "facts");
   (facts || []).forEach(function (f) {
     const ranged = f.low !== undefined && f.low !== null && f.high !== null && f.high !== undefined;
-    const value = (f.approximate ? "about " : "") + (ranged ? f.low + "–" + f.high : f.value);
+    const value = ranged ? countWords(f) : (f.approximate ? "about " : "") + f.value;
     ul.appendChild(el("li", (f.year || "") + ": " + (f.text || (f.what + " " + value))));
   });
   return ul;
@@ -168,20 +168,10 @@ function diplomacyPopup(p) {
   ]);
 }
 
-export function range(v) {
-  if (!v) return null;
-  const parts = [v.low, v.best, v.high].filter(function (x) { return x !== null && x !== undefined; });
-  if (!parts.length) return null;
-  const lo = Math.min.apply(null, parts), hi = Math.max.apply(null, parts);
-  let text = lo === hi ? Number(lo).toLocaleString("en") : Number(lo).toLocaleString("en") + "–" + Number(hi).toLocaleString("en");
-  if ((v.high === null || v.high === undefined) && v.low !== null && v.low !== undefined && (v.best === v.low || v.best === null || v.best === undefined)) text = "at least " + text;
-  return (v.approximate ? "about " : "") + text;
-}
-
 function countsList(counts) {
   const ul = el("ul", null, "counts");
   Object.keys(counts || {}).forEach(function (k) {
-    const text = range(counts[k]);
+    const text = countWords(counts[k]);
     if (text) ul.appendChild(el("li", k + ": " + text));
   });
   return ul;
@@ -230,7 +220,7 @@ function areaPopup(p) {
 }
 
 export function flowLabel(p) {
-  const figure = range(p.households) ? range(p.households) + " households" : (range(p.people) ? range(p.people) + " people" : "no figure");
+  const figure = countWords(p.households) ? countWords(p.households) + " households" : (countWords(p.people) ? countWords(p.people) + " people" : "no figure");
   return p.name + ": " + figure + " (" + (p.authority || "source") + ")";
 }
 
@@ -238,8 +228,8 @@ function flowPopup(p) {
   return popup([
     el("h3", p.name),
     el("p", (p.kind_label || p.kind) + ", " + (p.start ? when(p) : "no year given") + (p.date_text ? " (" + p.date_text + ")" : "")),
-    range(p.people) ? el("p", "People: " + range(p.people)) : null,
-    range(p.households) ? el("p", "Households: " + range(p.households)) : null,
+    countWords(p.people) ? el("p", "People: " + countWords(p.people)) : null,
+    countWords(p.households) ? el("p", "Households: " + countWords(p.households)) : null,
     p.authority ? el("p", "Figure given by: " + p.authority) : null,
     p.text ? el("p", p.text) : null,
     p.ends ? el("p", "Where from and to: " + p.ends) : null,
@@ -292,11 +282,32 @@ export function popupContent(kind, feature) {
   return append(KINDS[kind].build(feature.properties), [contributedBy(feature.properties), suggestLink(kind, feature)]);
 }
 
+/* The years of a feature's interval (an open end: the atlas's first or last year), or null if it has no dates. */
+export function yearsOf(p) {
+  const start = yearOf(p.start), end = yearOf(p.end), years = state.config.years;
+  if (start === null && end === null) return null;
+  return [start === null ? years[0] : start, end === null ? years[1] : end];
+}
+
+/* "Show its years": the time control set to the feature's interval (the slider moves, the URL follows). */
+function showYearsButton(p) {
+  const years = yearsOf(p);
+  if (!years || !state.setPeriod) return null;
+  const button = el("button", "Show its years (" + (years[0] === years[1] ? years[0] : years[0] + "–" + years[1]) + ")", "atlas-show-years");
+  button.type = "button";
+  button.addEventListener("click", function (e) {
+    e.stopPropagation();
+    state.setPeriod(years[0], years[1]);
+  });
+  return append(el("p", null, "show-years"), [button]);
+}
+
 /* Bind the popup of a feature of a kind (and the flow tooltip) to its layer. */
 export function bind(kind, feature, layer) {
   const k = KINDS[kind];
   const content = function () {
-    const node = popupContent(kind, feature);
+    const node = popupContent(kind, feature), years = showYearsButton(feature.properties);
+    if (years) node.insertBefore(years, node.querySelector(":scope > p"));  // under the title and its other names
     return k.regime ? append(node, [regimeButton(layer)]) : node;
   };
   layer.cid = kind;

@@ -97,6 +97,11 @@ function isBackground(target) {
 export function regimeOnClick(map, othersAt) {
   map.on("click", function (e) {
     if (!isBackground(e.originalEvent && e.originalEvent.target)) return;
+    if (state.pickPoint) {  // the "What changed" panel asked for a point: this click is its answer
+      const pick = state.pickPoint;
+      state.pickPoint = null;
+      return pick(e.latlng);
+    }
     const holder = el("div", null, "atlas-popup");
     L.popup({ minWidth: 320, maxWidth: 460, maxHeight: 420 }).setLatLng(e.latlng).setContent(holder).openOn(map);
     askRegime(e.latlng, holder, othersAt ? othersAt(e.latlng) : []);

@@ -1,6 +1,6 @@
 /* The time control (a first year, how many years, play) with its histogram, and the filter of the embedded
  * layers (zones, border, areas) by period. The counts come from the page's summary. */
-import { append, el, inForce, periodText, state, svg } from "./util.js";
+import { append, countWords, el, inForce, periodText, state, svg } from "./util.js";
 import { certaintyOf, hidden, markCertainty } from "./certainty.js";
 
 const PLAY_MS = 1200;  // one year per step of play
@@ -20,16 +20,18 @@ export function timeFilter(groups) {
   };
 }
 
-/* A series' count in a year, in words: how many certainly there, and how many only possibly. */
-function countWords(s, y) {
-  const title = s.title.toLowerCase(), possible = s.possible[y];
-  return s.certain[y] + " " + title + (possible ? " and " + possible + " more only possibly" : "");
+/* A series' count in a year, in words: a range from those certainly there to those possibly there too, as every
+ * count is said ("12–15 incidents (3 only possibly)"). */
+function seriesWords(s, y) {
+  const title = s.title.toLowerCase(), certain = s.certain[y], possible = s.possible[y];
+  const range = countWords({ low: certain, high: certain + possible });
+  return range + " " + title + (possible ? " (" + possible + " only possibly)" : "");
 }
 
 function yearBar(year, y, shown, totals, geometry, onPick, inPeriod) {
   const g = svg("g", { "class": "year" + (inPeriod ? " in-period" : ""), "data-year": year, "data-count": totals[y] });
   const tip = svg("title");
-  tip.textContent = year + ": " + (shown.map(function (s) { return countWords(s, y); }).join(", ") || "no layer on");
+  tip.textContent = year + ": " + (shown.map(function (s) { return seriesWords(s, y); }).join(", ") || "no layer on");
   g.appendChild(tip);
   g.appendChild(svg("rect", { x: y * geometry.bar, y: 0, width: geometry.bar, height: geometry.height, "class": "hit" }));
   let top = geometry.height;

@@ -66,6 +66,24 @@ export function when(p) {
   return "between " + dateWords(p.start) + " and " + dateWords(p.end) + (p.date_precision ? ", known to the " + p.date_precision : "");
 }
 
+const NUMBER = new Intl.NumberFormat("en");
+function given(x) { return x !== null && x !== undefined; }
+
+/* A count as the source gives it ({low, best, high, approximate}), said one way everywhere (as layers/words.py
+ * count_words): "about 500 (400–600)", "150,000–160,000", "about 83,000", "at least 400,000", "at most 600";
+ * null if it has no number. */
+export function countWords(v) {
+  const low = v ? v.low : null, best = v ? v.best : null, high = v ? v.high : null;
+  const numbers = [low, best, high].filter(given);
+  if (!numbers.length) return null;
+  const lo = Math.min.apply(null, numbers), hi = Math.max.apply(null, numbers), about = v.approximate ? "about " : "";
+  if (!given(high) && given(low) && (!given(best) || best === lo)) return "at least " + about + NUMBER.format(lo);
+  if (!given(low) && !given(best)) return "at most " + about + NUMBER.format(hi);
+  if (lo === hi) return about + NUMBER.format(lo);
+  if (given(best) && lo < best && best < hi) return "about " + NUMBER.format(best) + " (" + NUMBER.format(lo) + "–" + NUMBER.format(hi) + ")";
+  return about + NUMBER.format(lo) + "–" + NUMBER.format(hi);
+}
+
 export function period(p) {
   if (p.start && p.end === p.start) return dateWords(p.start);
   if (!p.start && p.end) return "by " + dateWords(p.end);

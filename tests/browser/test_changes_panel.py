@@ -1,0 +1,91 @@
+"""The "What changed" panel on the map and "Show its years" (real headless Chromium): the panel for 1927 → 1935
+lists the 1932 passportization and the 1935 ban on staying in the 500-metre strip, each with its reference, a link
+to the passage in the reader that opens it, and a link that selects the feature on the map; a click on the map
+gives the regime there at both moments; a popup's "Show its years" moves the slider to the feature's interval."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.request import urlopen
+
+import pytest
+
+from tests.browser.pages import open_map, open_popup, wait_loaded, wait_until
+
+pytestmark = pytest.mark.browser
+SHOTS = Path(os.environ.get("CHANGES_SHOTS", "/tmp/changes29-shots"))
+
+
+def _panel(page):
+    page.locator(".atlas-changes-open").click()
+    panel = page.locator(".atlas-changes")
+    panel.locator(".change").first.wait_for()
+    return panel
+
+
+def _shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / name))
+
+
+def test_the_panel_lists_1927_to_1935_with_references_and_working_links(browser, live_server):
+    page = open_map(browser, live_server.url + "/map#year=1927&compare=1935")
+    panel = _panel(page)
+    assert "After 1927, up to the end of 1935" in panel.locator(".changes-summary").inner_text()
+    assert panel.locator("input[aria-label='From the year']").input_value() == "1927"
+    assert panel.locator("input[aria-label='To the year']").input_value() == "1935"
+    _shot(page, "panel-1927-1935.png")
+    passports = panel.locator(".change", has_text="Partial passportization")
+    ban = panel.locator(".change", has_text="Complete ban on staying in the 500 m zone")
+    assert passports.locator(".change-date").inner_text() == "In 1932"
+    for line in (passports, ban):
+        source = line.locator(".changes-ref a").first
+        assert "Ablazhey and Zhanbossinova 2026" in source.inner_text()
+        with urlopen(live_server.url + source.get_attribute("href")) as response:  # the reader's passage opens
+            assert response.status == 200
+        assert "Natalia N. Ablazhey" in line.locator(".changes-ref details p").first.text_content()
+    ban.locator(".change-select").click()  # selects the 500 m strip on the map, in 1935
+    wait_until(page, "location.hash.includes('sel=strip-500-m') && location.hash.includes('year=1935')")
+    wait_loaded(page)
+    page.locator(".leaflet-popup-content .atlas-popup").wait_for()
+    assert "500" in page.locator(".leaflet-popup-content h3").inner_text()
+    assert page.locator(".atlas-changes").is_visible()  # the list stays open beside the selection
+    _shot(page, "panel-selected.png")
+    assert page.errors == []
+    page.close()
+
+
+def test_a_click_on_the_map_gives_the_regime_at_both_moments(browser, live_server):
+    page = open_map(browser, live_server.url + "/map#year=1920&z=9&c=45.1000,80.3000")
+    panel = _panel(page)
+    assert panel.locator("input[aria-label='To the year']").input_value() == "1940"  # no compare: the last year
+    panel.locator("input[aria-label='To the year']").fill("1935")
+    panel.locator(".changes-show").click()
+    wait_until(page, "document.querySelector('.changes-summary').textContent.includes('end of 1935')")
+    panel.locator(".changes-pick").click()
+    box = page.locator(".leaflet-container").bounding_box()
+    at = page.evaluate("BorderAtlas.map.latLngToContainerPoint([45.1, 80.3])")
+    page.mouse.click(box["x"] + at["x"], box["y"] + at["y"])
+    moments = panel.locator(".changes-point .moment")
+    moments.first.wait_for()
+    assert moments.nth(0).locator("h4").inner_text() == "In 1920"
+    assert moments.nth(1).locator("h4").inner_text() == "In 1935"
+    assert "16 km border zone" not in moments.nth(0).inner_text()  # in force from 1923
+    assert "16 km border zone" in moments.nth(1).locator("li.differs").first.inner_text()
+    assert "(new since 1920)" in moments.nth(1).inner_text()
+    assert page.locator("path.changes-point-mark").count() == 1  # the point asked about, marked
+    assert page.locator(".leaflet-popup").count() == 0  # the click answered the panel, not "what applied here?"
+    _shot(page, "panel-point.png")
+    page.close()
+
+
+def test_show_its_years_moves_the_slider_to_the_feature_interval(browser, live_server):
+    page = open_map(browser, live_server.url + "/map#year=1923")
+    open_popup(page, "zone-21-verst")  # in force from 1922 to 1924
+    page.locator(".leaflet-popup-content .atlas-show-years").click()
+    wait_until(page, "location.hash.includes('year=1922-1924')")
+    wait_loaded(page)
+    assert page.locator(".atlas-year input[type=range]").input_value() == "1922"
+    assert page.locator(".atlas-span").input_value() == "3"
+    page.close()
