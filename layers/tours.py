@@ -128,7 +128,7 @@ def _step(path: Path, n: int, parts: tuple[dict, str], known: Known, texts: Path
     for cite in block["cite"]:
         _check_citation(path, cite.get(sources.LINE, line), ident, cite, texts)
     cites = [resolve({k: v for k, v in c.items() if k != sources.LINE}, texts) for c in block["cite"]]
-    return {"n": n, "title": block.get("title"), "text": body, "years": years, **view,
+    return {"n": n, "title": block.get("title"), "text": body, "years": years, **view, "bbox": block.get("bbox"),
             "layers": block.get("layers"), "select": block.get("select"), "cite": cites, "line": line}  # fmt: skip
 
 

@@ -9,7 +9,7 @@ Markdown rendered by markdown-it-py with raw HTML off (escaped); every other tex
 from __future__ import annotations
 
 import html
-from urllib.parse import quote
+from urllib.parse import parse_qsl, quote
 
 from flask import Blueprint, jsonify, render_template, request, url_for
 from markdown_it import MarkdownIt
@@ -156,8 +156,18 @@ def print_page(slug: str):
     tour = playable(find(slug))
     for step in tour["steps"]:
         step["link"] = pinned.cite_url(url_for("tours.step_page", slug=slug, n=step["n"], _external=True), get_store())
+        step["figure"] = url_for("figure.figure", **figure_args(step))
     words = pinned.data_words(get_store())
     return render_template("tour_print.html", title=tour["title"], tour=tour, markdown=markdown, data_words=words)
+
+
+def figure_args(step: dict) -> dict:
+    """The /figure parameters of a step: its years, its view (its bbox as written, or its centre and zoom) and the
+    layers it switches off, all taken from its map state (the figure draws no popup: the selection is not passed)."""
+    state = dict(parse_qsl(step["hash"]))
+    args = {key: state[key] for key in ("year", "off") if key in state}
+    view = {"bbox": ",".join(str(v) for v in step["bbox"])} if step.get("bbox") else {"c": state["c"], "z": state["z"]}
+    return args | view | {"width": "double"}
 
 
 def storymap(tour: dict) -> dict:

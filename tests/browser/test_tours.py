@@ -118,11 +118,19 @@ def test_the_print_view_makes_a_pdf_with_a_page_per_step(browser, live_server):
     page = browser.new_page()
     try:
         page.goto(f"{live_server.url}/tours/flight-to-xinjiang/print")
+        wait_until(page, "document.body.dataset.figures === 'ready'", timeout_ms=90_000)  # drawn one at a time
+        drawn = page.evaluate("Array.from(document.images).map(i => i.complete && i.naturalWidth > 0)")
+        assert drawn == [True] * len(tour["steps"]), "every step's figure loaded"
         pdf = PdfReader(BytesIO(page.pdf(format="A4")))
         texts = [" ".join(unicodedata.normalize("NFKC", p.extract_text()).split()) for p in pdf.pages]  # "ﬂ": "fl"
         assert len(texts) == len(tour["steps"])
         for text, step in zip(texts, tour["steps"], strict=True):
             assert step["title"] in text and "References" in text and "Ablazhey" in text
+            first, last = step["years"]
+            # the figure is on the step's page: its caption and legend are text (an SVG's text stays text)
+            assert "Border line" in text, "the figure's legend"
+            for cite in step["cite"]:
+                assert " ".join(cite["reference"].split())[:60] in text, (step["n"], cite["reference"])
     finally:
         page.close()
 

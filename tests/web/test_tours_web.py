@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import shutil
 from html import unescape
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
@@ -103,6 +104,24 @@ def test_print_view_has_one_section_per_step_with_its_references(client):
     assert len(sections) == 7
     assert all("<h3>References</h3>" in s and "Ablazhey" in s for s in sections)
     assert "cited in" in unescape(sections[3])
+
+
+def test_each_printed_step_holds_its_figure_of_its_years_view_and_layers(client):
+    tour = client.get(f"/tours/{SLUG}?f=json").get_json()
+    page = client.get(f"/tours/{SLUG}/print").get_data(as_text=True)
+    sources = [unescape(src) for src in re.findall(r'<img class="tour-figure" data-src="([^"]+)"', page)]
+    assert len(sources) == len(tour["steps"])
+    for src, step in zip(sources, tour["steps"], strict=True):
+        first, last = step["years"]
+        args = dict(parse_qsl(urlsplit(src).query))
+        assert urlsplit(src).path == "/figure" and args["year"] == (f"{first}" if first == last else f"{first}-{last}")
+        assert ("bbox" in args) != ("c" in args), src
+        off = set(args.get("off", "").split(","))
+        assert "Border line" not in off and ("Migration" in off) == ("migration" not in step["layers"]), src
+        figure = client.get(src)
+        assert figure.status_code == 200 and figure.mimetype == "image/svg+xml", src
+        title = re.search(r"<title>([^<]*)</title>", figure.get_data(as_text=True)).group(1)
+        assert title.endswith(f", {first}" if first == last else f", {first}–{last}"), (src, title)
 
 
 def test_cite_this_step_names_the_tour_the_step_and_its_url(client):
