@@ -28,7 +28,7 @@ TOUR_FIELDS = ({"title", "authors", "summary", "licence", "release"}, set())
 STEP_FIELDS = ({"years", "cite"}, {"title", "centre", "zoom", "bbox", "layers", "select"})
 TOUR_TYPES = {"authors": ("texts",), "release": ("text",), "title": ("text",), "summary": ("text",)}
 STEP_TYPES = {"years": ("whole", "numbers"), "centre": ("numbers",), "zoom": ("whole",), "bbox": ("numbers",)}
-STEP_TYPES |= {"layers": ("texts",), "select": ("text",), "cite": ("mappings",), "title": ("text",)}
+STEP_TYPES |= {"layers": ("texts",), "select": ("text", "texts"), "cite": ("mappings",), "title": ("text",)}
 # The overlays a step may name besides the zones (by id): the map's collections drawn as layers of their own, the
 # uncertainty circles, the areas of possibility, the areas the flows go between and the heat map (webapp.vocabulary).
 MAP_LAYERS = ("border", "places", "outposts", "customs", "diplomacy", "incidents", "migration", "placeCircles",
@@ -121,15 +121,25 @@ def _step(path: Path, n: int, parts: tuple[dict, str], known: Known, texts: Path
     if unknown:
         allowed = ", ".join(sorted(known.layers))
         raise DataError(path, line, ident, f"unknown layer {unknown[0]!r}; allowed: {allowed}")
-    if block.get("select") is not None and block["select"] not in known.features:
-        raise DataError(path, line, ident, f"no feature {block['select']!r} in the build: an id of data/sources")
+    selected = _selected(path, line, ident, block.get("select"), known)
     if not block["cite"]:
         raise DataError(path, line, ident, "`cite` must be a non-empty list of citations")
     for cite in block["cite"]:
         _check_citation(path, cite.get(sources.LINE, line), ident, cite, texts)
     cites = [resolve({k: v for k, v in c.items() if k != sources.LINE}, texts) for c in block["cite"]]
     return {"n": n, "title": block.get("title"), "text": body, "years": years, **view, "bbox": block.get("bbox"),
-            "layers": block.get("layers"), "select": block.get("select"), "cite": cites, "line": line}  # fmt: skip
+            "layers": block.get("layers"), "select": selected, "cite": cites, "line": line}  # fmt: skip
+
+
+def _selected(path: Path, line: int, ident: str, select, known: Known) -> list[str]:
+    """The features a step selects (`select`: an id or a list of ids; the first one's popup opens), each in the build."""
+    ids = [select] if isinstance(select, str) else list(select or [])
+    for fid in ids:
+        if fid not in known.features:
+            raise DataError(path, line, ident, f"no feature {fid!r} in the build: an id of data/sources")
+    if len(set(ids)) != len(ids):
+        raise DataError(path, line, ident, f"`select` names a feature twice: {ids}")
+    return ids
 
 
 def _check_citation(path: Path, line: int, ident: str, cite: dict, texts: Path) -> None:

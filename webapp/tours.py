@@ -67,8 +67,14 @@ def step_hash(step: dict, names: dict[str, str], hidden: set[str]) -> str:
         for key, listed in (("off", off), ("on", on)):
             parts += [f"{key}=" + ",".join(quote(name, safe="") for name in listed)] if listed else []
     if step.get("select"):
-        parts.append("sel=" + quote(step["select"], safe=""))
+        parts.append("sel=" + quote(step["select"][0], safe=""))  # the first one's popup; the others outlined
     return "&".join(parts)
+
+
+def selection(step: dict) -> list[str]:
+    """The ids a step selects, the first one's popup opened (a tour of a release before 2026-12 selects one, a text)."""
+    chosen = step.get("select")
+    return [chosen] if isinstance(chosen, str) else list(chosen or [])
 
 
 def playable(tour: dict) -> dict:
@@ -78,7 +84,9 @@ def playable(tour: dict) -> dict:
     for step in tour["steps"]:
         cites = [{**c, "link": request.script_root + c["passage"] if c.get("passage") else None} for c in step["cite"]]
         url = url_for("tours.step_page", slug=tour["slug"], n=step["n"])
-        steps.append({**step, "hash": step_hash(step, names, hidden), "url": url, "cite": cites})
+        step = {**step, "select": selection(step)}
+        state = {"hash": step_hash(step, names, hidden), "url": url, "cite": cites, "also": step["select"][1:]}
+        steps.append(step | state)
     return {**tour, "steps": steps, "url": url_for("tours.tour_page", slug=tour["slug"])}
 
 

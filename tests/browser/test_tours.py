@@ -4,6 +4,7 @@ passages in the reader."""
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from urllib.parse import urlsplit
 
@@ -25,6 +26,11 @@ AT_STEP_VIEW = """(() => { const h = document.querySelector('.tour-step:not([hid
 OPEN_POPUP = """(() => { const p = BorderAtlas.map._popup;
     return p && BorderAtlas.map.hasLayer(p) && p._source && p._source.feature ? p._source.feature.id : null; })()"""
 
+# The features outlined on the map (static/tour.js): the ids of the drawn layers whose element has the class.
+OUTLINED = """(() => { const ids = new Set(); BorderAtlas.map.eachLayer(l => { const e = l.feature && l.getElement
+    && l.getElement(); if (e && e.classList.contains('tour-also')) ids.add(String(l.feature.id)); });
+    return Array.from(ids).sort(); })()"""
+
 
 def check_step(page, step: dict) -> None:
     """The panel shows the step, the URL is its permalink, and the map its years, layers and selected feature."""
@@ -35,8 +41,11 @@ def check_step(page, step: dict) -> None:
     first, last = step["years"]
     period = str(first) if first == last else f"{first}–{last}"
     wait_until(page, f"document.querySelector('.leaflet-container').dataset.period === '{period}'")
-    wait_until(page, f"{OPEN_POPUP} === {step['select']!r}")
-    assert f"sel={step['select']}" in page.evaluate("location.hash")
+    first, *others = step["select"]
+    wait_until(page, f"{OPEN_POPUP} === {first!r}")
+    assert f"sel={first}" in page.evaluate("location.hash")
+    outlined = json.dumps(sorted(others), separators=(",", ":"))
+    wait_until(page, f"JSON.stringify({OUTLINED}) === {outlined!r}")  # the others outlined, and only they
     wait_until(page, AT_STEP_VIEW, timeout_ms=5_000)
     shown = dict(page.evaluate(OVERLAYS_SHOWN))  # the layer control (moved aside while a popup is open)
     for cid in ("border", "places", "outposts", "customs", "incidents", "migration"):

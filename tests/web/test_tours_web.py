@@ -16,7 +16,7 @@ from pipeline import build as builder
 from store import releases
 from tests.layers.test_tours import TOURS
 from webapp import create_app
-from webapp.tours import markdown, overlay_names, step_hash
+from webapp.tours import markdown, overlay_names, selection, step_hash
 
 SLUG = "flight-to-xinjiang"
 
@@ -55,6 +55,18 @@ def test_a_step_can_show_the_uncertainty_and_the_layers_hidden_at_first(app):
     circles = "Places%3A%20uncertainty%20%28radius%29"
     assert {"Places", "Incidents", "22%20km%20border%20zone", circles} <= set(off.split(","))
     assert "Places%3A%20areas%20of%20possibility" not in off, "hidden at first: never in off"
+
+
+def test_a_step_of_several_features_opens_the_first_and_outlines_the_others(client):
+    step = client.get("/tours/closing-the-border?f=json").get_json()["steps"][4]
+    assert step["select"] == ["customs-post-khorgos", "customs-office-bakhty", "customs-office-zaysan"]
+    assert step["hash"].endswith("&sel=customs-post-khorgos")
+    page = client.get("/tours/closing-the-border/5").get_data(as_text=True)
+    assert 'id="step-5" data-n="5"' in page
+    assert re.search(r'id="step-5"[^>]* data-also="customs-office-bakhty customs-office-zaysan"', page)
+    assert re.search(r'id="step-4"[^>]* data-also=""', page)
+    assert selection({"select": "zaysan"}) == ["zaysan"], "a tour of an older release selects one, as a text"
+    assert selection({"select": None}) == selection({}) == []
 
 
 @pytest.mark.parametrize("slug", ["closing-the-border", SLUG])

@@ -35,6 +35,7 @@
     show(n);
     history.replaceState(null, "", stepUrl(n));
     window.dispatchEvent(new HashChangeEvent("hashchange"));
+    outlineAll();
     panel.scrollTop = 0;
   }
 
@@ -52,6 +53,27 @@
     timer = setInterval(function () { if (current < steps.length) go(current + 1); else stop(); }, PAUSE_MS);
   }
 
+  /* The features a step selects besides the one whose popup it opens (data-also): outlined wherever they are drawn,
+   * now and whenever the map draws them again (a new period, a new view). */
+  function also() { return new Set((steps[current - 1].dataset.also || "").split(" ").filter(Boolean)); }
+
+  function outline(layer, ids) {
+    const element = layer.feature && layer.getElement ? layer.getElement() : null;
+    if (element) element.classList.toggle("tour-also", ids.has(String(layer.feature.id)));
+  }
+
+  function outlineAll() {
+    const map = window.BorderAtlas && window.BorderAtlas.map, ids = also();
+    if (map) map.eachLayer(function (layer) { outline(layer, ids); });
+  }
+
+  function whenMap() {
+    const map = window.BorderAtlas && window.BorderAtlas.map;
+    if (!map) { setTimeout(whenMap, 100); return; }
+    map.on("layeradd", function (e) { outline(e.layer, also()); });
+    outlineAll();
+  }
+
   prev.addEventListener("click", function () { stop(); go(current - 1); });
   next.addEventListener("click", function () { stop(); go(current + 1); });
   play.addEventListener("click", function () { if (timer) stop(); else start(); });
@@ -62,6 +84,7 @@
     else if (e.key === "ArrowLeft") { stop(); go(current - 1); }
   });
   show(current);
+  whenMap();
   // A permalink opens without a view in its hash: the step's is put there before the map reads it. A hash already
   // there (the view as the reader left it, on a reload) is kept.
   if (!window.location.hash) history.replaceState(null, "", stepUrl(current));
