@@ -132,7 +132,7 @@ def _step(path: Path, n: int, parts: tuple[dict, str], known: Known, texts: Path
 
 
 def _selected(path: Path, line: int, ident: str, select, known: Known) -> list[str]:
-    """The features a step selects (`select`: an id or a list of ids; the first one's popup opens), each in the build."""
+    """The features a step selects (`select`: an id or a list of ids, the first one's popup opened), all built."""
     ids = [select] if isinstance(select, str) else list(select or [])
     for fid in ids:
         if fid not in known.features:

@@ -84,9 +84,9 @@ def playable(tour: dict) -> dict:
     for step in tour["steps"]:
         cites = [{**c, "link": request.script_root + c["passage"] if c.get("passage") else None} for c in step["cite"]]
         url = url_for("tours.step_page", slug=tour["slug"], n=step["n"])
-        step = {**step, "select": selection(step)}
-        state = {"hash": step_hash(step, names, hidden), "url": url, "cite": cites, "also": step["select"][1:]}
-        steps.append(step | state)
+        chosen = {**step, "select": selection(step)}
+        state = {"hash": step_hash(chosen, names, hidden), "url": url, "cite": cites, "also": chosen["select"][1:]}
+        steps.append(chosen | state)
     return {**tour, "steps": steps, "url": url_for("tours.tour_page", slug=tour["slug"])}
 
 

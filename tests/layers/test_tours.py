@@ -84,11 +84,12 @@ def test_a_step_selects_several_features_the_first_opened(tmp_path):
 
 
 MISSING_NOTE = GOOD_CITE.replace("note: 50", "note: 999")
+AT = "years: 1931\ncentre: [47, 84]\nzoom: 8\n"
 BAD = [  # (second step's block, its cite, what the error names, what it says is allowed)
     ("years: 1931\ncentre: [47, 84]\nzoom: 8\nselect: nowhere\n", GOOD_CITE, "no feature 'nowhere'", "an id of"),
-    ("years: 1931\ncentre: [47, 84]\nzoom: 8\nselect: [sarkand, nowhere]\n", GOOD_CITE, "no feature 'nowhere'", "an id"),
-    ("years: 1931\ncentre: [47, 84]\nzoom: 8\nselect: [sarkand, sarkand]\n", GOOD_CITE, "names a feature twice", "sarkand"),
-    ("years: 1931\ncentre: [47, 84]\nzoom: 8\nselect: [sarkand, 3]\n", GOOD_CITE, "`select` was", "a list of texts"),
+    (AT + "select: [sarkand, nowhere]\n", GOOD_CITE, "no feature 'nowhere'", "an id"),
+    (AT + "select: [sarkand, sarkand]\n", GOOD_CITE, "names a feature twice", "sarkand"),
+    (AT + "select: [sarkand, 3]\n", GOOD_CITE, "`select` was", "a list of texts"),
     ("years: 1931\ncentre: [47, 84]\nzoom: 8\n", MISSING_NOTE, "note '999' is not a note", "allowed: a footnote"),
     ("years: 1950\ncentre: [47, 84]\nzoom: 8\n", GOOD_CITE, "years 1950", "within 1918–1940"),
     ("years: 1931\ncentre: [47, 84]\nzoom: 8\nlayers: [roads]\n", GOOD_CITE, "layer 'roads'", "allowed: border"),
