@@ -105,6 +105,27 @@ def test_a_step_permalink_reopens_that_step(browser, live_server):
         page.close()
 
 
+def test_back_and_forward_go_through_the_steps_with_their_addresses(browser, live_server):
+    tour = live_server.get_json("/tours/closing-the-border?f=json")
+    page = open_watched(browser, f"{live_server.url}/tours/closing-the-border/2")
+    try:
+        check_step(page, tour["steps"][1])
+        for _ in range(2):
+            page.locator(".tour-next").click()
+        check_step(page, tour["steps"][3])
+        page.go_back()
+        check_step(page, tour["steps"][2])
+        assert urlsplit(page.url).path == "/tours/closing-the-border/3"
+        page.go_back()
+        check_step(page, tour["steps"][1])
+        assert urlsplit(page.url).path == "/tours/closing-the-border/2"
+        page.go_forward()
+        check_step(page, tour["steps"][2])
+        assert page.errors == []
+    finally:
+        page.close()
+
+
 def test_a_reference_opens_its_passage_in_the_reader(browser, live_server):
     page = open_map(browser, f"{live_server.url}/tours/flight-to-xinjiang/4")
     try:

@@ -28,15 +28,27 @@
     panel.dataset.current = String(n);
   }
 
-  /* Go to step n: its text, its URL (the step's permalink and map state), and the map told to apply it. */
+  /* Go to step n: its text, its URL (the step's permalink and map state, a new entry in the history, so that the
+   * browser's Back returns to the step before), and the map told to apply it. */
   function go(n) {
     if (n < 1 || n > steps.length || n === current) return;
+    history.pushState(null, "", stepUrl(n));
+    apply(n);
+  }
+
+  function apply(n) {
     current = n;
     show(n);
-    history.replaceState(null, "", stepUrl(n));
     window.dispatchEvent(new HashChangeEvent("hashchange"));
     outlineAll();
     panel.scrollTop = 0;
+  }
+
+  /* The step of this address: the one whose permalink it is (the tour's own address is its first step). */
+  function fromPath() {
+    const path = window.location.pathname.replace(/\/+$/, "");
+    const found = steps.filter(function (s) { return s.dataset.url.replace(/\/+$/, "") === path; })[0];
+    return found ? Number(found.dataset.n) : 1;
   }
 
   function stop() {
@@ -82,6 +94,11 @@
     if (e.altKey || e.ctrlKey || e.metaKey || (t.closest && t.closest("input, textarea, select, .leaflet-container"))) return;
     if (e.key === "ArrowRight") { stop(); go(current + 1); }
     else if (e.key === "ArrowLeft") { stop(); go(current - 1); }
+  });
+  window.addEventListener("popstate", function () {  // Back or Forward: the step of the address, its map state
+    const n = fromPath();
+    stop();
+    if (n !== current) apply(n);
   });
   show(current);
   whenMap();
