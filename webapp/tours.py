@@ -183,12 +183,14 @@ def storymap(tour: dict) -> dict:
     slides = [{"type": "overview", "text": {"headline": tour["title"], "text": str(markdown(tour["summary"]))}}]
     for step in tour["steps"]:
         refs = "".join(f"<li>{html.escape(c['reference'])}</li>" for c in step["cite"])
+        years = "–".join(str(y) for y in dict.fromkeys(step["years"]))
+        headline = step["title"] or f"Step {step['n']}"
+        headline += "" if years in headline else f" ({years})"  # the years once, in the headline as in the date
         slides.append(
             {
                 "location": {"lat": step["centre"][0], "lon": step["centre"][1], "zoom": step["zoom"]},
-                "text": {"headline": html.escape(step["title"] or f"Step {step['n']}"),
-                         "text": f"{markdown(step['text'])}<ol>{refs}</ol>"},
-                "date": "–".join(str(y) for y in dict.fromkeys(step["years"])),
+                "text": {"headline": html.escape(headline), "text": f"{markdown(step['text'])}<ol>{refs}</ol>"},
+                "date": years,
             }
-        )  # fmt: skip
+        )
     return {"storymap": {"language": "en", "map_type": "osm:standard", "slides": slides}}

@@ -108,6 +108,11 @@ def test_storymapjs_export_has_a_slide_per_step(client):
     assert first["location"] == {"lat": tour["steps"][0]["centre"][0], "lon": tour["steps"][0]["centre"][1],
                                  "zoom": tour["steps"][0]["zoom"]}  # fmt: skip
     assert first["date"] == "1927" and "Ablazhey" in first["text"]["text"]
+    for slide, step in zip(story["slides"][1:], tour["steps"], strict=True):  # each slide says its step's years
+        first, last = step["years"]
+        years = f"{first}" if first == last else f"{first}–{last}"
+        assert slide["date"] == years and years in slide["text"]["headline"], slide["text"]["headline"]
+        assert slide["text"]["headline"].count(years) == 1
 
 
 def test_print_view_has_one_section_per_step_with_its_references(client):
