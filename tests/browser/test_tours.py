@@ -178,3 +178,44 @@ def test_play_moves_on_by_itself_and_pause_stops_it(browser, live_server):
         assert page.evaluate("document.getElementById('tour').dataset.current") == "6"
     finally:
         page.close()
+
+
+# Where the step's selected points and lines (a line's two ends) are, and whether a popup or the tour's panel is over
+# them; and the open popup's box in the map.
+SUBJECT_SEEN = """(ids) => {
+  const m = BorderAtlas.map, box = m.getContainer().getBoundingClientRect(), seen = [];
+  m.eachLayer(l => {
+    const e = l.feature && ids.includes(String(l.feature.id)) && l.getElement && l.getElement();
+    if (!e || l instanceof L.Circle || l instanceof L.Polygon) return;  // an area (a zone) is seen around its popup
+    const line = l.getLatLng ? [l.getLatLng()] : l.getLatLngs().flat(3);
+    [line[0], line[line.length - 1]].forEach(at => {
+      const p = m.latLngToContainerPoint(at), x = box.left + p.x, y = box.top + p.y;
+      if (x < box.left || x > box.right || y < box.top || y > box.bottom) return;  // a flow's end off the map
+      const stack = document.elementsFromPoint(x, y), own = stack.indexOf(e);
+      const over = (own < 0 ? stack : stack.slice(0, own)).some(el => el.closest('.leaflet-popup, .tour-panel'));
+      seen.push([String(l.feature.id), !over]);
+    });
+  });
+  const popup = document.querySelector('.leaflet-popup').getBoundingClientRect();
+  return {seen: seen, popup: [popup.top - box.top, box.bottom - popup.bottom, popup.left - box.left,
+                              box.right - popup.right]};
+}"""
+
+
+@pytest.mark.parametrize("slug", ["closing-the-border", "flight-to-xinjiang"])
+def test_on_a_laptop_a_steps_popup_leaves_its_features_in_sight(browser, live_server, slug, tmp_path):
+    tour = live_server.get_json(f"/tours/{slug}?f=json")
+    for step in tour["steps"]:
+        page = browser.new_page(viewport={"width": 1366, "height": 768})
+        try:
+            page.goto(f"{live_server.url}/tours/{slug}/{step['n']}")
+            page.wait_for_selector("path.border-path")
+            wait_loaded(page)
+            wait_until(page, f"{OPEN_POPUP} === {step['select'][0]!r}")
+            page.wait_for_timeout(300)  # the popup placed (static/tour.js)
+            page.screenshot(path=tmp_path / f"{slug}-{step['n']}.png")  # kept for a look: pytest's tmp_path
+            found = page.evaluate(SUBJECT_SEEN, step["select"])
+            assert all(visible for _, visible in found["seen"]), (step["n"], found)
+            assert min(found["popup"]) >= 0, ("the popup inside the map", step["n"], found["popup"])
+        finally:
+            page.close()
