@@ -8,7 +8,7 @@ Each attempt is an argon2 hash (64 MiB, tens of milliseconds). Before one is mad
 - everyone: at most 30 failed attempts in 10 seconds from such browsers, all accounts together.
 
 Beyond a bound the answer is 429 with Retry-After, and no hash is made. A browser where an account signed in
-carries a signed cookie saying so (contrib.web): its attempts for that account count only per address, so the
+carries a signed cookie saying so (webapp.contribute.web): its attempts for that account count only per address, so the
 right password keeps working for its owner however many attempts others make on the account (the bounds are
 sliding windows, never a lock). At most HASHES_AT_ONCE hashes run at once in a process; an attempt that cannot
 start one within HASH_WAIT seconds is answered 503 with Retry-After.

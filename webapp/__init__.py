@@ -50,7 +50,6 @@ def create_app(config: dict | None = None) -> Flask:
     Configuration: DEFAULTS, then the environment (ENVIRONMENT: BORDER_ATLAS_STORE, BORDER_ATLAS_DATABASE,
     BORDER_ATLAS_PUBLIC_URL, ...), then `config`.
     """
-    from contrib import web as contribute
     from webapp import (
         api,
         assets,
@@ -78,6 +77,7 @@ def create_app(config: dict | None = None) -> Flask:
         texts,
         tours,
     )
+    from webapp.contribute import web as contribute
 
     app = Flask(__name__)
     app.config.update(DEFAULTS)

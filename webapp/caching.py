@@ -30,9 +30,9 @@ _VARIANTS = ["application/json", "application/geo+json", "text/html"]
 PROXY_SECONDS = 1  # how long nginx may serve a plain answer before revalidating it (X-Accel-Expires)
 PROXY_PINNED_SECONDS = 300  # a pinned one: its release never changes, but may be pruned
 PRIVATE = "private_blueprints"  # app.extensions key: blueprints whose answers are per user (never cached, no ETag)
-# app.extensions key: a callable, true when the request comes from a signed-in reviewer (contrib.web sets it). What
-# such a user is shown is theirs alone (the reader marks the paragraphs no record cites): never shared, cached, or
-# answered 304 from what another user was sent.
+# app.extensions key: a callable, true when the request comes from a signed-in reviewer (webapp.contribute.web sets
+# it). What such a user is shown is theirs alone (the reader marks the paragraphs no record cites): never shared,
+# cached, or answered 304 from what another user was sent.
 REVIEWER = "reviewer_signed_in"
 
 

@@ -64,7 +64,7 @@ class AtlasControls(JSCSSMixin, MacroElement):
             "points": _point_layers(),
             "rings": vocabulary.RINGS,
             "staged": vocabulary.STAGED_STYLE,
-            "suggestUrls": current_app.extensions.get("suggest_urls", dict)(),  # with accounts (contrib/web.py)
+            "suggestUrls": current_app.extensions.get("suggest_urls", dict)(),  # with accounts (webapp/contribute/)
             "labels": _labels(),
             "itemsUrl": url_for("api.items", cid="CID"),
             "itemUrl": url_for("api.item", cid="CID", fid="FID"),

@@ -212,9 +212,9 @@ def _citations() -> dict:
 
 
 def _templates(op) -> dict:
-    """The contribution templates, one per layer (contrib/web.py), served with accounts or without."""
+    """The contribution templates, one per layer (webapp/contribute/web.py), served with accounts or without."""
     from contrib.columns import LAYERS
-    from contrib.web import TEMPLATE_FORMATS
+    from webapp.contribute.web import TEMPLATE_FORMATS
 
     layer = _param("layer", {"type": "string", "enum": list(LAYERS)}, "the layer", "path", True)
     fmt = _param("fmt", {"type": "string", "enum": list(TEMPLATE_FORMATS)}, "file format", "path", True)

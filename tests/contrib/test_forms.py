@@ -87,7 +87,7 @@ def test_withdraw_needs_a_reason_and_is_in_the_history(web):  # noqa: F811
 
 
 def test_the_queue_decides_from_the_list_and_the_contribute_page_links_the_guide(web, monkeypatch):  # noqa: F811
-    from contrib import pages
+    from webapp.contribute import pages
 
     monkeypatch.setattr(pages, "_publish_in_background", lambda *args: None)
     client = signed_in(web, "con")

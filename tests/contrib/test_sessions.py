@@ -10,11 +10,12 @@ from urllib.parse import quote
 
 import pytest
 
-from contrib import accounts, pages
+from contrib import accounts
 from contrib.store import ContributionStore
 from tests.contrib.conftest import TWO_INCIDENTS
 from tests.contrib.test_web import ADDRESSES, PASSWORD, said, signed_in, token
 from webapp import create_app
+from webapp.contribute import pages
 
 USERS = {"reader": "reader", "con": "contributor", "con2": "contributor", "rev": "reviewer", "rev2": "reviewer",
          "boss": "admin"}  # fmt: skip

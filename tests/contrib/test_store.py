@@ -129,7 +129,7 @@ def test_a_secret_is_made_once_and_the_same_for_every_process(store):
     """The key sessions are signed with on a deployment without BORDER_ATLAS_SECRET_KEY: every worker, and the app
     after a restart, read the one kept in the store (sign-ins carry across them)."""
     from contrib.store import ContributionStore
-    from contrib.web import _secret_key
+    from webapp.contribute.web import _secret_key
 
     first = store.secret("session key")
     assert len(first) == 64 and ContributionStore(store.url).secret("session key") == first

@@ -8,10 +8,11 @@ import re
 
 import pytest
 
-from contrib import accounts, pages
+from contrib import accounts
 from contrib.store import ContributionStore
 from tests.contrib.conftest import TWO_INCIDENTS
 from webapp import create_app
+from webapp.contribute import pages
 
 PASSWORD = "a-long-password"
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}

@@ -19,10 +19,10 @@ from contrib import accounts, publishing, workflow
 from contrib.columns import LAYERS
 from contrib.context import Context
 from contrib.limits import LIMITS, ReadError, check_name, megabytes
-from contrib.preview import staged_features
 from contrib.reconcile import Gazetteer
 from contrib.store import StoreError
-from contrib.web import TEMPLATES, needs, store
+from webapp.contribute.access import TEMPLATES, needs, store
+from webapp.contribute.preview import staged_features
 from webapp.store import get_store, per_build
 
 bp = Blueprint("contribute", __name__, template_folder=str(TEMPLATES))
@@ -266,7 +266,7 @@ def _publish_in_background(who: str, *options: str) -> None:
     command += [f"--{key.lower()}={config[key]}" for key in ("SOURCES", "REFERENCE") if config.get(key)]
     log = Path(config["STORE"]).with_name("publish.log").open("ab")
     subprocess.Popen([*command, "publish", *options], stdout=log, stderr=log, start_new_session=True,  # noqa: S603
-                     cwd=Path(__file__).parent.parent)  # fmt: skip
+                     cwd=Path(__file__).parents[2])  # fmt: skip
 
 
 def suggest_url(collection: str, feature: str) -> str | None:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import re
 import secrets
-from functools import wraps
 from pathlib import Path
 
 from flask import (
@@ -23,7 +22,6 @@ from flask import (
     Response,
     abort,
     current_app,
-    flash,
     redirect,
     render_template,
     request,
@@ -40,17 +38,16 @@ from contrib.columns import LAYERS
 from contrib.store import ContributionStore, configured
 from webapp import caching
 from webapp.attachment import disposition
+from webapp.contribute.access import TEMPLATES, store
 
-TEMPLATES = Path(__file__).parent / "templates"
 files = Blueprint("contribute_files", __name__, template_folder=str(TEMPLATES))
-GUIDE = Path(__file__).resolve().parent.parent / "docs" / "contributions.md"
+GUIDE = Path(__file__).resolve().parents[2] / "docs" / "contributions.md"
 signin = Blueprint("signin", __name__, template_folder=str(TEMPLATES))
 # After signing in, only a path of this site: one slash then no slash or backslash, no space or control character
 # (a browser drops a tab or a newline, making "/\t/host" the address "//host").
 SAFE_NEXT = re.compile(r"/(?![/\\])[^\s\\\x00-\x1f\x7f]*")
 DEVICE = "border_atlas_device"  # the signed cookie of a browser where an account signed in (contrib.throttle)
 DEVICE_DAYS = 365
-PAGES = {"review": "The review queue", "upload": "Uploading", "publish": "Publishing"}  # a refused page, in words
 # The contributors' door (sign-in, contribute, review, suggest): on a read-only atlas, a 404 that says why.
 DOOR = re.compile(r"^/(?:sign-in|sign-out|contribute|review|suggest)(?:/|$)")
 READ_ONLY = (
@@ -103,11 +100,6 @@ class _Sessions(SecureCookieSessionInterface):
         return bool(app.config.get("SESSION_COOKIE_SECURE")) or request.is_secure
 
 
-def store() -> ContributionStore:
-    """The app's contributions store."""
-    return current_app.extensions["contributions"]
-
-
 def register(app: Flask) -> None:
     """Serve the templates; with accounts configured, the sign-in, contribute, review and suggest pages."""
     app.register_blueprint(files)
@@ -120,7 +112,7 @@ def register(app: Flask) -> None:
         return
     from flask_wtf.csrf import CSRFProtect
 
-    from contrib import pages
+    from webapp.contribute import pages
 
     app.extensions["contributions"] = contributions
     app.config.setdefault("SECRET_KEY", None)
@@ -174,31 +166,6 @@ def _load_user(session_id: str) -> User | None:
     account = store().session_account(session_id)
     found = store().user(account) if account else None
     return User(found, session_id) if found else None
-
-
-def needs(action: str):
-    """A view that only a signed-in user whose role allows `action` may use (checked on the server)."""
-
-    def wrap(view):
-        @wraps(view)
-        def guarded(*args, **kwargs):
-            if not current_user.is_authenticated:
-                if request.method in ("GET", "HEAD"):
-                    return redirect(url_for("signin.sign_in", next=request.path))
-                abort(401, "sign in first")
-            if not accounts.may(current_user.role, action):
-                store().log(current_user.name, "refused", None, {"action": action, "path": request.path})
-                if request.method in ("GET", "HEAD") and accounts.may(current_user.role, "suggest"):
-                    flash(f"{PAGES.get(action, 'That page')} is for a {accounts.NEEDS[action]} or above; you are "
-                          f"signed in as {current_user.name}, a {current_user.role}.")  # fmt: skip
-                    return redirect(url_for("contribute.home"))
-                abort(403, f"{current_user.name} ({current_user.role}) may not {action}; allowed: a "
-                      f"{accounts.NEEDS[action]} or above")  # fmt: skip
-            return view(*args, **kwargs)
-
-        return guarded
-
-    return wrap
 
 
 @signin.route("/sign-in", methods=["GET", "POST"])
