@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+import tempfile
 from pathlib import Path
 
 import yaml
@@ -42,12 +43,25 @@ def folder(sources_dir: Path) -> Path:
     return Path(sources_dir).parent / "tours"
 
 
-def compile_all(where: Path, built: dict, texts: Path = TEXTS) -> list[dict]:
-    """Every tour in `where` (none when it does not exist), checked against the built layers, in slug order."""
-    if not Path(where).is_dir():
-        return []
+def compile_all(where: Path, built: dict, texts: Path = TEXTS, contributed: list[tuple[str, bytes]] = ()) -> list:
+    """Every tour in `where` (none when it does not exist), then the `contributed` ones ([(file name, Markdown)]:
+    the accepted tours of the contributions), checked against the built layers, in slug order."""
     known = Known(built)
-    return [compile_tour(path, known, texts) for path in sorted(Path(where).glob("*.md"))]
+    paths = sorted(Path(where).glob("*.md")) if Path(where).is_dir() else []
+    compiled = [compile_tour(path, known, texts) for path in paths]
+    with tempfile.TemporaryDirectory() as tmp:
+        for file_name, data in contributed:
+            path = Path(tmp) / Path(file_name).name
+            path.write_bytes(data)
+            try:
+                tour = compile_tour(path, known, texts) | {"file": f"contributions/{path.name}"}
+            except DataError as exc:
+                where = f"contributions/{path.name}"
+                raise DataError(where, exc.line, exc.entry, f"{exc.reason} (an accepted tour)") from None
+            if any(t["slug"] == tour["slug"] for t in compiled):
+                raise DataError(tour["file"], None, None, f"a tour {tour['slug']!r} is already in the atlas")
+            compiled.append(tour)
+    return sorted(compiled, key=lambda t: t["slug"])
 
 
 class Known:
