@@ -122,6 +122,9 @@ def _said(store, name: str, report) -> int:
     for line in report.lines():
         print(line)
     status = store.get(name)["status"]
+    if hasattr(report, "steps"):  # a tour (contrib.tours): its rows are its steps
+        print(f"{name}: {len(report.errors)} errors, {report.steps} steps checked; {status}")
+        return 0 if report.ok else 1
     print(f"{name}: {len(report.errors)} errors, {len(report.pending)} names to choose, "
           f"{len(report.records)} records ready; {status}")  # fmt: skip
     return 0 if report.ok else 1

@@ -93,6 +93,10 @@ def test_the_command_line_imports_a_tour_by_its_extension(door, tmp_path, capsys
     assert main([*base, "import", str(tmp_path / "by-the-command.md"), "--as", "cli-tour"]) == 1
     said = capsys.readouterr().out
     assert "imported by-the-command.md as cli-tour" in said and "step 2: no feature 'nowhere' in the build" in said
+    assert said.splitlines()[-1] == "cli-tour: 1 errors, 0 steps checked; needs work"
+    (tmp_path / "a-good-one.md").write_text(GOOD, encoding="utf-8")
+    assert main([*base, "import", str(tmp_path / "a-good-one.md"), "--layer", "tour"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "a-good-one: 0 errors, 2 steps checked; checked"
     assert main([*base, "import", str(tmp_path / "closing-the-border.md"), "--as", "taken"]) == 1
     assert "the atlas already has a tour 'closing-the-border'" in capsys.readouterr().out
     assert ContributionStore(tmp_path / "c.sqlite").get("cli-tour")["layer"] == "tour"
