@@ -1,6 +1,7 @@
 """The contribution commands of `border-atlas` (pipeline.cli gives the one command line, and `publish`):
 
   border-atlas import FILE --layer incidents|places|units|customs|migration [--as NAME]
+  border-atlas import TOUR.md [--as NAME]   (a guided tour: docs/tours.md)
   border-atlas check NAME
   border-atlas choose NAME ROW FIELD CHOICE [--basis TEXT]
   border-atlas withdraw NAME --reason TEXT
@@ -44,8 +45,15 @@ def options(parser: argparse.ArgumentParser) -> None:
 def add_commands(commands) -> None:
     """The contribution commands, added to the command line's subcommands."""
     add = commands.add_parser("import", help="keep a file as a new submission, then check it")
-    add.add_argument("file", type=Path, help="CSV, XLSX, GeoJSON, GeoPackage, LPF, or a download's CSV zip")
-    add.add_argument("--layer", required=True, choices=list(LAYERS), help="the layer its records belong to")
+    add.add_argument(
+        "file", type=Path, help="CSV, XLSX, GeoJSON, GeoPackage, LPF, a download's CSV zip, or a tour (.md)"
+    )
+    add.add_argument(
+        "--layer",
+        choices=[*LAYERS, "tour"],
+        default="",
+        help="the layer its records belong to; `tour` (or none, for a .md file) for a guided tour",
+    )
     add.add_argument("--as", dest="name", help="the submission's name (default: from the file's name); the name of "
                      "one not yet accepted: a new version of it")  # fmt: skip
     check = commands.add_parser("check", help="check a submission: every problem, one line each; names to choose")
@@ -114,6 +122,9 @@ def _said(store, name: str, report) -> int:
     for line in report.lines():
         print(line)
     status = store.get(name)["status"]
+    if hasattr(report, "steps"):  # a tour (contrib.tours): its rows are its steps
+        print(f"{name}: {len(report.errors)} errors, {report.steps} steps checked; {status}")
+        return 0 if report.ok else 1
     print(f"{name}: {len(report.errors)} errors, {len(report.pending)} names to choose, "
           f"{len(report.records)} records ready; {status}")  # fmt: skip
     return 0 if report.ok else 1

@@ -14,7 +14,7 @@ import secrets
 import tempfile
 from pathlib import Path
 
-from contrib import accounts, checks, choices, readers
+from contrib import accounts, checks, choices, readers, tours
 from contrib.columns import LAYERS
 from contrib.store import StoreError
 
@@ -28,7 +28,14 @@ OVERRIDE = "accepted by its own contributor, as an admin"
 def import_file(store, data: bytes, file_name: str, *, layer: str, contributor: str, context, gazetteer,
                 name: str | None = None, kind: str = "file") -> tuple[str, checks.Report]:  # fmt: skip
     """Keep a contributed file as a new submission, checked: the submission, its report and the history's lines are
-    written in one transaction, after the file was read and checked. Returns its name and its report."""
+    written in one transaction, after the file was read and checked. Returns its name and its report. A tour's
+    Markdown file (layer `tour`) is checked as the build checks tours (contrib.tours)."""
+    if tours.is_tour(file_name, layer):
+        name = name or _free_name(store, Path(file_name).name.split(".")[0])
+        if store.get(name) is not None or not NAME.match(name):
+            raise ValueError(f"submission name {name!r} is taken or not allowed; allowed: a new name of lowercase "
+                             "letters, digits, . _ - (a tour is proposed again under a new name)")  # fmt: skip
+        return name, tours.import_tour(store, data, file_name, name=name, contributor=contributor, context=context)
     if layer not in LAYERS:
         raise ValueError(f"layer {layer!r} is not one of {', '.join(LAYERS)}")
     table = _read(data, file_name, layer)
@@ -52,6 +59,8 @@ def new_version(store, name: str, data: bytes, file_name: str, *, who: str, cont
     """A fixed file for a submission not yet published: its new version (the history keeps both), checked again with
     the choices made for the names its rows still hold. Returns the report."""
     sub = submission(store, name)
+    if sub["layer"] == tours.LAYER:
+        raise ValueError(f"submission {name!r} is a tour; allowed: propose the fixed tour under a new name")
     if sub["status"] not in UNPUBLISHED:
         raise ValueError(f"there is already a submission {name!r}, {sub['status']}; allowed: a new version of one "
                          "not yet accepted, or another name (--as NAME)")  # fmt: skip
@@ -85,6 +94,8 @@ def withdraw(store, name: str, who: str, reason: str) -> None:
     if not (reason or "").strip():
         raise ValueError("a withdrawal needs a reason: say why the submission is withdrawn")
     sub = submission(store, name)
+    if sub["layer"] == tours.LAYER:
+        raise ValueError(f"submission {name!r} is a tour; allowed: propose the fixed tour under a new name")
     if sub["status"] not in UNPUBLISHED:
         raise ValueError(f"submission {name!r} is {sub['status']}; allowed: one not yet accepted")
     store.update(name, status="withdrawn")
@@ -130,6 +141,8 @@ def submission(store, name: str) -> dict:
 def check(store, name: str, context, gazetteer, who: str) -> checks.Report:
     """Check a submission's file with its choices; keep the report (and the records, when nothing blocks)."""
     sub = submission(store, name)
+    if sub["layer"] == tours.LAYER:
+        raise ValueError(f"submission {name!r} is a tour: it has no names to choose")
     table = _read(store.file(name), sub["file_name"], sub["layer"])
     report = checks.check(table, sub["layer"], context, gazetteer, _chosen(sub["choices"] or {}))
     with store.transaction():

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+import tempfile
 from pathlib import Path
 
 import yaml
@@ -29,7 +30,7 @@ TOUR_FIELDS = ({"title", "authors", "summary", "licence", "release"}, set())
 STEP_FIELDS = ({"years", "cite"}, {"title", "centre", "zoom", "bbox", "layers", "select"})
 TOUR_TYPES = {"authors": ("texts",), "release": ("text",), "title": ("text",), "summary": ("text",)}
 STEP_TYPES = {"years": ("whole", "numbers"), "centre": ("numbers",), "zoom": ("whole",), "bbox": ("numbers",)}
-STEP_TYPES |= {"layers": ("texts",), "select": ("text",), "cite": ("mappings",), "title": ("text",)}
+STEP_TYPES |= {"layers": ("texts",), "select": ("text", "texts"), "cite": ("mappings",), "title": ("text",)}
 # The overlays a step may name besides the zones (by id): the map's collections drawn as layers of their own, the
 # uncertainty circles, the areas of possibility, the areas the flows go between and the heat map (webapp.vocabulary).
 MAP_LAYERS = ("border", "places", "outposts", "customs", "diplomacy", "incidents", "migration", "placeCircles",
@@ -43,12 +44,25 @@ def folder(sources_dir: Path) -> Path:
     return Path(sources_dir).parent / "tours"
 
 
-def compile_all(where: Path, built: dict, texts: Path = TEXTS) -> list[dict]:
-    """Every tour in `where` (none when it does not exist), checked against the built layers, in slug order."""
-    if not Path(where).is_dir():
-        return []
+def compile_all(where: Path, built: dict, texts: Path = TEXTS, contributed: list[tuple[str, bytes]] = ()) -> list:
+    """Every tour in `where` (none when it does not exist), then the `contributed` ones ([(file name, Markdown)]:
+    the accepted tours of the contributions), checked against the built layers, in slug order."""
     known = Known(built)
-    return [compile_tour(path, known, texts) for path in sorted(Path(where).glob("*.md"))]
+    paths = sorted(Path(where).glob("*.md")) if Path(where).is_dir() else []
+    compiled = [compile_tour(path, known, texts) for path in paths]
+    with tempfile.TemporaryDirectory() as tmp:
+        for file_name, data in contributed:
+            path = Path(tmp) / Path(file_name).name
+            path.write_bytes(data)
+            try:
+                tour = compile_tour(path, known, texts) | {"file": f"contributions/{path.name}"}
+            except DataError as exc:
+                where = f"contributions/{path.name}"
+                raise DataError(where, exc.line, exc.entry, f"{exc.reason} (an accepted tour)") from None
+            if any(t["slug"] == tour["slug"] for t in compiled):
+                raise DataError(tour["file"], None, None, f"a tour {tour['slug']!r} is already in the atlas")
+            compiled.append(tour)
+    return sorted(compiled, key=lambda t: t["slug"])
 
 
 class Known:
@@ -122,15 +136,25 @@ def _step(path: Path, n: int, parts: tuple[dict, str], known: Known, texts: Path
     if unknown:
         allowed = ", ".join(sorted(known.layers))
         raise DataError(path, line, ident, f"unknown layer {unknown[0]!r}; allowed: {allowed}")
-    if block.get("select") is not None and block["select"] not in known.features:
-        raise DataError(path, line, ident, f"no feature {block['select']!r} in the build: an id of data/sources")
+    selected = _selected(path, line, ident, block.get("select"), known)
     if not block["cite"]:
         raise DataError(path, line, ident, "`cite` must be a non-empty list of citations")
     for cite in block["cite"]:
         _check_citation(path, cite.get(sources.LINE, line), ident, cite, texts)
     cites = [resolve({k: v for k, v in c.items() if k != sources.LINE}, texts) for c in block["cite"]]
-    return {"n": n, "title": block.get("title"), "text": body, "years": years, **view,
-            "layers": block.get("layers"), "select": block.get("select"), "cite": cites, "line": line}  # fmt: skip
+    return {"n": n, "title": block.get("title"), "text": body, "years": years, **view, "bbox": block.get("bbox"),
+            "layers": block.get("layers"), "select": selected, "cite": cites, "line": line}  # fmt: skip
+
+
+def _selected(path: Path, line: int, ident: str, select, known: Known) -> list[str]:
+    """The features a step selects (`select`: an id or a list of ids, the first one's popup opened), all built."""
+    ids = [select] if isinstance(select, str) else list(select or [])
+    for fid in ids:
+        if fid not in known.features:
+            raise DataError(path, line, ident, f"no feature {fid!r} in the build: an id of data/sources")
+    if len(set(ids)) != len(ids):
+        raise DataError(path, line, ident, f"`select` names a feature twice: {ids}")
+    return ids
 
 
 def _check_citation(path: Path, line: int, ident: str, cite: dict, texts: Path) -> None:

@@ -21,6 +21,7 @@ from pathlib import Path
 import geopandas as gpd
 
 from contrib.accepted import accepted
+from contrib.tours import accepted_tours
 from evidence.documents import TEXTS
 from layers import border, tours
 from layers.build import REFERENCE, SOURCES, build_layers, build_tables, display_copy
@@ -42,6 +43,7 @@ def build(
     releases: Path | None = None,
     contributions=None,
     tours_dir: Path | None = None,
+    contributed_tours: list[tuple[str, bytes]] = (),
 ) -> dict:
     """Build all layers (with the accepted `contributions`, if any) and the tours (`tours_dir`, by default beside
     `sources`) and write the store, then (with `releases`) keep it as a release if its content is new; returns the
@@ -52,7 +54,7 @@ def build(
     except DataError as exc:  # raised while building from records already read: find the entry's line
         raise exc.located(sources) from None
     progress("checking the tours (data/tours) against the build")
-    guided = tours.compile_all(tours_dir or tours.folder(sources), layers, texts)
+    guided = tours.compile_all(tours_dir or tours.folder(sources), layers, texts, contributed_tours)
     meta = build_tables(layers, sources, reference, texts, progress) | {"tours": guided}
     progress("simplifying for display")
     basemap = gpd.read_file(reference / "basemap.geojson")
@@ -83,7 +85,9 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
         releases = None if args.no_release else (args.releases or kept.beside(args.out))
         with building(args.out):  # one build of the store at a time, from the accepted contributions of now
             contributions = None if args.no_contributions else accepted(args.sources)
-            build(args.sources, args.reference, args.out, releases=releases, contributions=contributions)
+            guided = [] if args.no_contributions else accepted_tours()
+            build(args.sources, args.reference, args.out, releases=releases, contributions=contributions,
+                  contributed_tours=guided)  # fmt: skip
     except DataError as exc:
         print(f"build failed: {exc}\n(the store at {args.out} was left as it was)", file=sys.stderr)
         return 1

@@ -18,6 +18,7 @@ from contrib import workflow
 from contrib.accepted import of_submissions
 from contrib.publishing import mark, waiting
 from contrib.store import now
+from contrib.tours import accepted_tours
 from layers.errors import DataError
 from pipeline.build import build
 from store import releases
@@ -61,7 +62,8 @@ def _once(store, who: str, *, sources, reference, out: Path, database, progress)
     contributions = of_submissions(accepted, sources)
     progress = _shown(store, new, started, progress)
     try:
-        build(sources, reference, out, progress=progress, releases=releases.beside(out), contributions=contributions)
+        build(sources, reference, out, progress=progress, releases=releases.beside(out), contributions=contributions,
+              contributed_tours=accepted_tours(store))  # fmt: skip
         if database:
             from store.pg_load import load
 

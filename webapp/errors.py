@@ -17,7 +17,9 @@ LISTS = {
     "collections": ("the collections", "api.collections", {"f": "html"}),
     "texts": ("the source texts", "texts.texts_page", {}),
     "releases": ("the releases", "releases.releases_page", {}),
+    "tours": ("the guided tours", "tours.tours_page", {}),
 }
+TOURS = ("a guided tour", "tours.tours_page")  # offered on every error page, as a way in beside the map
 
 
 def _listing() -> dict | None:
@@ -41,6 +43,7 @@ def _page(status: int, description: str, parameter: str | None, reason: str | No
             parameter=parameter,
             reason=reason,
             listing=_listing(),
+            tours={"words": TOURS[0], "url": url_for(TOURS[1])},
             release_banner=lambda: None,  # nothing about releases that could fail again (a release gone, no build)
         )
     except Exception:  # noqa: BLE001 - any failure here falls back to the JSON

@@ -9,7 +9,7 @@ Markdown rendered by markdown-it-py with raw HTML off (escaped); every other tex
 from __future__ import annotations
 
 import html
-from urllib.parse import quote
+from urllib.parse import parse_qsl, quote
 
 from flask import Blueprint, jsonify, render_template, request, url_for
 from markdown_it import MarkdownIt
@@ -67,8 +67,14 @@ def step_hash(step: dict, names: dict[str, str], hidden: set[str]) -> str:
         for key, listed in (("off", off), ("on", on)):
             parts += [f"{key}=" + ",".join(quote(name, safe="") for name in listed)] if listed else []
     if step.get("select"):
-        parts.append("sel=" + quote(step["select"], safe=""))
+        parts.append("sel=" + quote(step["select"][0], safe=""))  # the first one's popup; the others outlined
     return "&".join(parts)
+
+
+def selection(step: dict) -> list[str]:
+    """The ids a step selects, the first one's popup opened (a tour of a release before 2026-12 selects one, a text)."""
+    chosen = step.get("select")
+    return [chosen] if isinstance(chosen, str) else list(chosen or [])
 
 
 def playable(tour: dict) -> dict:
@@ -78,7 +84,9 @@ def playable(tour: dict) -> dict:
     for step in tour["steps"]:
         cites = [{**c, "link": request.script_root + c["passage"] if c.get("passage") else None} for c in step["cite"]]
         url = url_for("tours.step_page", slug=tour["slug"], n=step["n"])
-        steps.append({**step, "hash": step_hash(step, names, hidden), "url": url, "cite": cites})
+        chosen = {**step, "select": selection(step)}
+        state = {"hash": step_hash(chosen, names, hidden), "url": url, "cite": cites, "also": chosen["select"][1:]}
+        steps.append(chosen | state)
     return {**tour, "steps": steps, "url": url_for("tours.tour_page", slug=tour["slug"])}
 
 
@@ -156,8 +164,18 @@ def print_page(slug: str):
     tour = playable(find(slug))
     for step in tour["steps"]:
         step["link"] = pinned.cite_url(url_for("tours.step_page", slug=slug, n=step["n"], _external=True), get_store())
+        step["figure"] = url_for("figure.figure", **figure_args(step))
     words = pinned.data_words(get_store())
     return render_template("tour_print.html", title=tour["title"], tour=tour, markdown=markdown, data_words=words)
+
+
+def figure_args(step: dict) -> dict:
+    """The /figure parameters of a step: its years, its view (its bbox as written, or its centre and zoom) and the
+    layers it switches off, all taken from its map state (the figure draws no popup: the selection is not passed)."""
+    state = dict(parse_qsl(step["hash"]))
+    args = {key: state[key] for key in ("year", "off") if key in state}
+    view = {"bbox": ",".join(str(v) for v in step["bbox"])} if step.get("bbox") else {"c": state["c"], "z": state["z"]}
+    return args | view | {"width": "double"}
 
 
 def storymap(tour: dict) -> dict:
@@ -165,12 +183,14 @@ def storymap(tour: dict) -> dict:
     slides = [{"type": "overview", "text": {"headline": tour["title"], "text": str(markdown(tour["summary"]))}}]
     for step in tour["steps"]:
         refs = "".join(f"<li>{html.escape(c['reference'])}</li>" for c in step["cite"])
+        years = "–".join(str(y) for y in dict.fromkeys(step["years"]))
+        headline = step["title"] or f"Step {step['n']}"
+        headline += "" if years in headline else f" ({years})"  # the years once, in the headline as in the date
         slides.append(
             {
                 "location": {"lat": step["centre"][0], "lon": step["centre"][1], "zoom": step["zoom"]},
-                "text": {"headline": html.escape(step["title"] or f"Step {step['n']}"),
-                         "text": f"{markdown(step['text'])}<ol>{refs}</ol>"},
-                "date": "–".join(str(y) for y in dict.fromkeys(step["years"])),
+                "text": {"headline": html.escape(headline), "text": f"{markdown(step['text'])}<ol>{refs}</ol>"},
+                "date": years,
             }
-        )  # fmt: skip
+        )
     return {"storymap": {"language": "en", "map_type": "osm:standard", "slides": slides}}

@@ -59,7 +59,7 @@ def test_the_two_tours_check_against_the_build(layers):
     for tour in compiled.values():
         assert tour["release"] and tour["authors"] and len(tour["steps"]) >= 5
         for step in tour["steps"]:
-            assert step["select"] in ids and step["text"]
+            assert step["select"] and set(step["select"]) <= ids and step["text"]
             assert 1918 <= step["years"][0] <= step["years"][1] <= 1940
             for cite in step["cite"]:  # each resolved like a record's: the full reference and the passage
                 assert cite["passage"].startswith("/texts/ablazhey-zhanbossinova-2026#q-")
@@ -75,11 +75,21 @@ def test_a_well_formed_tour_compiles(tmp_path):
     assert second["years"] == [1931, 1933] and second["centre"] == [46.0, 83.0] and 5 <= second["zoom"] <= 7
     assert second["line"] == line_of(text, "years: [1931, 1933]")
     assert second["cite"][0]["cited_as"] == "Ablazhey and Zhanbossinova 2026, n. 50"
+    assert second["select"] == ["sarkand"] and tour["steps"][0]["select"] == []
+
+
+def test_a_step_selects_several_features_the_first_opened(tmp_path):
+    text = tour_text("years: 1931\ncentre: [47, 84]\nzoom: 8\nselect: [zone-22-km, sarkand, strip-500-m]\n")
+    assert compile_text(tmp_path, text)["steps"][1]["select"] == ["zone-22-km", "sarkand", "strip-500-m"]
 
 
 MISSING_NOTE = GOOD_CITE.replace("note: 50", "note: 999")
+AT = "years: 1931\ncentre: [47, 84]\nzoom: 8\n"
 BAD = [  # (second step's block, its cite, what the error names, what it says is allowed)
     ("years: 1931\ncentre: [47, 84]\nzoom: 8\nselect: nowhere\n", GOOD_CITE, "no feature 'nowhere'", "an id of"),
+    (AT + "select: [sarkand, nowhere]\n", GOOD_CITE, "no feature 'nowhere'", "an id"),
+    (AT + "select: [sarkand, sarkand]\n", GOOD_CITE, "names a feature twice", "sarkand"),
+    (AT + "select: [sarkand, 3]\n", GOOD_CITE, "`select` was", "a list of texts"),
     ("years: 1931\ncentre: [47, 84]\nzoom: 8\n", MISSING_NOTE, "note '999' is not a note", "allowed: a footnote"),
     ("years: 1950\ncentre: [47, 84]\nzoom: 8\n", GOOD_CITE, "years 1950", "within 1918–1940"),
     ("years: 1931\ncentre: [47, 84]\nzoom: 8\nlayers: [roads]\n", GOOD_CITE, "layer 'roads'", "allowed: border"),

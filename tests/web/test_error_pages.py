@@ -27,6 +27,7 @@ ERRORS = {
     "/sign-in": (404, None, "This atlas is read-only: it has no accounts", None),
     "/texts/nowhere": (404, None, "nowhere", "/texts"),
     "/collections/nowhere": (404, None, "nowhere", "/collections?f=html"),
+    "/tours/nowhere": (404, None, "No tour 'nowhere'; the tours are listed at /tours", "/tours"),
 }  # fmt: skip
 # Clients that keep the JSON, by the Accept header they send.
 API_CLIENTS = {"no Accept": {}, "curl": {"Accept": "*/*"}, "JSON": {"Accept": "application/json"},
@@ -54,7 +55,9 @@ def test_a_browser_gets_a_page_naming_the_status_the_message_and_the_way_back(re
     if parameter:
         assert f"The parameter {parameter}: " in text and "allowed:" in text, text
     links = re.findall(r'href="([^"]+)"', page.split("<main>")[1])
-    assert links[0] == "/map" and links[1:] == ([listing] if listing else []), links
+    tours = [] if listing == "/tours" else ["/tours"]  # every error page offers the guided tours, once
+    assert links[0] == "/map" and links[1:] == ([listing] if listing else []) + tours, links
+    assert "or follow a guided tour" in text or listing == "/tours", text
     assert "Cite this page" not in page and "cite-page" not in page
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import shutil
 from html import unescape
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
@@ -15,7 +16,7 @@ from pipeline import build as builder
 from store import releases
 from tests.layers.test_tours import TOURS
 from webapp import create_app
-from webapp.tours import markdown, overlay_names, step_hash
+from webapp.tours import markdown, overlay_names, selection, step_hash
 
 SLUG = "flight-to-xinjiang"
 
@@ -54,6 +55,18 @@ def test_a_step_can_show_the_uncertainty_and_the_layers_hidden_at_first(app):
     circles = "Places%3A%20uncertainty%20%28radius%29"
     assert {"Places", "Incidents", "22%20km%20border%20zone", circles} <= set(off.split(","))
     assert "Places%3A%20areas%20of%20possibility" not in off, "hidden at first: never in off"
+
+
+def test_a_step_of_several_features_opens_the_first_and_outlines_the_others(client):
+    step = client.get("/tours/closing-the-border?f=json").get_json()["steps"][4]
+    assert step["select"] == ["customs-post-khorgos", "customs-office-bakhty", "customs-office-zaysan"]
+    assert step["hash"].endswith("&sel=customs-post-khorgos")
+    page = client.get("/tours/closing-the-border/5").get_data(as_text=True)
+    assert 'id="step-5" data-n="5"' in page
+    assert re.search(r'id="step-5"[^>]* data-also="customs-office-bakhty customs-office-zaysan"', page)
+    assert re.search(r'id="step-4"[^>]* data-also=""', page)
+    assert selection({"select": "zaysan"}) == ["zaysan"], "a tour of an older release selects one, as a text"
+    assert selection({"select": None}) == selection({}) == []
 
 
 @pytest.mark.parametrize("slug", ["closing-the-border", SLUG])
@@ -95,6 +108,11 @@ def test_storymapjs_export_has_a_slide_per_step(client):
     assert first["location"] == {"lat": tour["steps"][0]["centre"][0], "lon": tour["steps"][0]["centre"][1],
                                  "zoom": tour["steps"][0]["zoom"]}  # fmt: skip
     assert first["date"] == "1927" and "Ablazhey" in first["text"]["text"]
+    for slide, step in zip(story["slides"][1:], tour["steps"], strict=True):  # each slide says its step's years
+        first, last = step["years"]
+        years = f"{first}" if first == last else f"{first}–{last}"
+        assert slide["date"] == years and years in slide["text"]["headline"], slide["text"]["headline"]
+        assert slide["text"]["headline"].count(years) == 1
 
 
 def test_print_view_has_one_section_per_step_with_its_references(client):
@@ -103,6 +121,24 @@ def test_print_view_has_one_section_per_step_with_its_references(client):
     assert len(sections) == 7
     assert all("<h3>References</h3>" in s and "Ablazhey" in s for s in sections)
     assert "cited in" in unescape(sections[3])
+
+
+def test_each_printed_step_holds_its_figure_of_its_years_view_and_layers(client):
+    tour = client.get(f"/tours/{SLUG}?f=json").get_json()
+    page = client.get(f"/tours/{SLUG}/print").get_data(as_text=True)
+    sources = [unescape(src) for src in re.findall(r'<img class="tour-figure" data-src="([^"]+)"', page)]
+    assert len(sources) == len(tour["steps"])
+    for src, step in zip(sources, tour["steps"], strict=True):
+        first, last = step["years"]
+        args = dict(parse_qsl(urlsplit(src).query))
+        assert urlsplit(src).path == "/figure" and args["year"] == (f"{first}" if first == last else f"{first}-{last}")
+        assert ("bbox" in args) != ("c" in args), src
+        off = set(args.get("off", "").split(","))
+        assert "Border line" not in off and ("Migration" in off) == ("migration" not in step["layers"]), src
+        figure = client.get(src)
+        assert figure.status_code == 200 and figure.mimetype == "image/svg+xml", src
+        title = re.search(r"<title>([^<]*)</title>", figure.get_data(as_text=True)).group(1)
+        assert title.endswith(f", {first}" if first == last else f", {first}–{last}"), (src, title)
 
 
 def test_cite_this_step_names_the_tour_the_step_and_its_url(client):

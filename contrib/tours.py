@@ -1,0 +1,93 @@
+"""A guided tour proposed through the contributions' door: its Markdown file (docs/tours.md) is a submission of the
+layer `tour` whose rows are its steps, checked by the build's own check (layers.tours) against the atlas of now.
+
+Its report lists the check's error with its line and step; a tour that checks may be submitted and reviewed like any
+submission, and once accepted the next build compiles it with the tours of data/tours (pipeline.build).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from contrib.store import configured
+from layers import tours
+from layers.build import SOURCES
+from layers.errors import DataError
+from layers.registry import REGISTRY
+
+LAYER = "tour"
+SUFFIX = ".md"
+
+
+def is_tour(file_name: str, layer: str | None) -> bool:
+    """A tour's submission: asked for as the layer `tour`, or a Markdown file given without a layer."""
+    return layer == LAYER or (not layer and Path(file_name).suffix.lower() == SUFFIX)
+
+
+@dataclass
+class TourReport:
+    """What the check of a tour found: its error (the check stops at the first, with its line and step), its steps."""
+
+    errors: list[dict] = field(default_factory=list)
+    steps: int = 0
+    title: str | None = None
+    pending: tuple = ()
+    records: tuple = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def lines(self) -> list[str]:
+        return [f"line {e['line'] or '?'}, {e['step'] or 'the tour'}: {e['message']}" for e in self.errors]
+
+    def as_dict(self) -> dict:
+        return {"ok": self.ok, "errors": self.errors, "lines": self.lines(), "steps": self.steps, "title": self.title}
+
+
+def check(data: bytes, file_name: str, context, sources: Path = SOURCES) -> TourReport:
+    """The tour file checked as the build checks data/tours, against the atlas `context` reads."""
+    name = Path(file_name).name
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return TourReport([{"line": None, "step": None, "message": "the file is not UTF-8 text"}])
+    if (tours.folder(sources) / name).exists():
+        message = f"the atlas already has a tour {Path(name).stem!r}; allowed: a file name of its own"
+        return TourReport([{"line": None, "step": None, "message": message}])
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / name
+        path.write_text(text, encoding="utf-8")
+        try:
+            tour = tours.compile_tour(path, known(context))
+        except DataError as exc:
+            return TourReport([{"line": exc.line, "step": exc.entry, "message": exc.reason}])
+    return TourReport(steps=len(tour["steps"]), title=tour["title"])
+
+
+def known(context) -> tours.Known:
+    """What a step may name in the atlas of now: its collections' ids and its zones."""
+    return tours.Known({cid: context.frame(cid) for cid in REGISTRY})
+
+
+def import_tour(store, data: bytes, file_name: str, *, name: str, contributor: str, context) -> TourReport:
+    """Keep a tour file as a new submission (`name`), checked; its report and the history's lines in one go."""
+    report = check(data, file_name, context)
+    base = Path(file_name).name
+    state = {"status": "checked" if report.ok else "needs work", "report": report.as_dict(), "records": None}
+    with store.transaction():
+        store.create(name, LAYER, file_name=base, data=data, contributor=contributor, kind=LAYER, **state)
+        store.log(contributor, "import", name, {"layer": LAYER, "steps": report.steps}, file_name=base)
+        store.log(contributor, "check", name, {"errors": len(report.errors), "steps": report.steps}, file_name=base)
+    return report
+
+
+def accepted_tours(store=None) -> list[tuple[str, bytes]]:
+    """The accepted tours of the contributions store (its configured one by default): [(file name, Markdown)]."""
+    store = store or configured()
+    if not store.postgres and not Path(store.url).exists():
+        return []
+    subs = [s for s in store.submissions(status="accepted") if s["layer"] == LAYER]
+    return [(Path(s["file_name"]).name, store.file(s["name"])) for s in sorted(subs, key=lambda s: s["name"])]
