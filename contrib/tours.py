@@ -28,7 +28,8 @@ def is_tour(file_name: str, layer: str | None) -> bool:
 
 @dataclass
 class TourReport:
-    """What the check of a tour found: its error (the check stops at the first, with its line and step), its steps."""
+    """What the check of a tour found: each step's problem with its line and step (or the front matter's), and
+    how many steps it read."""
 
     errors: list[dict] = field(default_factory=list)
     steps: int = 0
@@ -60,11 +61,15 @@ def check(data: bytes, file_name: str, context, sources: Path = SOURCES) -> Tour
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / name
         path.write_text(text, encoding="utf-8")
+        problems = []
         try:
-            tour = tours.compile_tour(path, known(context))
-        except DataError as exc:
-            return TourReport([{"line": exc.line, "step": exc.entry, "message": exc.reason}])
-    return TourReport(steps=len(tour["steps"]), title=tour["title"])
+            tour = tours.compile_tour(path, known(context), problems=problems)
+        except DataError as exc:  # the front matter: nothing after it can be read
+            problems.append(exc)
+            tour = {"steps": [], "title": None}
+    errors = [{"line": e.line, "step": e.entry, "message": e.reason} for e in problems]
+    steps = len(tour["steps"]) + sum(str(e.entry).startswith("step") for e in problems)
+    return TourReport(errors, steps=steps, title=tour["title"])
 
 
 def known(context) -> tours.Known:

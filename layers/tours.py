@@ -73,8 +73,10 @@ class Known:
         self.features = {str(i) for frame in built.values() if "id" in frame for i in frame["id"]}
 
 
-def compile_tour(path: Path, known: Known, texts: Path = TEXTS) -> dict:
-    """One tour as the store keeps it: its front matter, introduction and steps, every citation resolved."""
+def compile_tour(path: Path, known: Known, texts: Path = TEXTS, problems: list | None = None) -> dict:
+    """One tour as the store keeps it: its front matter, introduction and steps, every citation resolved. Given a
+    list `problems`, a step that does not check adds its DataError there and the others are still checked (a
+    contributor's report lists every step's problem at once); without it the first one is raised (the build)."""
     text = Path(path).read_text(encoding="utf-8")
     front = FRONT.match(text)
     if not front:
@@ -91,10 +93,16 @@ def compile_tour(path: Path, known: Known, texts: Path = TEXTS) -> dict:
     out = {k: head[k] for k in ("title", "authors", "summary", "licence", "release")}
     out |= {"slug": slug, "file": f"data/tours/{Path(path).name}"}
     out["intro"] = text[front.end() : steps[0].start()].strip()
-    out["steps"] = [
-        _step(path, n, (_yaml(path, text, m, f"step {n}"), text[m.end() : end].strip()), known, texts)
-        for n, (m, end) in enumerate(zip(steps, ends, strict=True), 1)
-    ]
+    out["steps"] = []
+    for n, (m, end) in enumerate(zip(steps, ends, strict=True), 1):
+        try:
+            out["steps"].append(
+                _step(path, n, (_yaml(path, text, m, f"step {n}"), text[m.end() : end].strip()), known, texts)
+            )
+        except DataError as exc:
+            if problems is None:
+                raise
+            problems.append(exc)
     return out
 
 

@@ -93,10 +93,23 @@ def test_the_command_line_imports_a_tour_by_its_extension(door, tmp_path, capsys
     assert main([*base, "import", str(tmp_path / "by-the-command.md"), "--as", "cli-tour"]) == 1
     said = capsys.readouterr().out
     assert "imported by-the-command.md as cli-tour" in said and "step 2: no feature 'nowhere' in the build" in said
-    assert said.splitlines()[-1] == "cli-tour: 1 errors, 0 steps checked; needs work"
+    assert said.splitlines()[-1] == "cli-tour: 1 errors, 2 steps checked; needs work"
     (tmp_path / "a-good-one.md").write_text(GOOD, encoding="utf-8")
     assert main([*base, "import", str(tmp_path / "a-good-one.md"), "--layer", "tour"]) == 0
     assert capsys.readouterr().out.splitlines()[-1] == "a-good-one: 0 errors, 2 steps checked; checked"
     assert main([*base, "import", str(tmp_path / "closing-the-border.md"), "--as", "taken"]) == 1
     assert "the atlas already has a tour 'closing-the-border'" in capsys.readouterr().out
     assert ContributionStore(tmp_path / "c.sqlite").get("cli-tour")["layer"] == "tour"
+
+
+def test_every_steps_problem_is_in_the_first_report(door):
+    """Two steps wrong in two ways (a layer the atlas has not, a feature not in it): both in one report, each at its
+    step and line, not one per upload."""
+    app, store, _ = door
+    text = BAD.replace("layers: [border]", "layers: [rivers]", 1)
+    client = signed_in(app, "con")
+    name = upload(client, text, "two-broken-steps.md").headers["Location"].rsplit("/", 1)[1]
+    page = client.get(f"/contribute/{name}").get_data(as_text=True)
+    assert f"line {line_of(text, 'years')}, step 1: unknown layer &#39;rivers&#39;" in page
+    second = text.rindex("```step\n") + len("```step\n")
+    assert f"line {line_of(text, 'years', second)}, step 2: no feature &#39;nowhere&#39;" in page
