@@ -91,6 +91,9 @@ def test_only_what_is_certain_hides_it_and_survives_a_pasted_url(browser, server
     assert pasted.locator(".atlas-certain-only").is_checked()
     assert pasted.evaluate(DRAWN, WINDOW) is None
     assert pasted.evaluate(DRAWN, "kaldybaev-1935-12-13") is None  # not in 1931 at all
+    pasted.evaluate("() => { window.__opened = []; window.open = (u) => { window.__opened.push(u); }; }")
+    pasted.locator(".atlas-figure button").first.click()  # the figure of this view leaves the possible out too
+    assert "certain=1" in pasted.evaluate("window.__opened[0]")
     pasted.locator(".atlas-certain-only").uncheck()
     wait_until(pasted, "!location.hash.includes('certain=1')")
     wait_loaded(pasted)

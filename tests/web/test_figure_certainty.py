@@ -20,3 +20,16 @@ def test_the_legend_says_what_lighter_means_and_the_undated_zone_is_drawn_so(app
     data = client.get("/figure?year=1932&format=svg").data
     assert flat(POSSIBLE) in flat(svg_text(data))  # the 100 km zone: in force at a time the sources do not give
     assert _possible_zone_edges(data)
+
+
+def test_only_what_is_certain_leaves_the_possible_out_and_says_so(app):
+    """`certain=1`, as the map's toggle: the possible zone is not drawn, the legend has no 'lighter' key, the caption
+    says what is shown and cites the map view with `certain=1`; a bad value is a 400 naming the parameter."""
+    client = app.test_client()
+    data = client.get("/figure?year=1932&format=svg&certain=1").data
+    text = flat(svg_text(data))
+    assert flat(POSSIBLE) not in text and "100 km" not in text  # the 100 km zone: only possibly in force in 1932
+    assert "100 km" in flat(svg_text(client.get("/figure?year=1932&format=svg").data))
+    assert "only what the sources date certainly to these years" in text and "certain=1" in text
+    bad = client.get("/figure?year=1932&certain=yes")
+    assert bad.status_code == 400 and bad.get_json()["parameter"] == "certain"

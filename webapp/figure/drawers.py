@@ -58,11 +58,17 @@ def features(store, view: View) -> dict[str, gpd.GeoDataFrame]:
     for cid in DRAWN:
         if cid not in view.off:
             frame = store.query(cid, period=view.period, display=True)[0]
-            frames[cid] = _in_view(certainty.with_column(store, cid, frame, view.period), view)
+            frame = _in_view(certainty.with_column(store, cid, frame, view.period), view)
+            frames[cid] = _certain(frame) if view.certain else frame
     frames["zones"] = frames["zones"][[f"zone:{z}" not in view.off for z in frames["zones"]["id"]]]
     frames["areas"] = _incident_areas(store, frames.get("incidents"), view)
     frames["flowareas"] = _flow_areas(store, frames.get("migration"), view)
     return {cid: frame for cid, frame in frames.items() if len(frame)}
+
+
+def _certain(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The rows certainly there in the years (`certain=1`): the possible ones left out, not drawn lighter."""
+    return frame[~frame.apply(_possible, axis=1).astype(bool)] if len(frame) else frame
 
 
 def _in_view(frame: gpd.GeoDataFrame, view: View) -> gpd.GeoDataFrame:

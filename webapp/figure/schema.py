@@ -30,6 +30,11 @@ def parameters(filters: list, param) -> list:
             next(p["schema"] for p in filters if p["name"] == "year"),  # as `year`
             "a second moment (a year or years, as `year`): two panels, and the changes between them under the caption",
         ),
+        param(
+            "certain",
+            {"type": "string", "enum": ["0", "1"], "default": "0"},
+            "1: only what is certainly there in the years (the map's 'Only what is certain'); 0: possible ones lighter",
+        ),
         param("width", {"type": "string", "enum": list(WIDTHS), "default": DEFAULT_WIDTH}, f"the column: {widths}"),
         param("part", {"type": "string", "enum": list(PARTS), "default": "figure"}, "the figure, its sources or both"),
         param(

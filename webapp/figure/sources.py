@@ -88,7 +88,8 @@ def heading(view: View, frames: dict) -> str:
     """What the figure shows and when: "The Kazakh–Xinjiang border, 1930: border zones, border line, places"."""
     shown = [vocabulary.REGISTRY[cid].TITLE for cid in SHOWN if cid in frames]
     what = ", ".join(s[0].lower() + s[1:] for s in shown) or "nothing of the atlas"
-    return f"The Kazakh–Xinjiang border, {view.moments_text}: {what}."
+    only = " (only what the sources date certainly to these years)" if view.certain else ""
+    return f"The Kazakh–Xinjiang border, {view.moments_text}{only}: {what}."
 
 
 def atlas(view: View) -> str:

@@ -24,7 +24,7 @@ from webapp.mapview import MAX_ZOOM
 from webapp.store import get_store
 from webapp.vocabulary import LANGUAGES, OVERLAYS
 
-ALLOWED = {"year", "datetime", "bbox", "c", "z", "off", "lang", "format", "width", "part", "compare"}
+ALLOWED = {"year", "datetime", "bbox", "c", "z", "off", "lang", "format", "width", "part", "compare", "certain"}
 # What a request gives (`part`): the figure, its sources (the bibliography), or both in a zip; the formats of each,
 # the first the default.
 PARTS = {"figure": FORMATS, "sources": SOURCE_FORMATS, "all": FORMATS}
@@ -45,6 +45,8 @@ FIGURE_LAYERS = {
     "incidentCircles": "",
     "heat": "",
 }
+# `certain`: everything in the years, possible features drawn lighter (0), or only what is certain (1).
+CERTAIN = {"0": False, "1": True}
 # A view given as centre and zoom is the extent of a browser window of this size (CSS pixels) at that zoom.
 VIEWPORT = (1200, 800)
 # The area the metric CRS draws well; a view is clipped to it.
@@ -66,6 +68,7 @@ class View:
     url: str = ""  # the map view's URL, cited in the caption
     version: str = ""  # the release and data version, cited in the caption
     compare: tuple[int, int] | None = None  # the years of a second panel beside the first (webapp.figure.compare)
+    certain: bool = False  # only what is certainly there in the years (`certain=1`, as on the map)
 
     @property
     def period(self) -> tuple[date, date]:
@@ -106,6 +109,7 @@ def parse_view(args, store) -> View:
     view = View(years=_years(params.parse_period(args, store.first_date())))
     if "compare" in args:  # `compare=1935` or `1934-1935`, as in the map's URL
         view.compare = tuple(day.year for day in params.parse_years(args["compare"], "compare"))
+    view.certain = CERTAIN[params.parse_choice("certain", args.get("certain", "0"), CERTAIN)]
     view.lang = params.parse_choice("lang", args.get("lang", "name"), LANGUAGES)
     view.part = params.parse_choice("part", args.get("part", "figure"), PARTS)
     view.fmt = params.parse_choice("format", args.get("format", next(iter(PARTS[view.part]))), PARTS[view.part])
@@ -249,5 +253,14 @@ def map_url(args, view: View) -> str:
         lat, lon, zoom = zoom_for(view.extent)
     off = [n for n in args.get("off", "").split(",") if n]
     lang = None if view.lang == View.lang else view.lang
-    url = map_view_url(external=True, year=view.years, z=zoom, c=(lat, lon), off=off, lang=lang, compare=view.compare)
+    url = map_view_url(
+        external=True,
+        year=view.years,
+        z=zoom,
+        c=(lat, lon),
+        off=off,
+        lang=lang,
+        certain=view.certain,
+        compare=view.compare,
+    )
     return pinned.cite_url(url, get_store())
