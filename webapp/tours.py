@@ -171,11 +171,13 @@ def print_page(slug: str):
 
 def figure_args(step: dict) -> dict:
     """The /figure parameters of a step: its years, its view (its bbox as written, or its centre and zoom) and the
-    layers it switches off, all taken from its map state (the figure draws no popup: the selection is not passed)."""
+    layers it switches off, all taken from its map state, and the features it selects (ringed: a figure has no
+    popup)."""
     state = dict(parse_qsl(step["hash"]))
     args = {key: state[key] for key in ("year", "off") if key in state}
     view = {"bbox": ",".join(str(v) for v in step["bbox"])} if step.get("bbox") else {"c": state["c"], "z": state["z"]}
-    return args | view | {"width": "double"}
+    selected = {"sel": ",".join(step["select"])} if step.get("select") else {}
+    return args | view | selected | {"width": "double"}
 
 
 def storymap(tour: dict) -> dict:

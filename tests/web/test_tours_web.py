@@ -135,8 +135,10 @@ def test_each_printed_step_holds_its_figure_of_its_years_view_and_layers(client)
         assert ("bbox" in args) != ("c" in args), src
         off = set(args.get("off", "").split(","))
         assert "Border line" not in off and ("Migration" in off) == ("migration" not in step["layers"]), src
+        assert args["sel"].split(",") == step["select"], src  # the step's features, ringed
         figure = client.get(src)
         assert figure.status_code == 200 and figure.mimetype == "image/svg+xml", src
+        assert 'id="selected-' in figure.get_data(as_text=True), src
         title = re.search(r"<title>([^<]*)</title>", figure.get_data(as_text=True)).group(1)
         assert title.endswith(f", {first}" if first == last else f", {first}–{last}"), (src, title)
 

@@ -17,9 +17,8 @@ from shapely.geometry import Point, box
 from geo import METRIC_CRS, to_metric
 from webapp import certainty, vocabulary
 from webapp.figure.page import BORDER_WIDTH, LINE_SCALE, MARKER_SCALE
-from webapp.figure.view import View
+from webapp.figure.view import DRAWN, View
 
-DRAWN = ("zones", "border", "places", "outposts", "customs", "diplomacy", "incidents", "migration")
 # The layers drawn as typed points: the legend's prefix and the drawing order (higher on top); the type in words
 # is the vocabulary's (webapp/vocabulary.py Layer.words).
 POINTS = {

@@ -22,6 +22,7 @@ from webapp.figure.furniture import north_arrow, scale_bar
 from webapp.figure.labels import label_places
 from webapp.figure.marks import MapPoints, markers, showing
 from webapp.figure.page import FONT, FONTS, GAP_IN, MARGIN_IN, PNG_DPI, RC, SMALL
+from webapp.figure.selected import mark
 from webapp.figure.sources import Entry, bibliography, caption
 from webapp.figure.text import wrap
 from webapp.figure.view import View
@@ -113,6 +114,7 @@ def _draw_map(ax, store, view: View, frames: dict) -> list:
     for layer, draw in ({"zones": partial(draw_zones, ranks=_zone_ranks(store))} | DRAWERS).items():
         if layer in frames:
             draw(ax, frames[layer], drawing, view)
+    mark(ax, frames, view.sel, drawing.legend)
     _frame_map(ax, view)
     reserved = [scale_bar(ax, view), north_arrow(ax, view, drawn)]
     label_places(ax, frames.get("places"), view, drawn, reserved)

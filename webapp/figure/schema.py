@@ -35,6 +35,7 @@ def parameters(filters: list, param) -> list:
             {"type": "string", "enum": ["0", "1"], "default": "0"},
             "1: only what is certainly there in the years (the map's 'Only what is certain'); 0: possible ones lighter",
         ),
+        param("sel", {"type": "string"}, "features ringed as selected: their ids, comma-separated (the map URL's sel)"),
         param("width", {"type": "string", "enum": list(WIDTHS), "default": DEFAULT_WIDTH}, f"the column: {widths}"),
         param("part", {"type": "string", "enum": list(PARTS), "default": "figure"}, "the figure, its sources or both"),
         param(

@@ -19,12 +19,13 @@ from layers.schema import DEFAULT_YEAR, PERIOD, YEARS
 from store.errors import QueryError
 from webapp import params, pinned
 from webapp.figure.page import COLUMNS, DEFAULT_WIDTH, FORMATS, SOURCE_FORMATS, WIDTHS, Page, fit_extent
+from webapp.figure.selected import parse_sel
 from webapp.mapurl import map_url as map_view_url
 from webapp.mapview import MAX_ZOOM
 from webapp.store import get_store
 from webapp.vocabulary import LANGUAGES, OVERLAYS
 
-ALLOWED = {"year", "datetime", "bbox", "c", "z", "off", "lang", "format", "width", "part", "compare", "certain"}
+ALLOWED = {"year", "datetime", "bbox", "c", "z", "off", "lang", "format", "width", "part", "compare", "certain", "sel"}
 # What a request gives (`part`): the figure, its sources (the bibliography), or both in a zip; the formats of each,
 # the first the default.
 PARTS = {"figure": FORMATS, "sources": SOURCE_FORMATS, "all": FORMATS}
@@ -45,6 +46,8 @@ FIGURE_LAYERS = {
     "incidentCircles": "",
     "heat": "",
 }
+# The collections a figure draws (webapp.figure.drawers), whose features `sel` may name.
+DRAWN = ("zones", "border", "places", "outposts", "customs", "diplomacy", "incidents", "migration")
 # `certain`: everything in the years, possible features drawn lighter (0), or only what is certain (1).
 CERTAIN = {"0": False, "1": True}
 # A view given as centre and zoom is the extent of a browser window of this size (CSS pixels) at that zoom.
@@ -69,6 +72,7 @@ class View:
     version: str = ""  # the release and data version, cited in the caption
     compare: tuple[int, int] | None = None  # the years of a second panel beside the first (webapp.figure.compare)
     certain: bool = False  # only what is certainly there in the years (`certain=1`, as on the map)
+    sel: tuple[str, ...] = ()  # the features ringed as selected (webapp.figure.selected)
 
     @property
     def period(self) -> tuple[date, date]:
@@ -110,6 +114,8 @@ def parse_view(args, store) -> View:
     if "compare" in args:  # `compare=1935` or `1934-1935`, as in the map's URL
         view.compare = tuple(day.year for day in params.parse_years(args["compare"], "compare"))
     view.certain = CERTAIN[params.parse_choice("certain", args.get("certain", "0"), CERTAIN)]
+    if "sel" in args:
+        view.sel = parse_sel(args["sel"], store, DRAWN)
     view.lang = params.parse_choice("lang", args.get("lang", "name"), LANGUAGES)
     view.part = params.parse_choice("part", args.get("part", "figure"), PARTS)
     view.fmt = params.parse_choice("format", args.get("format", next(iter(PARTS[view.part]))), PARTS[view.part])
@@ -261,6 +267,7 @@ def map_url(args, view: View) -> str:
         off=off,
         lang=lang,
         certain=view.certain,
+        sel=view.sel[0] if view.sel else None,
         compare=view.compare,
     )
     return pinned.cite_url(url, get_store())

@@ -24,7 +24,8 @@ function figureQuery(map, format) {
     format: format
   });
   if (view.off.length) query.set("off", view.off.join(","));
-  if (state.certainOnly) query.set("certain", "1");  // only what is certain, as the map draws it
+  if (state.certainOnly) query.set("certain", "1");
+  if (view.sel) query.set("sel", view.sel);  // the open feature, ringed  // only what is certain, as the map draws it
   if (state.compare) query.set("compare", compareText(state.compare));  // a figure of both moments
   return query.toString();
 }
