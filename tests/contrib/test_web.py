@@ -130,6 +130,9 @@ def test_upload_choose_submit_review(web, tmp_path, monkeypatch):
                                                     "choice": "geonames:1522818", "csrf_token": csrf})  # fmt: skip
     staged = client.get(f"/contribute/{name}/staged.geojson").get_json()
     assert sorted(f["id"] for f in staged["features"]) == ["jarkent-1930", "kegen", "kegen-1929-04"]
+    assert (staged["staged"], staged["rows"], staged["new_places"]) == (3, 2, ["Kegen (GeoNames 1522818)"])
+    page = client.get(f"/contribute/{name}").get_data(as_text=True)
+    assert f'<a id="preview" href="/map?staged={name}#year=1929-1930">' in page  # opened on the records' years
     assert client.post(f"/contribute/{name}/submit", data={"csrf_token": csrf}).status_code == 302
     reviewer = signed_in(web, "rev")
     assert name in reviewer.get("/review").get_data(as_text=True)

@@ -21,8 +21,9 @@ from contrib.context import Context
 from contrib.limits import LIMITS, ReadError, check_name, megabytes
 from contrib.reconcile import Gazetteer
 from contrib.store import StoreError
+from layers.schema import YEARS
 from webapp.contribute.access import TEMPLATES, needs, store
-from webapp.contribute.preview import staged_features
+from webapp.contribute.preview import staged_features, staged_years
 from webapp.store import get_store, per_build
 
 bp = Blueprint("contribute", __name__, template_folder=str(TEMPLATES))
@@ -132,8 +133,15 @@ def _submission(name: str, errors: dict | None = None, status: int = 200):
     page = render_template("submission.html", title=f"Submission {name}", sub=sub, report=sub["report"] or {},
                            history=store().history(name), may_review=may_review, override=override,
                            publication=publishing.state(sub, out), retriable=publishing.retriable(sub, out),
-                           versions=store().versions(name), errors=errors or {}, typed=request.form)  # fmt: skip
+                           versions=store().versions(name), errors=errors or {}, typed=request.form,
+                           preview=_preview_url(sub))  # fmt: skip
     return page, status
+
+
+def _preview_url(sub: dict) -> str:
+    """The map with the submission's staged records, opened on their years."""
+    years = staged_years(sub, YEARS)
+    return url_for("mapview.page", staged=sub["name"]) + (f"#year={years}" if years else "")
 
 
 @bp.post("/contribute/<name>/choose")

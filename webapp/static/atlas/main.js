@@ -123,7 +123,7 @@ function init(map, opts) {
   const asked = readView(config, map);  // first: the time control rewrites the hash when it is set
   Object.assign(state, { config: config, map: map, levels: config.levels, levelLegend: config.levelLegend, units: config.summary.units });
   bindEmbedded(opts);
-  let layers = null;
+  let layers = null, staged = null;
   const legend = legendControl(opts.zones, config.summary.undated, config.levelLegend);
   const showKeys = legendKeys(map, groups, legend, function () { return layers; });
   layers = fetchedLayers(map, Object.assign({ heat: opts.heat }, groups), config, onDrawn(map, opts, function () { return layers; }, showKeys));
@@ -134,6 +134,7 @@ function init(map, opts) {
     markersOnTop(map);
     legend.update(from, to);
     layers.setPeriod(from, to);
+    if (staged) staged.filter(from, to);
     writeHash(map);
     container.setAttribute("data-year", String(from));
     container.setAttribute("data-period", periodText(from, to));
@@ -151,7 +152,7 @@ function init(map, opts) {
   trackView(map, layers, opts.layerControl);
   const ui = { time: control, layerControl: opts.layerControl, language: added.language, open: opener(map, layers, groups, added.index) };
   applyView(map, ui, asked);
-  stagedLayer(map, opts.layerControl, config.staged);
+  staged = stagedLayer(map, opts.layerControl, config.staged, legend);
   window.addEventListener("hashchange", function () {  // a view pasted into the address bar, or back and forward
     applyView(map, ui, readView(config, map));
   });
