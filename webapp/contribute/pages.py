@@ -283,6 +283,11 @@ def suggest_url(collection: str, feature: str) -> str | None:
     return url_for("contribute.suggest", layer=layer, feature=feature) if layer else None
 
 
+def account_links() -> dict[str, str]:
+    """The map's links to the contributors' door (a deployment with accounts): sign in, contribute."""
+    return {"Sign in": url_for("signin.sign_in"), "Contribute": url_for("contribute.home")}
+
+
 def suggest_urls() -> dict[str, str]:
     """{collection: the suggest page of its feature FID} for the map's popups (webapp/mapview.py's config)."""
     return {spec.collection: url_for("contribute.suggest", layer=name, feature="FID") for name, spec in LAYERS.items()}
