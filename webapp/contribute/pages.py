@@ -220,6 +220,15 @@ def staged(name: str):
     return response
 
 
+@bp.get("/contribute/<name>/publication.json")
+@needs("suggest")
+def publication(name: str):
+    """Where the submission's publication is (the pages poll it while a build runs: static/contribute/progress.js)."""
+    response = jsonify(publishing.progress(_visible(name), Path(current_app.config["STORE"])))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.get("/review")
 @needs("review")
 def queue():
