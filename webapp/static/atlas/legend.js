@@ -101,9 +101,9 @@ export function legendControl(zoneGroups, undated, levelLegend) {
   const staged = el("div", null, "key-row staged-key");
   c.showStaged = function (look, words) {
     const swatch = el("span", null, "dot");
-    Object.assign(swatch.style, { background: look.fillColor, boxShadow: "0 0 0 2px " + look.color });
+    Object.assign(swatch.style, { background: look.fillColor, boxShadow: "0 0 0 2px " + look.color, flexShrink: "0" });
     staged.textContent = "";
-    append(staged, [el("strong", look.name + ": "), append(el("span", null, "key"), [swatch, el("span", words)])]);
+    append(staged, [el("strong", look.name + ": "), append(el("span", null, "key wide"), [swatch, el("span", words)])]);
     if (!staged.parentNode) markers.before(staged);
   };
   return c;

@@ -14,9 +14,8 @@ function stagedWords(data, shown, from, to) {
   let text = shown + " of " + total + " drawn in " + periodText(from, to);
   if (data.new_places && data.new_places.length) {
     const n = data.new_places.length;
-    text += "; " + data.staged + " staged: " + data.rows + " from the file's rows and " + n +
-      (n === 1 ? " new place" : " new places") + " of the gazetteer that place choices make: " +
-      data.new_places.join(", ");
+    text += ". " + data.rows + " are the file's rows; " + n + (n === 1 ? " is a new place" : " are new places") +
+      " of the gazetteer made by place choices: " + data.new_places.join(", ");
   }
   return text;
 }
