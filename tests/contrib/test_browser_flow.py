@@ -176,7 +176,7 @@ def test_three_rows_upload_fix_choose_preview_submit_review_publish(browser, doo
     page.reload()
     following = page.get_attribute("#publication", "data-follow")  # the page follows the build by itself
     assert following == f"/contribute/{name}/publication.json"
-    wait_until(page, "document.querySelector('#publication .words').textContent.startsWith('being published')", 120_000)
+    wait_until(page, "document.querySelector('#publication').textContent.startsWith('Publication: being')", 120_000)
     page.screenshot(path=str(shots / "submission-building.png"), full_page=True)
     wait_until(page, "document.querySelector('#publication').dataset.done !== undefined", 300_000)
     assert page.get_attribute("#publication", "data-done") == "published"

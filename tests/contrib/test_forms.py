@@ -127,7 +127,7 @@ def test_the_pages_follow_a_build_until_it_is_published_or_fails(web, monkeypatc
     reviewer.post(f"/review/{name}", data=accept)
     polled = f"/contribute/{name}/publication.json"
     page = client.get(f"/contribute/{name}").get_data(as_text=True)
-    assert f'data-follow="{polled}">Publication: <span class="words">waiting for the build</span>.' in page
+    assert f'data-follow="{polled}" data-words="Publication: %s.">Publication: waiting for the build.' in page
     assert '<script type="module" src="/static/contribute/progress.js"></script>' in page
     assert client.get("/static/contribute/progress.js").mimetype == "text/javascript"
     assert client.get(polled).get_json() == {"name": name, "words": "waiting for the build", "done": False,
