@@ -122,6 +122,7 @@ def _preview(page, shots) -> None:
                                          if (p && p.staged && b.contains(l.getLatLng())) n++; });
         return [n, BorderAtlas.map.getZoom()]; })()""")
     assert inside[0] == 4 and inside[1] >= 6, inside  # zoomed to them (the whole map opens at zoom 5)
+    assert page.evaluate("document.querySelectorAll('.leaflet-staged-pane path').length") == 4  # drawn over the rest
     page.wait_for_timeout(1000)  # the zoom's animation ended
     page.screenshot(path=str(shots / "preview.png"))
     page.evaluate("location.hash = 'year=1930'")

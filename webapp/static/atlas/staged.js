@@ -24,7 +24,8 @@ export function stagedLayer(map, layerControl, look, legend) {
   const name = new URLSearchParams(window.location.search).get("staged");
   const shown = { filter: function () {} };
   if (!name || !NAME.test(name)) return shown;
-  const style = { radius: look.radius, color: look.color, weight: look.weight, fillColor: look.fillColor, fillOpacity: look.fillOpacity };
+  if (!map.getPane("staged")) map.createPane("staged").style.zIndex = 640;  // over every published marker, under popups
+  const style = { radius: look.radius, color: look.color, weight: look.weight, fillColor: look.fillColor, fillOpacity: look.fillOpacity, pane: "staged" };
   fetch("/contribute/" + encodeURIComponent(name) + "/staged.geojson", { credentials: "same-origin" })
     .then(function (r) { if (!r.ok) throw new Error(String(r.status)); return r.json(); })
     .then(function (data) {
