@@ -68,9 +68,18 @@ def new_place(choice: Choice, name: str, sources: list, taken: set[str], side_of
     if choice.kind == "place":
         return None
     bare = names.bare(name)
-    base = {"id": _free_id(bare, taken), "name": bare, "feature_type": "settlement", "in_1927_list": False}
+    latin = _latin(bare)
+    base = {"id": _free_id(bare, taken), "name": latin, "feature_type": "settlement", "in_1927_list": False}
     base |= {"sources": sources, "variants": [name] if bare != name else None}
+    base |= {"name_ru": bare} if latin != bare else {}
     return base | PLACERS[choice.kind](choice, side_of)
+
+
+def _latin(name: str) -> str:
+    """A Cyrillic name in the gazetteer's Latin spelling (Кок-Терек -> Kok-Terek); any other as it is."""
+    if not names.is_cyrillic(name):
+        return name
+    return re.sub(r"(^|[\s-])(\w)", lambda m: m[1] + m[2].upper(), names.to_latin(name))
 
 
 def _geonames(choice: Choice, side_of) -> dict:

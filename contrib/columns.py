@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from types import ModuleType
 
+from contrib.lists import FORMS
 from layers import customs, incidents, migration, outposts, places
 from layers.dates import PRECISIONS
 from layers.sources import FIELD_TYPES, KINDS
@@ -36,6 +37,7 @@ class Column:
     codes: tuple = ()  # the allowed values, from the layer module
     refers: str | None = None  # the kind of atlas id it names: "place", "unit", "area", "migration_area"
     template: bool = True  # offered in the template (False: read from downloads only)
+    form: str | None = None  # a list written in one cell as a person would (contrib.lists.FORMS), JSON also read
 
     @property
     def kinds(self) -> tuple:
@@ -46,6 +48,8 @@ class Column:
     @property
     def allowed(self) -> str:
         """What the column allows, in words."""
+        if self.form:
+            return FORMS[self.form].allowed + "; or a JSON list, as the downloads write it"
         if self.codes:
             return "one of " + ", ".join(str(c) for c in self.codes if c is not None) + _or_empty(self)
         return " or ".join(KINDS[k][1] for k in self.kinds if k != "null") + _or_empty(self)
@@ -135,7 +139,7 @@ INCIDENTS = Layer(
         Column("subtype", "subtype", "a finer kind", tuple(incidents.SUBTYPES) + (None,)),
         *_period(),
         Column("date_text", "date_text", "the date as the source words it"),
-        Column("actors", "actors", 'who took part: a JSON list of {"who": ..., "side": USSR|China|unknown}'),
+        Column("actors", "actors", "who took part, each with its side in brackets", form="actors"),
         Column("unit", "unit", "the border-guard unit involved (a unit id of the atlas)", refers="unit"),
         Column(
             "counts",
@@ -146,7 +150,12 @@ INCIDENTS = Layer(
         ),
         Column("counts_note", "counts_note", "how the counts were read"),
         Column("direction", "direction", "the direction of a crossing", tuple(incidents.DIRECTIONS)),
-        Column("goods", "goods", 'goods seized: a JSON list of {"what": ..., "value": ..., "unit": ...}'),
+        Column(
+            "goods",
+            "goods",
+            "the goods seized, each with its amount and unit where the source gives them",
+            form="goods",
+        ),  # fmt: skip
         Column("location_text", "location_text", "the place as the source words it"),
         Column(
             "location_place",

@@ -45,6 +45,14 @@ def state(sub: dict, out: Path) -> str | None:
     return "waiting for the build"
 
 
+def progress(sub: dict, out: Path) -> dict:
+    """Where the publication is, as the submission and review pages poll it: its words, and whether it has ended
+    (published, or failed and why; a submission not accepted has nothing to follow)."""
+    words = state(sub, out)
+    ongoing = bool(words) and words.startswith(("being published", "waiting"))
+    return {"name": sub["name"], "words": words, "done": not ongoing, "failed": retriable(sub, out)}
+
+
 def retriable(sub: dict, out: Path) -> bool:
     """Whether an accepted submission needs a publish again (its build failed or stopped)."""
     words = state(sub, out) or ""

@@ -15,6 +15,7 @@ import shapely
 
 from contrib import citing, values
 from contrib.columns import CITATION_COLUMNS, COUNT_PARTS, LAYERS, Layer
+from contrib.lists import FORMS
 from contrib.readers import Row, Table
 from contrib.report import NOTE, Problem
 from contrib.wholes import cite_label
@@ -111,11 +112,18 @@ def _set(entry: Entry, table: Table, column, value) -> None:
     if values.empty(value) and column.path not in entry.required:
         return  # an optional field left empty is not given
     try:
-        typed = values.parse(value, column.kinds)
+        typed = _written(column, value) if column.form else values.parse(value, column.kinds)
     except values.CellError as exc:
         entry.problems.append(_problem(table, entry.row, column, exc.what, column.allowed))
         return
     put(entry.record, column.path, citing.to_source(typed))
+
+
+def _written(column, value):
+    """A list written in one cell (who (side); ...), or JSON as the downloads write it."""
+    if not isinstance(value, str) or values.empty(value) or value.lstrip()[:1] in ("[", "{"):
+        return values.parse(value, column.kinds)
+    return FORMS[column.form].read(value)
 
 
 def values_limit(kinds: tuple) -> int:

@@ -14,6 +14,7 @@ import io
 import zipfile
 
 from contrib.columns import CITATION_COLUMNS, COUNT_PARTS, LAYERS, Column, count_columns
+from contrib.lists import FORMS
 
 CITATION_HELP = {
     "cite_document": "a document of the atlas (an id listed at /texts), or leave empty and give cite_archive",
@@ -60,9 +61,10 @@ def readme(layer: str, found: dict | None) -> str:
     if found:
         lines += [f"{layer}-example.csv holds one record of the atlas ({found['id']}), written in these columns: "
                   "an example to read, not to upload."]  # fmt: skip
-    lines += ["", "Columns:", ""]
+    lines += ["", "Columns (with the example's cell where it fills one):", ""]
     for name, field, what, allowed in explained(layer):
         lines += [f"{name} ({field})", f"    {what}", f"    allowed: {allowed}"]
+        lines += [f"    example: {found[name]}"] if found and found.get(name) else []
     return "\n".join(lines) + "\n"
 
 
@@ -76,7 +78,7 @@ def example(layer: str) -> dict | None:
         record = strip_lines(read_entries(SOURCES / LAYERS[layer].module.FILE, layer)[0])
     except (AttributeError, OSError, IndexError, KeyError, DataError):
         return None
-    cells = {c.name: _cell(_get(record, c.path)) for c in LAYERS[layer].columns if c.template}
+    cells = {c.name: _written(c, _get(record, c.path)) for c in LAYERS[layer].columns if c.template}
     for kind, count in (record.get("counts") or {}).items():
         cells |= {f"{kind}_{part}": _cell(count.get(part)) for part in COUNT_PARTS} | {"counts": ""}
     cite = (record.get("sources") or [{}])[0]
@@ -84,6 +86,11 @@ def example(layer: str) -> dict | None:
         cells["cite_archive"] = f"{cite['archive']}, f. {cite['fond']}, op. {cite['opis']}, d. {cite['delo']}"
     cells |= {f"cite_{k}": _cell(cite.get(k)) for k in ("document", "note", "locator", "quote")}
     return cells | ({"cite_comment": cells.pop("cite_note"), "cite_note": ""} if "archive" in cite else {})
+
+
+def _written(column: Column, value) -> str:
+    """A record's value as its template cell: a list in the column's own form (who (side); ...), else as read."""
+    return FORMS[column.form].cell(value) if column.form else _cell(value)
 
 
 def _cell(value) -> str:
@@ -146,9 +153,10 @@ def xlsx_bytes(layer: str) -> bytes:
         check.add(f"{letter}2:{letter}{ROWS_WITH_LISTS}")
         sheet.add_data_validation(check)
     explain = book.create_sheet("columns")
-    explain.append(["column", "field", "what it holds", "what it allows"])
+    explain.append(["column", "field", "what it holds", "what it allows", "an example (a record of the atlas)"])
+    found = example(layer) or {}
     for row in explained(layer):
-        explain.append(list(row))
+        explain.append([*row, found.get(row[0]) or None])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -99,6 +99,7 @@ class AtlasControls(JSCSSMixin, MacroElement):
                 "Guided tours": url_for("tours.tours_page"),
                 "Download everything (GeoPackage)": url_for("downloads.dataset_download", format="gpkg"),
                 "QGIS project": url_for("downloads.dataset_download", format="qgis"),
+                **current_app.extensions.get("account_links", dict)(),  # with accounts (webapp/contribute/)
             },
         }
         self.default_css = [("atlas_css", url_for("static", filename="atlas.css"))]

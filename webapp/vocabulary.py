@@ -204,7 +204,7 @@ AREA_HATCH = "...."  # a figure's hatch (the map's is a diagonal pattern)
 # A submission's records before review, drawn over the map from ?staged=<name> (static/atlas/staged.js): one look
 # for every layer, unlike any published type: its colour fills the marker, a red ring outlines it (Leaflet style).
 STAGED = Look("#f39c12", 8, "circle")
-STAGED_OVERLAY = "Staged (not yet reviewed)"
+STAGED_OVERLAY = "Staged (not yet published)"
 STAGED_STYLE = {"name": STAGED_OVERLAY, "radius": STAGED.size, "fillColor": STAGED.colour, "fillOpacity": 0.8}
 STAGED_STYLE |= {"color": "#c0392b", "weight": 3}
 # The rings around markers: a place of the 1927 list, and a feature by how well its date is known (Leaflet styles).

@@ -4,11 +4,13 @@ it names its contributor."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -24,14 +26,20 @@ PASSWORD = "a-long-password"
 
 
 @pytest.fixture()
-def door(built, tmp_path):
+def door(built, small_reference, tmp_path):
     """A live server on a copy of the session's build, with a contributor and a reviewer."""
     shutil.copy(built[0], tmp_path / "atlas.gpkg")
     store = ContributionStore(tmp_path / "c.sqlite")
     accounts.add_user(store, "historian", "contributor", PASSWORD, "admin")
     accounts.add_user(store, "editor", "reviewer", PASSWORD, "admin")
-    app = create_app({"STORE": tmp_path / "atlas.gpkg", "CONTRIBUTIONS": str(tmp_path / "c.sqlite"),
-                      "SECRET_KEY": "browser-test"})  # fmt: skip
+    app = create_app(
+        {
+            "STORE": tmp_path / "atlas.gpkg",
+            "CONTRIBUTIONS": str(tmp_path / "c.sqlite"),
+            "SECRET_KEY": "browser-test",
+            "REFERENCE": small_reference,
+        }
+    )  # fmt: skip (a quick build)
     with LiveServer(app) as server:
         yield server
 
@@ -60,29 +68,101 @@ def published(url: str, feature: str, seconds: int = 300) -> dict:
     raise AssertionError(f"{feature} was not published within {seconds} s")
 
 
-def test_upload_choose_preview_submit_review_publish(browser, door, tmp_path):
-    (tmp_path / "ogpu.csv").write_text(TWO_INCIDENTS, encoding="utf-8")
-    page = sign_in(browser, door.url, "historian")
+HEADER = (
+    "id,name,event_type,start,end,date_precision,date_text,location_text,location_place,actors,quote,cite_archive,"
+    "cite_locator,cite_quote,detained_low,detained_best,detained_high,detained_approximate\r\n"
+)
+KEGEN = (  # a place only in GeoNames: to choose
+    "kegen-1929-04,Crossing of a family near Kegen,crossing,1929-04,1929-04,month,In April 1929,near Kegen,Kegen,"
+    'a family of five (China),a family of five crossed near Kegen at night,"SGA KNB RK, f. 9, op. 1, d. 440",l. 3,'
+    "семья из пяти человек перешла границу у Кегена ночью,,,,\r\n"
+)
+JARKENT = (  # a Russian case form of a gazetteer name (Джаркент), which the reconciliation matches
+    "jarkent-1930,Detention at Jarkent,detention,1930,1930,year,In 1930,в Джаркенте,в Джаркенте,"
+    'a patrol (USSR); two smugglers (unknown),two smugglers were detained in Jarkent,"SGA KNB RK, f. 9, op. 1, d. 441",'
+    "l. 7,двое контрабандистов задержаны в Джаркенте,2,2,2,\r\n"
+)
+MISTAKEN = (  # three mistakes: a code, an actor without its side, a count in words
+    "jarkent-1931,Detention of violators at Jarkent,riot,1931,1931,year,In 1931,at Jarkent,jarkent,"
+    'border violators,three violators were detained at Jarkent,"SGA KNB RK, f. 9, op. 1, d. 442",l. 9,'
+    "трое нарушителей задержаны у Джаркента,3,three,3,\r\n"
+)
+FIXED = (
+    MISTAKEN.replace(",riot,", ",detention,")
+    .replace(",border violators,", ",border violators (unknown),")
+    .replace(",3,three,3,", ",3,3,3,")
+)
+
+
+def _upload(page, path) -> str:
     page.select_option("select[name=layer]", "incidents")
-    page.set_input_files("input[name=file]", str(tmp_path / "ogpu.csv"))
+    page.set_input_files("input[name=file]", str(path))
     page.fill("input[name=name]", "ogpu")
     page.click("#upload button[type=submit]")
-    page.wait_for_url(re.compile(re.escape(door.url) + r"/contribute/ogpu-[0-9a-f]{6}$"))  # the name, a random part
-    name = page.url.rsplit("/", 1)[1]
+    page.wait_for_url(re.compile(r".*/contribute/ogpu-[0-9a-f]{6}$"))  # the name, a random part
+    return page.url.rsplit("/", 1)[1]
+
+
+def _preview(page, shots) -> None:
+    """The staged records on the map: zoomed to, filtered by the years, with their legend entry."""
+    back = page.url
+    assert re.search(r"/map\?staged=ogpu-[0-9a-f]{6}#year=1929-1931$", page.get_attribute("#preview", "href"))
+    page.click("#preview")
+    page.wait_for_selector("path.border-path")
+    wait_until(page, "document.querySelector('.leaflet-container').dataset.staged !== undefined")
+    container = "document.querySelector('.leaflet-container').dataset"
+    assert page.evaluate(f"[{container}.staged, {container}.stagedShown]") == ["4", "4"]  # 3 rows and Kegen
+    legend = page.text_content(".staged-key")
+    assert legend == (
+        "Staged (not yet published): 4 of 4 drawn in 1929–1931. 3 are the file's rows; 1 is a new place of the "
+        "gazetteer made by place choices: Kegen (GeoNames 1522818)"
+    )
+    inside = page.evaluate("""(() => { const b = BorderAtlas.map.getBounds(); let n = 0;
+        BorderAtlas.map.eachLayer(l => { const p = l.feature && l.feature.properties;
+                                         if (p && p.staged && b.contains(l.getLatLng())) n++; });
+        return [n, BorderAtlas.map.getZoom()]; })()""")
+    assert inside[0] == 4 and inside[1] >= 6, inside  # zoomed to them (the whole map opens at zoom 5)
+    assert page.evaluate("document.querySelectorAll('.leaflet-staged-pane path').length") == 4  # drawn over the rest
+    page.wait_for_timeout(1000)  # the zoom's animation ended
+    page.screenshot(path=str(shots / "preview.png"))
+    page.evaluate("location.hash = 'year=1930'")
+    wait_until(page, f"{container}.stagedShown === '2'")  # jarkent-1930 and Kegen (a place: every year)
+    assert page.text_content(".staged-key").startswith("Staged (not yet published): 2 of 4 drawn in 1930. 3 are")
+    page.goto(back)
+
+
+def test_three_rows_upload_fix_choose_preview_submit_review_publish(browser, door, tmp_path):
+    """The journey of issue 28: a CSV of three incidents (an inflected name, a place only in GeoNames, a row with
+    mistakes) read with every error in its first report, fixed by replacing the file with the choice kept,
+    previewed, submitted, accepted, its build followed on the page, published with its contributor named."""
+    shots = Path(os.environ.get("BORDER_ATLAS_SHOTS", tmp_path))
+    (tmp_path / "ogpu.csv").write_text(HEADER + KEGEN + JARKENT + MISTAKEN, encoding="utf-8")
+    (tmp_path / "fixed.csv").write_text(HEADER + KEGEN + JARKENT + FIXED, encoding="utf-8")
+    page = sign_in(browser, door.url, "historian")
+    assert page.locator("a#guide").count() == 1
+    name = _upload(page, tmp_path / "ogpu.csv")
     assert page.text_content("#status") == "needs work"
     report = page.locator("ol.report li").all_text_contents()
+    errors = [line.split("; allowed:")[0] for line in report if line.startswith("error:")]
+    assert errors == [
+        "error: ogpu.csv:4:J (actors): the actor “border violators” does not end with its side in brackets",
+        "error: ogpu.csv:4:P (counts.detained): 'three' is not a number",
+        "error: ogpu.csv:4:C (event_type): 'riot' is not in the list",
+    ], report
     assert any(line.startswith("choose: ogpu.csv:2:I (location.place): 'Kegen' is not settled") for line in report)
+    assert not any("Джаркенте" in line for line in report if line.startswith(("choose", "error")))  # matched
     match = page.locator("form.match").first
     assert match.locator("input[name=choice]").first.get_attribute("value") == "geonames:1522818"
     match.locator("button[type=submit]").click()
     page.wait_for_load_state()
-    assert page.text_content("#status") == "checked"
+    page.set_input_files("#replace input[name=file]", str(tmp_path / "fixed.csv"))
+    page.click("#replace button[type=submit]")
+    page.wait_for_load_state()
+    assert page.text_content("#status") == "checked", page.locator("ol.report li").all_text_contents()  # choice kept
+    assert page.url.endswith("/contribute/" + name)
+    assert "Earlier versions of the file: 1. ogpu.csv" in page.text_content("main")
 
-    page.click("#preview")  # the map, with the staged layer over it
-    page.wait_for_selector("path.border-path")
-    wait_until(page, "document.querySelector('.leaflet-container').dataset.staged !== undefined")
-    assert page.evaluate("document.querySelector('.leaflet-container').dataset.staged") == "3"
-    page.go_back()
+    _preview(page, shots)
     page.click("#submit button")
     page.wait_for_load_state()
     assert page.text_content("#status") == "submitted"
@@ -94,10 +174,23 @@ def test_upload_choose_preview_submit_review_publish(browser, door, tmp_path):
     reviewer.click("button[value=accept]")
     reviewer.wait_for_url(door.url + "/review")
     assert f"{name}: accepted" in reviewer.text_content("main")
+    page.reload()
+    following = page.get_attribute("#publication", "data-follow")  # the page follows the build by itself
+    assert following == f"/contribute/{name}/publication.json"
+    wait_until(page, "document.querySelector('#publication').textContent.startsWith('Publication: being')", 120_000)
+    page.screenshot(path=str(shots / "submission-building.png"), full_page=True)
+    wait_until(page, "document.querySelector('#publication').dataset.done !== undefined", 300_000)
+    assert page.get_attribute("#publication", "data-done") == "published"
+    assert re.fullmatch(r"Publication: published in release \S+\.", page.text_content("#publication"))
+    page.screenshot(path=str(shots / "submission-published.png"), full_page=True)
+    wait_until(reviewer, "document.querySelector('.publication[data-done]') !== null", 30_000)  # the queue too
+    assert "published in release" in reviewer.text_content(".publication")
 
-    feature = published(door.url, "kegen-1929-04")
-    assert (feature["properties"]["contributor"], feature["properties"]["submission"]) == ("historian", name)
+    for feature in ("kegen-1929-04", "jarkent-1931"):
+        found = published(door.url, feature)
+        assert (found["properties"]["contributor"], found["properties"]["submission"]) == ("historian", name)
     reader = open_map(browser, door.url + "/map#year=1929")
+    assert reader.locator(".atlas-links a:text-is('Contribute')").get_attribute("href") == "/contribute"
     wait_until(reader, "(() => { let n = 0; BorderAtlas.map.eachLayer(l => { if (l.feature && l.feature.id === "
                        "'kegen-1929-04') n++; }); return n > 0; })()")  # fmt: skip
     open_popup(reader, "kegen-1929-04")

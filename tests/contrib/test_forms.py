@@ -109,3 +109,39 @@ def test_the_queue_decides_from_the_list_and_the_contribute_page_links_the_guide
     done = reviewer.post(f"/review/{name}", data={"decision": "reject", "back": "queue", "comment": "not 1930",
                                                   "csrf_token": token(reviewer, "/review")})  # fmt: skip
     assert done.headers["Location"] == "/review" and web.extensions["contributions"].get(name)["status"] == "rejected"
+
+
+def test_the_pages_follow_a_build_until_it_is_published_or_fails(web, monkeypatch):  # noqa: F811
+    """The submission and review pages poll publication.json (static/contribute/progress.js) while a build runs."""
+    from contrib import publishing
+    from webapp.contribute import pages
+
+    monkeypatch.setattr(pages, "_publish_in_background", lambda *args: None)
+    monkeypatch.setattr(publishing, "builder", lambda out: 4242)  # a build is running
+    client = signed_in(web, "con")
+    name = _upload(client, TWO_INCIDENTS.replace("near Kegen,Kegen,", "near Kegen,Jarkent,")).headers["Location"]
+    name = name.rsplit("/", 1)[1]
+    client.post(f"/contribute/{name}/submit", data={"csrf_token": token(client, "/contribute")})
+    reviewer = signed_in(web, "rev")
+    accept = {"decision": "accept", "comment": "", "csrf_token": token(reviewer, "/review")}
+    reviewer.post(f"/review/{name}", data=accept)
+    polled = f"/contribute/{name}/publication.json"
+    page = client.get(f"/contribute/{name}").get_data(as_text=True)
+    assert f'data-follow="{polled}" data-words="Publication: %s.">Publication: waiting for the build.' in page
+    assert '<script type="module" src="/static/contribute/progress.js"></script>' in page
+    assert client.get("/static/contribute/progress.js").mimetype == "text/javascript"
+    assert client.get(polled).get_json() == {"name": name, "words": "waiting for the build", "done": False,
+                                             "failed": False}  # fmt: skip
+    store = web.extensions["contributions"]
+    publishing.mark(store, [name], "building", step="drawing the incidents")
+    assert f'data-follow="{polled}"' in reviewer.get("/review").get_data(as_text=True)
+    now = reviewer.get(polled).get_json()
+    assert now["words"].endswith("; now drawing the incidents)") and not now["done"]
+    publishing.mark(store, [name], "published", release=7)
+    assert client.get(polled).get_json() == {"name": name, "words": "published in release 7", "done": True,
+                                             "failed": False}  # fmt: skip
+    assert "data-follow" not in client.get(f"/contribute/{name}").get_data(as_text=True)
+    publishing.mark(store, [name], "failed", reason="the disk is full")
+    assert client.get(polled).get_json()["words"] == "not published: the disk is full"
+    assert client.get(polled).get_json()["done"] and client.get(polled).get_json()["failed"]
+    assert signed_in(web, "reader").get(polled).status_code in (403, 404)  # not the reader's submission

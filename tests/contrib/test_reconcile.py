@@ -76,3 +76,9 @@ def test_every_choice_ends_at_a_stated_level(text, basis, level):
     place = choices.new_place(choices.parse(text, basis), "Kegen", [], set(), lambda lon, lat: "USSR")
     assert (place["id"], place["precision_class"]) == ("kegen", level)
     assert place["location_basis"]
+
+
+def test_a_new_place_named_in_cyrillic_gets_the_gazetteers_latin_spelling():
+    place = choices.new_place(choices.parse("geonames:1522818", None), "у Кок-Терека", [], set(), lambda *_: "USSR")
+    assert (place["name"], place["name_ru"], place["variants"]) == ("Kok-Tereka", "Кок-Терека", ["у Кок-Терека"])
+    assert "name_ru" not in choices.new_place(choices.parse("geonames:1522818", None), "Kegen", [], set(), lambda *_: 0)

@@ -82,3 +82,59 @@ def test_a_dated_layer_template_has_a_when_column(tmp_path, layer):
     header = [c.value for c in load_workbook(io.BytesIO(templates.xlsx_bytes(layer)))[layer][1]]
     assert "when" in header
     assert "EDTF" in dict((row[0], row[2]) for row in templates.explained(layer))["when"]
+
+
+def test_every_atlas_incidents_actors_and_goods_read_back_from_their_cells_as_the_json_held():
+    from contrib.lists import ACTORS, GOODS
+    from layers.build import SOURCES
+    from layers.sources import read_entries
+
+    records = read_entries(SOURCES / "incidents.yaml", "incidents")
+    assert sum(len(r["goods"] or []) for r in records) > 5  # amounts, units, goods without either
+    for record in records:
+        for form, name in ((ACTORS, "actors"), (GOODS, "goods")):
+            given = [{k: v for k, v in item.items() if not k.startswith("_")} for item in record[name] or []]
+            assert form.read(form.cell(given)) == given, (record["id"], form.cell(given))
+
+
+def test_actors_and_goods_are_filled_as_words_json_still_read_and_a_mistake_named_at_its_cell(tmp_path, context):
+    from contrib.checks import check
+    from contrib.reconcile import Gazetteer
+    from tests.contrib.quick import incident_csv
+
+    header, row = incident_csv("a-1930").splitlines()
+    json_actors = '"[{""who"": ""a patrol"", ""side"": ""USSR""}]"'
+    (tmp_path / "a.csv").write_text(
+        f"{header},actors,goods\r\n"
+        f"{row},two herders (china); outpost No. 9 (of the 49th) (USSR),"
+        "tea: 3 bars; furs; Soviet currency: 19.28 rubles\r\n"
+        f"{row.replace('a-1930', 'a-1931')},{json_actors},\r\n"
+        f"{row.replace('a-1930', 'a-1932')},border violators,tea: three bars\r\n"
+    )  # fmt: skip
+    report = check(
+        readers.read(tmp_path / "a.csv", collection="incidents"), "incidents", context, Gazetteer.of(context)
+    )
+    assert [(r["record"]["actors"], r["record"]["goods"]) for r in report.records] == [
+        (
+            [{"who": "two herders", "side": "China"}, {"who": "outpost No. 9 (of the 49th)", "side": "USSR"}],
+            [{"what": "tea", "value": 3, "unit": "bars"}, {"what": "furs", "value": None, "unit": None},
+             {"what": "Soviet currency", "value": 19.28, "unit": "rubles"}],
+        ),
+        ([{"who": "a patrol", "side": "USSR"}], None),
+    ]  # fmt: skip
+    assert [str(p).split("; allowed: ")[0] for p in report.errors] == [
+        "a.csv:4:N (actors): the actor “border violators” does not end with its side in brackets",
+        "a.csv:4:O (goods): the goods “tea: three bars” do not give a number after the colon",
+    ]
+    assert "allowed: who (side); who (side), each side one of USSR, China or unknown" in str(report.errors[0])
+
+
+def test_the_templates_explain_actors_and_goods_with_an_example():
+    archive = zipfile.ZipFile(io.BytesIO(templates.zip_bytes("incidents")))
+    readme = archive.read("README.txt").decode()
+    assert "example: outpost No. 9 of the 49th border detachment (USSR); border violators (unknown);" in readme
+    assert "JSON" not in readme.split("\nactors (actors)\n")[1].split("\n")[0]
+    book = load_workbook(io.BytesIO(templates.xlsx_bytes("incidents")))
+    rows = {r[0]: r for r in book["columns"].iter_rows(min_row=2, values_only=True)}
+    assert rows["actors"][3].startswith("who (side); who (side)") and "(USSR)" in rows["actors"][4]
+    assert rows["goods"][3].startswith("what: amount unit; what")

@@ -29,7 +29,9 @@ def test_without_accounts_the_app_is_read_only(built, tmp_path):
     assert client.get("/contribute").status_code == 404
     assert client.get("/contribute/templates/incidents.xlsx").status_code == 200
     assert not (tmp_path / "none.sqlite").exists()
-    assert '"suggestUrls": {}' in client.get("/map").get_data(as_text=True)  # no popup links to a page not served
+    page = client.get("/map").get_data(as_text=True)
+    assert '"suggestUrls": {}' in page  # no popup links to a page not served
+    assert '"Sign in"' not in page and '"Contribute"' not in page
 
 
 def test_the_read_only_check_can_fail(web):
@@ -130,6 +132,9 @@ def test_upload_choose_submit_review(web, tmp_path, monkeypatch):
                                                     "choice": "geonames:1522818", "csrf_token": csrf})  # fmt: skip
     staged = client.get(f"/contribute/{name}/staged.geojson").get_json()
     assert sorted(f["id"] for f in staged["features"]) == ["jarkent-1930", "kegen", "kegen-1929-04"]
+    assert (staged["staged"], staged["rows"], staged["new_places"]) == (3, 2, ["Kegen (GeoNames 1522818)"])
+    page = client.get(f"/contribute/{name}").get_data(as_text=True)
+    assert f'<a id="preview" href="/map?staged={name}#year=1929-1930">' in page  # opened on the records' years
     assert client.post(f"/contribute/{name}/submit", data={"csrf_token": csrf}).status_code == 302
     reviewer = signed_in(web, "rev")
     assert name in reviewer.get("/review").get_data(as_text=True)
@@ -143,6 +148,9 @@ def test_upload_choose_submit_review(web, tmp_path, monkeypatch):
 def test_the_map_popups_link_to_the_suggest_pages(web):
     page = web.test_client().get("/map").get_data(as_text=True)
     assert '"incidents": "/suggest/incidents/FID"' in page and '"places": "/suggest/places/FID"' in page
+    assert '"Sign in": "/sign-in"' in page and '"Contribute": "/contribute"' in page  # accounts: the map links them
+    contribute = signed_in(web, "con").get("/contribute").get_data(as_text=True)
+    assert "at most 64 MB)" in contribute
 
 
 def test_a_signed_in_reader_suggests_a_correction_into_the_queue(web):

@@ -21,8 +21,9 @@ from contrib.context import Context
 from contrib.limits import LIMITS, ReadError, check_name, megabytes
 from contrib.reconcile import Gazetteer
 from contrib.store import StoreError
+from layers.schema import YEARS
 from webapp.contribute.access import TEMPLATES, needs, store
-from webapp.contribute.preview import staged_features
+from webapp.contribute.preview import staged_features, staged_years
 from webapp.store import get_store, per_build
 
 bp = Blueprint("contribute", __name__, template_folder=str(TEMPLATES))
@@ -132,8 +133,15 @@ def _submission(name: str, errors: dict | None = None, status: int = 200):
     page = render_template("submission.html", title=f"Submission {name}", sub=sub, report=sub["report"] or {},
                            history=store().history(name), may_review=may_review, override=override,
                            publication=publishing.state(sub, out), retriable=publishing.retriable(sub, out),
-                           versions=store().versions(name), errors=errors or {}, typed=request.form)  # fmt: skip
+                           versions=store().versions(name), errors=errors or {}, typed=request.form,
+                           preview=_preview_url(sub))  # fmt: skip
     return page, status
+
+
+def _preview_url(sub: dict) -> str:
+    """The map with the submission's staged records, opened on their years."""
+    years = staged_years(sub, YEARS)
+    return url_for("mapview.page", staged=sub["name"]) + (f"#year={years}" if years else "")
 
 
 @bp.post("/contribute/<name>/choose")
@@ -212,6 +220,15 @@ def staged(name: str):
     return response
 
 
+@bp.get("/contribute/<name>/publication.json")
+@needs("suggest")
+def publication(name: str):
+    """Where the submission's publication is (the pages poll it while a build runs: static/contribute/progress.js)."""
+    response = jsonify(publishing.progress(_visible(name), Path(current_app.config["STORE"])))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.get("/review")
 @needs("review")
 def queue():
@@ -273,6 +290,11 @@ def suggest_url(collection: str, feature: str) -> str | None:
     """The page to suggest a correction of a feature, for a layer that takes contributions."""
     layer = next((name for name, spec in LAYERS.items() if spec.collection == collection), None)
     return url_for("contribute.suggest", layer=layer, feature=feature) if layer else None
+
+
+def account_links() -> dict[str, str]:
+    """The map's links to the contributors' door (a deployment with accounts): sign in, contribute."""
+    return {"Sign in": url_for("signin.sign_in"), "Contribute": url_for("contribute.home")}
 
 
 def suggest_urls() -> dict[str, str]:

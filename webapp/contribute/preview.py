@@ -1,6 +1,8 @@
 """A submission's staged records as the map draws them: built by the layers' own builders, as GeoJSON.
 
-Never stored: the preview is made per request from the records a check kept, beside the published atlas.
+Never stored: the preview is made per request from the records a check kept, beside the published atlas. It says
+how many of them are the file's rows and which are new places of the gazetteer that choices make, and the years
+the preview opens on (the records' own).
 """
 
 from __future__ import annotations
@@ -42,7 +44,24 @@ def staged_features(submission: dict, context) -> dict:
         frame["sources"] = [citations.resolve_all(v) for v in frame["sources"]]
         collection = LAYER_COLLECTIONS[layer]
         out += [f | {"collection": collection} for f in geojson.features(frame) if f.get("geometry")]
-    return {"type": "FeatureCollection", "collection": "staged", "features": out}
+    made = [_made(s["record"]) for s in staged if s["layer"] != submission.get("layer")]
+    return {"type": "FeatureCollection", "collection": "staged", "features": out, "staged": len(staged),
+            "rows": len(staged) - len(made), "new_places": made}  # fmt: skip
+
+
+def _made(place: dict) -> str:
+    """A new place of the gazetteer in words: its name, and where its point came from."""
+    return place["name"] + (f" (GeoNames {place['geonames_id']})" if place.get("geonames_id") else "")
+
+
+def staged_years(submission: dict, years: tuple[int, int]) -> str | None:
+    """The years of the submission's dated records as the map's period (`1928-1931`), within the atlas's years."""
+    found = [int(str(r["record"][k])[:4]) for r in submission.get("records") or [] for k in ("start", "end")
+             if str(r["record"].get(k) or "")[:4].isdigit()]  # fmt: skip
+    if not found:
+        return None
+    low, high = max(min(found), years[0]), min(max(found), years[1])
+    return None if low > high else (str(low) if low == high else f"{low}-{high}")
 
 
 LAYER_COLLECTIONS = {"incidents": "incidents", "places": "places", "units": "outposts", "customs": "customs"}

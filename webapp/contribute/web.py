@@ -127,6 +127,7 @@ def register(app: Flask) -> None:
     app.register_blueprint(pages.bp)
     app.extensions.setdefault(caching.PRIVATE, set()).update({signin.name, pages.bp.name})  # per user: no-store
     app.extensions["suggest_urls"] = pages.suggest_urls  # the map's popups link to them
+    app.extensions["account_links"] = pages.account_links  # and its links to sign in and contribute
     app.context_processor(lambda: {"contribute": {"user": current_user, "suggest": pages.suggest_url}})
     app.extensions[caching.REVIEWER] = _reviewer  # the reader marks uncited paragraphs for them (webapp.texts)
 

@@ -97,5 +97,14 @@ export function legendControl(zoneGroups, undated, levelLegend) {
       markers.appendChild(append(el("div", null, "key-row"), [el("strong", title + ": ")].concat(drawn[key].map(keyItem))));
     });
   };
+  /* The staged records of a preview: their marker and what they are (staged.js). */
+  const staged = el("div", null, "key-row staged-key");
+  c.showStaged = function (look, words) {
+    const swatch = el("span", null, "dot");
+    Object.assign(swatch.style, { background: look.fillColor, boxShadow: "0 0 0 2px " + look.color, flexShrink: "0" });
+    staged.textContent = "";
+    append(staged, [el("strong", look.name + ": "), append(el("span", null, "key wide"), [swatch, el("span", words)])]);
+    if (!staged.parentNode) markers.before(staged);
+  };
   return c;
 }

@@ -144,7 +144,7 @@ function init(map, opts) {
   const asked = readView(config, map);  // first: the time control rewrites the hash when it is set
   Object.assign(state, { config: config, map: map, levels: config.levels, levelLegend: config.levelLegend, units: config.summary.units });
   bindEmbedded(opts);
-  let layers = null;
+  let layers = null, staged = null;
   const legend = legendControl(opts.zones, config.summary.undated, config.levelLegend);
   const showKeys = legendKeys(map, groups, legend, function () { return layers; });
   layers = fetchedLayers(map, Object.assign({ heat: opts.heat }, groups), config, onDrawn(map, opts, function () { return layers; }, showKeys));
@@ -155,6 +155,7 @@ function init(map, opts) {
     markersOnTop(map);
     legend.update(from, to);
     layers.setPeriod(from, to);
+    if (staged) staged.filter(from, to);
     writeHash(map);
     container.setAttribute("data-year", String(from));
     container.setAttribute("data-period", periodText(from, to));
@@ -177,7 +178,7 @@ function init(map, opts) {
     ui.compare = comparison(map, config, control, function () { opts.layerControl.collapse(); legend.getContainer().open = false; });
   }
   applyView(map, ui, asked);
-  stagedLayer(map, opts.layerControl, config.staged);
+  staged = stagedLayer(map, opts.layerControl, config.staged, legend);
   window.addEventListener("hashchange", function () {  // a view pasted into the address bar, or back and forward
     applyView(map, ui, readView(config, map));
   });
