@@ -19,9 +19,9 @@ from contrib import choices as choosing
 from contrib import wholes
 from contrib.columns import LAYERS
 from contrib.compare import canonical, differences
-from contrib.readers import Table
 from contrib.records import Entry, entries, put
 from contrib.report import ERROR, NOTE, WARNING, Problem
+from contrib.table import Table
 from layers import customs, incidents, migration, outposts, placenames, places
 from layers.dates import parse_partial
 from layers.errors import DataError

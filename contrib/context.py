@@ -12,7 +12,7 @@ from functools import cached_property
 import shapely
 
 from contrib.columns import LAYERS
-from contrib.readers import Row, Table
+from contrib.table import Row, Table
 
 
 def frame_table(frame, name: str) -> Table:

@@ -39,7 +39,7 @@ def is_lpf(data: dict) -> bool:
 def table(data: dict, name: str):
     """An LPF FeatureCollection as a Table in the places layer's columns."""
     from contrib.limits import LIMITS, ReadError
-    from contrib.readers import Row, Table
+    from contrib.table import Row, Table
 
     features = data["features"]
     if len(features) > LIMITS["rows"]:

@@ -16,8 +16,8 @@ import shapely
 from contrib import citing, values
 from contrib.columns import CITATION_COLUMNS, COUNT_PARTS, LAYERS, Layer
 from contrib.lists import FORMS
-from contrib.readers import Row, Table
 from contrib.report import NOTE, Problem
+from contrib.table import Row, Table
 from contrib.wholes import cite_label
 from layers import when
 from layers.sources import FIELD_TYPES, KINDS

@@ -23,13 +23,13 @@ ONE_OF_EACH = [
     ({"id": "e-order", "start": "1929", "end": "1928", "date_precision": "year"},
      "F6 (end): end 1928 is before start 1929"),
     ({"id": "e-doc", "cite_archive": None, "cite_document": "no-such-doc"},
-     "V7 (citation: cite_document, cite_locator, cite_quote): document 'no-such-doc' is not a document of the atlas; "
+     "W7 (citation: cite_document, cite_locator, cite_quote): document 'no-such-doc' is not a document of the atlas; "
      "allowed: ablazhey-zhanbossinova-2026, shemetova-2020, "
      "shemetova-2020-abstract, mongolian-talks-1921, siegelbaum-trade-pacts"),
     ({"id": "e-quote", "cite_quote": "too short"},
-     "Z8 (citation: cite_archive, cite_locator, cite_quote): a quote must be 5–30 words, not 2"),
+     "AA8 (citation: cite_archive, cite_locator, cite_quote): a quote must be 5–30 words, not 2"),
     ({"id": "e-nocite", "cite_archive": None, "cite_locator": None, "cite_quote": None},
-     "V9 (citation: cite_document, cite_note, cite_archive, cite_locator, cite_quote, cite_comment): no citation; "
+     "W9 (citation: cite_document, cite_note, cite_archive, cite_locator, cite_quote, cite_comment): no citation; "
      "allowed: a document of the atlas (cite_document, cite_note) or an archival file (cite_archive), with "
      "cite_locator, and cite_quote or cite_comment"),
     ({"id": "ok-1"}, "A10 (id): id 'ok-1' is also the id of row 2; allowed: an id used once"),
@@ -40,7 +40,7 @@ ONE_OF_EACH = [
      "with a unit, such as '4 km' or '25 versts'); allowed: a distance, a direction and a place: 4 km SE of "
      "Narynkol, в 25 верстах к югу от Бахты"),
     ({"id": "e-archive", "cite_archive": "the big archive"},
-     "X13 (citation: cite_archive, cite_locator, cite_quote): 'the big archive' is not an archival file; "
+     "Y13 (citation: cite_archive, cite_locator, cite_quote): 'the big archive' is not an archival file; "
      "allowed: ARCHIVE, f. FOND, op. OPIS, d. DELO "
      "(SGA KNB RK, f. 9, op. 1, d. 438)"),
     ({"id": "e-basis", "location_place": None, "area_id": "no-such-area"},
@@ -118,7 +118,8 @@ def test_a_row_without_an_id_is_checked_and_staged_under_the_id_it_is_given(tmp_
     report = checked(path, context, gazetteer)
     assert [r["record"]["id"] for r in report.records] == ["entry-one-r2"]
     assert [str(p) for p in report.errors] == [
-        "no-ids.xlsx:incidents!Z3 (citation: cite_archive, cite_locator, cite_quote): a quote must be 5–30 words, not 2"
+        "no-ids.xlsx:incidents!AA3 (citation: cite_archive, cite_locator, cite_quote): "
+        "a quote must be 5–30 words, not 2"
     ]
     assert "no-ids.xlsx:incidents!A2 (id): no id: given entry-one-r2" in [str(p) for p in report.problems]
 
@@ -157,11 +158,11 @@ def test_every_layer_of_checks_in_the_first_report(tmp_path, context, gazetteer)
     cite = "citation: cite_archive, cite_locator"
     assert [str(p).removeprefix("layers.xlsx:").split(";")[0] for p in report.errors] == [
         "incidents!K2 (counts.detained): the count of detained: missing approximate, high and low",
-        f"incidents!Z2 ({cite}, cite_quote): a quote must be 5–30 words, not 2",
+        f"incidents!AA2 ({cite}, cite_quote): a quote must be 5–30 words, not 2",
         "incidents!C3 (event_type): 'riot' is not in the list",
-        "incidents!V3 (citation: cite_document, cite_note, cite_locator, cite_quote): document 'no-such-doc' is not "
+        "incidents!W3 (citation: cite_document, cite_note, cite_locator, cite_quote): document 'no-such-doc' is not "
         "a document of the atlas",
-        f"incidents!Z4 ({cite}): an archival citation needs a quote or a note",
+        f"incidents!AA4 ({cite}): an archival citation needs a quote or a note",
     ]
     assert [(m.where, m.field) for m in report.pending] == [("layers.xlsx:incidents!P4", "location.place")]
     assert not any("None" in line or "[" in line for line in report.lines())

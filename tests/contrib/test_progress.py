@@ -16,7 +16,7 @@ def test_a_build_in_progress_shows_its_step_then_why_it_failed(tmp_path, monkeyp
     store.create("ogpu", "incidents", file_name="ogpu.csv", data=b"-", contributor="h", status="accepted")
     out, seen = tmp_path / "atlas.gpkg", []
 
-    def build(sources, reference, where, *, progress, releases, contributions):
+    def build(sources, reference, where, *, progress, releases, contributions, contributed_tours):
         progress("reading data/sources/zones.yaml")
         progress("  a detail of that step")
         seen.append(publishing.state(store.get("ogpu"), out))
