@@ -94,12 +94,16 @@ def withdraw(store, name: str, who: str, reason: str) -> None:
     if not (reason or "").strip():
         raise ValueError("a withdrawal needs a reason: say why the submission is withdrawn")
     sub = submission(store, name)
-    if sub["layer"] == tours.LAYER:
-        raise ValueError(f"submission {name!r} is a tour; allowed: propose the fixed tour under a new name")
-    if sub["status"] not in UNPUBLISHED:
-        raise ValueError(f"submission {name!r} is {sub['status']}; allowed: one not yet accepted")
+    if sub["status"] not in UNPUBLISHED and not failed(sub):
+        raise ValueError(f"submission {name!r} is {sub['status']}; allowed: one not yet accepted, or accepted and "
+                         "not published because its build failed")  # fmt: skip
     store.update(name, status="withdrawn")
     store.log(who, "withdraw", name, why=reason.strip())
+
+
+def failed(sub: dict) -> bool:
+    """An accepted submission whose build failed: it may still be withdrawn or rejected, for the builds to go on."""
+    return sub["status"] == "accepted" and (sub["publication"] or {}).get("state") == "failed"
 
 
 def _read(data: bytes, file_name: str, layer: str) -> readers.Table:
@@ -205,8 +209,9 @@ def review(store, name: str, user: dict, decision: str, comment: str | None, *, 
         raise ValueError("a rejection needs a comment saying why")
     with store.transaction():  # read and decided at once: two reviewers cannot both decide it
         sub = submission(store, name)
-        if sub["status"] != "submitted":
-            raise ValueError(f"submission {name!r} is {sub['status']}; allowed: a submitted one")
+        if sub["status"] != "submitted" and not (decision == "reject" and failed(sub)):
+            raise ValueError(f"submission {name!r} is {sub['status']}; allowed: a submitted one (or, to reject, an "
+                             "accepted one whose build failed)")  # fmt: skip
         own = decision == "accept" and sub["contributor"] == user["name"]
         if own and not (override and user.get("role") == "admin"):
             raise accounts.Forbidden(f"{user['name']} contributed {name!r} and may not accept it; allowed: another "

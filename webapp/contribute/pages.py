@@ -132,7 +132,8 @@ def _submission(name: str, errors: dict | None = None, status: int = 200):
     page = render_template("submission.html", title=f"Submission {name}", sub=sub, report=sub["report"] or {},
                            history=store().history(name), may_review=may_review, override=override,
                            publication=publishing.state(sub, out), retriable=publishing.retriable(sub, out),
-                           versions=store().versions(name), errors=errors or {}, typed=request.form)  # fmt: skip
+                           versions=store().versions(name), errors=errors or {}, typed=request.form,
+                           failed=workflow.failed(sub))  # fmt: skip
     return page, status
 
 

@@ -1,0 +1,68 @@
+"""A proposed tour's name, versions and review (contrib/tours.py, contrib/workflow.py, the door's pages): a slug the
+atlas or another proposal has is refused; an accepted tour that breaks the build names itself and can be withdrawn
+or rejected, so that publishing goes on."""
+
+from __future__ import annotations
+
+import pytest
+
+from contrib import publishing, tours, workflow
+from contrib.context import Context
+from contrib.store import ContributionStore
+from layers import tours as built_tours
+from layers.errors import DataError
+from pipeline.cli import main
+from store import GeoPackageStore
+from tests.contrib.test_tour_door import GOOD, door, upload  # noqa: F401 - the fixture
+from tests.contrib.test_web import signed_in, token
+
+
+@pytest.fixture(scope="module")
+def context(door):  # noqa: F811
+    return Context(GeoPackageStore(door[2]))
+
+
+def test_a_tour_of_the_built_atlas_is_refused_even_when_data_tours_lacks_it(context, tmp_path):
+    """The atlas's tours are those it was built with (data/tours and the accepted ones): not only data/tours."""
+    report = tours.check(GOOD.encode(), "closing-the-border.md", context, sources=tmp_path / "sources")
+    assert not report.ok
+    assert "the tour 'closing-the-border', and the atlas already has a tour of that name" in report.lines()[0]
+    assert tours.check(GOOD.encode(), "a-new-one.md", context, sources=tmp_path / "sources").ok
+
+
+def test_a_tour_another_live_proposal_has_is_refused_until_it_is_withdrawn(context, tmp_path):
+    store = ContributionStore(tmp_path / "c.sqlite")
+    kept = {"contributor": "con", "context": context, "gazetteer": None, "layer": "tour"}
+    first, report = workflow.import_file(store, GOOD.encode(), "steppe-crossings.md", name="first", **kept)
+    assert report.ok
+    second, report = workflow.import_file(store, GOOD.encode(), "steppe-crossings.md", name="second", **kept)
+    assert not report.ok and store.get("second")["status"] == "needs work"
+    assert "the submission 'first' already proposes a tour of that name" in report.lines()[0]
+    for name in (first, second):
+        workflow.withdraw(store, name, "con", "proposed again under another name")
+    assert workflow.import_file(store, GOOD.encode(), "steppe-crossings.md", name="third", **kept)[1].ok
+
+
+def test_an_accepted_tour_that_breaks_the_build_is_named_and_can_be_rejected_or_withdrawn(door, layers, tmp_path):  # noqa: F811
+    app, store, out = door
+    for name in ("dup-web", "dup-cli"):
+        store.create(name, "tour", file_name="closing-the-border.md", data=GOOD.encode(), contributor="con",
+                     kind="tour", status="accepted", report={}, records=None)  # fmt: skip
+    with pytest.raises(DataError) as failed:
+        built_tours.compile_all(built_tours.folder(tours.SOURCES), layers, contributed=tours.accepted_tours(store))
+    reason = str(failed.value)
+    assert "a tour 'closing-the-border' is already in the atlas" in reason
+    assert "withdraw or reject the accepted submission 'dup-cli'" in reason
+    publishing.mark(store, ["dup-web", "dup-cli"], "failed", reason=reason)
+    reviewer = signed_in(app, "rev")
+    page = reviewer.get("/contribute/dup-web").get_data(as_text=True)
+    assert "Reject it, so that publishing goes on" in page and "withdraw or reject the accepted submission" in page
+    done = reviewer.post("/review/dup-web", data={"decision": "reject", "comment": "a tour of that name exists",
+                                                  "csrf_token": token(reviewer, "/review")})  # fmt: skip
+    assert done.status_code == 302 and store.get("dup-web")["status"] == "rejected"
+    base = ["--contributions", store.url, "--store", str(out), "--by", "admin"]
+    assert main([*base, "withdraw", "dup-cli", "--reason", "a tour of that name exists"]) == 0
+    assert store.get("dup-cli")["status"] == "withdrawn"
+    assert tours.accepted_tours(store) == []
+    with pytest.raises(ValueError, match="allowed: one not yet accepted"):
+        workflow.withdraw(store, "dup-cli", "con", "again")
