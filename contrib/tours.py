@@ -98,12 +98,46 @@ def import_tour(store, data: bytes, file_name: str, *, name: str, contributor: s
     """Keep a tour file as a new submission (`name`), checked; its report and the history's lines in one go."""
     report = check(data, file_name, context, taken=live_slugs(store))
     base = Path(file_name).name
-    state = {"status": "checked" if report.ok else "needs work", "report": report.as_dict(), "records": None}
     with store.transaction():
-        store.create(name, LAYER, file_name=base, data=data, contributor=contributor, kind=LAYER, **state)
+        store.create(name, LAYER, file_name=base, data=data, contributor=contributor, kind=LAYER, **_state(report))
         store.log(contributor, "import", name, {"layer": LAYER, "steps": report.steps}, file_name=base)
-        store.log(contributor, "check", name, {"errors": len(report.errors), "steps": report.steps}, file_name=base)
+        store.log(contributor, "check", name, _counts(report), file_name=base)
     return report
+
+
+def new_version(store, name: str, data: bytes, file_name: str, *, who: str, context) -> TourReport:
+    """A fixed tour file for the submission `name` (not yet published): its new version, checked again; the history
+    keeps both."""
+    if Path(file_name).suffix.lower() != SUFFIX:
+        raise ValueError(f"{Path(file_name).name[:60]}: submission {name!r} is a tour; allowed: its fixed Markdown "
+                         "file (.md)")  # fmt: skip
+    report = check(data, file_name, context, taken=live_slugs(store, but=name))
+    base = Path(file_name).name
+    with store.transaction():
+        version = store.replace_file(name, base, data)
+        store.update(name, **_state(report))
+        store.log(who, "new version", name, {"version": version, "steps": report.steps}, file_name=base)
+        store.log(who, "check", name, _counts(report), file_name=base)
+    return report
+
+
+def check_again(store, name: str, context, who: str, *, update: bool) -> TourReport:
+    """A tour submission checked again against the atlas of now; its report kept when `update` (not yet submitted)."""
+    sub = store.get(name)
+    report = check(store.file(name), sub["file_name"], context, taken=live_slugs(store, but=name))
+    with store.transaction():
+        if update:
+            store.update(name, **_state(report))
+        store.log(who, "check", name, _counts(report), file_name=sub["file_name"])
+    return report
+
+
+def _state(report: TourReport) -> dict:
+    return {"status": "checked" if report.ok else "needs work", "report": report.as_dict(), "records": None}
+
+
+def _counts(report: TourReport) -> dict:
+    return {"errors": len(report.errors), "steps": report.steps}
 
 
 def accepted_tours(store=None) -> list[tuple[str, bytes, str]]:

@@ -4,6 +4,8 @@ or rejected, so that publishing goes on."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
 
 from contrib import publishing, tours, workflow
@@ -13,7 +15,7 @@ from layers import tours as built_tours
 from layers.errors import DataError
 from pipeline.cli import main
 from store import GeoPackageStore
-from tests.contrib.test_tour_door import GOOD, door, upload  # noqa: F401 - the fixture
+from tests.contrib.test_tour_door import BAD, GOOD, door, upload  # noqa: F401 - the fixture
 from tests.contrib.test_web import signed_in, token
 
 
@@ -66,3 +68,25 @@ def test_an_accepted_tour_that_breaks_the_build_is_named_and_can_be_rejected_or_
     assert tours.accepted_tours(store) == []
     with pytest.raises(ValueError, match="allowed: one not yet accepted"):
         workflow.withdraw(store, "dup-cli", "con", "again")
+
+
+def test_a_tour_is_fixed_by_a_new_version_on_the_web_and_by_the_command_line(door, tmp_path, capsys):  # noqa: F811
+    app, store, out = door
+    client = signed_in(app, "con")
+    name = upload(client, BAD, "a-tour-to-fix.md").headers["Location"].rsplit("/", 1)[1]
+    page = client.get(f"/contribute/{name}").get_data(as_text=True)
+    assert "Replace the tour with its fixed Markdown file" in page
+    fixed = {"file": (io.BytesIO(GOOD.encode()), "a-tour-to-fix.md"), "csrf_token": token(client, "/contribute")}
+    assert client.post(f"/contribute/{name}/replace", data=fixed).status_code == 302
+    assert store.get(name)["status"] == "checked" and len(store.versions(name)) == 1
+    assert "Earlier versions of the file: 1. a-tour-to-fix.md" in client.get(f"/contribute/{name}").get_data(
+        as_text=True
+    )
+    base = ["--contributions", store.url, "--store", str(out), "--by", "con"]
+    (tmp_path / "a-tour-to-fix.md").write_text(BAD, encoding="utf-8")
+    assert main([*base, "import", str(tmp_path / "a-tour-to-fix.md"), "--as", name]) == 1
+    assert f"imported a-tour-to-fix.md as version 3 of {name}" in capsys.readouterr().out
+    assert main([*base, "check", name]) == 1
+    said = capsys.readouterr().out.splitlines()
+    assert "step 2: no feature 'nowhere' in the build" in said[0]
+    assert said[-1] == f"{name}: 1 errors, 2 steps checked; needs work"
