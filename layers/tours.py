@@ -36,6 +36,10 @@ STEP_TYPES |= {"layers": ("texts",), "select": ("text", "texts"), "cite": ("mapp
 MAP_LAYERS = ("border", "places", "outposts", "customs", "diplomacy", "incidents", "migration", "placeCircles",
               "placeAreas", "incidentCircles", "incidentAreas", "migrationAreas", "heat")  # fmt: skip
 ZOOMS = (3, 18)
+FEATURE_IDS = (
+    "allowed: the id of a feature of the atlas (open the feature on the map: the address shows its id after sel=; "
+    "its page /incidents/<id> or /places/<id>; or the API, /collections/<layer>/items)"
+)
 VIEW = (800, 600)  # the map's size in pixels a bbox is fitted to (the player's map beside its panel)
 
 
@@ -162,7 +166,7 @@ def _selected(path: Path, line: int, ident: str, select, known: Known) -> list[s
     ids = [select] if isinstance(select, str) else list(select or [])
     for fid in ids:
         if fid not in known.features:
-            raise DataError(path, line, ident, f"no feature {fid!r} in the build: an id of data/sources")
+            raise DataError(path, line, ident, f"no feature {fid!r} in the build; {FEATURE_IDS}")
     if len(set(ids)) != len(ids):
         raise DataError(path, line, ident, f"`select` names a feature twice: {ids}")
     return ids

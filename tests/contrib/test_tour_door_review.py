@@ -5,6 +5,7 @@ or rejected, so that publishing goes on."""
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 
@@ -90,3 +91,25 @@ def test_a_tour_is_fixed_by_a_new_version_on_the_web_and_by_the_command_line(doo
     said = capsys.readouterr().out.splitlines()
     assert "step 2: no feature 'nowhere' in the build" in said[0]
     assert said[-1] == f"{name}: 1 errors, 2 steps checked; needs work"
+
+
+def test_the_door_links_the_tour_format_as_a_page_and_the_guides_link_each_other(door):  # noqa: F811
+    app, _, _ = door
+    page = signed_in(app, "con").get("/contribute").get_data(as_text=True)
+    link = re.search(r'<a href="([^"]+)" id="tour-guide">', page)[1]
+    reader = app.test_client()  # the guides are for anyone
+    tours_guide = reader.get(link)
+    text = tours_guide.get_data(as_text=True)
+    assert tours_guide.status_code == 200 and '<h2 id="proposing-a-tour">Proposing a tour</h2>' in text
+    assert '<a href="/contribute/guide">contributions.md</a>' in text  # tours.md's link to contributions.md
+    assert 'href="map.md"' not in text and "map.md" in text  # a document not served here: its words only
+    guide = reader.get("/contribute/guide").get_data(as_text=True)
+    assert '<a href="/contribute/guide/tours#proposing-a-tour">' in guide
+    assert reader.get(re.search(r'<a href="(/contribute/guide/tours)#', guide)[1]).status_code == 200
+    assert reader.get("/contribute/guide/nothing").status_code == 404
+
+
+def test_a_feature_the_atlas_lacks_is_said_with_where_to_find_ids(context):
+    report = tours.check(BAD.encode(), "where-ids-are.md", context)
+    assert "no feature 'nowhere' in the build; allowed: the id of a feature of the atlas" in report.lines()[0]
+    assert "after sel=" in report.lines()[0] and "/collections/<layer>/items" in report.lines()[0]

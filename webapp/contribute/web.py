@@ -38,10 +38,10 @@ from contrib.columns import LAYERS
 from contrib.store import ContributionStore, configured
 from webapp import caching
 from webapp.attachment import disposition
+from webapp.contribute import guides
 from webapp.contribute.access import TEMPLATES, store
 
 files = Blueprint("contribute_files", __name__, template_folder=str(TEMPLATES))
-GUIDE = Path(__file__).resolve().parents[2] / "docs" / "contributions.md"
 signin = Blueprint("signin", __name__, template_folder=str(TEMPLATES))
 # After signing in, only a path of this site: one slash then no slash or backslash, no space or control character
 # (a browser drops a tab or a newline, making "/\t/host" the address "//host").
@@ -73,13 +73,16 @@ def template_file(layer: str, fmt: str):
     return Response(make(layer), mimetype=mimetype, headers=headers)  # text/csv gets "; charset=utf-8" from Flask
 
 
-@files.get("/contribute/guide")
-def guide():
-    """The contributions guide (docs/contributions.md) as a page; HTML written in it is shown as text."""
-    from markdown_it import MarkdownIt
-
-    body = MarkdownIt("commonmark", {"html": False}).enable("table").render(GUIDE.read_text(encoding="utf-8"))
-    return render_template("guide.html", title="Contributing records", body=body)
+@files.get("/contribute/guide", defaults={"page": ""})
+@files.get("/contribute/guide/<page>")
+def guide(page: str):
+    """A guide of the door as a page: contributing records (docs/contributions.md), writing a guided tour
+    (docs/tours.md); HTML written in them is shown as text."""
+    found = guides.render(page)
+    if found is None:
+        abort(404, f"no guide {page[:40]!r}; allowed: {', '.join(p or '(none)' for p in guides.GUIDES)}")
+    title, body = found
+    return render_template("guide.html", title=title, body=body)
 
 
 class User(UserMixin):
