@@ -40,6 +40,10 @@ def import_file(store, data: bytes, file_name: str, *, layer: str, contributor: 
         return name, tours.import_tour(store, data, file_name, name=name, contributor=contributor, context=context)
     if layer not in LAYERS:
         raise ValueError(f"layer {layer!r} is not one of {', '.join(LAYERS)}")
+    if Path(file_name).suffix.lower() == tours.SUFFIX:
+        raise ValueError(f"layer {layer!r}: {Path(file_name).name[:60]} is a Markdown file, a guided tour; "
+                         f"allowed: the layer tour for a tour, or a CSV, XLSX, GeoJSON, GeoPackage or LPF file for "
+                         f"{layer}")  # fmt: skip
     table = _read(data, file_name, layer)
     if name is not None and store.get(name) is not None:
         return name, new_version(store, name, data, file_name, layer=layer, who=contributor, context=context,

@@ -113,3 +113,15 @@ def test_a_feature_the_atlas_lacks_is_said_with_where_to_find_ids(context):
     report = tours.check(BAD.encode(), "where-ids-are.md", context)
     assert "no feature 'nowhere' in the build; allowed: the id of a feature of the atlas" in report.lines()[0]
     assert "after sel=" in report.lines()[0] and "/collections/<layer>/items" in report.lines()[0]
+
+
+def test_a_markdown_file_sent_with_a_records_layer_is_told_to_choose_the_layer_tour(door):  # noqa: F811
+    app, _, _ = door
+    client = signed_in(app, "con")
+    refused = upload(client, GOOD, "my-tour.md", layer="incidents")  # the form's first layer, left as it was
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "not read" not in page
+    said = re.search(r'<span class="error" role="alert">([^<]*)</span>', page)[1]
+    assert said.startswith(
+        "layer &#39;incidents&#39;: my-tour.md is a Markdown file, a guided tour; allowed: the layer tour"
+    )
