@@ -11,6 +11,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
+
 from contrib.store import configured
 from layers import tours
 from layers.build import SOURCES
@@ -130,6 +132,30 @@ def check_again(store, name: str, context, who: str, *, update: bool) -> TourRep
             store.update(name, **_state(report))
         store.log(who, "check", name, _counts(report), file_name=sub["file_name"])
     return report
+
+
+def outline(data: bytes) -> list[dict]:
+    """The steps of a tour file as a reviewer reads them before deciding: number, title, years (as written), the
+    features selected and the first line of the text; a block that is not YAML is shown as such, not checked here."""
+    text = data.decode("utf-8", errors="replace")
+    front = tours.FRONT.match(text)
+    blocks = list(tours.STEP.finditer(text, front.end() if front else 0))
+    ends = [m.start() for m in blocks[1:]] + [len(text)]
+    return [_step_outline(n, m, text[m.end() : end]) for n, (m, end) in enumerate(zip(blocks, ends, strict=True), 1)]
+
+
+def _step_outline(n: int, block, body: str) -> dict:
+    try:
+        state = yaml.safe_load(block.group("yaml"))
+    except yaml.YAMLError:
+        state = None
+    state = state if isinstance(state, dict) else {}
+    years = state.get("years")
+    years = "–".join(str(y) for y in dict.fromkeys(years)) if isinstance(years, list) else years
+    select = state.get("select")
+    first = next((line.strip() for line in body.splitlines() if line.strip()), "")
+    return {"n": n, "title": state.get("title"), "years": years, "text": first,
+            "select": [select] if isinstance(select, str) else list(select or [])}  # fmt: skip
 
 
 def _state(report: TourReport) -> dict:

@@ -125,3 +125,22 @@ def test_a_markdown_file_sent_with_a_records_layer_is_told_to_choose_the_layer_t
     assert said.startswith(
         "layer &#39;incidents&#39;: my-tour.md is a Markdown file, a guided tour; allowed: the layer tour"
     )
+
+
+def test_the_reviewer_reads_a_tours_steps_before_deciding(door):  # noqa: F811
+    app, store, _ = door
+    text = GOOD.replace("years: 1931\ncentre: [47.4, 84.9]\nzoom: 8\nselect:", "title: Zaysan\nyears: [1930, 1931]\n"
+                        "centre: [47.4, 84.9]\nzoom: 8\nselect:", 1)  # fmt: skip
+    client = signed_in(app, "con")
+    name = upload(client, text, "steps-to-read.md").headers["Location"].rsplit("/", 1)[1]
+    assert (
+        client.post(f"/contribute/{name}/submit", data={"csrf_token": token(client, "/contribute")}).status_code == 302
+    )
+    reviewer = signed_in(app, "rev")
+    queue = reviewer.get("/review").get_data(as_text=True)
+    row = re.search(rf"<tr><td><a [^>]*>{name}</a>.*?</tr>", queue, re.S)[0]
+    assert "<td>2 steps</td>" in row
+    page = reviewer.get(f"/contribute/{name}").get_data(as_text=True)
+    rows = re.findall(r"<tr><td>(\d)</td><td>([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td></tr>", page)
+    assert rows == [("1", "", "1931", "", "The first step."), ("2", "Zaysan", "1930–1931", "zaysan-1931-02-11",
+                                                                "The second.")]  # fmt: skip
