@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from contrib import publishing, tours, workflow
+from contrib import accounts, publishing, tours, workflow
 from contrib.context import Context
 from contrib.store import ContributionStore
 from layers import tours as built_tours
@@ -17,7 +17,8 @@ from layers.errors import DataError
 from pipeline.cli import main
 from store import GeoPackageStore
 from tests.contrib.test_tour_door import BAD, GOOD, door, upload  # noqa: F401 - the fixture
-from tests.contrib.test_web import signed_in, token
+from tests.contrib.test_web import PASSWORD, signed_in, token
+from webapp import create_app
 
 
 @pytest.fixture(scope="module")
@@ -144,3 +145,12 @@ def test_the_reviewer_reads_a_tours_steps_before_deciding(door):  # noqa: F811
     rows = re.findall(r"<tr><td>(\d)</td><td>([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td></tr>", page)
     assert rows == [("1", "", "1931", "", "The first step."), ("2", "Zaysan", "1930–1931", "zaysan-1931-02-11",
                                                                 "The second.")]  # fmt: skip
+
+
+def test_a_door_closed_at_start_says_to_restart_once_accounts_are_added(built, tmp_path):
+    app = create_app({"STORE": built[0], "CONTRIBUTIONS": str(tmp_path / "c.sqlite"), "TESTING": True})
+    client = app.test_client()
+    assert "has no accounts" in client.get("/contribute").get_data(as_text=True)
+    accounts.add_user(ContributionStore(tmp_path / "c.sqlite"), "first", "admin", PASSWORD, "admin")
+    closed = client.get("/contribute")
+    assert closed.status_code == 404 and "Restart the server to open it" in closed.get_data(as_text=True)

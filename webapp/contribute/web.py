@@ -54,6 +54,10 @@ READ_ONLY = (
     "This atlas is read-only: it has no accounts, so nobody signs in, contributes or reviews here. "
     "Its data can be read, cited and downloaded from the map."
 )
+RESTART = (
+    "The contributors' door is closed until the server starts again: accounts were added (border-atlas users add) "
+    "after this server started, when it had none. Restart the server to open it."
+)
 TEMPLATE_FORMATS = {
     "csv": (templates.csv_text, "text/csv"),
     "xlsx": (templates.xlsx_bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
@@ -111,7 +115,7 @@ def register(app: Flask) -> None:
     if enabled is None:
         enabled = contributions.configured_users()
     if not enabled:
-        app.before_request(_read_only)
+        app.before_request(lambda: _read_only(contributions))
         return
     from flask_wtf.csrf import CSRFProtect
 
@@ -138,11 +142,12 @@ def _reviewer() -> bool:
     return bool(current_user.is_authenticated and accounts.may(current_user.role, "review"))
 
 
-def _read_only() -> None:
-    """On a read-only atlas, a page of the contributors' door is not found, saying why."""
+def _read_only(contributions: ContributionStore) -> None:
+    """On a read-only atlas, a page of the contributors' door is not found, saying why: no account, or accounts
+    added since the server started (the door opens when it starts again: its routes are set up at start)."""
     moved = isinstance(request.routing_exception, MethodNotAllowed)  # a page served here, asked with another method
     if request.url_rule is None and DOOR.match(request.path) and not moved:
-        abort(404, READ_ONLY)
+        abort(404, RESTART if contributions.configured_users() else READ_ONLY)
 
 
 def _configured_store(app: Flask) -> ContributionStore:
