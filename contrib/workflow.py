@@ -31,13 +31,19 @@ def import_file(store, data: bytes, file_name: str, *, layer: str, contributor: 
     written in one transaction, after the file was read and checked. Returns its name and its report. A tour's
     Markdown file (layer `tour`) is checked as the build checks tours (contrib.tours)."""
     if tours.is_tour(file_name, layer):
+        if name is not None and store.get(name) is not None:
+            return name, new_version(store, name, data, file_name, layer=tours.LAYER, who=contributor,
+                                     context=context, gazetteer=gazetteer)  # fmt: skip
         name = name or _free_name(store, Path(file_name).name.split(".")[0])
-        if store.get(name) is not None or not NAME.match(name):
-            raise ValueError(f"submission name {name!r} is taken or not allowed; allowed: a new name of lowercase "
-                             "letters, digits, . _ - (a tour is proposed again under a new name)")  # fmt: skip
+        if not NAME.match(name):
+            raise ValueError(f"submission name {name!r} is not allowed; allowed: lowercase letters, digits, . _ -")
         return name, tours.import_tour(store, data, file_name, name=name, contributor=contributor, context=context)
     if layer not in LAYERS:
         raise ValueError(f"layer {layer!r} is not one of {', '.join(LAYERS)}")
+    if Path(file_name).suffix.lower() == tours.SUFFIX:
+        raise ValueError(f"layer {layer!r}: {Path(file_name).name[:60]} is a Markdown file, a guided tour; "
+                         f"allowed: the layer tour for a tour, or a CSV, XLSX, GeoJSON, GeoPackage or LPF file for "
+                         f"{layer}")  # fmt: skip
     table = _read(data, file_name, layer)
     if name is not None and store.get(name) is not None:
         return name, new_version(store, name, data, file_name, layer=layer, who=contributor, context=context,
@@ -59,14 +65,14 @@ def new_version(store, name: str, data: bytes, file_name: str, *, who: str, cont
     """A fixed file for a submission not yet published: its new version (the history keeps both), checked again with
     the choices made for the names its rows still hold. Returns the report."""
     sub = submission(store, name)
-    if sub["layer"] == tours.LAYER:
-        raise ValueError(f"submission {name!r} is a tour; allowed: propose the fixed tour under a new name")
     if sub["status"] not in UNPUBLISHED:
         raise ValueError(f"there is already a submission {name!r}, {sub['status']}; allowed: a new version of one "
                          "not yet accepted, or another name (--as NAME)")  # fmt: skip
     if layer not in (None, sub["layer"]):
         raise ValueError(f"submission {name!r} is of the {sub['layer']} layer; allowed: a new version of the same "
                          "layer, or another name (--as NAME)")  # fmt: skip
+    if sub["layer"] == tours.LAYER:
+        return tours.new_version(store, name, data, file_name, who=who, context=context)
     table = table or _read(data, file_name, sub["layer"])
     first = checks.check(table, sub["layer"], context, gazetteer, {})
     kept = _kept_choices(sub, first)
@@ -94,12 +100,16 @@ def withdraw(store, name: str, who: str, reason: str) -> None:
     if not (reason or "").strip():
         raise ValueError("a withdrawal needs a reason: say why the submission is withdrawn")
     sub = submission(store, name)
-    if sub["layer"] == tours.LAYER:
-        raise ValueError(f"submission {name!r} is a tour; allowed: propose the fixed tour under a new name")
-    if sub["status"] not in UNPUBLISHED:
-        raise ValueError(f"submission {name!r} is {sub['status']}; allowed: one not yet accepted")
+    if sub["status"] not in UNPUBLISHED and not failed(sub):
+        raise ValueError(f"submission {name!r} is {sub['status']}; allowed: one not yet accepted, or accepted and "
+                         "not published because its build failed")  # fmt: skip
     store.update(name, status="withdrawn")
     store.log(who, "withdraw", name, why=reason.strip())
+
+
+def failed(sub: dict) -> bool:
+    """An accepted submission whose build failed: it may still be withdrawn or rejected, for the builds to go on."""
+    return sub["status"] == "accepted" and (sub["publication"] or {}).get("state") == "failed"
 
 
 def _read(data: bytes, file_name: str, layer: str) -> readers.Table:
@@ -141,8 +151,8 @@ def submission(store, name: str) -> dict:
 def check(store, name: str, context, gazetteer, who: str) -> checks.Report:
     """Check a submission's file with its choices; keep the report (and the records, when nothing blocks)."""
     sub = submission(store, name)
-    if sub["layer"] == tours.LAYER:
-        raise ValueError(f"submission {name!r} is a tour: it has no names to choose")
+    if sub["layer"] == tours.LAYER:  # no names to choose: the tour checked again, as when it was imported
+        return tours.check_again(store, name, context, who, update=sub["status"] in OPEN)
     table = _read(store.file(name), sub["file_name"], sub["layer"])
     report = checks.check(table, sub["layer"], context, gazetteer, _chosen(sub["choices"] or {}))
     with store.transaction():
@@ -205,8 +215,9 @@ def review(store, name: str, user: dict, decision: str, comment: str | None, *, 
         raise ValueError("a rejection needs a comment saying why")
     with store.transaction():  # read and decided at once: two reviewers cannot both decide it
         sub = submission(store, name)
-        if sub["status"] != "submitted":
-            raise ValueError(f"submission {name!r} is {sub['status']}; allowed: a submitted one")
+        if sub["status"] != "submitted" and not (decision == "reject" and failed(sub)):
+            raise ValueError(f"submission {name!r} is {sub['status']}; allowed: a submitted one (or, to reject, an "
+                             "accepted one whose build failed)")  # fmt: skip
         own = decision == "accept" and sub["contributor"] == user["name"]
         if own and not (override and user.get("role") == "admin"):
             raise accounts.Forbidden(f"{user['name']} contributed {name!r} and may not accept it; allowed: another "

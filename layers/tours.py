@@ -36,6 +36,10 @@ STEP_TYPES |= {"layers": ("texts",), "select": ("text", "texts"), "cite": ("mapp
 MAP_LAYERS = ("border", "places", "outposts", "customs", "diplomacy", "incidents", "migration", "placeCircles",
               "placeAreas", "incidentCircles", "incidentAreas", "migrationAreas", "heat")  # fmt: skip
 ZOOMS = (3, 18)
+FEATURE_IDS = (
+    "allowed: the id of a feature of the atlas (open the feature on the map: the address shows its id after sel=; "
+    "its page /incidents/<id> or /places/<id>; or the API, /collections/<layer>/items)"
+)
 VIEW = (800, 600)  # the map's size in pixels a bbox is fitted to (the player's map beside its panel)
 
 
@@ -44,23 +48,26 @@ def folder(sources_dir: Path) -> Path:
     return Path(sources_dir).parent / "tours"
 
 
-def compile_all(where: Path, built: dict, texts: Path = TEXTS, contributed: list[tuple[str, bytes]] = ()) -> list:
-    """Every tour in `where` (none when it does not exist), then the `contributed` ones ([(file name, Markdown)]:
-    the accepted tours of the contributions), checked against the built layers, in slug order."""
+def compile_all(where: Path, built: dict, texts: Path = TEXTS, contributed: list[tuple] = ()) -> list:
+    """Every tour in `where` (none when it does not exist), then the `contributed` ones ([(file name, Markdown[,
+    submission name])]: the accepted tours of the contributions), checked against the built layers, in slug order. A
+    contributed tour that fails names its submission, the one to withdraw or reject for the builds to go on."""
     known = Known(built)
     paths = sorted(Path(where).glob("*.md")) if Path(where).is_dir() else []
     compiled = [compile_tour(path, known, texts) for path in paths]
     with tempfile.TemporaryDirectory() as tmp:
-        for file_name, data in contributed:
+        for file_name, data, *name in contributed:
             path = Path(tmp) / Path(file_name).name
             path.write_bytes(data)
+            where = f"contributions/{path.name}"
+            blame = f"the accepted submission {name[0]!r}" if name else "an accepted tour"
+            fix = f"; to publish again, withdraw or reject {blame}" if name else ""
             try:
-                tour = compile_tour(path, known, texts) | {"file": f"contributions/{path.name}"}
+                tour = compile_tour(path, known, texts) | {"file": where}
             except DataError as exc:
-                where = f"contributions/{path.name}"
-                raise DataError(where, exc.line, exc.entry, f"{exc.reason} (an accepted tour)") from None
+                raise DataError(where, exc.line, exc.entry, f"{exc.reason} ({blame}{fix})") from None
             if any(t["slug"] == tour["slug"] for t in compiled):
-                raise DataError(tour["file"], None, None, f"a tour {tour['slug']!r} is already in the atlas")
+                raise DataError(where, None, None, f"a tour {tour['slug']!r} is already in the atlas ({blame}{fix})")
             compiled.append(tour)
     return sorted(compiled, key=lambda t: t["slug"])
 
@@ -159,7 +166,7 @@ def _selected(path: Path, line: int, ident: str, select, known: Known) -> list[s
     ids = [select] if isinstance(select, str) else list(select or [])
     for fid in ids:
         if fid not in known.features:
-            raise DataError(path, line, ident, f"no feature {fid!r} in the build: an id of data/sources")
+            raise DataError(path, line, ident, f"no feature {fid!r} in the build; {FEATURE_IDS}")
     if len(set(ids)) != len(ids):
         raise DataError(path, line, ident, f"`select` names a feature twice: {ids}")
     return ids

@@ -43,7 +43,7 @@ def build(
     releases: Path | None = None,
     contributions=None,
     tours_dir: Path | None = None,
-    contributed_tours: list[tuple[str, bytes]] = (),
+    contributed_tours: list[tuple] = (),
 ) -> dict:
     """Build all layers (with the accepted `contributions`, if any) and the tours (`tours_dir`, by default beside
     `sources`) and write the store, then (with `releases`) keep it as a release if its content is new; returns the

@@ -73,7 +73,7 @@ def test_a_tour_uploaded_reviewed_and_accepted_is_published_by_the_next_build(do
     done = reviewer.post(f"/review/{name}", data={"decision": "accept", "comment": "the passages say so",
                                                   "csrf_token": token(reviewer, "/review")})  # fmt: skip
     assert done.status_code == 302 and published == [("rev", "--pending")]
-    assert accepted_tours(store) == [("a-proposed-tour.md", GOOD.encode())]
+    assert accepted_tours(store) == [("a-proposed-tour.md", GOOD.encode(), name)]
     monkeypatch.setattr(builder, "build_layers", lambda *args, **kwargs: layers)  # the tours are what change
     guided = accepted_tours(store)
     builder.build(builder.SOURCES, builder.REFERENCE, out, progress=lambda *_: None, contributed_tours=guided)
@@ -98,7 +98,7 @@ def test_the_command_line_imports_a_tour_by_its_extension(door, tmp_path, capsys
     assert main([*base, "import", str(tmp_path / "a-good-one.md"), "--layer", "tour"]) == 0
     assert capsys.readouterr().out.splitlines()[-1] == "a-good-one: 0 errors, 2 steps checked; checked"
     assert main([*base, "import", str(tmp_path / "closing-the-border.md"), "--as", "taken"]) == 1
-    assert "the atlas already has a tour 'closing-the-border'" in capsys.readouterr().out
+    assert "'closing-the-border', and the atlas already has a tour of that name" in capsys.readouterr().out
     assert ContributionStore(tmp_path / "c.sqlite").get("cli-tour")["layer"] == "tour"
 
 

@@ -86,8 +86,8 @@ def test_a_step_selects_several_features_the_first_opened(tmp_path):
 MISSING_NOTE = GOOD_CITE.replace("note: 50", "note: 999")
 AT = "years: 1931\ncentre: [47, 84]\nzoom: 8\n"
 BAD = [  # (second step's block, its cite, what the error names, what it says is allowed)
-    ("years: 1931\ncentre: [47, 84]\nzoom: 8\nselect: nowhere\n", GOOD_CITE, "no feature 'nowhere'", "an id of"),
-    (AT + "select: [sarkand, nowhere]\n", GOOD_CITE, "no feature 'nowhere'", "an id"),
+    ("years: 1931\ncentre: [47, 84]\nzoom: 8\nselect: nowhere\n", GOOD_CITE, "no feature 'nowhere'", "after sel="),
+    (AT + "select: [sarkand, nowhere]\n", GOOD_CITE, "no feature 'nowhere'", "the id of a feature"),
     (AT + "select: [sarkand, sarkand]\n", GOOD_CITE, "names a feature twice", "sarkand"),
     (AT + "select: [sarkand, 3]\n", GOOD_CITE, "`select` was", "a list of texts"),
     ("years: 1931\ncentre: [47, 84]\nzoom: 8\n", MISSING_NOTE, "note '999' is not a note", "allowed: a footnote"),

@@ -15,7 +15,7 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from contrib import accounts, publishing, workflow
+from contrib import accounts, publishing, tours, workflow
 from contrib.columns import LAYERS
 from contrib.context import Context
 from contrib.limits import LIMITS, ReadError, check_name, megabytes
@@ -134,7 +134,7 @@ def _submission(name: str, errors: dict | None = None, status: int = 200):
                            history=store().history(name), may_review=may_review, override=override,
                            publication=publishing.state(sub, out), retriable=publishing.retriable(sub, out),
                            versions=store().versions(name), errors=errors or {}, typed=request.form,
-                           preview=_preview_url(sub))  # fmt: skip
+                           preview=_preview_url(sub), failed=workflow.failed(sub), steps=_steps(sub))  # fmt: skip
     return page, status
 
 
@@ -142,6 +142,11 @@ def _preview_url(sub: dict) -> str:
     """The map with the submission's staged records, opened on their years."""
     years = staged_years(sub, YEARS)
     return url_for("mapview.page", staged=sub["name"]) + (f"#year={years}" if years else "")
+
+
+def _steps(sub: dict) -> list[dict] | None:
+    """A tour's steps, as its file has them (contrib.tours.outline); None for a file of records."""
+    return tours.outline(store().file(sub["name"])) if sub["layer"] == tours.LAYER else None
 
 
 @bp.post("/contribute/<name>/choose")

@@ -38,10 +38,10 @@ from contrib.columns import LAYERS
 from contrib.store import ContributionStore, configured
 from webapp import caching
 from webapp.attachment import disposition
+from webapp.contribute import guides
 from webapp.contribute.access import TEMPLATES, store
 
 files = Blueprint("contribute_files", __name__, template_folder=str(TEMPLATES))
-GUIDE = Path(__file__).resolve().parents[2] / "docs" / "contributions.md"
 signin = Blueprint("signin", __name__, template_folder=str(TEMPLATES))
 # After signing in, only a path of this site: one slash then no slash or backslash, no space or control character
 # (a browser drops a tab or a newline, making "/\t/host" the address "//host").
@@ -53,6 +53,10 @@ DOOR = re.compile(r"^/(?:sign-in|sign-out|contribute|review|suggest)(?:/|$)")
 READ_ONLY = (
     "This atlas is read-only: it has no accounts, so nobody signs in, contributes or reviews here. "
     "Its data can be read, cited and downloaded from the map."
+)
+RESTART = (
+    "The contributors' door is closed until the server starts again: accounts were added (border-atlas users add) "
+    "after this server started, when it had none. Restart the server to open it."
 )
 TEMPLATE_FORMATS = {
     "csv": (templates.csv_text, "text/csv"),
@@ -73,13 +77,16 @@ def template_file(layer: str, fmt: str):
     return Response(make(layer), mimetype=mimetype, headers=headers)  # text/csv gets "; charset=utf-8" from Flask
 
 
-@files.get("/contribute/guide")
-def guide():
-    """The contributions guide (docs/contributions.md) as a page; HTML written in it is shown as text."""
-    from markdown_it import MarkdownIt
-
-    body = MarkdownIt("commonmark", {"html": False}).enable("table").render(GUIDE.read_text(encoding="utf-8"))
-    return render_template("guide.html", title="Contributing records", body=body)
+@files.get("/contribute/guide", defaults={"page": ""})
+@files.get("/contribute/guide/<page>")
+def guide(page: str):
+    """A guide of the door as a page: contributing records (docs/contributions.md), writing a guided tour
+    (docs/tours.md); HTML written in them is shown as text."""
+    found = guides.render(page)
+    if found is None:
+        abort(404, f"no guide {page[:40]!r}; allowed: {', '.join(p or '(none)' for p in guides.GUIDES)}")
+    title, body = found
+    return render_template("guide.html", title=title, body=body)
 
 
 class User(UserMixin):
@@ -108,7 +115,7 @@ def register(app: Flask) -> None:
     if enabled is None:
         enabled = contributions.configured_users()
     if not enabled:
-        app.before_request(_read_only)
+        app.before_request(lambda: _read_only(contributions))
         return
     from flask_wtf.csrf import CSRFProtect
 
@@ -136,11 +143,12 @@ def _reviewer() -> bool:
     return bool(current_user.is_authenticated and accounts.may(current_user.role, "review"))
 
 
-def _read_only() -> None:
-    """On a read-only atlas, a page of the contributors' door is not found, saying why."""
+def _read_only(contributions: ContributionStore) -> None:
+    """On a read-only atlas, a page of the contributors' door is not found, saying why: no account, or accounts
+    added since the server started (the door opens when it starts again: its routes are set up at start)."""
     moved = isinstance(request.routing_exception, MethodNotAllowed)  # a page served here, asked with another method
     if request.url_rule is None and DOOR.match(request.path) and not moved:
-        abort(404, READ_ONLY)
+        abort(404, RESTART if contributions.configured_users() else READ_ONLY)
 
 
 def _configured_store(app: Flask) -> ContributionStore:

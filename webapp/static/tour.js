@@ -102,13 +102,15 @@
     return points;
   }
 
-  /* A step's popup on a laptop's screen: no taller than the room above its feature (its top in the map) and no
-   * wider than POPUP_WIDTH, then moved sideways (its tip still on its feature) off the step's other features, so
-   * that the map's subject stays in sight without moving the step's view. */
-  const POPUP_WIDTH = 320, EDGE = 12, TIP = 40;
+  /* A step's popup: no taller than the room above its feature (its top in the map) and no wider than POPUP_WIDTH
+   * or the map (a phone's), then moved sideways (its tip still on its feature) off the step's other features, so
+   * that the map's subject stays in sight without moving the step's view; where no such place keeps it inside the
+   * map (a feature near a small map's edge), it is moved just enough to lie inside. */
+  const POPUP_WIDTH = 320, EDGE = 12, TIP = 40, FRAME = 50;  // FRAME: the popup's padding around its content
   function place(map, popup) {
     const anchor = map.latLngToContainerPoint(popup.getLatLng()), size = map.getSize();
-    Object.assign(popup.options, { maxWidth: Math.min(popup.options.maxWidth, POPUP_WIDTH), minWidth: Math.min(popup.options.minWidth, POPUP_WIDTH),
+    const widest = Math.max(120, Math.min(POPUP_WIDTH, size.x - 2 * EDGE - FRAME));
+    Object.assign(popup.options, { maxWidth: Math.min(popup.options.maxWidth, widest), minWidth: Math.min(popup.options.minWidth, widest),
       maxHeight: Math.max(120, Math.min(popup.options.maxHeight || size.y, anchor.y - TIP - 3 * EDGE)), offset: [0, 7] });
     popup.update();
     const box = popup.getElement(), width = box.offsetWidth, height = box.offsetHeight;
@@ -131,7 +133,8 @@
         return sum + Math.max(0, Math.min(left + width, x0 + r.width) - Math.max(left, x0)) * Math.max(0, Math.min(top + height, y0 + r.height) - Math.max(top, y0));
       }, 0);
     };
-    const dx = shifts.sort(function (a, b) { return covers(a) - covers(b) || under(a) - under(b); })[0] || 0;
+    const inside = Math.min(Math.max(0, EDGE + width / 2 - anchor.x), size.x - EDGE - width / 2 - anchor.x);
+    const dx = shifts.length ? shifts.sort(function (a, b) { return covers(a) - covers(b) || under(a) - under(b); })[0] : inside;
     popup.options.offset = [dx, 7];
     popup.update();
     const tip = box.querySelector(".leaflet-popup-tip-container");
