@@ -103,6 +103,9 @@ def _import(args, store) -> int:
     context, gazetteer = _context(args)
     name, report = workflow.import_file(store, data, args.file.name, layer=args.layer, contributor=args.by,
                                         name=args.name, context=context, gazetteer=gazetteer)  # fmt: skip
+    taken = store.get(name)["layer"]
+    if not args.layer and taken in LAYERS:
+        print(f"no --layer given: its columns are those of the {taken} layer; taken as {taken}")
     earlier = store.versions(name)
     kept = len(store.get(name)["choices"] or {})
     print(f"imported {args.file.name} as version {len(earlier) + 1} of {name} ({kept} choices kept)" if earlier

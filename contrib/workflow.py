@@ -14,7 +14,7 @@ import secrets
 import tempfile
 from pathlib import Path
 
-from contrib import accounts, checks, choices, readers, tours
+from contrib import accounts, checks, choices, readers, tours, wholes
 from contrib.columns import LAYERS
 from contrib.store import StoreError
 
@@ -36,12 +36,13 @@ def import_file(store, data: bytes, file_name: str, *, layer: str, contributor: 
             raise ValueError(f"submission name {name!r} is taken or not allowed; allowed: a new name of lowercase "
                              "letters, digits, . _ - (a tour is proposed again under a new name)")  # fmt: skip
         return name, tours.import_tour(store, data, file_name, name=name, contributor=contributor, context=context)
-    if layer not in LAYERS:
+    if layer and layer not in LAYERS:
         raise ValueError(f"layer {layer!r} is not one of {', '.join(LAYERS)}")
-    table = _read(data, file_name, layer)
     if name is not None and store.get(name) is not None:
-        return name, new_version(store, name, data, file_name, layer=layer, who=contributor, context=context,
-                                 gazetteer=gazetteer, table=table)  # fmt: skip
+        return name, new_version(store, name, data, file_name, layer=layer or None, who=contributor,
+                                 context=context, gazetteer=gazetteer)  # fmt: skip
+    table = _read(data, file_name, layer)
+    layer = layer or wholes.layer_of(table.columns)  # none given: the one its columns fit
     name = name or _free_name(store, Path(file_name).name.split(".")[0])
     if not NAME.match(name):
         raise ValueError(f"submission name {name!r} is not allowed; allowed: lowercase letters, digits, . _ -")
@@ -106,7 +107,7 @@ def _read(data: bytes, file_name: str, layer: str) -> readers.Table:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / Path(file_name).name
         path.write_bytes(data)
-        return readers.read(path, Path(file_name).name, LAYERS[layer].collection)
+        return readers.read(path, Path(file_name).name, LAYERS[layer].collection if layer else None)
 
 
 def _free_name(store, stem: str) -> str:
