@@ -174,7 +174,8 @@ def _key(text: str) -> tuple[int, str]:
 
 def _report(report: checks.Report) -> dict:
     return {"problems": [p.as_dict() for p in report.problems], "matches": [m.as_dict() for m in report.matches],
-            "lines": report.lines(), "ok": report.ok, "records": len(report.records)}  # fmt: skip
+            "lines": report.lines(), "ok": report.ok, "records": len(report.records),
+            "nothing_new": report.nothing_new}  # fmt: skip
 
 
 def choose(store, name: str, *, row: int, field: str, text: str, basis: str | None, who: str) -> None:

@@ -114,3 +114,12 @@ def test_import_without_a_layer_takes_the_one_its_columns_fit(tmp_path, built, c
     (tmp_path / "odd.csv").write_text("colour,size\nred,2\n", encoding="utf-8")
     assert main([*base, "import", str(tmp_path / "odd.csv")]) == 2
     assert "its columns fit no one layer of the atlas; add --layer LAYER, one of incidents" in capsys.readouterr().err
+
+
+def test_a_file_the_atlas_has_already_says_nothing_new(tmp_path, built, download, capsys):
+    base = ["--contributions", str(tmp_path / "c.sqlite"), "--store", str(built[0]), "--by", "h"]
+    again = str(download("incidents", "geojson"))
+    assert main([*base, "import", again, "--layer", "incidents", "--as", "again"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[-1] == "again: nothing new: every row is as the atlas has it; nothing to fix and nothing to submit"
+    assert "needs work" not in "\n".join(out)
