@@ -15,7 +15,7 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from contrib import accounts, publishing, workflow
+from contrib import accounts, choices, publishing, workflow
 from contrib.columns import LAYERS
 from contrib.context import Context
 from contrib.limits import LIMITS, ReadError, check_name, megabytes
@@ -134,8 +134,15 @@ def _submission(name: str, errors: dict | None = None, status: int = 200):
                            history=store().history(name), may_review=may_review, override=override,
                            publication=publishing.state(sub, out), retriable=publishing.retriable(sub, out),
                            versions=store().versions(name), errors=errors or {}, typed=request.form,
-                           preview=_preview_url(sub))  # fmt: skip
+                           preview=_preview_url(sub), made=_choices_made(sub))  # fmt: skip
     return page, status
+
+
+def _choices_made(sub: dict) -> list[dict]:
+    """The places the contributor chose: each name, its row and field, and the place it now means, in words."""
+    made = sub["choices"] or {}
+    return [m | {"means": choices.described(m["chosen"])} for m in (sub["report"] or {}).get("matches", [])
+            if m["chosen"] and f"{m['row']}:{m['field']}" in made]  # fmt: skip
 
 
 def _preview_url(sub: dict) -> str:
