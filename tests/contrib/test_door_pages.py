@@ -31,3 +31,24 @@ def test_the_choices_made_are_listed_and_a_missing_preview_is_explained(web):  #
     assert "<li>“Kegen” → Kegen, GeoNames 1522818 (row 2, location.place)</li></ul>" in page
     assert '<span id="no-preview">The preview on the map is offered once no error' in page
     assert 'id="preview"' not in page
+
+
+def test_a_withdrawn_or_published_submission_offers_only_what_its_status_allows(web, monkeypatch):  # noqa: F811
+    from contrib import publishing
+    from tests.contrib.conftest import TWO_INCIDENTS
+    from webapp.contribute import pages
+
+    monkeypatch.setattr(pages, "_publish_in_background", lambda *args: None)
+    client = signed_in(web, "con")
+    withdrawn = _upload(client, TWO_INCIDENTS.encode(), "ogpu.csv")  # Kegen to choose
+    client.post(f"/contribute/{withdrawn}/withdraw", data={"reason": "wrong year", "csrf_token": token(client)})
+    page = client.get(f"/contribute/{withdrawn}").get_data(as_text=True)
+    assert "withdrawn" in page and "Places to choose" not in page and 'id="no-preview"' not in page
+    name = _upload(client, TWO_INCIDENTS.replace("near Kegen,Kegen,", "near Kegen,Jarkent,").encode(), "ogpu.csv")
+    client.post(f"/contribute/{name}/submit", data={"csrf_token": token(client)})
+    reviewer = signed_in(web, "rev")
+    reviewer.post(f"/review/{name}", data={"decision": "accept", "comment": "", "csrf_token": token(reviewer)})
+    publishing.mark(web.extensions["contributions"], [name], "published", release=7)
+    page = client.get(f"/contribute/{name}").get_data(as_text=True)
+    assert 'id="preview"' not in page and "Preview the" not in page
+    assert '<a id="published" href="/map#year=1929-1930&amp;sel=kegen-1929-04">' in page

@@ -11,6 +11,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import quote
 
 from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -134,7 +135,8 @@ def _submission(name: str, errors: dict | None = None, status: int = 200):
                            history=store().history(name), may_review=may_review, override=override,
                            publication=publishing.state(sub, out), retriable=publishing.retriable(sub, out),
                            versions=store().versions(name), errors=errors or {}, typed=request.form,
-                           preview=_preview_url(sub), made=_choices_made(sub))  # fmt: skip
+                           preview=_preview_url(sub), made=_choices_made(sub),
+                           published=_published_url(sub, out))  # fmt: skip
     return page, status
 
 
@@ -149,6 +151,15 @@ def _preview_url(sub: dict) -> str:
     """The map with the submission's staged records, opened on their years."""
     years = staged_years(sub, YEARS)
     return url_for("mapview.page", staged=sub["name"]) + (f"#year={years}" if years else "")
+
+
+def _published_url(sub: dict, out: Path) -> str | None:
+    """Once published, the map on the submission's years with its first record open (None before)."""
+    own = [r["record"]["id"] for r in sub["records"] or [] if r["layer"] == sub["layer"]]
+    if not own or not (publishing.state(sub, out) or "").startswith("published"):
+        return None
+    years = staged_years(sub, YEARS)
+    return url_for("mapview.page") + "#" + (f"year={years}&" if years else "") + "sel=" + quote(own[0], safe="")
 
 
 @bp.post("/contribute/<name>/choose")
