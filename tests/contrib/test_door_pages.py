@@ -52,3 +52,11 @@ def test_a_withdrawn_or_published_submission_offers_only_what_its_status_allows(
     page = client.get(f"/contribute/{name}").get_data(as_text=True)
     assert 'id="preview"' not in page and "Preview the" not in page
     assert '<a id="published" href="/map#year=1929-1930&amp;sel=kegen-1929-04">' in page
+
+
+def test_the_map_offers_no_sign_in_to_a_reader_signed_in_and_the_door_says_why_to_sign_in(web):  # noqa: F811
+    page = signed_in(web, "con").get("/map").get_data(as_text=True)
+    assert '"Contribute": "/contribute"' in page and '"Sign in"' not in page
+    door = web.test_client().get("/contribute", follow_redirects=True)
+    assert door.request.path == "/sign-in"
+    assert '<p id="why-sign-in">Sign in to contribute records to the atlas' in door.get_data(as_text=True)

@@ -311,8 +311,10 @@ def suggest_url(collection: str, feature: str) -> str | None:
 
 
 def account_links() -> dict[str, str]:
-    """The map's links to the contributors' door (a deployment with accounts): sign in, contribute."""
-    return {"Sign in": url_for("signin.sign_in"), "Contribute": url_for("contribute.home")}
+    """The map's link to the contributors' door (a deployment with accounts): Contribute, which asks a reader signed
+    out to sign in first. The map page is one for every reader (built once per build), so it names no account and
+    offers no "Sign in" to a reader already signed in."""
+    return {"Contribute": url_for("contribute.home")}
 
 
 def suggest_urls() -> dict[str, str]:
