@@ -100,6 +100,11 @@ class Report:
         """Nothing blocks staging: no error, no name left to choose."""
         return not self.errors and not self.pending
 
+    @property
+    def nothing_new(self) -> bool:
+        """Every row is as the atlas has it: nothing to fix and nothing to stage."""
+        return self.ok and not self.records
+
     def lines(self) -> list[str]:
         """Every problem, then every name to choose, one line each."""
         out = [f"{p.severity}: {p}" for p in self.problems]

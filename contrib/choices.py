@@ -37,6 +37,19 @@ class Choice:
         return self.kind if self.kind == "unlocated" else f"{self.kind}:{self.value}"
 
 
+WORDS = {"place": "the atlas's place {}", "geonames": "GeoNames {}", "lonlat": "the point {} (longitude, latitude)",
+         "area": "the area of possibility {}", "unlocated": "left unlocated"}  # fmt: skip
+
+
+def described(text: str) -> str:
+    """A choice's text in words: geonames:1522818 -> GeoNames 1522818."""
+    kind, _, value = str(text).partition(":")
+    found = geonames_point(int(value)) if kind == "geonames" and value.isdigit() else None
+    if found:
+        return f"{found[0]}, GeoNames {value}"
+    return WORDS[kind].format(value) if kind in WORDS else str(text)
+
+
 def parse(text: str, basis: str | None = None) -> Choice:
     """A choice from its text; ValueError saying what is allowed."""
     kind, _, value = str(text).strip().partition(":")

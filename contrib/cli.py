@@ -103,9 +103,13 @@ def _import(args, store) -> int:
     context, gazetteer = _context(args)
     name, report = workflow.import_file(store, data, args.file.name, layer=args.layer, contributor=args.by,
                                         name=args.name, context=context, gazetteer=gazetteer)  # fmt: skip
+    taken = store.get(name)["layer"]
+    if not args.layer and taken in LAYERS:
+        print(f"no --layer given: its columns are those of the {taken} layer; taken as {taken}")
     earlier = store.versions(name)
     kept = len(store.get(name)["choices"] or {})
-    print(f"imported {args.file.name} as version {len(earlier) + 1} of {name} ({kept} choices kept)" if earlier
+    kept = f"{kept} choice{'' if kept == 1 else 's'} kept"
+    print(f"imported {args.file.name} as version {len(earlier) + 1} of {name} ({kept})" if earlier
           else f"imported {args.file.name} as {name}")  # fmt: skip
     return _said(store, name, report)
 
@@ -125,6 +129,9 @@ def _said(store, name: str, report) -> int:
     if hasattr(report, "steps"):  # a tour (contrib.tours): its rows are its steps
         print(f"{name}: {len(report.errors)} errors, {report.steps} steps checked; {status}")
         return 0 if report.ok else 1
+    if report.nothing_new:
+        print(f"{name}: nothing new: every row is as the atlas has it; nothing to fix and nothing to submit")
+        return 0
     print(f"{name}: {len(report.errors)} errors, {len(report.pending)} names to choose, "
           f"{len(report.records)} records ready; {status}")  # fmt: skip
     return 0 if report.ok else 1

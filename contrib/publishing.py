@@ -10,6 +10,7 @@ again by the next publish (`border-atlas publish`, or a reviewer's "Publish agai
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from contrib.store import now
@@ -28,6 +29,23 @@ def mark(store, names: list[str], state: str, **more) -> None:
             store.update(name, publication={"state": state, "at": now(), **more})
 
 
+STEPS = (  # a build's step as a historian reads it: no paths, no file names, no timings
+    (r"^wrote .*", "writing the atlas"),
+    (r"^making release (\d+).*", r"making release \1"),
+    (r"^release (\d+) \(.*", r"release \1 made"),
+    (r"\s*\((?:data/|/)[^)]*\)", ""),
+    (r"(?:data/sources/)?(\w+)\.yaml", r"\1"),
+    (r"\s+(?:in|at|to|from)\s+/\S+", ""),
+)
+
+
+def step_words(step: str) -> str:
+    """A build's step in a historian's words: `wrote /…/atlas.gpkg in 36.5 s` -> `writing the atlas`."""
+    for pattern, words in STEPS:
+        step = re.sub(pattern, words, step)
+    return step
+
+
 def state(sub: dict, out: Path) -> str | None:
     """Where an accepted submission's publication is, in words (None for a submission not accepted)."""
     if sub["status"] != "accepted":
@@ -40,7 +58,7 @@ def state(sub: dict, out: Path) -> str | None:
     if done.get("state") == "building" and builder(out) is None:
         return "not published: the build stopped before it finished; publish again"
     if done.get("state") == "building":
-        step = f"; now {done['step']}" if done.get("step") else ""
+        step = f"; now {step_words(done['step'])}" if done.get("step") else ""
         return f"being published (the build started {done['at']}{step})"
     return "waiting for the build"
 

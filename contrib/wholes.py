@@ -167,9 +167,23 @@ def known_columns(layer: str) -> set[str]:
     )
 
 
+def _fits(columns) -> dict[str, int]:
+    """How many of the file's columns each layer knows."""
+    given = set(columns)
+    return {name: len(given & known_columns(name)) for name in LAYERS}
+
+
 def fitting_layer(columns, layer: str) -> str | None:
     """The layer whose columns the file's fit better than `layer`'s, if one does."""
-    given = set(columns)
-    fits = {name: len(given & known_columns(name)) for name in LAYERS}
+    fits = _fits(columns)
     best = max(fits, key=fits.get)
     return best if fits[best] > fits[layer] else None
+
+
+def layer_of(columns) -> str:
+    """The one layer whose columns the file's fit best, for a file imported without a layer; none: a ValueError."""
+    fits = _fits(columns)
+    best = max(fits, key=fits.get)
+    if not fits[best] or list(fits.values()).count(fits[best]) > 1:
+        raise ValueError(f"its columns fit no one layer of the atlas; add --layer LAYER, one of {', '.join(LAYERS)}")
+    return best

@@ -14,7 +14,7 @@ import secrets
 import tempfile
 from pathlib import Path
 
-from contrib import accounts, checks, choices, readers, tours
+from contrib import accounts, checks, choices, readers, tours, wholes
 from contrib.columns import LAYERS
 from contrib.store import StoreError
 
@@ -38,16 +38,17 @@ def import_file(store, data: bytes, file_name: str, *, layer: str, contributor: 
         if not NAME.match(name):
             raise ValueError(f"submission name {name!r} is not allowed; allowed: lowercase letters, digits, . _ -")
         return name, tours.import_tour(store, data, file_name, name=name, contributor=contributor, context=context)
-    if layer not in LAYERS:
+    if layer and layer not in LAYERS:
         raise ValueError(f"layer {layer!r} is not one of {', '.join(LAYERS)}")
     if Path(file_name).suffix.lower() == tours.SUFFIX:
         raise ValueError(f"layer {layer!r}: {Path(file_name).name[:60]} is a Markdown file, a guided tour; "
                          f"allowed: the layer tour for a tour, or a CSV, XLSX, GeoJSON, GeoPackage or LPF file for "
                          f"{layer}")  # fmt: skip
-    table = _read(data, file_name, layer)
     if name is not None and store.get(name) is not None:
-        return name, new_version(store, name, data, file_name, layer=layer, who=contributor, context=context,
-                                 gazetteer=gazetteer, table=table)  # fmt: skip
+        return name, new_version(store, name, data, file_name, layer=layer or None, who=contributor,
+                                 context=context, gazetteer=gazetteer)  # fmt: skip
+    table = _read(data, file_name, layer)
+    layer = layer or wholes.layer_of(table.columns)  # none given: the one its columns fit
     name = name or _free_name(store, Path(file_name).name.split(".")[0])
     if not NAME.match(name):
         raise ValueError(f"submission name {name!r} is not allowed; allowed: lowercase letters, digits, . _ -")
@@ -116,7 +117,7 @@ def _read(data: bytes, file_name: str, layer: str) -> readers.Table:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / Path(file_name).name
         path.write_bytes(data)
-        return readers.read(path, Path(file_name).name, LAYERS[layer].collection)
+        return readers.read(path, Path(file_name).name, LAYERS[layer].collection if layer else None)
 
 
 def _free_name(store, stem: str) -> str:
@@ -183,7 +184,8 @@ def _key(text: str) -> tuple[int, str]:
 
 def _report(report: checks.Report) -> dict:
     return {"problems": [p.as_dict() for p in report.problems], "matches": [m.as_dict() for m in report.matches],
-            "lines": report.lines(), "ok": report.ok, "records": len(report.records)}  # fmt: skip
+            "lines": report.lines(), "ok": report.ok, "records": len(report.records),
+            "nothing_new": report.nothing_new}  # fmt: skip
 
 
 def choose(store, name: str, *, row: int, field: str, text: str, basis: str | None, who: str) -> None:

@@ -10,13 +10,12 @@ builds again. Each submission says where its publication is (contrib.publishing)
 from __future__ import annotations
 
 import os
-import re
 import time
 from pathlib import Path
 
 from contrib import workflow
 from contrib.accepted import of_submissions
-from contrib.publishing import mark, waiting
+from contrib.publishing import mark, step_words, waiting
 from contrib.store import now
 from contrib.tours import accepted_tours
 from layers.errors import DataError
@@ -91,7 +90,7 @@ def _shown(store, names: list[str], started: str, progress):
         step = str(text)
         if step.strip() and not step.startswith(" ") and time.monotonic() - last[0] >= STEP_SECONDS:
             last[0] = time.monotonic()
-            mark(store, names, "building", at=started, step=re.sub(r"(?:data/sources/)?(\w+)\.yaml", r"\1", step))
+            mark(store, names, "building", at=started, step=step_words(step))
 
     return said
 

@@ -99,3 +99,27 @@ def test_the_history_says_who_did_what_when_and_from_which_file(published):
         ("historian", "submit"), ("historian", "accept")]  # fmt: skip
     assert history[0]["file_name"] == "ogpu.csv" and history[-1]["why"] == "published from the command line"
     assert json.dumps(history[2]["what"]) == '{"row": 2, "field": "location.place", "choice": "geonames:1522818"}'
+
+
+def test_import_without_a_layer_takes_the_one_its_columns_fit(tmp_path, built, capsys):
+    from tests.contrib.conftest import TWO_INCIDENTS
+
+    (tmp_path / "cli.csv").write_text(TWO_INCIDENTS, encoding="utf-8")
+    base = ["--contributions", str(tmp_path / "c.sqlite"), "--store", str(built[0]), "--by", "h"]
+    assert main([*base, "import", str(tmp_path / "cli.csv"), "--as", "x"]) == 1  # a name to choose, no error
+    out = capsys.readouterr().out.splitlines()
+    assert out[:2] == ["no --layer given: its columns are those of the incidents layer; taken as incidents",
+                       "imported cli.csv as x"]  # fmt: skip
+    assert ContributionStore(tmp_path / "c.sqlite").get("x")["layer"] == "incidents"
+    (tmp_path / "odd.csv").write_text("colour,size\nred,2\n", encoding="utf-8")
+    assert main([*base, "import", str(tmp_path / "odd.csv")]) == 2
+    assert "its columns fit no one layer of the atlas; add --layer LAYER, one of incidents" in capsys.readouterr().err
+
+
+def test_a_file_the_atlas_has_already_says_nothing_new(tmp_path, built, download, capsys):
+    base = ["--contributions", str(tmp_path / "c.sqlite"), "--store", str(built[0]), "--by", "h"]
+    again = str(download("incidents", "geojson"))
+    assert main([*base, "import", again, "--layer", "incidents", "--as", "again"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[-1] == "again: nothing new: every row is as the atlas has it; nothing to fix and nothing to submit"
+    assert "needs work" not in "\n".join(out)

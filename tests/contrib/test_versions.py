@@ -24,7 +24,7 @@ def test_a_fixed_file_imported_again_is_a_new_version_with_its_choices_kept(tmp_
     capsys.readouterr()
     assert main([*base, "import", str(tmp_path / "fixed.csv"), "--layer", "incidents", "--as", "ogpu"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == "imported fixed.csv as version 2 of ogpu (1 choices kept)"
+    assert out[0] == "imported fixed.csv as version 2 of ogpu (1 choice kept)"
     assert out[-1] == "ogpu: 0 errors, 0 names to choose, 4 records ready; checked"
     store = ContributionStore(tmp_path / "c.sqlite")
     assert [s["name"] for s in store.submissions()] == ["ogpu"]

@@ -148,7 +148,7 @@ def test_upload_choose_submit_review(web, tmp_path, monkeypatch):
 def test_the_map_popups_link_to_the_suggest_pages(web):
     page = web.test_client().get("/map").get_data(as_text=True)
     assert '"incidents": "/suggest/incidents/FID"' in page and '"places": "/suggest/places/FID"' in page
-    assert '"Sign in": "/sign-in"' in page and '"Contribute": "/contribute"' in page  # accounts: the map links them
+    assert '"Contribute": "/contribute"' in page  # accounts: the map links the door
     contribute = signed_in(web, "con").get("/contribute").get_data(as_text=True)
     assert "at most 64 MB)" in contribute
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import quote
 
 from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from contrib import accounts, publishing, tours, workflow
+from contrib import accounts, choices, publishing, tours, workflow
 from contrib.columns import LAYERS
 from contrib.context import Context
 from contrib.limits import LIMITS, ReadError, check_name, megabytes
@@ -134,8 +135,16 @@ def _submission(name: str, errors: dict | None = None, status: int = 200):
                            history=store().history(name), may_review=may_review, override=override,
                            publication=publishing.state(sub, out), retriable=publishing.retriable(sub, out),
                            versions=store().versions(name), errors=errors or {}, typed=request.form,
-                           preview=_preview_url(sub), failed=workflow.failed(sub), steps=_steps(sub))  # fmt: skip
+                           preview=_preview_url(sub), failed=workflow.failed(sub), steps=_steps(sub),
+                           made=_choices_made(sub), published=_published_url(sub, out))  # fmt: skip
     return page, status
+
+
+def _choices_made(sub: dict) -> list[dict]:
+    """The places the contributor chose: each name, its row and field, and the place it now means, in words."""
+    made = sub["choices"] or {}
+    return [m | {"means": choices.described(m["chosen"])} for m in (sub["report"] or {}).get("matches", [])
+            if m["chosen"] and f"{m['row']}:{m['field']}" in made]  # fmt: skip
 
 
 def _preview_url(sub: dict) -> str:
@@ -147,6 +156,15 @@ def _preview_url(sub: dict) -> str:
 def _steps(sub: dict) -> list[dict] | None:
     """A tour's steps, as its file has them (contrib.tours.outline); None for a file of records."""
     return tours.outline(store().file(sub["name"])) if sub["layer"] == tours.LAYER else None
+
+
+def _published_url(sub: dict, out: Path) -> str | None:
+    """Once published, the map on the submission's years with its first record open (None before)."""
+    own = [r["record"]["id"] for r in sub["records"] or [] if r["layer"] == sub["layer"]]
+    if not own or not (publishing.state(sub, out) or "").startswith("published"):
+        return None
+    years = staged_years(sub, YEARS)
+    return url_for("mapview.page") + "#" + (f"year={years}&" if years else "") + "sel=" + quote(own[0], safe="")
 
 
 @bp.post("/contribute/<name>/choose")
@@ -298,8 +316,10 @@ def suggest_url(collection: str, feature: str) -> str | None:
 
 
 def account_links() -> dict[str, str]:
-    """The map's links to the contributors' door (a deployment with accounts): sign in, contribute."""
-    return {"Sign in": url_for("signin.sign_in"), "Contribute": url_for("contribute.home")}
+    """The map's link to the contributors' door (a deployment with accounts): Contribute, which asks a reader signed
+    out to sign in first. The map page is one for every reader (built once per build), so it names no account and
+    offers no "Sign in" to a reader already signed in."""
+    return {"Contribute": url_for("contribute.home")}
 
 
 def suggest_urls() -> dict[str, str]:
