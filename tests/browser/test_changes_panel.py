@@ -45,11 +45,13 @@ def test_the_panel_lists_1927_to_1935_with_references_and_working_links(browser,
         with urlopen(live_server.url + source.get_attribute("href")) as response:  # the reader's passage opens
             assert response.status == 200
         assert "Natalia N. Ablazhey" in line.locator(".changes-ref details p").first.text_content()
-    ban.locator(".change-select").click()  # selects the 500 m strip on the map, in 1935
-    wait_until(page, "location.hash.includes('sel=strip-500-m') && location.hash.includes('year=1935')")
-    wait_loaded(page)
-    page.locator(".leaflet-popup-content .atlas-popup").wait_for()
-    assert "500" in page.locator(".leaflet-popup-content h3").inner_text()
+    ban.locator(".change-select").click()  # comparing: selects the 500 m strip on the second map, of 1935
+    frame = page.frame_locator("iframe.atlas-compare-frame")
+    frame.locator(".leaflet-popup-content .atlas-popup").wait_for()
+    assert "500" in frame.locator(".leaflet-popup-content h3").inner_text()
+    hash_ = page.evaluate("location.hash")  # both moments kept
+    assert "year=1927" in hash_ and "compare=1935" in hash_, hash_
+    assert page.locator(".atlas-compare-second output").inner_text() == "1935"
     assert page.locator(".atlas-changes").is_visible()  # the list stays open beside the selection
     _shot(page, "panel-selected.png")
     assert page.errors == []

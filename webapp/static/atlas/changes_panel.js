@@ -2,7 +2,7 @@
  * with its reference, a link to the passage in the reader and a link that selects the feature on the map (`sel=`);
  * and, at a point the reader clicks, the regime in force at both moments side by side. Built with textContent only.
  * openChanges(map, from, to) is the way in (the time control's button, the compare view). */
-import { append, el, hashValue, link, state } from "./util.js";
+import { append, el, hashValue, link, periodText, state } from "./util.js";
 import { rulesList } from "./records.js";
 
 let panel = null;
@@ -40,6 +40,27 @@ function changeYear(line, from, to) {
   return Number.isFinite(y) ? Math.max(from + 1, Math.min(to, y)) : to;
 }
 
+/* Comparing, "Show on the map" opens the feature in the map whose years hold the change (the second map if its
+ * years hold the change's year, else the first), or in the other if it is not drawn there; neither map's years
+ * change unless it is drawn in neither, and then the panel says which map moved to the change's year. */
+function showCompared(id, year, li) {
+  const compare = window.BorderAtlas.compare, both = state.compare;
+  const second = function () { const w = compare.frameWindow(); return w ? w.BorderAtlas.select(id) : Promise.resolve(null); };
+  const first = function () { return window.BorderAtlas.select(id); };
+  const inSecond = year >= both.from && year <= both.to;
+  const order = inSecond ? [second, first] : [first, second];
+  const old = li.querySelector(".change-note");
+  if (old) old.remove();
+  return order[0]().then(function (layer) { return layer || order[1](); }).then(function (layer) {
+    if (layer) return;
+    const moveSecond = year > state.to;
+    li.appendChild(el("p", "Not drawn in " + periodText(state.from, state.to) + " nor in " + periodText(both.from, both.to) +
+      ": the " + (moveSecond ? "second" : "first") + " map now shows " + year + ".", "change-note note"));
+    if (moveSecond) { compare.set({ from: year, to: year }); second(); }
+    else { state.setPeriod(year, year); first(); }
+  });
+}
+
 function reference(r) {
   const cited = r.passage ? link(r.cited_as || "the passage", r.passage) : el("span", r.cited_as || "");
   if (r.passage) cited.title = "Read the passage in the reader";
@@ -56,6 +77,11 @@ function changeItem(line, from, to) {
   ]);
   const show = link("Show on the map", selectHash(changeYear(line, from, to), line.id));
   show.className = "change-select";
+  show.addEventListener("click", function (e) {  // comparing: both moments kept, the feature opened where it is drawn
+    if (!state.compare) return;
+    e.preventDefault();
+    showCompared(line.id, changeYear(line, from, to), li);
+  });
   const links = append(el("div", null, "change-links"), [show, el("span", " · "), link("Record", line.feature)]);
   return append(li, [head, el("p", line.text, "change-text"), links].concat((line.references || []).map(reference)));
 }

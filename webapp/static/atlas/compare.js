@@ -173,5 +173,6 @@ export function compareView(map, config, onChange) {
     w.location.hash = wanted;  // the second map applies it whole, as a pasted link (urlstate.applyView)
   }
   window.addEventListener("resize", layout);
-  return { set: set, sync: sync, frameMap: frameMap };
+  function frameWindow() { return frameMap() ? frame.contentWindow : null; }
+  return { set: set, sync: sync, frameMap: frameMap, frameWindow: frameWindow };
 }

@@ -182,7 +182,8 @@ function init(map, opts) {
   window.addEventListener("hashchange", function () {  // a view pasted into the address bar, or back and forward
     applyView(map, ui, readView(config, map));
   });
-  Object.assign(window.BorderAtlas, { map: map, heat: opts.heat, layers: layers, ready: true });
+  const select = function (id) { return ui.open({ sel: id }); };  // a feature opened by id (the changes panel, comparing)
+  Object.assign(window.BorderAtlas, { map: map, heat: opts.heat, layers: layers, select: select, ready: true });
 }
 
 window.BorderAtlas = window.BorderAtlas || {};
