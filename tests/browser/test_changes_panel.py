@@ -91,3 +91,45 @@ def test_show_its_years_moves_the_slider_to_the_feature_interval(browser, live_s
     assert page.locator(".atlas-year input[type=range]").input_value() == "1922"
     assert page.locator(".atlas-span").input_value() == "3"
     page.close()
+
+
+def _pick_on(page, frame_selector: str | None, lat: float, lon: float) -> None:
+    """A click on the ground of the first map (None) or of the map in the frame, at a point."""
+    target = page.locator(frame_selector) if frame_selector else page.locator(".leaflet-container").first
+    box = target.bounding_box()
+    window = f"document.querySelector('{frame_selector}').contentWindow" if frame_selector else "window"
+    at = page.evaluate(f"{window}.BorderAtlas.map.latLngToContainerPoint([{lat}, {lon}])")
+    page.mouse.click(box["x"] + at["x"], box["y"] + at["y"])
+
+
+def test_comparing_a_click_on_the_second_map_answers_the_panel(browser, live_server):
+    page = open_map(browser, live_server.url + "/map#year=1920&compare=1935&z=9&c=45.1000,80.3000")
+    wait_until(page, "document.querySelector('iframe.atlas-compare-frame').contentWindow.BorderAtlas.ready === true")
+    panel = _panel(page)
+    panel.locator(".changes-pick").click()
+    _pick_on(page, "iframe.atlas-compare-frame", 45.1, 80.3)
+    moments = panel.locator(".changes-point .moment")
+    moments.first.wait_for(timeout=15000)
+    assert moments.nth(1).locator("h4").inner_text() == "In 1935"
+    assert "16 km border zone" in moments.nth(1).inner_text()
+    frame = page.frame_locator("iframe.atlas-compare-frame")
+    assert frame.locator(".leaflet-popup").count() == 0  # the click answered the panel
+    page.close()
+
+
+def test_on_a_phone_the_armed_panel_folds_to_a_bar_until_the_click(browser, live_server):
+    page = browser.new_page(viewport={"width": 390, "height": 800})
+    page.goto(live_server.url + "/map#year=1920&z=9&c=45.1000,80.3000")
+    page.wait_for_selector("path.border-path")
+    wait_loaded(page)
+    panel = _panel(page)
+    panel.locator(".changes-pick").click()
+    bar = panel.bounding_box()
+    assert bar["height"] < 60 and bar["width"] < 300, bar  # the map free for the click
+    assert panel.locator(".changes-armed-bar").inner_text().startswith("Click the map")
+    _shot(page, "phone-armed.png")
+    page.mouse.click(350, 300)  # the ground, clear of the controls down the left
+    panel.locator(".changes-point .moment").first.wait_for(timeout=15000)
+    assert panel.bounding_box()["height"] > 300  # reopened with the answer
+    _shot(page, "phone-answer.png")
+    page.close()

@@ -145,7 +145,9 @@ function pointPicker(box, moments) {
   button.addEventListener("click", function () {
     button.setAttribute("aria-pressed", "true");
     result.textContent = "Now click a point on the map.";
+    panel.box.classList.add("changes-armed");  // on a narrow screen, folded to a bar until the click
     state.pickPoint = function (latlng) {
+      panel.box.classList.remove("changes-armed");
       button.setAttribute("aria-pressed", "false");
       mark(latlng);
       result.textContent = "Looking up the regime…";
@@ -172,12 +174,22 @@ function build(map) {
   close.type = "button";
   close.setAttribute("aria-label", "Close the list of changes");
   close.addEventListener("click", function () { box.hidden = true; state.pickPoint = null; mark(null); });
+  const armed = el("div", null, "changes-armed-bar");
+  const cancel = el("button", "×", "changes-armed-cancel");
+  cancel.type = "button";
+  cancel.setAttribute("aria-label", "Stop waiting for a click");
+  cancel.addEventListener("click", function () {
+    state.pickPoint = null;
+    box.classList.remove("changes-armed");
+    box.querySelector(".changes-pick").setAttribute("aria-pressed", "false");
+  });
+  append(armed, [el("span", "Click the map…"), cancel]);
   const from = yearInput("From the year", ""), to = yearInput("To the year", "");
   const form = append(el("form", null, "changes-years"), [
     append(el("label", "From "), [from]), append(el("label", " to "), [to]), el("button", "Show", "changes-show")
   ]);
   form.addEventListener("submit", function (e) { e.preventDefault(); openChanges(map, from.value, to.value); });
-  append(box, [close, el("h2", "What changed"), form, el("p", null, "changes-summary"), el("div", null, "changes-point-box"),
+  append(box, [armed, close, el("h2", "What changed"), form, el("p", null, "changes-summary"), el("div", null, "changes-point-box"),
     el("ol", null, "changes-list")]);
   L.DomEvent.disableClickPropagation(box);
   L.DomEvent.disableScrollPropagation(box);

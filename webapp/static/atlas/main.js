@@ -3,7 +3,7 @@
  * textContent, never as HTML. */
 import { periodText, smallScreen, state } from "./util.js";
 import { bind, popupContent } from "./popups.js";
-import { polygonsAt, regimeOnClick } from "./regime.js";
+import { polygonsAt, regimeOnClick, takePick } from "./regime.js";
 import { clusterOnClick } from "./stack.js";
 import { periodControl, timeFilter } from "./time.js";
 import { legendControl } from "./legend.js";
@@ -183,7 +183,7 @@ function init(map, opts) {
     applyView(map, ui, readView(config, map));
   });
   const select = function (id) { return ui.open({ sel: id }); };  // a feature opened by id (the changes panel, comparing)
-  Object.assign(window.BorderAtlas, { map: map, heat: opts.heat, layers: layers, select: select, ready: true });
+  Object.assign(window.BorderAtlas, { map: map, heat: opts.heat, layers: layers, select: select, takePick: takePick, ready: true });
 }
 
 window.BorderAtlas = window.BorderAtlas || {};
