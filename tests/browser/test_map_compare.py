@@ -178,3 +178,25 @@ def test_the_figure_button_asks_for_both_moments(browser, live_server):
             assert "1927–1928 (left) and 1935 (right)" in response.read().decode()
     finally:
         page.close()
+
+
+def test_back_undoes_years_and_the_comparison_and_the_frame_adds_no_entries(browser, live_server):
+    page = open_map(browser, live_server.url + "/map#year=1927")
+    page.locator(".atlas-year .atlas-year-row button", has_text="▶").first.click()  # a year later: 1928
+    wait_until(page, "location.hash.includes('year=1928')")
+    page.locator(".atlas-compare-button").click()
+    wait_until(page, SECOND_READY)
+    page.locator(".atlas-compare-second button", has_text="▶").click()  # the second map a year later
+    wait_until(page, "location.hash.includes('compare=1930')")
+    page.locator(".atlas-compare-close").click()
+    wait_until(page, "!location.hash.includes('compare=')")
+    page.go_back()  # the comparison again, with its years
+    wait_until(page, "location.hash.includes('compare=1930') && !!document.querySelector('iframe.atlas-compare-frame')")
+    page.go_back()  # the second map's earlier years (the frame's own updates added no entry in between)
+    wait_until(page, "location.hash.includes('compare=1929')")
+    page.go_back()  # one map again
+    wait_until(page, "!location.hash.includes('compare=') && !document.querySelector('iframe.atlas-compare-frame')")
+    page.go_back()  # the year before the step
+    wait_until(page, "location.hash.includes('year=1927')")
+    assert page.evaluate("document.querySelector('.leaflet-container').dataset.period") == "1927"
+    page.close()

@@ -1,7 +1,7 @@
 /* Border Atlas map behaviour, wired to the map and layers Folium made (queued in window.BorderAtlasQueue by
  * the page's inline script, which runs before this module). Every text from the data goes into the page with
  * textContent, never as HTML. */
-import { periodText, smallScreen, state } from "./util.js";
+import { markUndo, periodText, smallScreen, state } from "./util.js";
 import { bind, popupContent } from "./popups.js";
 import { polygonsAt, regimeOnClick, takePick } from "./regime.js";
 import { clusterOnClick } from "./stack.js";
@@ -133,6 +133,7 @@ function comparison(map, config, control, fold) {
   view.written.push(compare.sync);
   control.onCompare = function () {
     const span = state.to - state.from, from = Math.min(config.years[1] - span, state.to + 1);
+    markUndo();
     compare.set(state.compare ? null : { from: from, to: from + span });
   };
   window.BorderAtlas.compare = compare;
@@ -162,7 +163,7 @@ function init(map, opts) {
   });
   control.addTo(map);
   control.getContainer().appendChild(changesButton(map));
-  state.setPeriod = function (from, to) { control.stop(); control.set(from, to - from + 1); };  // "Show its years"
+  state.setPeriod = function (from, to) { control.stop(); markUndo(); control.set(from, to - from + 1); };  // "Show its years"
   addHatch(map);
   legend.addTo(map);
   const added = addControls(map, config, layers, groups, opts.areas);
