@@ -200,3 +200,21 @@ def test_back_undoes_years_and_the_comparison_and_the_frame_adds_no_entries(brow
     wait_until(page, "location.hash.includes('year=1927')")
     assert page.evaluate("document.querySelector('.leaflet-container').dataset.period") == "1927"
     page.close()
+
+
+def test_a_pasted_comparison_without_a_view_frames_the_whole_border_in_the_half_map(browser, live_server):
+    page = open_compare(browser, live_server.url + "/map#year=1927&compare=1935")
+    framed = page.evaluate(
+        """(() => {
+            const map = BorderAtlas.map;
+            let b = null;
+            map.eachLayer(l => {
+                if (l.options && l.options.className === 'border-path' && l.getBounds) {
+                    b = b ? b.extend(l.getBounds()) : L.latLngBounds(l.getBounds().getSouthWest(), l.getBounds().getNorthEast());
+                }
+            });
+            return [map.getBounds().contains(b), map.getZoom() === map.getBoundsZoom(b), map.getSize().x < innerWidth * 0.6];
+        })()"""
+    )
+    assert framed == [True, True, True]
+    page.close()

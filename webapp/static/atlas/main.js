@@ -174,7 +174,11 @@ function init(map, opts) {
   map.on("zoomend overlayadd", function () { placeLabels(map, groups.places); });
   map.on("overlayadd overlayremove", function () { control.redraw(); showKeys(); });
   trackView(map, layers, opts.layerControl);
-  const ui = { time: control, layerControl: opts.layerControl, language: added.language, open: opener(map, layers, groups, added.index) };
+  const home = function () {  // the whole border, framed in the map as wide as it is now (half width, comparing)
+    map.invalidateSize({ animate: false });
+    map.fitBounds(opts.border.getBounds(), { animate: false });
+  };
+  const ui = { home: home, time: control, layerControl: opts.layerControl, language: added.language, open: opener(map, layers, groups, added.index) };
   if (!embedded()) {
     ui.compare = comparison(map, config, control, function () { opts.layerControl.collapse(); legend.getContainer().open = false; });
   }
