@@ -210,10 +210,12 @@ def test_a_pasted_comparison_without_a_view_frames_the_whole_border_in_the_half_
             let b = null;
             map.eachLayer(l => {
                 if (l.options && l.options.className === 'border-path' && l.getBounds) {
-                    b = b ? b.extend(l.getBounds()) : L.latLngBounds(l.getBounds().getSouthWest(), l.getBounds().getNorthEast());
+                    const own = l.getBounds();
+                    b = b ? b.extend(own) : L.latLngBounds(own.getSouthWest(), own.getNorthEast());
                 }
             });
-            return [map.getBounds().contains(b), map.getZoom() === map.getBoundsZoom(b), map.getSize().x < innerWidth * 0.6];
+            const half = map.getSize().x < innerWidth * 0.6;
+            return [map.getBounds().contains(b), map.getZoom() === map.getBoundsZoom(b), half];
         })()"""
     )
     assert framed == [True, True, True]
