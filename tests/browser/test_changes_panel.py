@@ -76,6 +76,8 @@ def test_a_click_on_the_map_gives_the_regime_at_both_moments(browser, live_serve
     assert "16 km border zone" not in moments.nth(0).inner_text()  # in force from 1923
     assert "16 km border zone" in moments.nth(1).locator("li.differs").first.inner_text()
     assert "(new since 1920)" in moments.nth(1).inner_text()
+    for moment in (moments.nth(0), moments.nth(1)):  # undated, as /changes and the map's click list give it
+        assert "100 km gold zone — in force at a time the sources do not give" in moment.inner_text()
     assert page.locator("path.changes-point-mark").count() == 1  # the point asked about, marked
     assert page.locator(".leaflet-popup").count() == 0  # the click answered the panel, not "what applied here?"
     _shot(page, "panel-point.png")

@@ -103,12 +103,14 @@ function changesUrl(from, to, point) {
   return url;
 }
 
-/* The zones in force at one moment, as the answer of /regime gives them. */
-function inForceIds(answer) { return (answer.zones || []).filter(function (z) { return z.in_force; }).map(function (z) { return z.id; }); }
+/* The zones in force at one moment, as the answer of /regime gives them: those the sources date, and those in force
+ * at a time they do not give (`in_force` null: the 100 km gold zone), as the map's click list shows them. */
+function shownZones(answer) { return (answer.zones || []).filter(function (z) { return z.in_force !== false; }); }
+function inForceIds(answer) { return shownZones(answer).map(function (z) { return z.id; }); }
 
 /* The zones in force at one moment; those not in force at the other moment marked. */
 function momentColumn(year, answer, other, mark) {
-  const zones = (answer.zones || []).filter(function (z) { return z.in_force; }), elsewhen = inForceIds(other);
+  const zones = shownZones(answer), elsewhen = inForceIds(other);
   const ul = append(el("ul"), zones.map(function (z) {
     const rules = z.rules && z.rules.length ? append(el("details"), [el("summary", "What it restricted"), rulesList(z.rules)]) : null;
     const differs = elsewhen.indexOf(z.id) < 0;
