@@ -220,3 +220,15 @@ def test_a_pasted_comparison_without_a_view_frames_the_whole_border_in_the_half_
     )
     assert framed == [True, True, True]
     page.close()
+
+
+def test_on_a_phone_both_labels_are_whole_on_the_screen_and_apart(browser, live_server):
+    page = open_compare(browser, live_server.url + "/map#year=1927&compare=1935", width=390)
+    first = page.locator(".atlas-compare-first").bounding_box()
+    second = page.locator(".atlas-compare-second").bounding_box()
+    for box in (first, second):
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+    apart = first["y"] + first["height"] <= second["y"] or second["y"] + second["height"] <= first["y"]
+    assert apart or first["x"] + first["width"] <= second["x"], (first, second)
+    page.screenshot(path="/tmp/changes29-shots/phone-compare.png")
+    page.close()
