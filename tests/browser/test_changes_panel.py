@@ -6,6 +6,7 @@ gives the regime there at both moments; a popup's "Show its years" moves the sli
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from urllib.request import urlopen
 
@@ -134,4 +135,12 @@ def test_on_a_phone_the_armed_panel_folds_to_a_bar_until_the_click(browser, live
     panel.locator(".changes-point .moment").first.wait_for(timeout=15000)
     assert panel.bounding_box()["height"] > 300  # reopened with the answer
     _shot(page, "phone-answer.png")
+    page.close()
+
+
+def test_the_histogram_tooltip_says_one_incident_in_the_singular(browser, live_server):
+    page = open_map(browser, live_server.url + "/map#year=1927")
+    tips = page.evaluate("Array.from(document.querySelectorAll('.atlas-year g.year title')).map(t => t.textContent)")
+    assert not [t for t in tips if re.search(r"(?<![\d–])1 incidents", t)], tips
+    assert [t for t in tips if re.search(r"(?<![\d–])1 incident\b", t)], tips
     page.close()

@@ -22,8 +22,11 @@ export function timeFilter(groups) {
 
 /* A series' count in a year, in words: a range from those certainly there to those possibly there too, as every
  * count is said ("12–15 incidents (3 only possibly)"). */
+const ONE = { incidents: "incident", customs: "customs office or post", outposts: "border-guard unit", zones: "border zone" };
+
 function seriesWords(s, y) {
-  const title = s.title.toLowerCase(), certain = s.certain[y], possible = s.possible[y];
+  const certain = s.certain[y], possible = s.possible[y];
+  const title = certain + possible === 1 && ONE[s.id] ? ONE[s.id] : s.title.toLowerCase();  // "1 incident"
   const range = countWords({ low: certain, high: certain + possible });
   return range + " " + title + (possible ? " (" + possible + " only possibly)" : "");
 }
