@@ -53,6 +53,7 @@ def test_the_panel_lists_1927_to_1935_with_references_and_working_links(browser,
     hash_ = page.evaluate("location.hash")  # both moments kept
     assert "year=1927" in hash_ and "compare=1935" in hash_, hash_
     assert page.locator(".atlas-compare-second output").inner_text() == "1935"
+    _shot(page, "panel-selected-compare.png")
     assert page.locator(".atlas-changes").is_visible()  # the list stays open beside the selection
     _shot(page, "panel-selected.png")
     assert page.errors == []
