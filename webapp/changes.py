@@ -34,9 +34,14 @@ TOLERANCE_WORDS = (
 
 def _year(name: str, default: int) -> int:
     text = request.args.get(name, str(default))
-    value = params.parse_int(name, text, YEARS[0])
+    allowed = f"allowed: a year from {YEARS[0]} to {YEARS[1]}"
+    if not text.isascii() or not text.isdigit() or len(text) > 4:
+        raise QueryError(name, f"{text[:20]!r} is not a year; {allowed}")
+    value = int(text)
+    if value < YEARS[0]:
+        raise QueryError(name, f"{value} is before {YEARS[0]}; {allowed}")
     if value > YEARS[1]:
-        raise QueryError(name, f"{value} is after {YEARS[1]}; allowed: a year from {YEARS[0]} to {YEARS[1]}")
+        raise QueryError(name, f"{value} is after {YEARS[1]}; {allowed}")
     return value
 
 

@@ -178,3 +178,57 @@ def test_the_figure_button_asks_for_both_moments(browser, live_server):
             assert "1927–1928 (left) and 1935 (right)" in response.read().decode()
     finally:
         page.close()
+
+
+def test_back_undoes_years_and_the_comparison_and_the_frame_adds_no_entries(browser, live_server):
+    page = open_map(browser, live_server.url + "/map#year=1927")
+    page.locator(".atlas-year .atlas-year-row button", has_text="▶").first.click()  # a year later: 1928
+    wait_until(page, "location.hash.includes('year=1928')")
+    page.locator(".atlas-compare-button").click()
+    wait_until(page, SECOND_READY)
+    page.locator(".atlas-compare-second button", has_text="▶").click()  # the second map a year later
+    wait_until(page, "location.hash.includes('compare=1930')")
+    page.locator(".atlas-compare-close").click()
+    wait_until(page, "!location.hash.includes('compare=')")
+    page.go_back()  # the comparison again, with its years
+    wait_until(page, "location.hash.includes('compare=1930') && !!document.querySelector('iframe.atlas-compare-frame')")
+    page.go_back()  # the second map's earlier years (the frame's own updates added no entry in between)
+    wait_until(page, "location.hash.includes('compare=1929')")
+    page.go_back()  # one map again
+    wait_until(page, "!location.hash.includes('compare=') && !document.querySelector('iframe.atlas-compare-frame')")
+    page.go_back()  # the year before the step
+    wait_until(page, "location.hash.includes('year=1927')")
+    assert page.evaluate("document.querySelector('.leaflet-container').dataset.period") == "1927"
+    page.close()
+
+
+def test_a_pasted_comparison_without_a_view_frames_the_whole_border_in_the_half_map(browser, live_server):
+    page = open_compare(browser, live_server.url + "/map#year=1927&compare=1935")
+    framed = page.evaluate(
+        """(() => {
+            const map = BorderAtlas.map;
+            let b = null;
+            map.eachLayer(l => {
+                if (l.options && l.options.className === 'border-path' && l.getBounds) {
+                    const own = l.getBounds();
+                    b = b ? b.extend(own) : L.latLngBounds(own.getSouthWest(), own.getNorthEast());
+                }
+            });
+            const half = map.getSize().x < innerWidth * 0.6;
+            return [map.getBounds().contains(b), map.getZoom() === map.getBoundsZoom(b), half];
+        })()"""
+    )
+    assert framed == [True, True, True]
+    page.close()
+
+
+def test_on_a_phone_both_labels_are_whole_on_the_screen_and_apart(browser, live_server):
+    page = open_compare(browser, live_server.url + "/map#year=1927&compare=1935", width=390)
+    first = page.locator(".atlas-compare-first").bounding_box()
+    second = page.locator(".atlas-compare-second").bounding_box()
+    for box in (first, second):
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+    apart = first["y"] + first["height"] <= second["y"] or second["y"] + second["height"] <= first["y"]
+    assert apart or first["x"] + first["width"] <= second["x"], (first, second)
+    page.screenshot(path="/tmp/changes29-shots/phone-compare.png")
+    page.close()

@@ -74,3 +74,13 @@ def test_bad_compare_values_get_400_naming_the_parameter(client, value):
     body = response.get_json()
     assert body["parameter"] == "compare"
     assert "allowed: a year (1930) or a range of years (1927-1932) within 1918–1940" in body["description"]
+
+
+def test_the_figure_keeps_within_a_page_and_links_the_changes_it_leaves_out(figure_of, client):
+    data = figure_of(COMPARE)
+    height_pt = float(ET.fromstring(data).get("height").removesuffix("pt"))
+    assert height_pt * 25.4 / 72 <= 260, "within an A4 page at double width"
+    text = flat(svg_text(data))
+    left_out = len(_changes(client, 1927, 1935)) - 16
+    assert left_out > 0
+    assert f"… and {left_out} more" in text and "/changes?from=1927&to=1935" in text

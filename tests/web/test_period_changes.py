@@ -105,3 +105,14 @@ def test_a_move_below_the_stated_tolerance_is_not_a_change(app, client):
     assert len(_moves(app, tolerance * 5)) == 1
     page = client.get("/changes?from=1927&to=1935&f=html").get_data(as_text=True)
     assert "moved less than 1,000 m between two periods" in page
+
+
+@pytest.mark.parametrize("query", ["to=1800", "from=1800&to=1935", "from=abc"])
+def test_a_year_out_of_the_atlas_gets_both_limits(client, query):
+    description = client.get(f"/changes?{query}&f=json").get_json()["description"]
+    assert "1918" in description and "1940" in description, description
+
+
+def test_the_page_links_the_comparison_on_the_map(client):
+    page = client.get("/changes?from=1927&to=1935", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert 'href="/map#year=1927&amp;compare=1935">Compare on the map</a>' in page

@@ -10,13 +10,18 @@ import re
 from dataclasses import replace
 
 import pandas as pd
+from flask import url_for
 
+from webapp import pinned
 from webapp.changes import changes
 from webapp.figure.drawers import features
 from webapp.figure.page import MARGIN_IN, MM, Page
 from webapp.figure.view import View
 
 PANEL_GAP_IN = 0.08  # between the two panels
+LISTED = 16  # changes listed under the panels at most: the figure stays within an A4 page (≤ 260 mm tall)
+EVENTS = ("Incident", "Migration")  # listed last; the zones and acts first, then units, posts and names
+REGIME = ("Act", "Came into force", "Lapsed")
 PASSAGE = re.compile(r"/texts/([^/#?]+)")  # a passage in the reader: /texts/<document>#<where>
 
 
@@ -66,17 +71,28 @@ def change_paragraphs(store, view: View) -> list[str]:
         return [f"Changes: none between the two moments (the second does not end after {first})."]
     body = changes(store, first, last)
     lines, documents, texts = [], {}, store.meta("texts") or {}
-    for line in body["changes"]:
+    ranked = sorted(body["changes"], key=_rank)[:LISTED]  # stable: in date order within a rank
+    for line in sorted(ranked, key=lambda line: line["sort"]):
         when = line["date"][:1].upper() + line["date"][1:]
         possibly = " (possibly within these years)" if line["certainty"] == "possible" else ""
         cited = "; ".join(dict.fromkeys(ref["cited_as"] for ref in line["references"] if ref.get("cited_as")))
         documents.update({_document(ref, texts): None for ref in line["references"] if ref.get("reference")})
         what = line["text"].rstrip(".")
         lines.append(f"{when}{possibly}. {line['kind']}: {what}. {cited or 'No reference'}.")
-    head = f"What changed after {first}, up to the end of {last} ({len(lines)} changes dated by their sources):"
+    total = len(body["changes"])
+    head = f"What changed after {first}, up to the end of {last} ({total} changes dated by their sources):"
     if not lines:
         return [head, "nothing the sources date."]
+    if total > len(lines):
+        url = pinned.cite_url(url_for("changes.changes_page", _external=True, **{"from": first, "to": last}), store)
+        lines.append(f"… and {total - len(lines)} more (the zones and acts listed first): {url}")
     return [head, *lines, "References of the changes: " + " ".join(_sentence(d) for d in documents)]
+
+
+def _rank(line: dict) -> int:
+    """Which changes a figure lists first when it cannot list all: the zones and acts, then the other changes of
+    the regime, then the incidents and movements of people."""
+    return 0 if line["kind"].capitalize() in REGIME else 2 if line["kind"] in EVENTS else 1
 
 
 def _sentence(text: str) -> str:

@@ -2,7 +2,7 @@
  * with its reference, a link to the passage in the reader and a link that selects the feature on the map (`sel=`);
  * and, at a point the reader clicks, the regime in force at both moments side by side. Built with textContent only.
  * openChanges(map, from, to) is the way in (the time control's button, the compare view). */
-import { append, el, hashValue, link, state } from "./util.js";
+import { append, el, hashValue, link, periodText, state } from "./util.js";
 import { rulesList } from "./records.js";
 
 let panel = null;
@@ -40,6 +40,27 @@ function changeYear(line, from, to) {
   return Number.isFinite(y) ? Math.max(from + 1, Math.min(to, y)) : to;
 }
 
+/* Comparing, "Show on the map" opens the feature in the map whose years hold the change (the second map if its
+ * years hold the change's year, else the first), or in the other if it is not drawn there; neither map's years
+ * change unless it is drawn in neither, and then the panel says which map moved to the change's year. */
+function showCompared(id, year, li) {
+  const compare = window.BorderAtlas.compare, both = state.compare;
+  const second = function () { const w = compare.frameWindow(); return w ? w.BorderAtlas.select(id) : Promise.resolve(null); };
+  const first = function () { return window.BorderAtlas.select(id); };
+  const inSecond = year >= both.from && year <= both.to;
+  const order = inSecond ? [second, first] : [first, second];
+  const old = li.querySelector(".change-note");
+  if (old) old.remove();
+  return order[0]().then(function (layer) { return layer || order[1](); }).then(function (layer) {
+    if (layer) return;
+    const moveSecond = year > state.to;
+    li.appendChild(el("p", "Not drawn in " + periodText(state.from, state.to) + " nor in " + periodText(both.from, both.to) +
+      ": the " + (moveSecond ? "second" : "first") + " map now shows " + year + ".", "change-note note"));
+    if (moveSecond) { compare.set({ from: year, to: year }); second(); }
+    else { state.setPeriod(year, year); first(); }
+  });
+}
+
 function reference(r) {
   const cited = r.passage ? link(r.cited_as || "the passage", r.passage) : el("span", r.cited_as || "");
   if (r.passage) cited.title = "Read the passage in the reader";
@@ -56,6 +77,11 @@ function changeItem(line, from, to) {
   ]);
   const show = link("Show on the map", selectHash(changeYear(line, from, to), line.id));
   show.className = "change-select";
+  show.addEventListener("click", function (e) {  // comparing: both moments kept, the feature opened where it is drawn
+    if (!state.compare) return;
+    e.preventDefault();
+    showCompared(line.id, changeYear(line, from, to), li);
+  });
   const links = append(el("div", null, "change-links"), [show, el("span", " · "), link("Record", line.feature)]);
   return append(li, [head, el("p", line.text, "change-text"), links].concat((line.references || []).map(reference)));
 }
@@ -77,12 +103,14 @@ function changesUrl(from, to, point) {
   return url;
 }
 
-/* The zones in force at one moment, as the answer of /regime gives them. */
-function inForceIds(answer) { return (answer.zones || []).filter(function (z) { return z.in_force; }).map(function (z) { return z.id; }); }
+/* The zones in force at one moment, as the answer of /regime gives them: those the sources date, and those in force
+ * at a time they do not give (`in_force` null: the 100 km gold zone), as the map's click list shows them. */
+function shownZones(answer) { return (answer.zones || []).filter(function (z) { return z.in_force !== false; }); }
+function inForceIds(answer) { return shownZones(answer).map(function (z) { return z.id; }); }
 
 /* The zones in force at one moment; those not in force at the other moment marked. */
 function momentColumn(year, answer, other, mark) {
-  const zones = (answer.zones || []).filter(function (z) { return z.in_force; }), elsewhen = inForceIds(other);
+  const zones = shownZones(answer), elsewhen = inForceIds(other);
   const ul = append(el("ul"), zones.map(function (z) {
     const rules = z.rules && z.rules.length ? append(el("details"), [el("summary", "What it restricted"), rulesList(z.rules)]) : null;
     const differs = elsewhen.indexOf(z.id) < 0;
@@ -119,7 +147,9 @@ function pointPicker(box, moments) {
   button.addEventListener("click", function () {
     button.setAttribute("aria-pressed", "true");
     result.textContent = "Now click a point on the map.";
+    panel.box.classList.add("changes-armed");  // on a narrow screen, folded to a bar until the click
     state.pickPoint = function (latlng) {
+      panel.box.classList.remove("changes-armed");
       button.setAttribute("aria-pressed", "false");
       mark(latlng);
       result.textContent = "Looking up the regime…";
@@ -146,12 +176,22 @@ function build(map) {
   close.type = "button";
   close.setAttribute("aria-label", "Close the list of changes");
   close.addEventListener("click", function () { box.hidden = true; state.pickPoint = null; mark(null); });
+  const armed = el("div", null, "changes-armed-bar");
+  const cancel = el("button", "×", "changes-armed-cancel");
+  cancel.type = "button";
+  cancel.setAttribute("aria-label", "Stop waiting for a click");
+  cancel.addEventListener("click", function () {
+    state.pickPoint = null;
+    box.classList.remove("changes-armed");
+    box.querySelector(".changes-pick").setAttribute("aria-pressed", "false");
+  });
+  append(armed, [el("span", "Click the map…"), cancel]);
   const from = yearInput("From the year", ""), to = yearInput("To the year", "");
   const form = append(el("form", null, "changes-years"), [
     append(el("label", "From "), [from]), append(el("label", " to "), [to]), el("button", "Show", "changes-show")
   ]);
   form.addEventListener("submit", function (e) { e.preventDefault(); openChanges(map, from.value, to.value); });
-  append(box, [close, el("h2", "What changed"), form, el("p", null, "changes-summary"), el("div", null, "changes-point-box"),
+  append(box, [armed, close, el("h2", "What changed"), form, el("p", null, "changes-summary"), el("div", null, "changes-point-box"),
     el("ol", null, "changes-list")]);
   L.DomEvent.disableClickPropagation(box);
   L.DomEvent.disableScrollPropagation(box);

@@ -2,7 +2,7 @@
  * screen; on a narrow one, over it, cut by a divider the reader drags). The second map is this page again in a frame
  * (`?embed=1`, same origin, its controls hidden): it takes the years, layers and "only what is certain" from this
  * page's URL, and the two maps follow each other's pan and zoom. */
-import { append, el, periodText, state } from "./util.js";
+import { append, el, markUndo, periodText, state } from "./util.js";
 
 export const COMPARE_HASH = /(?:^|[#&])compare=(\d{4})(?:-(\d{4}))?(?:&|$)/;
 const NARROW_PX = 700;  // narrower than this: one map over the other, with a divider
@@ -45,9 +45,11 @@ function compareBar(config, onYears, onClose) {
   range.setAttribute("aria-label", "Compared with the year");
   const prev = button("◀", "A year earlier"), next = button("▶", "A year later");
   const close = button("× One map", "Back to one map, of the first years", "atlas-compare-close");
-  range.addEventListener("input", function () { onYears(parseInt(range.value, 10), 0); });
-  prev.addEventListener("click", function () { onYears(null, -1); });
-  next.addEventListener("click", function () { onYears(null, 1); });
+  let dragging = false;  // one history entry for a whole drag
+  range.addEventListener("input", function () { if (!dragging) markUndo(); dragging = true; onYears(parseInt(range.value, 10), 0); });
+  range.addEventListener("change", function () { dragging = false; });
+  prev.addEventListener("click", function () { markUndo(); onYears(null, -1); });
+  next.addEventListener("click", function () { markUndo(); onYears(null, 1); });
   close.addEventListener("click", onClose);
   append(bar, [append(el("span", "Compared with "), [output]), prev, range, next, close]);
   bar.show = function (years) { output.textContent = periodText(years.from, years.to); range.value = years.from; };
@@ -143,7 +145,7 @@ export function compareView(map, config, onChange) {
       let from = year === null ? state.compare.from + step : year;
       from = Math.max(config.years[0], Math.min(config.years[1] - span, from));
       set({ from: from, to: from + span });
-    }, function () { set(null); });
+    }, function () { markUndo(); set(null); });
     line = divider(clip);
     [bar, first, line].forEach(function (node) { L.DomEvent.disableClickPropagation(node); });
     append(body, [frame, first, bar, line]);
@@ -170,8 +172,9 @@ export function compareView(map, config, onChange) {
     const wanted = frameHash(hash, state.compare), w = frame.contentWindow;
     if (withoutView(wanted) === withoutView(pushed || "") || !frameMap()) return;
     pushed = wanted;
-    w.location.hash = wanted;  // the second map applies it whole, as a pasted link (urlstate.applyView)
+    w.location.replace(w.location.pathname + w.location.search + wanted);  // applied whole, as a pasted link; no history entry
   }
   window.addEventListener("resize", layout);
-  return { set: set, sync: sync, frameMap: frameMap };
+  function frameWindow() { return frameMap() ? frame.contentWindow : null; }
+  return { set: set, sync: sync, frameMap: frameMap, frameWindow: frameWindow };
 }

@@ -1,9 +1,9 @@
 /* Border Atlas map behaviour, wired to the map and layers Folium made (queued in window.BorderAtlasQueue by
  * the page's inline script, which runs before this module). Every text from the data goes into the page with
  * textContent, never as HTML. */
-import { periodText, smallScreen, state } from "./util.js";
+import { markUndo, periodText, smallScreen, state } from "./util.js";
 import { bind, popupContent } from "./popups.js";
-import { polygonsAt, regimeOnClick } from "./regime.js";
+import { polygonsAt, regimeOnClick, takePick } from "./regime.js";
 import { clusterOnClick } from "./stack.js";
 import { periodControl, timeFilter } from "./time.js";
 import { legendControl } from "./legend.js";
@@ -133,6 +133,7 @@ function comparison(map, config, control, fold) {
   view.written.push(compare.sync);
   control.onCompare = function () {
     const span = state.to - state.from, from = Math.min(config.years[1] - span, state.to + 1);
+    markUndo();
     compare.set(state.compare ? null : { from: from, to: from + span });
   };
   window.BorderAtlas.compare = compare;
@@ -162,7 +163,7 @@ function init(map, opts) {
   });
   control.addTo(map);
   control.getContainer().appendChild(changesButton(map));
-  state.setPeriod = function (from, to) { control.stop(); control.set(from, to - from + 1); };  // "Show its years"
+  state.setPeriod = function (from, to) { control.stop(); markUndo(); control.set(from, to - from + 1); };  // "Show its years"
   addHatch(map);
   legend.addTo(map);
   const added = addControls(map, config, layers, groups, opts.areas);
@@ -173,7 +174,11 @@ function init(map, opts) {
   map.on("zoomend overlayadd", function () { placeLabels(map, groups.places); });
   map.on("overlayadd overlayremove", function () { control.redraw(); showKeys(); });
   trackView(map, layers, opts.layerControl);
-  const ui = { time: control, layerControl: opts.layerControl, language: added.language, open: opener(map, layers, groups, added.index) };
+  const home = function () {  // the whole border, framed in the map as wide as it is now (half width, comparing)
+    map.invalidateSize({ animate: false });
+    map.fitBounds(opts.border.getBounds(), { animate: false });
+  };
+  const ui = { home: home, time: control, layerControl: opts.layerControl, language: added.language, open: opener(map, layers, groups, added.index) };
   if (!embedded()) {
     ui.compare = comparison(map, config, control, function () { opts.layerControl.collapse(); legend.getContainer().open = false; });
   }
@@ -182,7 +187,8 @@ function init(map, opts) {
   window.addEventListener("hashchange", function () {  // a view pasted into the address bar, or back and forward
     applyView(map, ui, readView(config, map));
   });
-  Object.assign(window.BorderAtlas, { map: map, heat: opts.heat, layers: layers, ready: true });
+  const select = function (id) { return ui.open({ sel: id }); };  // a feature opened by id (the changes panel, comparing)
+  Object.assign(window.BorderAtlas, { map: map, heat: opts.heat, layers: layers, select: select, takePick: takePick, ready: true });
 }
 
 window.BorderAtlas = window.BorderAtlas || {};

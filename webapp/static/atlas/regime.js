@@ -94,14 +94,24 @@ function isBackground(target) {
 
 /* A click on the ground (anywhere but a marker or a line) answers with what applied there: the zones, each
  * expandable, and what else `othersAt(latlng)` finds there ([{title, content}]). */
+/* The point the "What changed" panel waits for, taken once. */
+export function takePick() {
+  const pick = state.pickPoint;
+  state.pickPoint = null;
+  return pick || null;
+}
+
+/* In the compared map's frame: the first map's panel waiting for a point takes this map's click too. */
+function parentPick() {
+  const up = window.parent !== window ? window.parent.BorderAtlas : null;
+  return up && up.takePick ? up.takePick() : null;
+}
+
 export function regimeOnClick(map, othersAt) {
   map.on("click", function (e) {
     if (!isBackground(e.originalEvent && e.originalEvent.target)) return;
-    if (state.pickPoint) {  // the "What changed" panel asked for a point: this click is its answer
-      const pick = state.pickPoint;
-      state.pickPoint = null;
-      return pick(e.latlng);
-    }
+    const pick = takePick() || parentPick();  // the "What changed" panel asked for a point: this click is its answer
+    if (pick) return pick(e.latlng);
     const holder = el("div", null, "atlas-popup");
     L.popup({ minWidth: 320, maxWidth: 460, maxHeight: 420 }).setLatLng(e.latlng).setContent(holder).openOn(map);
     askRegime(e.latlng, holder, othersAt ? othersAt(e.latlng) : []);

@@ -1,6 +1,6 @@
 /* The time control (a first year, how many years, play) with its histogram, and the filter of the embedded
  * layers (zones, border, areas) by period. The counts come from the page's summary. */
-import { append, countWords, el, inForce, periodText, state, svg } from "./util.js";
+import { append, countWords, el, inForce, markUndo, periodText, state, svg } from "./util.js";
 import { certaintyOf, hidden, markCertainty } from "./certainty.js";
 
 const PLAY_MS = 1200;  // one year per step of play
@@ -22,8 +22,11 @@ export function timeFilter(groups) {
 
 /* A series' count in a year, in words: a range from those certainly there to those possibly there too, as every
  * count is said ("12–15 incidents (3 only possibly)"). */
+const ONE = { incidents: "incident", customs: "customs office or post", outposts: "border-guard unit", zones: "border zone" };
+
 function seriesWords(s, y) {
-  const title = s.title.toLowerCase(), certain = s.certain[y], possible = s.possible[y];
+  const certain = s.certain[y], possible = s.possible[y];
+  const title = certain + possible === 1 && ONE[s.id] ? ONE[s.id] : s.title.toLowerCase();  // "1 incident"
   const range = countWords({ low: certain, high: certain + possible });
   return range + " " + title + (possible ? " (" + possible + " only possibly)" : "");
 }
@@ -130,11 +133,18 @@ export function periodControl(config, isOn, onChange) {
     const certain = el("input");
     certain.type = "checkbox"; certain.className = "atlas-certain-only";
     certain.addEventListener("change", function () { setCertain(certain.checked); });
-    const chart = histogram(config.summary.histogram, isOn, function (year) { stop(); set(year); });
-    range.addEventListener("input", function () { stop(); set(parseInt(range.value, 10)); });
-    span.addEventListener("change", function () { set(current.from, parseInt(span.value, 10) || 1); });
-    prev.addEventListener("click", function () { stop(); set(current.from - 1); });
-    next.addEventListener("click", function () { stop(); set(current.from + 1); });
+    const chart = histogram(config.summary.histogram, isOn, function (year) { stop(); markUndo(); set(year); });
+    let dragging = false;  // one history entry for a whole drag of the slider
+    range.addEventListener("input", function () {
+      stop();
+      if (!dragging) markUndo();
+      dragging = true;
+      set(parseInt(range.value, 10));
+    });
+    range.addEventListener("change", function () { dragging = false; });
+    span.addEventListener("change", function () { markUndo(); set(current.from, parseInt(span.value, 10) || 1); });
+    prev.addEventListener("click", function () { stop(); markUndo(); set(current.from - 1); });
+    next.addEventListener("click", function () { stop(); markUndo(); set(current.from + 1); });
     playButton.addEventListener("click", play);
     const caption = "Features per year in the layers switched on (hover a bar for the counts; click it to go there)";
     append(box, [

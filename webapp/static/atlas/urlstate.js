@@ -131,6 +131,7 @@ export function applyView(map, ui, asked) {
   map.closePopup();
   view.sel = asked.sel || null;  // kept in the URL while the feature is found and opened
   if (ui.compare) ui.compare.set(asked.compare);
+  if (ui.compare && asked.compare && !asked.at) ui.home();  // no centre asked: the border framed in the half map
   view.ready = true;
   writeHash(map);
   return ui.open(asked).then(function (opened) {

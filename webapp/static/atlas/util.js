@@ -136,3 +136,11 @@ export function control(position, build) {
 export function placeUrl(id) { return state.config.placeUrl.replace("PLACE_ID", encodeURIComponent(id)); }
 
 export function incidentUrl(id) { return state.config.incidentUrl.replace("INCIDENT_ID", encodeURIComponent(id)); }
+
+/* Before a deliberate change of the view (a year chosen, the comparison opened or closed): the view as it is kept as
+ * a history entry of its own, so the browser's Back returns to it (the change itself then replaces the new entry, as
+ * continuous changes such as panning and play steps do). Not in the compared map's frame: it adds no entries. */
+export function markUndo() {
+  if (new URLSearchParams(window.location.search).get("embed") === "1") return;
+  history.pushState(null, "", window.location.href);
+}
