@@ -216,6 +216,7 @@ def _citations() -> dict:
 def _templates(op) -> dict:
     """The contribution templates, one per layer (webapp/contribute/web.py), served with accounts or without."""
     from contrib.columns import LAYERS
+    from webapp.contribute.guides import GUIDES
     from webapp.contribute.web import TEMPLATE_FORMATS
 
     layer = _param("layer", {"type": "string", "enum": list(LAYERS)}, "the layer", "path", True)
@@ -224,9 +225,11 @@ def _templates(op) -> dict:
     ok = {"description": "the template", "content": {kind: binary for _, kind in TEMPLATE_FORMATS.values()}}
     summary = "A layer's template for contributions: CSV, or XLSX with drop-down lists and a sheet of help"
     page = {"description": "OK", "content": {"text/html": {"schema": {"type": "string"}}}}
+    guide = _param("page", {"type": "string", "enum": [name for name in GUIDES if name]}, "the guide", "path", True)
     return {
         "/contribute/templates/{layer}.{fmt}": {"get": op(summary, [layer, fmt], ok)},
         "/contribute/guide": {"get": op("The contributions guide: columns, checks, choices, review", [], page)},
+        "/contribute/guide/{page}": {"get": op("Another guide of the door: the tour format", [guide], page)},
     }
 
 

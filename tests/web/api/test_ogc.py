@@ -38,6 +38,7 @@ def test_openapi_describes_every_route_the_server_has(app, client):
         .replace("<fmt>", "{fmt}")
         .replace("<slug>", "{slug}")
         .replace("<n>", "{n}")
+        .replace("<page>", "{page}")
         for rule in app.url_map.iter_rules()
         if rule.endpoint.split(".")[0] not in ("assets", "static") and rule.rule != "/favicon.ico"
     }
