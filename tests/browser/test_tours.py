@@ -202,18 +202,24 @@ SUBJECT_SEEN = """(ids) => {
 }"""
 
 
+def _step_shown(browser, live_server, slug: str, step: dict, size: tuple[int, int], shot):
+    """A page on the step's permalink at `size`, its first feature's popup open and placed, a screenshot kept."""
+    page = browser.new_page(viewport={"width": size[0], "height": size[1]})
+    page.goto(f"{live_server.url}/tours/{slug}/{step['n']}")
+    page.wait_for_selector("path.border-path")
+    wait_loaded(page)
+    wait_until(page, f"{OPEN_POPUP} === {step['select'][0]!r}")
+    page.wait_for_timeout(300)  # the popup placed (static/tour.js)
+    page.screenshot(path=shot)  # kept for a look: pytest's tmp_path
+    return page
+
+
 @pytest.mark.parametrize("slug", ["closing-the-border", "flight-to-xinjiang"])
 def test_on_a_laptop_a_steps_popup_leaves_its_features_in_sight(browser, live_server, slug, tmp_path):
     tour = live_server.get_json(f"/tours/{slug}?f=json")
     for step in tour["steps"]:
-        page = browser.new_page(viewport={"width": 1366, "height": 768})
+        page = _step_shown(browser, live_server, slug, step, (1366, 768), tmp_path / f"{slug}-{step['n']}.png")
         try:
-            page.goto(f"{live_server.url}/tours/{slug}/{step['n']}")
-            page.wait_for_selector("path.border-path")
-            wait_loaded(page)
-            wait_until(page, f"{OPEN_POPUP} === {step['select'][0]!r}")
-            page.wait_for_timeout(300)  # the popup placed (static/tour.js)
-            page.screenshot(path=tmp_path / f"{slug}-{step['n']}.png")  # kept for a look: pytest's tmp_path
             found = page.evaluate(SUBJECT_SEEN, step["select"])
             assert all(visible for _, visible in found["seen"]), (step["n"], found)
             assert min(found["popup"]) >= 0, ("the popup inside the map", step["n"], found["popup"])
@@ -226,14 +232,8 @@ def test_on_a_phone_a_steps_popup_stays_inside_the_map(browser, live_server, slu
     """390×844 (a phone): the popup no wider than the map and placed within it (it once ran off its right edge)."""
     tour = live_server.get_json(f"/tours/{slug}?f=json")
     for step in tour["steps"]:
-        page = browser.new_page(viewport={"width": 390, "height": 844})
+        page = _step_shown(browser, live_server, slug, step, (390, 844), tmp_path / f"phone-{slug}-{step['n']}.png")
         try:
-            page.goto(f"{live_server.url}/tours/{slug}/{step['n']}")
-            page.wait_for_selector("path.border-path")
-            wait_loaded(page)
-            wait_until(page, f"{OPEN_POPUP} === {step['select'][0]!r}")
-            page.wait_for_timeout(300)  # the popup placed (static/tour.js)
-            page.screenshot(path=tmp_path / f"phone-{slug}-{step['n']}.png")
             top, bottom, left, right = page.evaluate(SUBJECT_SEEN, step["select"])["popup"]
             assert left >= 0 and right >= 0, ("the popup inside the map's width", step["n"], left, right)
         finally:
