@@ -46,6 +46,7 @@ def test_the_panel_lists_1927_to_1935_with_references_and_working_links(browser,
         with urlopen(live_server.url + source.get_attribute("href")) as response:  # the reader's passage opens
             assert response.status == 200
         assert "Natalia N. Ablazhey" in line.locator(".changes-ref details p").first.text_content()
+    before = page.evaluate("history.length")
     ban.locator(".change-select").click()  # comparing: selects the 500 m strip on the second map, of 1935
     frame = page.frame_locator("iframe.atlas-compare-frame")
     frame.locator(".leaflet-popup-content .atlas-popup").wait_for()
@@ -56,6 +57,9 @@ def test_the_panel_lists_1927_to_1935_with_references_and_working_links(browser,
     _shot(page, "panel-selected-compare.png")
     assert page.locator(".atlas-changes").is_visible()  # the list stays open beside the selection
     _shot(page, "panel-selected.png")
+    assert page.evaluate("history.length") == before + 1  # Back returns to the comparison, not out of the atlas
+    page.go_back()
+    assert "compare=1935" in page.evaluate("location.href")
     assert page.errors == []
     page.close()
 

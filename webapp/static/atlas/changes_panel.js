@@ -2,7 +2,7 @@
  * with its reference, a link to the passage in the reader and a link that selects the feature on the map (`sel=`);
  * and, at a point the reader clicks, the regime in force at both moments side by side. Built with textContent only.
  * openChanges(map, from, to) is the way in (the time control's button, the compare view). */
-import { append, el, hashValue, link, periodText, state } from "./util.js";
+import { append, el, hashValue, link, markUndo, periodText, state } from "./util.js";
 import { rulesList } from "./records.js";
 
 let panel = null;
@@ -80,6 +80,7 @@ function changeItem(line, from, to) {
   show.addEventListener("click", function (e) {  // comparing: both moments kept, the feature opened where it is drawn
     if (!state.compare) return;
     e.preventDefault();
+    markUndo();  // Back returns to the comparison as it was
     showCompared(line.id, changeYear(line, from, to), li);
   });
   const links = append(el("div", null, "change-links"), [show, el("span", " · "), link("Record", line.feature)]);
